@@ -1,0 +1,67 @@
+// The IPC protocol between the supervisor and an instance: one discriminated union per direction, on `type`.
+// Both sides handle them with an exhaustive Record<Msg['type'], Handler>, so a new message cannot be forgotten.
+import type { EffectivePipeline } from '../config/effective.js';
+import type { ListenerSpec } from '../pipeline/node.js';
+
+/** Who an instance is: every event, metric and log line of it carries these. */
+export interface InstanceIdentity {
+  group: string;
+  pipeline: string;
+  core: number;
+  generation: number;
+}
+
+export interface InstanceSpec extends InstanceIdentity {
+  config: EffectivePipeline;
+  listeners: ListenerSpec[];
+  heartbeatIntervalMs: number;
+  logLevel: string;
+  logFormat: 'json' | 'pretty';
+}
+
+/** Per node counters, cumulative since the instance started. */
+export interface NodeCounters {
+  itemsReceived: number;
+  itemsSent: number;
+  itemsRefused: number;
+  itemsDropped: number;
+  itemsFailed: number;
+  queueDepth: number;
+}
+
+// supervisor -> instance
+export type SupervisorMessage =
+  | { type: 'start'; spec: InstanceSpec }
+  /** Receivers stop admitting, the graph flushes, exporters flush, then `drained`. */
+  | { type: 'drain'; deadlineMs: number }
+  /** Sent with a net.Socket handle: a connection the supervisor accepted for `listenerId`. */
+  | { type: 'connection'; listenerId: string };
+
+// instance -> supervisor
+export type InstanceMessage =
+  | { type: 'admitted'; pid: number }
+  | { type: 'ready' }
+  | { type: 'heartbeat'; cpuPercent: number; rssBytes: number; nodes: Record<string, NodeCounters> }
+  | { type: 'drain_started' }
+  | { type: 'drained'; forcedNodes: string[] }
+  | { type: 'error'; node?: string; message: string; fatal: boolean };
+
+export type SupervisorMessageType = SupervisorMessage['type'];
+export type InstanceMessageType = InstanceMessage['type'];
+
+export type HandlerMap<M extends { type: string }, Extra extends unknown[] = []> = {
+  [K in M['type']]: (msg: Extract<M, { type: K }>, ...extra: Extra) => void;
+};
+
+/** Dispatch with an exhaustive handler table; unknown shapes are refused rather than trusted. */
+export function dispatch<M extends { type: string }, Extra extends unknown[]>(
+  handlers: HandlerMap<M, Extra>,
+  raw: unknown,
+  ...extra: Extra
+): boolean {
+  if (typeof raw !== 'object' || raw === null || typeof (raw as { type?: unknown }).type !== 'string') return false;
+  const handler = (handlers as Record<string, ((m: unknown, ...e: Extra) => void) | undefined>)[(raw as { type: string }).type];
+  if (!handler) return false;
+  handler(raw, ...extra);
+  return true;
+}

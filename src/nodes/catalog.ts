@@ -1,0 +1,28 @@
+// Every node type the engine knows, by full URN. The supervisor validates configs against these descriptors; an
+// instance loads the implementation it needs and nothing else.
+import type { NodeDescriptor } from './descriptor.js';
+import { otlpReceiver } from './receivers/otlp/descriptor.js';
+import { trafficGenerator } from './receivers/traffic-generator/descriptor.js';
+import { batchProcessor } from './processors/batch/descriptor.js';
+import { otlpHttpExporter } from './exporters/otlp-http/descriptor.js';
+import { consoleExporter } from './exporters/console/descriptor.js';
+import { noopExporter } from './exporters/noop/descriptor.js';
+
+const descriptors: readonly NodeDescriptor[] = [
+  otlpReceiver,
+  trafficGenerator,
+  batchProcessor,
+  otlpHttpExporter,
+  consoleExporter,
+  noopExporter,
+];
+
+const byUrn = new Map(descriptors.map((d) => [d.urn, d]));
+
+export function lookupNode(urn: string): NodeDescriptor | undefined {
+  return byUrn.get(urn);
+}
+
+export function knownNodeUrns(): string[] {
+  return [...byUrn.keys()].sort();
+}

@@ -1,0 +1,18 @@
+// What the supervisor knows of a node type without loading its implementation: kind, config schema (joi, with
+// defaults), the listening addresses it needs and its output ports. The child loads the implementation with `load`.
+import type Joi from 'joi';
+import type { ListenerSpec, NodeInstance } from '../pipeline/node.js';
+
+export interface NodeDescriptor {
+  /** Full URN, `urn:otel:receiver:otlp`. */
+  urn: string;
+  kind: NodeInstance['kind'];
+  /** Validates and fills defaults of `nodes.<name>.config`. Unknown keys are errors. */
+  configSchema: Joi.ObjectSchema;
+  /** Listening addresses of a receiver, from its validated config. */
+  listeners?(name: string, config: Record<string, unknown>): ListenerSpec[];
+  /** Named output ports; absent means only the default port. */
+  outputPorts?(config: Record<string, unknown>): string[];
+  /** Builds the node in the instance process (dynamic import keeps the supervisor lean). */
+  load(): Promise<(name: string, config: Record<string, unknown>) => NodeInstance>;
+}

@@ -1,0 +1,9 @@
+import Joi from 'joi';
+import type { NodeDescriptor } from '../../descriptor.js';
+
+export const noopExporter: NodeDescriptor = {
+  urn: 'urn:otel:exporter:noop',
+  kind: 'exporter',
+  configSchema: Joi.object({}),
+  load: async () => (await import('./exporter.js')).createNoopExporter,
+};

@@ -1,0 +1,21 @@
+import Joi from 'joi';
+import type { NodeDescriptor } from '../../descriptor.js';
+import { duration, httpUrl } from '../../common-schemas.js';
+
+export interface OtlpHttpExporterConfig {
+  /** Base URL; `/v1/logs`, `/v1/traces`, `/v1/metrics` are appended per signal. */
+  endpoint: string;
+  timeout: string;
+  headers: Record<string, string>;
+}
+
+export const otlpHttpExporter: NodeDescriptor = {
+  urn: 'urn:otel:exporter:otlp_http',
+  kind: 'exporter',
+  configSchema: Joi.object({
+    endpoint: httpUrl.required(),
+    timeout: duration.default('10s'),
+    headers: Joi.object().pattern(Joi.string(), Joi.string()).default({}),
+  }),
+  load: async () => (await import('./exporter.js')).createOtlpHttpExporter,
+};

@@ -1,0 +1,38 @@
+import Joi from 'joi';
+import type { NodeDescriptor } from '../../descriptor.js';
+import type { ListenerSpec } from '../../../pipeline/node.js';
+import { byteSize, listenAddress } from '../../common-schemas.js';
+
+export interface OtlpReceiverConfig {
+  protocols: {
+    grpc?: { listening_addr: string; max_recv_msg_size: number | string };
+    http?: { listening_addr: string; max_request_body_size: number | string };
+  };
+}
+
+export const otlpReceiver: NodeDescriptor = {
+  urn: 'urn:otel:receiver:otlp',
+  kind: 'receiver',
+  configSchema: Joi.object({
+    protocols: Joi.object({
+      grpc: Joi.object({
+        listening_addr: listenAddress.required(),
+        max_recv_msg_size: byteSize.default('4MiB'),
+      }),
+      http: Joi.object({
+        listening_addr: listenAddress.required(),
+        max_request_body_size: byteSize.default('4MiB'),
+      }),
+    })
+      .or('grpc', 'http')
+      .required(),
+  }),
+  listeners(name, config): ListenerSpec[] {
+    const { protocols } = config as unknown as OtlpReceiverConfig;
+    const out: ListenerSpec[] = [];
+    if (protocols.grpc) out.push({ id: `${name}/grpc`, protocol: 'grpc', address: protocols.grpc.listening_addr });
+    if (protocols.http) out.push({ id: `${name}/http`, protocol: 'http', address: protocols.http.listening_addr });
+    return out;
+  },
+  load: async () => (await import('./receiver.js')).createOtlpReceiver,
+};

@@ -1,0 +1,61 @@
+// The contract between the pipeline runtime (src/pipeline) and node implementations (src/nodes). A node never sees
+// channels or other nodes: it gets a context that emits downstream, and the runtime owns ordering, drain and backpressure.
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { PData, ExportResult } from './pdata.js';
+
+export interface NodeContext {
+  /** Name of this node in the pipeline config. */
+  readonly name: string;
+  readonly logger: Logger;
+  /**
+   * Sends downstream on `port` (default port when omitted) and resolves once every connected channel accepted it.
+   * Waits while a channel is full: that is how backpressure reaches the receiver.
+   */
+  emit(pdata: PData, port?: string): Promise<void>;
+  /** Like emit but never waits: false when a downstream channel is full (the receiver answers 429 / RESOURCE_EXHAUSTED). */
+  tryEmit(pdata: PData, port?: string): boolean;
+  /** Reports a problem that keeps the instance from working; the supervisor records it with the node name. */
+  reportError(error: Error): void;
+}
+
+/** A listening address the supervisor owns for this receiver; accepted connections are handed over to `accept`. */
+export interface ListenerSpec {
+  /** Stable id within the pipeline: `<node>/<protocol>`. */
+  id: string;
+  protocol: 'http' | 'grpc';
+  /** host:port as configured (port 0 lets the supervisor pick one). */
+  address: string;
+}
+
+export interface Receiver {
+  /** Builds servers; does not accept traffic yet. */
+  start(ctx: NodeContext): Promise<void>;
+  /** Takes one connection the supervisor accepted on listener `listenerId`. */
+  accept(listenerId: string, socket: Socket): void;
+  /** Stops admitting (new requests refused politely, connections told to go), resolves when in-flight requests are answered. */
+  drain(deadline: number): Promise<void>;
+  /** Releases everything at once (after drain, or at the deadline). */
+  stop(): Promise<void>;
+}
+
+export interface Processor {
+  start?(ctx: NodeContext): Promise<void>;
+  process(pdata: PData, ctx: NodeContext): Promise<void> | void;
+  /** Emits whatever the processor holds (a batch sends its partial batch). Called on drain. */
+  flush?(ctx: NodeContext): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export interface Exporter {
+  start(ctx: NodeContext): Promise<void>;
+  /** Sends one message. The runtime retries `retryable` results until the drain deadline. */
+  export(pdata: PData): Promise<ExportResult>;
+  flush?(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type NodeInstance =
+  | { kind: 'receiver'; node: Receiver }
+  | { kind: 'processor'; node: Processor }
+  | { kind: 'exporter'; node: Exporter };

@@ -1,0 +1,19 @@
+// What flows between nodes: one OTLP Export*ServiceRequest per message, kept as its protobuf encoding. Only a node
+// that must look inside decodes it; receivers validate and count items with a wire-level scan (src/pdata/wire.ts).
+
+export type Signal = 'logs' | 'traces' | 'metrics';
+export const SIGNALS: readonly Signal[] = ['logs', 'traces', 'metrics'];
+
+export interface PData {
+  signal: Signal;
+  /** Protobuf encoding of ExportLogsServiceRequest / ExportTraceServiceRequest / ExportMetricsServiceRequest. */
+  payload: Uint8Array;
+  /** Log records, spans or metric data points in `payload`. */
+  items: number;
+}
+
+/** Expected outcomes are values, not exceptions. `retryable` carries the peer's hint when it gave one. */
+export type ExportResult =
+  | { kind: 'success' }
+  | { kind: 'retryable'; reason: string; retryAfterMs?: number }
+  | { kind: 'failure'; reason: string };
