@@ -12,12 +12,20 @@ export interface PipelineDescription {
   activeGeneration: number;
 }
 
+export interface GroupDescription {
+  pipelineGroupId: string;
+  /** Ids of the group's pipelines, sorted. */
+  pipelines: string[];
+}
+
 export interface AdminBackend {
   status(): EngineStatus;
   /** undefined: group or pipeline unknown (the caller tells which with hasGroup). */
   pipelineStatus(group: string, pipeline: string): PipelineStatus | undefined;
   pipeline(group: string, pipeline: string): PipelineDescription | undefined;
   hasGroup(group: string): boolean;
+  /** undefined: no such group. */
+  group(group: string): GroupDescription | undefined;
   /** The committed config as it runs now, secrets redacted. */
   committedConfig(): EngineConfig;
   livez(): ProbeResult;

@@ -6,7 +6,8 @@ export const listenAddress = Joi.string()
   .pattern(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/, 'host:port')
   .custom((value: string, helpers) => {
     const port = Number(value.slice(value.lastIndexOf(':') + 1));
-    return port <= 65535 ? value : helpers.error('any.invalid');
+    // The pattern rule reports a missing port; only a present, too-large one is this rule's business.
+    return !Number.isInteger(port) || port <= 65535 ? value : helpers.error('any.invalid');
   })
   .messages({ 'any.invalid': '{{#label}} has a port above 65535' });
 

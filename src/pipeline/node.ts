@@ -15,8 +15,11 @@ export interface NodeContext {
   emit(pdata: PData, port?: string): Promise<void>;
   /** Like emit but never waits: false when a downstream channel is full (the receiver answers 429 / RESOURCE_EXHAUSTED). */
   tryEmit(pdata: PData, port?: string): boolean;
-  /** Reports a problem that keeps the instance from working; the supervisor records it with the node name. */
-  reportError(error: Error): void;
+  /**
+   * Reports a problem to the supervisor, which records it with the node name. `fatal` (default true) means it keeps the
+   * instance from working; pass false for a problem worth recording that the node survives.
+   */
+  reportError(error: Error, fatal?: boolean): void;
 }
 
 /** A listening address the supervisor owns for this receiver; accepted connections are handed over to `accept`. */

@@ -14,6 +14,7 @@ export interface PData {
 
 /** Expected outcomes are values, not exceptions. `retryable` carries the peer's hint when it gave one. */
 export type ExportResult =
-  | { kind: 'success' }
+  /** OTLP partial_success: the peer accepted the request but dropped `rejectedItems` items, saying `message`. */
+  | { kind: 'success'; rejectedItems?: number; message?: string }
   | { kind: 'retryable'; reason: string; retryAfterMs?: number }
   | { kind: 'failure'; reason: string };

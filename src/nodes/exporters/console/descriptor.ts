@@ -2,7 +2,7 @@ import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
 
 export interface ConsoleExporterConfig {
-  /** `basic`: one summary line per message; `detailed`: every record as OTLP JSON. */
+  /** `basic`: one summary line per message; `detailed`: each message as one line of OTLP/JSON. */
   verbosity: 'basic' | 'detailed';
 }
 

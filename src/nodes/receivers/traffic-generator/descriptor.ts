@@ -6,7 +6,7 @@ export interface TrafficGeneratorConfig {
   /** Items per second for this instance; 0 means as fast as downstream accepts. */
   rate: number;
   batch_size: number;
-  /** Stop after this many items in total (0: never). */
+  /** Each instance stops after generating this many items (0: never); a pipeline on N cores makes N times as many. */
   max_items: number;
 }
 

@@ -1,0 +1,25 @@
+// `npm run bench`: runs every benchmark, prints a table and writes bench/results/<name>.json. Figures are compared
+// with baselines measured in the same run, because this machine is shared and noisy.
+import { availableParallelism } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { benchStartup } from './startup.js';
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+async function main(): Promise<void> {
+  mkdirSync(resultsDir, { recursive: true });
+  const cores = Math.min(2, availableParallelism());
+  const startup = await benchStartup(cores);
+  const rows = [
+    ['start → all ready', `${cores}-core pipeline`, `${startup.engineReadyMs} ms`, `bare node child ${startup.baselineChildReadyMs} ms`, `${(startup.engineReadyMs / startup.baselineChildReadyMs).toFixed(1)}x`],
+    ['idle instance RSS', 'otlp → batch → noop', `${mb(startup.instanceIdleRssBytes)} MB`, `bare node child ${mb(startup.baselineIdleRssBytes)} MB`, `${(startup.instanceIdleRssBytes / startup.baselineIdleRssBytes).toFixed(2)}x`],
+  ];
+  const header = ['measure', 'setup', 'engine', 'baseline (same run)', 'ratio'];
+  console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  writeFileSync(`${resultsDir}/startup.json`, JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...startup }, null, 2));
+}
+
+await main();

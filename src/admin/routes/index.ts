@@ -1,0 +1,18 @@
+// The /api/v1 router: one registration per resource, ids validated once for all of them.
+import { Router } from 'express';
+import { validateIdParams } from '../path-params.js';
+import { registerConfigRoutes } from './config.js';
+import type { RouteDeps } from './deps.js';
+import { registerGroupRoutes } from './groups.js';
+import { registerPipelineRoutes } from './pipelines.js';
+import { registerStatusRoutes } from './status.js';
+
+export function apiV1Router(deps: RouteDeps): Router {
+  const router = Router();
+  validateIdParams(router);
+  registerStatusRoutes(router, deps);
+  registerConfigRoutes(router, deps);
+  registerGroupRoutes(router, deps);
+  registerPipelineRoutes(router, deps);
+  return router;
+}

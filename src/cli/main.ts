@@ -1,0 +1,58 @@
+// `otap-engine`: validate the config, or run the engine until a signal stops it. Resolves with the exit code.
+import { fileURLToPath } from 'node:url';
+import { loadAndValidate, formatConfigErrors } from '../config/index.js';
+import { availableCores } from '../supervisor/available-cores.js';
+import { createLogger } from '../util/logger.js';
+import { parseArgs } from './options.js';
+import { installSignalHandlers } from './signals.js';
+
+export const EMBEDDED_CONFIG = fileURLToPath(new URL('../../configs/default.yaml', import.meta.url));
+const DEFAULT_ADMIN_BIND = '127.0.0.1:8080';
+/** Deadline for draining every pipeline on SIGTERM; systemd's TimeoutStopSec is set above it. */
+export const SHUTDOWN_DRAIN_MS = 60_000;
+
+export async function main(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+  if (parsed.kind === 'exit') return parsed.code;
+  const options = parsed.options;
+
+  let cores: number[];
+  try {
+    cores = (await availableCores({ numCores: options.numCores, coreIdRange: options.coreIdRange })).cores;
+  } catch (error) {
+    process.stderr.write(`otap-engine: ${(error as Error).message}\n`);
+    return 2;
+  }
+
+  const source = options.config ?? EMBEDDED_CONFIG;
+  const result = await loadAndValidate(source, { availableCores: cores });
+  if (!result.ok) {
+    process.stderr.write(`otap-engine: invalid configuration (${source}):\n${formatConfigErrors(result.errors)}\n`);
+    return 2;
+  }
+  if (options.validateAndExit) {
+    process.stdout.write(`configuration is valid: ${result.pipelines.length} pipeline(s)\n`);
+    return 0;
+  }
+
+  // Loaded only to run: validation stays quick and never pulls in the admin server or process management.
+  const { Engine } = await import('../supervisor/engine.js');
+  const logger = createLogger({ level: options.logLevel, format: options.logFormat });
+  const engine = new Engine({
+    config: result.config,
+    pipelines: result.pipelines,
+    adminBind: options.httpAdminBind ?? result.config.engine?.http_admin?.bind_address ?? DEFAULT_ADMIN_BIND,
+    logger,
+    logLevel: options.logLevel,
+    logFormat: options.logFormat,
+  });
+  const stopped = installSignalHandlers(engine, logger, SHUTDOWN_DRAIN_MS);
+  try {
+    await engine.start();
+  } catch (error) {
+    logger.fatal({ err: error }, 'engine failed to start');
+    await engine.shutdown(Date.now() + 5000);
+    return 1;
+  }
+  return stopped;
+}

@@ -1,0 +1,56 @@
+// Command-line parsing (CONTRACT.md §1). Errors in the arguments are exit code 2, like an invalid config.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { LogFormat } from '../util/logger.js';
+
+export interface CliOptions {
+  config?: string;
+  numCores?: number;
+  coreIdRange?: string;
+  httpAdminBind?: string;
+  validateAndExit: boolean;
+  logLevel: string;
+  logFormat: LogFormat;
+}
+
+export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'exit'; code: number };
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function hostPort(value: string): string {
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/.test(value) || Number(value.slice(value.lastIndexOf(':') + 1)) > 65535) {
+    throw new InvalidArgumentError('expected HOST:PORT, for example 127.0.0.1:8080');
+  }
+  return value;
+}
+
+export function parseArgs(argv: string[], out: { stdout: (s: string) => void; stderr: (s: string) => void }): ParsedArgs {
+  const program = new Command('otap-engine')
+    .description('Telemetry dataflow engine whose pipelines are changed live through an admin API')
+    .option('--config <source>', 'config: a path, file:PATH, env:VAR or yaml:INLINE (default: the embedded configs/default.yaml)')
+    .addOption(new Option('--num-cores <n>', 'number of cores the engine may use').argParser(positiveInt).conflicts('coreIdRange'))
+    .option('--core-id-range <list>', 'cores the engine may use, for example "0-3,6"')
+    .option('--http-admin-bind <host:port>', 'admin API address (overrides engine.http_admin.bind_address)', hostPort)
+    .option('--validate-and-exit', 'validate the config, print every error with its path, and exit', false)
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--log-format <format>', 'log format').choices(['json', 'pretty']).default('json'))
+    .exitOverride()
+    .configureOutput({ writeOut: out.stdout, writeErr: out.stderr })
+    .allowExcessArguments(false);
+  try {
+    program.parse(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const help = error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
+      return { kind: 'exit', code: help ? 0 : 2 };
+    }
+    throw error;
+  }
+  const o = program.opts<CliOptions>();
+  return { kind: 'run', options: { ...o, validateAndExit: Boolean(o.validateAndExit) } };
+}

@@ -1,0 +1,70 @@
+// The config module's entry point: text or a parsed document in, either a validated config with one effective
+// pipeline per pipeline, or every error with its path. Nothing here throws for a bad config.
+import type { EffectivePipeline } from './effective.js';
+import type { EngineConfig } from './types.js';
+import { configError, ROOT_PATH, sortConfigErrors, type ConfigError } from './errors.js';
+import { documentSchema } from './schema.js';
+import { validateWithJoi } from './joi-errors.js';
+import { validateSemantics } from './validate.js';
+import { ConfigLoadError, loadConfigText } from './load.js';
+import { substituteEnv, type EnvEnvironment } from './env-subst.js';
+import { envProblemsToErrors } from './env-errors.js';
+import { parseYaml } from './yaml-parse.js';
+
+export type ValidationResult =
+  | { ok: true; config: EngineConfig; pipelines: EffectivePipeline[] }
+  | { ok: false; errors: ConfigError[] };
+
+export interface ValidationContext {
+  /** Cores the engine may use; core allocations are resolved against them. */
+  availableCores: readonly number[];
+}
+
+export interface LoadContext extends ValidationContext {
+  /** Environment for `env:VAR` sources and `${env:...}` references; process.env when absent. */
+  env?: EnvEnvironment;
+}
+
+export function validateEngineConfig(raw: unknown, ctx: ValidationContext): ValidationResult {
+  // joi would say `"value" must be of type object`; an empty file or a bare scalar deserves a plainer answer.
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    const message = 'the config must be a map with version and groups';
+    return { ok: false, errors: [configError(ROOT_PATH, 'InvalidValue', message)] };
+  }
+  const shaped = validateWithJoi<EngineConfig>(documentSchema, raw, []);
+  if (!shaped.ok) return { ok: false, errors: sortConfigErrors(shaped.errors) };
+  const { errors, pipelines } = validateSemantics(shaped.value, ctx);
+  if (errors.length > 0) return { ok: false, errors: sortConfigErrors(errors) };
+  return { ok: true, config: shaped.value, pipelines };
+}
+
+/** load (path, file:, env:, yaml:) → `${env:...}` substitution → YAML → validation. */
+export async function loadAndValidate(source: string, ctx: LoadContext): Promise<ValidationResult> {
+  const env = ctx.env ?? process.env;
+  let text: string;
+  try {
+    text = (await loadConfigText(source, env)).text;
+  } catch (error) {
+    if (!(error instanceof ConfigLoadError)) throw error;
+    return { ok: false, errors: [configError(ROOT_PATH, 'ConfigLoadFailed', error.message)] };
+  }
+  const substituted = substituteEnv(text, env);
+  if (!substituted.ok) {
+    return { ok: false, errors: sortConfigErrors(envProblemsToErrors(substituted.problems, substituted.markedText)) };
+  }
+  const parsed = parseYaml(substituted.text);
+  if (!parsed.ok) return { ok: false, errors: sortConfigErrors(parsed.errors) };
+  return validateEngineConfig(parsed.value, ctx);
+}
+
+export { formatConfigErrors, sortConfigErrors, formatPath, ROOT_PATH } from './errors.js';
+export type { ConfigError, ConfigErrorCode } from './errors.js';
+export { ConfigLoadError, loadConfigText } from './load.js';
+export { substituteEnv } from './env-subst.js';
+export { parseDuration, parseByteSize } from './duration.js';
+export { resolveCoreAllocation, formatCoreList } from './cores.js';
+export { canonicalJson } from './hash.js';
+export { parseComponentUrn } from './urn.js';
+export { DEFAULT_RUNTIME_RECOVERY } from './policies.js';
+export type { EffectivePipeline, ResolvedPolicies } from './effective.js';
+export type { EngineConfig } from './types.js';

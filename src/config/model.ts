@@ -1,0 +1,32 @@
+// Shapes that semantic validation passes between its steps: one pipeline's nodes and extensions once their types and
+// configs are known. Internal to src/config; the outside sees EffectivePipeline.
+import type { NodeDescriptor } from '../nodes/descriptor.js';
+import type { NodeKind } from './effective.js';
+import type { PathSegment } from './errors.js';
+
+/** Where a pipeline sits in the document; `base` is the path prefix of its fields. */
+export interface PipelineLocation {
+  group: string;
+  pipeline: string;
+  base: readonly PathSegment[];
+}
+
+export interface ResolvedNode {
+  name: string;
+  urn: string;
+  kind: NodeKind;
+  descriptor: NodeDescriptor;
+  /** Undefined when the config failed its schema (the error is already recorded). */
+  config: Record<string, unknown> | undefined;
+  capabilities: Record<string, string>;
+}
+
+export interface ResolvedExtension {
+  name: string;
+  urn: string;
+  config: Record<string, unknown>;
+}
+
+export function pipelineLabel(at: PipelineLocation): string {
+  return `${at.group}/${at.pipeline}`;
+}

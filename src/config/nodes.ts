@@ -1,0 +1,71 @@
+// Node types and configs: each `type` becomes a full URN found in the catalog, and each `config` passes through that
+// node type's own joi schema, which fills its defaults.
+import { knownNodeUrns, lookupNode } from '../nodes/catalog.js';
+import type { NodeSpec } from './types.js';
+import { configError, type ConfigError } from './errors.js';
+import { validateWithJoi } from './joi-errors.js';
+import type { PipelineLocation, ResolvedNode } from './model.js';
+import { parseComponentUrn } from './urn.js';
+
+export interface NodesResult {
+  /** Nodes whose type is known, by name; a node whose config failed has `config: undefined`. */
+  nodes: Map<string, ResolvedNode>;
+  /** False when some node's type could not be resolved, so kind-based checks would mislead. */
+  allTypesKnown: boolean;
+  errors: ConfigError[];
+}
+
+export function resolveNodes(specs: Record<string, NodeSpec>, at: PipelineLocation): NodesResult {
+  const nodes = new Map<string, ResolvedNode>();
+  const errors: ConfigError[] = [];
+  let allTypesKnown = true;
+  for (const [name, spec] of Object.entries(specs)) {
+    const path = [...at.base, 'nodes', name];
+    const type = resolveNodeType(spec.type);
+    if (!type.ok) {
+      allTypesKnown = false;
+      errors.push(configError([...path, 'type'], type.code, type.message));
+      continue;
+    }
+    const descriptor = type.descriptor;
+    const checked = validateWithJoi<Record<string, unknown>>(descriptor.configSchema, spec.config ?? {}, [
+      ...path,
+      'config',
+    ]);
+    if (!checked.ok) errors.push(...checked.errors);
+    nodes.set(name, {
+      name,
+      urn: descriptor.urn,
+      kind: descriptor.kind,
+      descriptor,
+      config: checked.ok ? checked.value : undefined,
+      capabilities: { ...(spec.capabilities ?? {}) },
+    });
+  }
+  return { nodes, allTypesKnown, errors };
+}
+
+type TypeResult =
+  | { ok: true; descriptor: NonNullable<ReturnType<typeof lookupNode>> }
+  | { ok: false; code: 'InvalidNodeType' | 'UnknownNodeType'; message: string };
+
+function resolveNodeType(type: string): TypeResult {
+  const parsed = parseComponentUrn(type);
+  if (!parsed.ok) return { ok: false, code: 'InvalidNodeType', message: parsed.message };
+  if (parsed.value.kind === 'extension') {
+    return {
+      ok: false,
+      code: 'InvalidNodeType',
+      message: `${parsed.value.urn} is an extension; declare it under the pipeline's extensions`,
+    };
+  }
+  const descriptor = lookupNode(parsed.value.urn);
+  if (!descriptor) {
+    return {
+      ok: false,
+      code: 'UnknownNodeType',
+      message: `unknown node type ${parsed.value.urn}; known types: ${knownNodeUrns().join(', ')}`,
+    };
+  }
+  return { ok: true, descriptor };
+}

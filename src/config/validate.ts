@@ -1,0 +1,41 @@
+// Semantic validation of a document that already passed the schema: every pipeline on its own, then what pipelines
+// share (listening addresses).
+import type { EffectivePipeline } from './effective.js';
+import type { EngineConfig } from './types.js';
+import type { ConfigError } from './errors.js';
+import { findAddressConflicts, type ListenerEntry } from './listeners.js';
+import { checkPipeline } from './pipeline-check.js';
+
+export interface SemanticContext {
+  /** Cores the engine may use (after --num-cores / --core-id-range). */
+  availableCores: readonly number[];
+}
+
+export interface SemanticResult {
+  errors: ConfigError[];
+  /** One per pipeline, ordered by group then pipeline name; complete only when `errors` is empty. */
+  pipelines: EffectivePipeline[];
+}
+
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function validateSemantics(config: EngineConfig, ctx: SemanticContext): SemanticResult {
+  const errors: ConfigError[] = [];
+  const listeners: ListenerEntry[] = [];
+  const pipelines: EffectivePipeline[] = [];
+  for (const [group, groupSpec] of Object.entries(config.groups).sort(byKey)) {
+    for (const [pipeline, spec] of Object.entries(groupSpec.pipelines).sort(byKey)) {
+      const check = checkPipeline({
+        at: { group, pipeline, base: ['groups', group, 'pipelines', pipeline] },
+        spec,
+        layers: { top: config.policies, group: groupSpec.policies, pipeline: spec.policies },
+        availableCores: ctx.availableCores,
+      });
+      errors.push(...check.errors);
+      listeners.push(...check.listeners);
+      if (check.effective) pipelines.push(check.effective);
+    }
+  }
+  errors.push(...findAddressConflicts(listeners));
+  return { errors, pipelines };
+}

@@ -1,0 +1,49 @@
+// Maps what an OTLP/HTTP peer answered to an export outcome, following the OTLP/HTTP spec: 2xx accepted; 429, 502,
+// 503, 504 and network failures are transient (with the peer's Retry-After); every other status is final.
+import type { ExportResult } from '../../../pipeline/pdata.js';
+import type { PostOutcome } from './http-post.js';
+import { parsePartialSuccess, type PartialSuccess } from './partial-success.js';
+import { parseRetryAfter } from './retry-after.js';
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const MAX_REASON_CHARS = 200;
+
+export interface Classified {
+  result: ExportResult;
+  /** Set on a 2xx answer that carried partial_success. */
+  partial?: PartialSuccess;
+}
+
+export function classify(outcome: PostOutcome): Classified {
+  switch (outcome.kind) {
+    case 'network':
+      return { result: { kind: 'retryable', reason: describe(outcome.error) } };
+    case 'invalid':
+      return { result: { kind: 'failure', reason: `request could not be made: ${outcome.error.message}` } };
+    case 'response':
+      break;
+  }
+  const { status, headers, body } = outcome;
+  if (status >= 200 && status < 300) {
+    const partial = parsePartialSuccess(body, headers['content-type']);
+    if (!partial) return { result: { kind: 'success' } };
+    return { result: { kind: 'success', rejectedItems: partial.rejected, message: partial.message }, partial };
+  }
+  const reason = `HTTP ${status}${bodyText(body, headers['content-type'])}`;
+  if (RETRYABLE_STATUS.has(status)) {
+    const retryAfterMs = parseRetryAfter(headers['retry-after']);
+    return { result: retryAfterMs === undefined ? { kind: 'retryable', reason } : { kind: 'retryable', reason, retryAfterMs } };
+  }
+  return { result: { kind: 'failure', reason } };
+}
+
+function describe(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? `${code}: ${error.message}` : error.message;
+}
+
+/** A short, printable hint of an error body (OTLP peers answer a google.rpc.Status or plain text). */
+function bodyText(body: Buffer, contentType: string | undefined): string {
+  if (body.length === 0 || (contentType !== undefined && !/text|json/.test(contentType))) return '';
+  return `: ${body.toString('utf8', 0, Math.min(body.length, MAX_REASON_CHARS)).replace(/\s+/g, ' ').trim()}`;
+}

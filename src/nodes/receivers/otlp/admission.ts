@@ -1,0 +1,67 @@
+// The one step both protocols share: validate and count a request with the wire scan, then hand it downstream
+// without waiting. A full pipeline is an answer (429 / RESOURCE_EXHAUSTED), never a silent drop: refusals are counted
+// and logged once per episode.
+import type { NodeContext } from '../../../pipeline/node.js';
+import type { Signal } from '../../../pipeline/pdata.js';
+import { scanRequest } from '../../../pdata/wire.js';
+
+export type Admission =
+  | { kind: 'accepted'; items: number }
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'full'; items: number };
+
+export interface AdmissionStats {
+  acceptedRequests: number;
+  acceptedItems: number;
+  /** Valid requests without a single item: answered 200, nothing to send downstream. */
+  emptyRequests: number;
+  invalidRequests: number;
+  refusedRequests: number;
+  refusedItems: number;
+}
+
+export class Admitter {
+  private readonly counts: AdmissionStats = {
+    acceptedRequests: 0,
+    acceptedItems: 0,
+    emptyRequests: 0,
+    invalidRequests: 0,
+    refusedRequests: 0,
+    refusedItems: 0,
+  };
+  /** Refusals since the pipeline was last seen accepting; > 0 means an episode is under way. */
+  private refusedInEpisode = 0;
+
+  constructor(private readonly ctx: NodeContext) {}
+
+  admit(signal: Signal, payload: Uint8Array): Admission {
+    const scan = scanRequest(signal, payload);
+    if (!scan.ok) {
+      this.counts.invalidRequests++;
+      return { kind: 'invalid', reason: scan.reason };
+    }
+    if (scan.items === 0) {
+      this.counts.emptyRequests++;
+      return { kind: 'accepted', items: 0 };
+    }
+    if (!this.ctx.tryEmit({ signal, payload, items: scan.items })) {
+      this.counts.refusedRequests++;
+      this.counts.refusedItems += scan.items;
+      if (this.refusedInEpisode++ === 0) {
+        this.ctx.logger.warn({ signal }, 'pipeline full: refusing requests until it accepts again');
+      }
+      return { kind: 'full', items: scan.items };
+    }
+    if (this.refusedInEpisode > 0) {
+      this.ctx.logger.info({ refusedRequests: this.refusedInEpisode }, 'pipeline accepting again');
+      this.refusedInEpisode = 0;
+    }
+    this.counts.acceptedRequests++;
+    this.counts.acceptedItems += scan.items;
+    return { kind: 'accepted', items: scan.items };
+  }
+
+  stats(): AdmissionStats {
+    return { ...this.counts };
+  }
+}

@@ -1,0 +1,161 @@
+// OTLP/HTTP on connections the supervisor accepted: a node:http server that never listens. Draining answers every
+// further request normally but with `Connection: close`, closes keep-alive connections that stay idle, and resolves
+// when every connection is gone (server.close() alone would wait for keepAliveTimeout on busy keep-alive sockets).
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Signal } from '../../../pipeline/pdata.js';
+import { otlpJsonToProto } from '../../../pdata/json.js';
+import type { Admitter } from './admission.js';
+import { readBody } from './http-body.js';
+import { CONTENT_TYPE, requestEncoding, type WireEncoding } from './http-media.js';
+import { rpcCodeForHttp, statusBody, successBody } from './responses.js';
+
+const ROUTES: ReadonlyMap<string, Signal> = new Map([
+  ['/v1/logs', 'logs'],
+  ['/v1/traces', 'traces'],
+  ['/v1/metrics', 'metrics'],
+]);
+
+/** Seconds an OTLP client should wait before retrying a request refused because the pipeline is full. */
+const RETRY_AFTER_SECONDS = 1;
+
+export interface OtlpHttpOptions {
+  maxBodyBytes: number;
+  admitter: Admitter;
+  logger: Logger;
+}
+
+/**
+ * How long a draining server leaves idle keep-alive connections open before closing them. HTTP/1.1 cannot tell an
+ * idle client to go away, and closing a connection while the client's next request is on the wire fails that
+ * request (every busy client failed that way when idle connections were closed at once). Within the grace a busy
+ * client sends its next request, gets `Connection: close`, and reconnects cleanly; only connections that stayed
+ * quiet for the whole grace are closed.
+ */
+const IDLE_GRACE_MS = 250;
+
+export class OtlpHttpServer {
+  private readonly server: http.Server;
+  private openConnections = 0;
+  private draining = false;
+  /** Set once the idle grace is over: from then on a connection that turns idle is closed at once. */
+  private closeWhenIdle = false;
+  private drained: Promise<void> | undefined;
+  private whenClosed: (() => void) | undefined;
+
+  constructor(private readonly options: OtlpHttpOptions) {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    // node:http starts tracking connections (closeIdleConnections, closeAllConnections, header/request timeouts)
+    // on 'listening'. This server never listens, so it is told it does.
+    this.server.emit('listening');
+  }
+
+  accept(socket: Socket): void {
+    this.openConnections++;
+    socket.once('close', () => {
+      if (--this.openConnections === 0) this.whenClosed?.();
+    });
+    this.server.emit('connection', socket);
+    // The supervisor accepted with pauseOnConnect; nothing reads a paused socket until it is resumed.
+    socket.resume();
+  }
+
+  /** Resolves once every connection is closed: by its client after a `Connection: close` answer, by the idle grace, or at the deadline. */
+  drain(deadline: number): Promise<void> {
+    this.draining = true;
+    this.drained ??= new Promise<void>((resolve) => {
+      if (this.openConnections === 0) return resolve();
+      const remaining = Math.max(0, deadline - Date.now());
+      const grace = setTimeout(() => {
+        this.closeWhenIdle = true;
+        this.server.closeIdleConnections();
+      }, Math.min(IDLE_GRACE_MS, remaining / 2));
+      const hard = setTimeout(() => {
+        this.server.closeAllConnections();
+        done();
+      }, remaining);
+      const done = (): void => {
+        clearTimeout(grace);
+        clearTimeout(hard);
+        this.whenClosed = undefined;
+        resolve();
+      };
+      this.whenClosed = done;
+    });
+    return this.drained;
+  }
+
+  stop(): Promise<void> {
+    this.draining = true;
+    this.server.closeAllConnections();
+    // Clears node:http's connection-checking interval; "not running" is the expected error of a server that never listened.
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // An answer that began before the drain went out with keep-alive; its connection turns idle only now.
+    res.once('finish', () => {
+      if (this.closeWhenIdle) setImmediate(() => this.server.closeIdleConnections());
+    });
+    try {
+      await this.route(req, res);
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'OTLP/HTTP request failed unexpectedly');
+      if (!res.headersSent) this.send(res, 500, 'json', statusBody('json', 13, 'internal error'), true);
+      else res.destroy();
+    }
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    const signal = ROUTES.get(path);
+    const encoding = requestEncoding(req.headers);
+    if (signal === undefined) {
+      return this.fail(res, encoding ?? 'json', 404, `no OTLP endpoint at ${path}: use /v1/logs, /v1/traces or /v1/metrics`);
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return this.fail(res, encoding ?? 'json', 405, `method ${req.method} not allowed: OTLP/HTTP takes POST`);
+    }
+    if (encoding === undefined) {
+      const given = req.headers['content-type'] ?? 'none';
+      return this.fail(res, 'json', 415, `unsupported Content-Type ${given}: use application/x-protobuf or application/json`);
+    }
+
+    const body = await readBody(req, this.options.maxBodyBytes);
+    // A refused body may still be arriving; closing the connection is cheaper than reading it to the end.
+    if (!body.ok) return this.fail(res, encoding, body.status, body.reason, body.status !== 415);
+
+    let payload: Uint8Array = body.body;
+    if (encoding === 'json') {
+      const converted = otlpJsonToProto(signal, body.body);
+      if (!converted.ok) return this.fail(res, encoding, 400, `malformed OTLP/JSON ${signal} request: ${converted.reason}`);
+      payload = converted.payload;
+    }
+    const admission = this.options.admitter.admit(signal, payload);
+    switch (admission.kind) {
+      case 'accepted':
+        return this.send(res, 200, encoding, successBody(encoding));
+      case 'invalid':
+        return this.fail(res, encoding, 400, `malformed ${signal} request: ${admission.reason}`);
+      case 'full':
+        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+        return this.fail(res, encoding, 429, 'pipeline is full, retry later');
+    }
+  }
+
+  private fail(res: http.ServerResponse, encoding: WireEncoding, status: number, message: string, close = false): void {
+    this.send(res, status, encoding, statusBody(encoding, rpcCodeForHttp(status), message), close);
+  }
+
+  private send(res: http.ServerResponse, status: number, encoding: WireEncoding, body: Buffer, close = false): void {
+    // Decided when the answer leaves, not when the request arrived: a request in flight when the drain began still
+    // tells its client to reconnect (to a serving instance).
+    if (this.draining || close) res.setHeader('Connection', 'close');
+    res.writeHead(status, { 'Content-Type': CONTENT_TYPE[encoding], 'Content-Length': body.length });
+    res.end(body);
+  }
+}

@@ -1,0 +1,83 @@
+// receiver:otlp: OTLP over gRPC and HTTP/1.1 on connections the supervisor hands over. Both protocols share one
+// admission step (wire scan → tryEmit), so a request is validated, counted and refused the same way on either.
+import type { Socket } from 'node:net';
+import type { NodeContext, NodeInstance, Receiver } from '../../../pipeline/node.js';
+import { Admitter, type AdmissionStats } from './admission.js';
+import type { OtlpReceiverConfig } from './descriptor.js';
+import { OtlpGrpcServer } from './grpc-receiver.js';
+import { OtlpHttpServer } from './http-receiver.js';
+import { parseByteSize } from './size.js';
+
+type State = 'created' | 'started' | 'draining' | 'stopped';
+
+export class OtlpReceiver implements Receiver {
+  private state: State = 'created';
+  private admitter: Admitter | undefined;
+  private http: OtlpHttpServer | undefined;
+  private grpc: OtlpGrpcServer | undefined;
+
+  constructor(
+    private readonly name: string,
+    private readonly config: OtlpReceiverConfig,
+  ) {}
+
+  async start(ctx: NodeContext): Promise<void> {
+    if (this.state !== 'created') throw new Error(`receiver ${this.name}: start() in state ${this.state}`);
+    const admitter = new Admitter(ctx);
+    const { grpc, http } = this.config.protocols;
+    if (http) {
+      this.http = new OtlpHttpServer({
+        maxBodyBytes: parseByteSize(http.max_request_body_size),
+        admitter,
+        logger: ctx.logger,
+      });
+    }
+    if (grpc) {
+      this.grpc = new OtlpGrpcServer({ maxRecvBytes: parseByteSize(grpc.max_recv_msg_size), admitter, logger: ctx.logger });
+    }
+    this.admitter = admitter;
+    this.state = 'started';
+  }
+
+  accept(listenerId: string, socket: Socket): void {
+    const server =
+      listenerId === `${this.name}/http` ? this.http : listenerId === `${this.name}/grpc` ? this.grpc : undefined;
+    if (server === undefined || this.state === 'created' || this.state === 'stopped') {
+      socket.destroy();
+      throw new Error(`receiver ${this.name} (${this.state}) cannot take a connection for listener ${listenerId}`);
+    }
+    // While draining, a connection that raced the routing switch is still served (HTTP answers with
+    // Connection: close; gRPC sessions end at the deadline), rather than reset.
+    server.accept(socket);
+  }
+
+  async drain(deadline: number): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'draining';
+    await Promise.all([this.http?.drain(deadline), this.grpc?.drain(deadline)]);
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    await Promise.all([this.http?.stop(), this.grpc?.stop()]);
+  }
+
+  /** What the receiver admitted and refused so far (all zero before start). */
+  stats(): AdmissionStats {
+    return (
+      this.admitter?.stats() ?? {
+        acceptedRequests: 0,
+        acceptedItems: 0,
+        emptyRequests: 0,
+        invalidRequests: 0,
+        refusedRequests: 0,
+        refusedItems: 0,
+      }
+    );
+  }
+}
+
+export function createOtlpReceiver(name: string, config: Record<string, unknown>): NodeInstance {
+  return { kind: 'receiver', node: new OtlpReceiver(name, config as unknown as OtlpReceiverConfig) };
+}

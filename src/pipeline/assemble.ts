@@ -1,0 +1,52 @@
+// Builds the runners of a planned graph: one node instance each, one bounded input channel per non-receiver node, and
+// per node a context whose ports lead to the input channels of its downstream nodes.
+import type { Logger } from 'pino';
+import { Channel } from './channel.js';
+import { RuntimeContext, type ErrorSink } from './context.js';
+import { newCounters } from './counters.js';
+import { ExporterRunner } from './exporter-runner.js';
+import { instantiate, type FactoryResolver } from './factory.js';
+import type { GraphPlan } from './graph.js';
+import type { PData } from './pdata.js';
+import { ProcessorRunner } from './processor-runner.js';
+import { ReceiverRunner } from './receiver-runner.js';
+import type { NodeRunner, RunnerBase } from './runner.js';
+
+export interface AssembleOptions {
+  logger: Logger;
+  errors: ErrorSink;
+  abandonSignal: AbortSignal;
+  resolveFactory?: FactoryResolver;
+}
+
+/** Runners in topological order. */
+export async function assembleRunners(plan: GraphPlan, capacity: number, opts: AssembleOptions): Promise<NodeRunner[]> {
+  // Loaded in parallel: each load is a dynamic import, and a failure names its node.
+  const instances = await Promise.all(plan.order.map((node) => instantiate(node, opts.resolveFactory)));
+
+  const inputs = new Map<string, Channel<PData>>();
+  for (const node of plan.order) if (node.kind !== 'receiver') inputs.set(node.name, new Channel<PData>(capacity));
+
+  return plan.order.map((node, i) => {
+    const ports = new Map<string, Channel<PData>[]>();
+    for (const [port, targets] of plan.downstream.get(node.name) ?? []) {
+      ports.set(port, targets.map((to) => inputs.get(to) as Channel<PData>));
+    }
+    const logger = opts.logger.child({ node: node.name });
+    const counters = newCounters();
+    const ctx = new RuntimeContext(node.name, logger, ports, counters, opts.errors, node.kind === 'receiver');
+    const base: RunnerBase = { name: node.name, urn: node.urn, ctx, counters, errors: opts.errors, logger };
+    const instance = instances[i];
+    const input = inputs.get(node.name);
+    switch (instance?.kind) {
+      case 'receiver':
+        return new ReceiverRunner(base, instance.node);
+      case 'processor':
+        return new ProcessorRunner(base, input as Channel<PData>, instance.node);
+      case 'exporter':
+        return new ExporterRunner(base, input as Channel<PData>, instance.node, opts.abandonSignal);
+      default:
+        throw new Error(`node "${node.name}": no implementation was built`);
+    }
+  });
+}

@@ -1,0 +1,88 @@
+// The NodeContext the runtime hands to a node: its way out of the node. An emit on a port fans out to every node
+// connected to that port; the same PData object goes to all of them, so nodes treat pdata as immutable.
+import type { Logger } from 'pino';
+import { ChannelClosedError, type Channel } from './channel.js';
+import { Episode } from './episode.js';
+import { DEFAULT_PORT } from './graph.js';
+import type { NodeContext } from './node.js';
+import type { PData } from './pdata.js';
+import type { MutableCounters } from './counters.js';
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+export type ErrorSink = (node: string, error: Error, fatal: boolean) => void;
+
+export class RuntimeContext implements NodeContext {
+  private readonly refusals: Episode;
+  private readonly drops: Episode;
+
+  constructor(
+    readonly name: string,
+    readonly logger: Logger,
+    private readonly ports: ReadonlyMap<string, readonly Channel<PData>[]>,
+    private readonly counters: MutableCounters,
+    private readonly errors: ErrorSink,
+    /** Receivers count what they offer as received; other nodes count what they take from their input. */
+    private readonly countOffered: boolean,
+  ) {
+    this.refusals = new Episode(logger, 'downstream full: refusing data');
+    this.drops = new Episode(logger, 'dropping data that has nowhere to go');
+  }
+
+  // Arrow properties rather than methods: nodes may pass `ctx.emit` around detached from `ctx`.
+  readonly emit = (pdata: PData, port: string = DEFAULT_PORT): Promise<void> => {
+    if (this.countOffered) this.counters.itemsReceived += pdata.items;
+    const targets = this.ports.get(port);
+    if (targets === undefined || targets.length === 0) return this.unrouted(pdata, port);
+    for (const channel of targets) {
+      // All or nothing: a stopped downstream means the pipeline is going away, so send nowhere.
+      if (channel.closed) {
+        this.counters.itemsDropped += pdata.items;
+        this.drops.hit(pdata.items, { port, reason: 'downstream closed' });
+        return Promise.reject(new ChannelClosedError(`node "${this.name}": downstream of port "${port}" is closed`));
+      }
+    }
+    let waits: Promise<void>[] | undefined;
+    for (const channel of targets) {
+      if (!channel.trySend(pdata)) (waits ??= []).push(channel.send(pdata));
+    }
+    if (waits === undefined) {
+      this.counters.itemsSent += pdata.items;
+      return RESOLVED;
+    }
+    // Items aborted while waiting are counted as dropped by the channel's owner, not here.
+    return (waits.length === 1 ? (waits[0] as Promise<void>) : Promise.all(waits)).then(() => {
+      this.counters.itemsSent += pdata.items;
+    });
+  };
+
+  readonly tryEmit = (pdata: PData, port: string = DEFAULT_PORT): boolean => {
+    if (this.countOffered) this.counters.itemsReceived += pdata.items;
+    const targets = this.ports.get(port);
+    if (targets === undefined || targets.length === 0) {
+      void this.unrouted(pdata, port);
+      return true;
+    }
+    for (const channel of targets) {
+      if (!channel.hasRoom) {
+        this.counters.itemsRefused += pdata.items;
+        this.refusals.hit(pdata.items, { port, reason: channel.closed ? 'downstream closed' : 'downstream full' });
+        return false;
+      }
+    }
+    for (const channel of targets) channel.trySend(pdata);
+    this.counters.itemsSent += pdata.items;
+    this.refusals.end();
+    return true;
+  };
+
+  readonly reportError = (error: Error, fatal = true): void => {
+    this.errors(this.name, error, fatal);
+  };
+
+  private unrouted(pdata: PData, port: string): Promise<void> {
+    this.counters.itemsDropped += pdata.items;
+    this.drops.hit(pdata.items, { port, reason: 'no connection on this port' });
+    return RESOLVED;
+  }
+}

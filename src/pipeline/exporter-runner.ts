@@ -1,0 +1,94 @@
+// Runs an exporter: one export at a time, in order. `retryable` is retried with backoff until it succeeds or the
+// runtime abandons its work (drain deadline or stop); `failure` drops the message. Holding the line on one message
+// while retrying is what makes backpressure reach the receivers instead of piling data up here.
+import type { NodeKind } from '../config/effective.js';
+import type { Channel } from './channel.js';
+import { Episode } from './episode.js';
+import type { Exporter } from './node.js';
+import type { PData } from './pdata.js';
+import { Backoff, sleep } from './retry.js';
+import { ConsumerRunner, type RunnerBase } from './runner.js';
+
+export class ExporterRunner extends ConsumerRunner {
+  readonly kind: NodeKind = 'exporter';
+  private readonly retries: Episode;
+  private readonly rejections: Episode;
+  private readonly partial: Episode;
+  private inFlight: PData | undefined;
+
+  constructor(
+    base: RunnerBase,
+    input: Channel<PData>,
+    private readonly node: Exporter,
+    /** Aborted when the runtime gives up on queued data; cuts retry sleeps short. */
+    private readonly abandonSignal: AbortSignal,
+  ) {
+    super(base, input);
+    this.retries = new Episode(base.logger, 'export failed with a retryable error: retrying');
+    this.rejections = new Episode(base.logger, 'export failed: dropping data', 'error');
+    this.partial = new Episode(base.logger, 'peer rejected part of the exported data (partial success)');
+  }
+
+  async start(): Promise<void> {
+    await this.node.start(this.ctx);
+    this.startLoop();
+  }
+
+  async stop(): Promise<void> {
+    await this.node.stop();
+  }
+
+  protected async handle(pdata: PData): Promise<void> {
+    this.inFlight = pdata;
+    try {
+      await this.exportWithRetry(pdata);
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+
+  protected override abandonInFlight(): number {
+    return this.inFlight?.items ?? 0;
+  }
+
+  protected async flushNode(): Promise<void> {
+    await this.node.flush?.();
+  }
+
+  private async exportWithRetry(pdata: PData): Promise<void> {
+    let backoff: Backoff | undefined;
+    for (;;) {
+      const result = await this.node.export(pdata);
+      // An answer that arrives after the runtime gave up belongs to data already counted as dropped.
+      if (this.abandoned) return;
+      switch (result.kind) {
+        case 'success': {
+          const rejected = Math.min(Math.max(result.rejectedItems ?? 0, 0), pdata.items);
+          this.counters.itemsSent += pdata.items - rejected;
+          if (rejected > 0) {
+            this.counters.itemsDropped += rejected;
+            this.partial.hit(rejected, { message: result.message });
+          } else {
+            this.partial.end();
+          }
+          this.retries.end();
+          this.rejections.end();
+          return;
+        }
+        case 'failure':
+          this.counters.itemsDropped += pdata.items;
+          this.retries.end('gave up');
+          this.rejections.hit(pdata.items, { reason: result.reason });
+          return;
+        case 'retryable': {
+          const firstRetry = backoff === undefined;
+          backoff ??= new Backoff();
+          const delayMs = backoff.next(result.retryAfterMs);
+          this.retries.hit(firstRetry ? pdata.items : 0, { reason: result.reason, delayMs });
+          await sleep(delayMs, this.abandonSignal);
+          if (this.abandoned) return;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// Turns a configured node into a live NodeInstance: the implementation is loaded on demand from the catalog (so an
+// instance loads only the node types its pipeline uses), unless the caller supplies its own resolver (tests, embedders).
+import type { EffectiveNode } from '../config/effective.js';
+import { lookupNode } from '../nodes/catalog.js';
+import { NodeError } from './errors.js';
+import type { NodeInstance } from './node.js';
+
+export type NodeFactory = (name: string, config: Record<string, unknown>) => NodeInstance;
+/** Returns the factory for a URN, or undefined to fall back to the built-in catalog. */
+export type FactoryResolver = (urn: string) => Promise<NodeFactory | undefined>;
+
+export async function instantiate(node: EffectiveNode, resolve?: FactoryResolver): Promise<NodeInstance> {
+  try {
+    const factory = (await resolve?.(node.urn)) ?? (await loadFromCatalog(node.urn));
+    const instance = factory(node.name, node.config);
+    if (instance.kind !== node.kind) {
+      throw new Error(`implementation is a ${instance.kind}, the config declares a ${node.kind}`);
+    }
+    return instance;
+  } catch (error) {
+    throw new NodeError(node.name, node.urn, 'build', error);
+  }
+}
+
+async function loadFromCatalog(urn: string): Promise<NodeFactory> {
+  const descriptor = lookupNode(urn);
+  if (!descriptor) throw new Error(`unknown node type ${urn}`);
+  return descriptor.load();
+}

@@ -1,0 +1,121 @@
+// A runner wraps one node for the runtime: its counters, its input channel and the steps of its lifecycle. Processors
+// and exporters share the consumer loop below: one message at a time, in order, a node's exception counted as failed
+// and reported (never thrown out of the loop, so one bad message cannot stop the pipeline).
+import type { Logger } from 'pino';
+import type { NodeKind } from '../config/effective.js';
+import type { Channel } from './channel.js';
+import type { ErrorSink, RuntimeContext } from './context.js';
+import type { MutableCounters } from './counters.js';
+import { Episode } from './episode.js';
+import type { PData } from './pdata.js';
+
+export interface NodeRunner {
+  readonly name: string;
+  readonly urn: string;
+  readonly kind: NodeKind;
+  readonly counters: MutableCounters;
+  /** Null for receivers, which take their input from sockets. */
+  readonly input: Channel<PData> | null;
+  /** Starts the node, then (for consumers) its loop. */
+  start(): Promise<void>;
+  /** The drain step: everything upstream has finished; take what is queued and hand on what the node holds. */
+  finish(deadlineMs: number): Promise<void>;
+  /** Gives up on what is queued or in flight; returns the items dropped (already added to the counters). */
+  abandon(): number;
+  stop(): Promise<void>;
+}
+
+export interface RunnerBase {
+  name: string;
+  urn: string;
+  ctx: RuntimeContext;
+  /** The same object the context updates. */
+  counters: MutableCounters;
+  errors: ErrorSink;
+  logger: Logger;
+}
+
+export abstract class ConsumerRunner implements NodeRunner {
+  readonly name: string;
+  readonly urn: string;
+  abstract readonly kind: NodeKind;
+  readonly counters: MutableCounters;
+  protected readonly ctx: RuntimeContext;
+  protected readonly logger: Logger;
+  protected abandoned = false;
+  private readonly errors: ErrorSink;
+  private readonly failures: Episode;
+  private loopDone: Promise<void> = Promise.resolve();
+
+  constructor(
+    base: RunnerBase,
+    readonly input: Channel<PData>,
+  ) {
+    this.name = base.name;
+    this.urn = base.urn;
+    this.ctx = base.ctx;
+    this.counters = base.counters;
+    this.errors = base.errors;
+    this.logger = base.logger;
+    this.failures = new Episode(base.logger, 'node threw while handling data: items counted as failed', 'error');
+  }
+
+  abstract start(): Promise<void>;
+  abstract stop(): Promise<void>;
+  /** Handles one message; may return synchronously so a cheap processor costs no promise per message. */
+  protected abstract handle(pdata: PData): Promise<void> | void;
+  /** Hands on whatever the node holds (drain). */
+  protected abstract flushNode(): Promise<void>;
+
+  async finish(_deadlineMs: number): Promise<void> {
+    this.input.close();
+    await this.loopDone;
+    if (!this.abandoned) await this.flushNode();
+  }
+
+  abandon(): number {
+    this.abandoned = true;
+    let dropped = 0;
+    for (const pdata of this.input.abort()) dropped += pdata.items;
+    dropped += this.abandonInFlight();
+    this.counters.itemsDropped += dropped;
+    return dropped;
+  }
+
+  /** Items of a message being handled right now that are lost by abandoning it. */
+  protected abandonInFlight(): number {
+    return 0;
+  }
+
+  protected startLoop(): void {
+    this.loopDone = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    const input = this.input;
+    for (;;) {
+      const pdata = input.tryReceive();
+      if (pdata === undefined) {
+        if (!(await input.readable())) return;
+        continue;
+      }
+      this.counters.itemsReceived += pdata.items;
+      try {
+        const pending = this.handle(pdata);
+        if (pending !== undefined) await pending;
+        this.failures.end();
+      } catch (error) {
+        this.failed(pdata, error);
+      }
+    }
+  }
+
+  private failed(pdata: PData, error: unknown): void {
+    // After abandoning, errors are the expected echo of aborted channels; the items were counted as dropped.
+    if (this.abandoned) return;
+    this.counters.itemsFailed += pdata.items;
+    const err = error instanceof Error ? error : new Error(String(error));
+    if (!this.failures.inProgress) this.errors(this.name, err, false);
+    this.failures.hit(pdata.items, { err });
+  }
+}

@@ -1,0 +1,209 @@
+// One instance: a child process hosting one pipeline on one core for one deployment generation, pinned to its core at
+// exec time (`taskset -c N node …`: every thread of it, and the IPC channel keeps working). The phase is driven only by
+// what the child says and by its exit; whether an exit was intended is recorded, so a crash is never mistaken for a stop.
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import type { Socket } from 'node:net';
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { dispatch, type HandlerMap, type InstanceMessage, type InstanceSpec, type NodeCounters, type SupervisorMessage } from '../ipc/messages.js';
+import { IllegalTransition, isTerminal, nextPhase, type InstanceEvent, type InstancePhase } from '../state/phase.js';
+import type { CoreEvent } from '../state/status-types.js';
+import { isoNow } from '../util/time.js';
+import type { ConnectionTarget } from './listener-table.js';
+
+const childEntry = fileURLToPath(new URL('../instance/main.js', import.meta.url));
+
+function spawnPinned(core: number) {
+  return execa('taskset', ['-c', String(core), process.execPath, childEntry], {
+    ipc: true,
+    serialization: 'json',
+    // execa keeps every IPC message in memory by default; a long-lived child must not.
+    buffer: { ipc: false },
+    stdin: 'ignore',
+    stdout: 'inherit',
+    stderr: 'inherit',
+    reject: false,
+    cleanup: true,
+    // Only the supervisor talks to systemd; a MAINPID from an instance would make systemd track the wrong process.
+    env: { NOTIFY_SOCKET: undefined },
+  });
+}
+/** Events kept per core for status; the ring is owned by the pipeline so that it survives restarts. */
+export const RECENT_EVENTS = 16;
+
+export type ExitInfo = { code: number | null; signal: string | null; intended: boolean; forced: boolean };
+
+export interface InstanceProcessEvents {
+  phase: [InstancePhase];
+  exit: [ExitInfo];
+}
+
+export class InstanceProcess extends EventEmitter<InstanceProcessEvents> implements ConnectionTarget {
+  readonly key: string;
+  phase: InstancePhase = 'pending';
+  pid: number | null = null;
+  lastHeartbeatTime: string | null = null;
+  counters: Record<string, NodeCounters> = {};
+  lastError: { node?: string; message: string } | null = null;
+  private child: ReturnType<typeof spawnPinned> | null = null;
+  private intendedExit = false;
+  private forcedExit = false;
+  private readonly exited: Promise<ExitInfo>;
+  private resolveExited!: (info: ExitInfo) => void;
+
+  constructor(
+    readonly spec: InstanceSpec,
+    private readonly logger: Logger,
+    private readonly recentEvents: CoreEvent[],
+  ) {
+    super();
+    this.key = `${spec.group}:${spec.pipeline}/core-${spec.core}/gen-${spec.generation}`;
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+  }
+
+  get core(): number {
+    return this.spec.core;
+  }
+
+  get generation(): number {
+    return this.spec.generation;
+  }
+
+  /** Spawns the child and resolves once it is ready; rejects with the reason when it is not within `startupTimeoutMs`. */
+  async start(startupTimeoutMs: number): Promise<void> {
+    const child = spawnPinned(this.spec.core);
+    this.child = child;
+    this.pid = child.pid ?? null;
+    this.apply('spawned');
+    child.on('message', (raw: unknown) => {
+      if (!dispatch(this.handlers, raw)) this.logger.warn({ instance: this.key }, 'unknown message from instance');
+    });
+    child.on('exit', (code, signal) => this.onExit(code, signal));
+    child.on('error', (error) => this.logger.error({ err: error, instance: this.key }, 'instance process error'));
+    this.send({ type: 'start', spec: this.spec });
+    await this.waitReady(startupTimeoutMs);
+  }
+
+  handOver(listenerId: string, socket: Socket): boolean {
+    const child = this.child;
+    if (!child || !child.connected || this.phase !== 'running') return false;
+    try {
+      child.send({ type: 'connection', listenerId } satisfies SupervisorMessage, socket);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Asks the child to drain and waits for its exit until `deadlineMs` (epoch ms); past it the child is killed. */
+  async drain(deadlineMs: number): Promise<ExitInfo> {
+    if (isTerminal(this.phase) || !this.child) return this.exited;
+    this.intendedExit = true;
+    this.apply('drain_requested');
+    this.send({ type: 'drain', deadlineMs });
+    const timer = setTimeout(() => this.kill(), Math.max(0, deadlineMs - Date.now()));
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Immediate stop; recorded as forced. Idempotent. */
+  kill(): void {
+    if (!this.child || isTerminal(this.phase)) return;
+    this.intendedExit = true;
+    this.forcedExit = true;
+    this.child.kill('SIGKILL');
+  }
+
+  whenExited(): Promise<ExitInfo> {
+    return this.exited;
+  }
+
+  private readonly handlers: HandlerMap<InstanceMessage> = {
+    admitted: () => this.apply('admitted'),
+    ready: () => this.apply('ready'),
+    heartbeat: (msg) => {
+      this.lastHeartbeatTime = isoNow();
+      this.counters = msg.nodes;
+    },
+    drain_started: () => this.apply('drain_started'),
+    drained: (msg) => {
+      this.apply('drained');
+      if (msg.forcedNodes.length > 0) this.record('drain_incomplete', `nodes not drained in time: ${msg.forcedNodes.join(', ')}`);
+    },
+    error: (msg) => {
+      this.lastError = { ...(msg.node !== undefined ? { node: msg.node } : {}), message: msg.message };
+      this.record('error', msg.node ? `node "${msg.node}": ${msg.message}` : msg.message);
+      this.logger.error({ instance: this.key, node: msg.node, fatal: msg.fatal }, msg.message);
+    },
+  };
+
+  private waitReady(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off('phase', onPhase);
+      };
+      const onPhase = (phase: InstancePhase) => {
+        if (phase === 'running') {
+          cleanup();
+          resolve();
+        } else if (phase !== 'starting') {
+          cleanup();
+          reject(new Error(this.failureReason('exited before it became ready')));
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        this.record('startup_timeout', `not ready within ${timeoutMs} ms`);
+        // Not an intended stop: recovery must treat a child that never became ready like a crash.
+        this.forcedExit = true;
+        this.child?.kill('SIGKILL');
+        reject(new Error(this.failureReason(`not ready within ${timeoutMs} ms`)));
+      }, timeoutMs);
+      this.on('phase', onPhase);
+    });
+  }
+
+  private failureReason(fallback: string): string {
+    if (!this.lastError) return fallback;
+    return this.lastError.node ? `node "${this.lastError.node}": ${this.lastError.message}` : this.lastError.message;
+  }
+
+  private onExit(code: number | null, signal: string | null): void {
+    const info: ExitInfo = { code, signal, intended: this.intendedExit, forced: this.forcedExit };
+    const clean = code === 0 && this.intendedExit;
+    this.apply(clean || this.intendedExit ? 'exited_clean' : 'exited_unexpectedly');
+    this.record('exited', `code ${code ?? '-'} signal ${signal ?? '-'}${this.forcedExit ? ' (forced)' : ''}`);
+    this.child = null;
+    this.resolveExited(info);
+    this.emit('exit', info);
+  }
+
+  private send(message: SupervisorMessage): void {
+    if (this.child?.connected) this.child.send(message);
+  }
+
+  private apply(event: InstanceEvent): void {
+    const from = this.phase;
+    try {
+      this.phase = nextPhase(from, event);
+    } catch (error) {
+      if (error instanceof IllegalTransition) {
+        this.logger.error({ instance: this.key, from, event }, 'illegal instance phase transition (bug)');
+        return;
+      }
+      throw error;
+    }
+    if (event !== 'admitted') this.record(event);
+    if (this.phase !== from) this.emit('phase', this.phase);
+  }
+
+  private record(event: string, message?: string): void {
+    this.recentEvents.push({ time: isoNow(), generation: this.spec.generation, event, ...(message ? { message } : {}) });
+    if (this.recentEvents.length > RECENT_EVENTS) this.recentEvents.shift();
+  }
+}

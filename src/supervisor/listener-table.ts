@@ -1,0 +1,150 @@
+// The supervisor owns every listening socket (DESIGN.md §2). Each accepted connection is handed to one serving
+// instance of the pipeline that owns the address, so cutover is one routing switch here and no connection is refused
+// while instances come and go. Connections that arrive while no instance serves wait, bounded in number and time.
+import net from 'node:net';
+import type { Logger } from 'pino';
+import type { ListenerSpec } from '../pipeline/node.js';
+
+/** Something that can take a connection: a serving instance. */
+export interface ConnectionTarget {
+  readonly key: string;
+  /** false when the target can no longer take it (its IPC channel closed); the table then tries another. */
+  handOver(listenerId: string, socket: net.Socket): boolean;
+}
+
+interface Entry {
+  owner: string;
+  spec: ListenerSpec;
+  server: net.Server;
+  boundAddress: string;
+  targets: ConnectionTarget[];
+  nextTarget: number;
+  waiting: Array<{ socket: net.Socket; timer: NodeJS.Timeout }>;
+}
+
+export interface ListenerTableOptions {
+  logger: Logger;
+  /** Connections held while no instance serves. */
+  maxWaiting?: number;
+  waitTimeoutMs?: number;
+}
+
+export class ListenerTable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxWaiting: number;
+  private readonly waitTimeoutMs: number;
+  private waitingOverflowLogged = false;
+
+  constructor(private readonly options: ListenerTableOptions) {
+    this.maxWaiting = options.maxWaiting ?? 1024;
+    this.waitTimeoutMs = options.waitTimeoutMs ?? 10_000;
+  }
+
+  /** Binds `spec.address` for `owner` (a pipeline key). Resolves with the bound host:port. */
+  async bind(owner: string, spec: ListenerSpec): Promise<string> {
+    const key = entryKey(owner, spec.id);
+    const existing = this.entries.get(key);
+    if (existing) return existing.boundAddress;
+    const { host, port } = splitAddress(spec.address);
+    const server = net.createServer({ pauseOnConnect: true });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, exclusive: true, backlog: 1024 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address() as net.AddressInfo;
+    const boundAddress = addr.family === 'IPv6' ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`;
+    const entry: Entry = { owner, spec, server, boundAddress, targets: [], nextTarget: 0, waiting: [] };
+    server.on('connection', (socket) => this.route(entry, socket));
+    server.on('error', (error) => this.options.logger.error({ err: error, listener: spec.id }, 'listener error'));
+    this.entries.set(key, entry);
+    const [group, pipeline] = owner.split(':');
+    this.options.logger.info({ group, pipeline, listener: spec.id, protocol: spec.protocol, address: boundAddress }, 'listener bound');
+    return boundAddress;
+  }
+
+  /** The instances that take new connections for every listener of `owner`; draining ones are simply not listed. */
+  setServing(owner: string, targets: ConnectionTarget[]): void {
+    for (const entry of this.entries.values()) {
+      if (entry.owner !== owner) continue;
+      entry.targets = [...targets];
+      entry.nextTarget = 0;
+      this.flushWaiting(entry);
+    }
+  }
+
+  boundAddresses(owner: string): Array<{ id: string; protocol: ListenerSpec['protocol']; address: string }> {
+    return [...this.entries.values()]
+      .filter((e) => e.owner === owner)
+      .map((e) => ({ id: e.spec.id, protocol: e.spec.protocol, address: e.boundAddress }));
+  }
+
+  /**
+   * Stops accepting for `owner` (or everyone) and drops connections still waiting. The listening handle closes at
+   * once; close()'s callback is not awaited because a server whose sockets went to children waits for the children
+   * to close them, and they close them only when they drain, which comes after this.
+   */
+  close(owner?: string): void {
+    for (const [key, entry] of this.entries) {
+      if (owner !== undefined && entry.owner !== owner) continue;
+      this.entries.delete(key);
+      for (const w of entry.waiting) {
+        clearTimeout(w.timer);
+        w.socket.destroy();
+      }
+      entry.waiting = [];
+      entry.server.close();
+    }
+  }
+
+  private route(entry: Entry, socket: net.Socket): void {
+    socket.on('error', () => socket.destroy());
+    for (let tries = 0; tries < entry.targets.length; tries++) {
+      const target = entry.targets[entry.nextTarget % entry.targets.length] as ConnectionTarget;
+      entry.nextTarget = (entry.nextTarget + 1) % entry.targets.length;
+      if (target.handOver(entry.spec.id, socket)) return;
+    }
+    this.hold(entry, socket);
+  }
+
+  private hold(entry: Entry, socket: net.Socket): void {
+    if (entry.waiting.length >= this.maxWaiting) {
+      if (!this.waitingOverflowLogged) {
+        this.waitingOverflowLogged = true;
+        this.options.logger.warn({ listener: entry.spec.id, maxWaiting: this.maxWaiting }, 'no serving instance and too many waiting connections: refusing');
+      }
+      socket.destroy();
+      return;
+    }
+    const timer = setTimeout(() => {
+      entry.waiting = entry.waiting.filter((w) => w.socket !== socket);
+      socket.destroy();
+    }, this.waitTimeoutMs);
+    timer.unref();
+    entry.waiting.push({ socket, timer });
+  }
+
+  private flushWaiting(entry: Entry): void {
+    if (entry.targets.length === 0 || entry.waiting.length === 0) return;
+    const waiting = entry.waiting;
+    entry.waiting = [];
+    this.waitingOverflowLogged = false;
+    for (const w of waiting) {
+      clearTimeout(w.timer);
+      if (!w.socket.destroyed) this.route(entry, w.socket);
+    }
+  }
+}
+
+function entryKey(owner: string, listenerId: string): string {
+  return `${owner}\u0000${listenerId}`;
+}
+
+export function splitAddress(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':');
+  const rawHost = address.slice(0, colon);
+  const host = rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost;
+  return { host, port: Number(address.slice(colon + 1)) };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { doc, errorsOf, P, pathsAndCodes, pipeline, validOf } from './helpers.js';
+
+const nodes = {
+  gen: { type: 'receiver:traffic_generator' },
+  batch: { type: 'processor:batch' },
+  sink: { type: 'exporter:noop' },
+  console: { type: 'exporter:console' },
+};
+const withConnections = (connections: unknown[], extra: Record<string, unknown> = {}) =>
+  doc({ main: pipeline({ nodes: { ...nodes, ...extra }, connections }) });
+
+describe('node types and configs', () => {
+  it('lists the known types for an unknown one', () => {
+    const [error] = errorsOf(doc({ main: pipeline({ nodes: { gen: { type: 'receiver:kafka' }, sink: { type: 'exporter:noop' } } }) }));
+    expect(error).toMatchObject({ path: `${P}.nodes.gen.type`, code: 'UnknownNodeType' });
+    expect(error?.message).toContain('urn:otel:receiver:otlp');
+  });
+  it('checks node configs with the full path and applies defaults', () => {
+    const bad = { type: 'receiver:otlp', config: { protocols: { grpc: { listening_addr: '127.0.0.1:0', max_recv: 1 } } } };
+    expect(pathsAndCodes(errorsOf(doc({ main: pipeline({ nodes: { gen: bad, sink: { type: 'exporter:noop' } } }) })))).toEqual([
+      [`${P}.nodes.gen.config.protocols.grpc.max_recv`, 'UnknownField'],
+    ]);
+    const good = validOf(doc({ main: pipeline({ nodes: { gen: { type: 'urn:otel:otlp:receiver', config: { protocols: { http: { listening_addr: '127.0.0.1:0' } } } }, sink: { type: 'exporter:noop' } } }) }));
+    expect(good.pipelines[0]?.nodes[0]).toMatchObject({
+      name: 'gen',
+      urn: 'urn:otel:receiver:otlp',
+      kind: 'receiver',
+      config: { protocols: { http: { listening_addr: '127.0.0.1:0', max_request_body_size: '4MiB' } } },
+    });
+  });
+});
+
+describe('connections', () => {
+  it('flattens lists into sorted edges with the default port', () => {
+    const result = validOf(withConnections([{ from: ['gen'], to: 'batch' }, { from: 'batch', to: ['sink', 'console'] }]));
+    expect(result.pipelines[0]?.edges).toEqual([
+      { from: 'batch', port: 'default', to: 'console' },
+      { from: 'batch', port: 'default', to: 'sink' },
+      { from: 'gen', port: 'default', to: 'batch' },
+    ]);
+  });
+  it('accepts the default port spelled out and refuses undeclared ports', () => {
+    expect(validOf(withConnections([{ from: 'gen', to: 'batch' }, { from: 'batch["default"]', to: ['sink', 'console'] }])).ok).toBe(true);
+    expect(pathsAndCodes(errorsOf(withConnections([{ from: 'gen', to: 'batch' }, { from: "batch['logs']", to: ['sink', 'console'] }])))).toEqual([
+      [`${P}.connections[1].from`, 'UnknownPort'],
+    ]);
+  });
+  it('names unknown nodes, exporters as sources and receivers as targets', () => {
+    const errors = errorsOf(
+      withConnections([
+        { from: 'gen', to: ['batch', 'nope'] },
+        { from: ['batch', 'sink'], to: 'console' },
+        { from: 'batch', to: ['sink', 'gen'] },
+      ]),
+    );
+    expect(pathsAndCodes(errors)).toEqual([
+      [`${P}.connections[0].to[1]`, 'UnknownNode'],
+      [`${P}.connections[1].from[1]`, 'ExporterAsSource'],
+      [`${P}.connections[2].to[1]`, 'ReceiverAsTarget'],
+    ]);
+  });
+  it('finds cycles, including self loops', () => {
+    const errors = errorsOf(withConnections([{ from: 'gen', to: 'batch' }, { from: 'batch', to: ['sink', 'batch'] }, { from: 'batch', to: 'console' }]));
+    expect(pathsAndCodes(errors)).toEqual([[`${P}.connections[1]`, 'Cycle']]);
+    expect(errors[0]?.message).toContain('batch -> batch');
+    const two = errorsOf(
+      withConnections([{ from: 'gen', to: 'batch' }, { from: 'batch', to: 'b2' }, { from: 'b2', to: 'batch' }, { from: 'b2', to: ['sink', 'console'] }], {
+        b2: { type: 'processor:batch' },
+      }),
+    );
+    expect(pathsAndCodes(two)).toEqual([[`${P}.connections[2]`, 'Cycle']]);
+  });
+  it('requires a receiver, an exporter and every node connected', () => {
+    const onlyProcessors = doc({ main: pipeline({ nodes: { a: { type: 'processor:batch' }, b: { type: 'processor:batch' } }, connections: [{ from: 'a', to: 'b' }] }) });
+    expect(pathsAndCodes(errorsOf(onlyProcessors))).toEqual([
+      [`${P}.nodes`, 'NoExporter'],
+      [`${P}.nodes`, 'NoReceiver'],
+    ]);
+    expect(pathsAndCodes(errorsOf(withConnections([{ from: 'gen', to: ['batch'] }, { from: 'batch', to: 'sink' }])))).toEqual([
+      [`${P}.nodes.console`, 'UnconnectedNode'],
+    ]);
+  });
+});
+
+describe('extensions and capabilities', () => {
+  const base = (capabilities: Record<string, string>, extensions: Record<string, unknown> = {}) =>
+    doc({
+      main: pipeline({
+        extensions,
+        nodes: { gen: { type: 'receiver:traffic_generator' }, sink: { type: 'exporter:noop', capabilities } },
+      }),
+    });
+  it('resolves capabilities against the pipeline extensions', () => {
+    const result = validOf(base({ bearer_token_provider: 'token' }, { token: { type: 'urn:otel:static_bearer_token:extension', config: { token: 'x' } } }));
+    expect(result.pipelines[0]?.extensions).toEqual([{ name: 'token', urn: 'urn:otel:extension:static_bearer_token', config: { token: 'x' } }]);
+  });
+  it('reports a missing extension at the capability', () => {
+    expect(pathsAndCodes(errorsOf(base({ bearer_token_provider: 'token' })))).toEqual([
+      [`${P}.nodes.sink.capabilities.bearer_token_provider`, 'ExtensionNotFound'],
+    ]);
+  });
+  it('refuses non-extension types under extensions', () => {
+    expect(pathsAndCodes(errorsOf(base({}, { x: { type: 'receiver:otlp' } })))).toEqual([[`${P}.extensions.x.type`, 'InvalidExtensionType']]);
+  });
+});

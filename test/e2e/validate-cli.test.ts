@@ -1,0 +1,50 @@
+// Acceptance: `--validate-and-exit` prints every error with its path and exits 2 on each broken fixture, 0 on valid
+// ones; nothing is started either way.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { ENGINE_BIN } from '../support/engine.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/configs/', import.meta.url));
+const invalid = readdirSync(join(fixtures, 'invalid')).filter((f) => f.endsWith('.yaml')).sort();
+const valid = readdirSync(join(fixtures, 'valid')).filter((f) => f.endsWith('.yaml')).sort();
+
+function validate(...args: string[]) {
+  return execa(process.execPath, [ENGINE_BIN, ...args, '--validate-and-exit'], { reject: false, all: true, env: { OTAP_TEST_UNSET: '' } });
+}
+
+describe('otap-engine --validate-and-exit', () => {
+  it('has at least 12 distinct broken fixtures', () => {
+    expect(invalid.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each(invalid)('rejects %s with its path and exit code 2', async (file) => {
+    const path = join(fixtures, 'invalid', file);
+    const expected = /^# expect: (.+)$/m.exec(readFileSync(path, 'utf8'))?.[1]?.trim();
+    expect(expected, 'fixture names the path it expects').toBeTruthy();
+    const result = await validate('--config', path);
+    expect(result.exitCode).toBe(2);
+    expect(result.all).toContain(`${expected}:`);
+  });
+
+  it.each(valid)('accepts %s with exit code 0', async (file) => {
+    const result = await validate('--config', join(fixtures, 'valid', file));
+    expect(result.all).toContain('configuration is valid');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('accepts the embedded default config and inline yaml', async () => {
+    expect((await validate()).exitCode).toBe(0);
+    const inline = 'yaml:{version: otel_dataflow/v1, groups: {g: {pipelines: {p: {nodes: {a: {type: "receiver:traffic_generator"}, b: {type: "exporter:noop"}}, connections: [{from: a, to: b}]}}}}}';
+    expect((await validate('--config', inline)).exitCode).toBe(0);
+  });
+
+  it('exits 2 on bad arguments', async () => {
+    expect((await validate('--num-cores', 'zero')).exitCode).toBe(2);
+    expect((await validate('--num-cores', '1', '--core-id-range', '0')).exitCode).toBe(2);
+    expect((await validate('--http-admin-bind', 'nonsense')).exitCode).toBe(2);
+    expect((await validate('--config', '/nonexistent/otap.yaml')).exitCode).toBe(2);
+  });
+});

@@ -1,0 +1,127 @@
+// Starts the real `bin/otap-engine` as a child process, the way an operator does, and talks to its admin API.
+import { execa, type ResultPromise } from 'execa';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EngineStatus, PipelineStatus } from '../../src/state/status-types.js';
+
+export const ENGINE_BIN = fileURLToPath(new URL('../../bin/otap-engine', import.meta.url));
+
+export interface RunningEngine {
+  pid: number;
+  adminUrl: string;
+  /** Every stdout line so far (JSON log lines and console exporter output). */
+  lines: string[];
+  status(): Promise<EngineStatus>;
+  pipeline(key?: string): Promise<PipelineStatus>;
+  waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
+  waitRunning(key?: string, timeoutMs?: number): Promise<PipelineStatus>;
+  signal(sig: NodeJS.Signals): void;
+  exited: Promise<{ exitCode: number | undefined; signal: string | undefined }>;
+  /** SIGTERM, wait for exit; idempotent. */
+  stop(): Promise<number | undefined>;
+}
+
+export function writeConfig(yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'otap-engine-test-'));
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
+
+export async function startEngine(yaml: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunningEngine> {
+  const configFile = writeConfig(yaml);
+  const child: ResultPromise = execa(process.execPath, [ENGINE_BIN, '--config', configFile, '--http-admin-bind', '127.0.0.1:0', ...args], {
+    reject: false,
+    buffer: false,
+    stdin: 'ignore',
+    stderr: 'inherit',
+    env,
+  });
+  const lines: string[] = [];
+  let pending = '';
+  let resolveAdmin!: (url: string) => void;
+  let rejectAdmin!: (e: Error) => void;
+  const admin = new Promise<string>((res, rej) => ((resolveAdmin = res), (rejectAdmin = rej)));
+  child.stdout!.on('data', (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      lines.push(line);
+      if (line.includes('"admin listening"')) resolveAdmin(`http://${JSON.parse(line).address}`);
+    }
+  });
+  const exited = child.then((r) => ({ exitCode: r.exitCode, signal: r.signal }));
+  void exited.then((r) => rejectAdmin(new Error(`engine exited before its admin API listened: ${JSON.stringify(r)}\n${lines.join('\n')}`)));
+  const adminUrl = await admin;
+
+  const status = async (): Promise<EngineStatus> => (await fetch(`${adminUrl}/api/v1/status`)).json() as Promise<EngineStatus>;
+  const pipeline = async (key = 'default:main'): Promise<PipelineStatus> => {
+    const s = await status();
+    const p = s.pipelines[key];
+    if (!p) throw new Error(`no pipeline ${key} in status`);
+    return p;
+  };
+  const waitFor = async <T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  let stopping: Promise<number | undefined> | null = null;
+  return {
+    pid: child.pid!,
+    adminUrl,
+    lines,
+    status,
+    pipeline,
+    waitFor,
+    waitRunning: (key = 'default:main', timeoutMs = 20_000) =>
+      waitFor(async () => {
+        const p = await pipeline(key);
+        return p.deploymentStatus === 'running' ? p : undefined;
+      }, `${key} running`, timeoutMs),
+    signal: (sig) => void child.kill(sig),
+    exited,
+    stop: () =>
+      (stopping ??= (async () => {
+        child.kill('SIGTERM');
+        return (await exited).exitCode;
+      })()),
+  };
+}
+
+/** True while `pid` is a live process (a zombie waiting for its reaper counts as gone). */
+export function processAlive(pid: number): boolean {
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return false;
+  try {
+    const state = readFileSync(stat, 'utf8').replace(/^.*\) /s, '').charAt(0);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Cpus_allowed_list of every thread of `pid`. */
+export function threadAffinities(pid: number): string[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    return /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1] ?? '?';
+  });
+}
+
+/** Cores this test process may use, the same way the engine reads them. */
+export function usableCores(): number[] {
+  const list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
+  return list.split(',').flatMap((part) => {
+    const [a, b] = part.split('-').map(Number) as [number, number | undefined];
+    return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
+}
