@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { benchStartup } from './startup.js';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
-const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const startup = await benchStartup(cores);
   const rows = [
     ['start → all ready', `${cores}-core pipeline`, `${startup.engineReadyMs} ms`, `bare node child ${startup.baselineChildReadyMs} ms`, `${(startup.engineReadyMs / startup.baselineChildReadyMs).toFixed(1)}x`],
-    ['idle instance RSS', 'otlp → batch → noop', `${mb(startup.instanceIdleRssBytes)} MB`, `bare node child ${mb(startup.baselineIdleRssBytes)} MB`, `${(startup.instanceIdleRssBytes / startup.baselineIdleRssBytes).toFixed(2)}x`],
+    ['idle instance RSS', 'otlp → batch → noop', `${mib(startup.instanceIdleRssBytes)}`, `bare node child ${mib(startup.baselineIdleRssBytes)}`, `${(startup.instanceIdleRssBytes / startup.baselineIdleRssBytes).toFixed(2)}x`],
   ];
   const header = ['measure', 'setup', 'engine', 'baseline (same run)', 'ratio'];
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);

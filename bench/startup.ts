@@ -63,7 +63,7 @@ export async function benchStartup(cores: number): Promise<StartupResult> {
     baseReady.push(base.readyMs);
     baseRss.push(base.idleRss);
 
-    const engine = await startBenchEngine(config(cores), ['--log-level', 'warn']);
+    const engine = await startBenchEngine(config(cores));
     const status = await poll(async () => {
       const s = (await (await fetch(`${engine.adminUrl}/api/v1/status`)).json()) as EngineStatus;
       return s.pipelines['default:main']?.deploymentStatus === 'running' ? s : undefined;

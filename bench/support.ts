@@ -40,6 +40,7 @@ export async function startBenchEngine(yaml: string, extraArgs: string[] = []): 
       }
     });
     void child.then((r) => reject(new Error(`engine exited: ${r.exitCode}`)));
+    setTimeout(() => reject(new Error('no "admin listening" line within 30 s')), 30_000).unref();
   });
   return {
     adminUrl,

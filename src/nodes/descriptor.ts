@@ -1,5 +1,5 @@
 // What the supervisor knows of a node type without loading its implementation: kind, config schema (joi, with
-// defaults), the listening addresses it needs and its output ports. The child loads the implementation with `load`.
+// defaults), the listening addresses it needs and its output ports. Implementations are in implementations.ts.
 import type Joi from 'joi';
 import type { ListenerSpec, NodeInstance } from '../pipeline/node.js';
 
@@ -13,6 +13,4 @@ export interface NodeDescriptor {
   listeners?(name: string, config: Record<string, unknown>): ListenerSpec[];
   /** Named output ports; absent means only the default port. */
   outputPorts?(config: Record<string, unknown>): string[];
-  /** Builds the node in the instance process (dynamic import keeps the supervisor lean). */
-  load(): Promise<(name: string, config: Record<string, unknown>) => NodeInstance>;
 }

@@ -1,11 +1,11 @@
-// Turns a configured node into a live NodeInstance: the implementation is loaded on demand from the catalog (so an
-// instance loads only the node types its pipeline uses), unless the caller supplies its own resolver (tests, embedders).
+// Turns a configured node into a live NodeInstance: the implementation is loaded on demand (so an instance loads only
+// the node types its pipeline uses), unless the caller supplies its own resolver (tests, embedders).
 import type { EffectiveNode } from '../config/effective.js';
-import { lookupNode } from '../nodes/catalog.js';
+import { implementations, type NodeFactory } from '../nodes/implementations.js';
 import { NodeError } from './errors.js';
 import type { NodeInstance } from './node.js';
 
-export type NodeFactory = (name: string, config: Record<string, unknown>) => NodeInstance;
+export type { NodeFactory };
 /** Returns the factory for a URN, or undefined to fall back to the built-in catalog. */
 export type FactoryResolver = (urn: string) => Promise<NodeFactory | undefined>;
 
@@ -23,7 +23,7 @@ export async function instantiate(node: EffectiveNode, resolve?: FactoryResolver
 }
 
 async function loadFromCatalog(urn: string): Promise<NodeFactory> {
-  const descriptor = lookupNode(urn);
-  if (!descriptor) throw new Error(`unknown node type ${urn}`);
-  return descriptor.load();
+  const load = implementations[urn];
+  if (!load) throw new Error(`unknown node type ${urn}`);
+  return load();
 }

@@ -12,5 +12,4 @@ export const consoleExporter: NodeDescriptor = {
   configSchema: Joi.object({
     verbosity: Joi.string().valid('basic', 'detailed').default('basic'),
   }),
-  load: async () => (await import('./exporter.js')).createConsoleExporter,
 };

@@ -5,5 +5,4 @@ export const noopExporter: NodeDescriptor = {
   urn: 'urn:otel:exporter:noop',
   kind: 'exporter',
   configSchema: Joi.object({}),
-  load: async () => (await import('./exporter.js')).createNoopExporter,
 };

@@ -17,5 +17,4 @@ export const otlpHttpExporter: NodeDescriptor = {
     timeout: duration.default('10s'),
     headers: Joi.object().pattern(Joi.string(), Joi.string()).default({}),
   }),
-  load: async () => (await import('./exporter.js')).createOtlpHttpExporter,
 };

@@ -19,5 +19,4 @@ export const batchProcessor: NodeDescriptor = {
     send_batch_max_size: Joi.number().integer().min(0).default(0),
     timeout: duration.default('200ms'),
   }),
-  load: async () => (await import('./processor.js')).createBatchProcessor,
 };

@@ -34,5 +34,4 @@ export const otlpReceiver: NodeDescriptor = {
     if (protocols.http) out.push({ id: `${name}/http`, protocol: 'http', address: protocols.http.listening_addr });
     return out;
   },
-  load: async () => (await import('./receiver.js')).createOtlpReceiver,
 };

@@ -19,5 +19,4 @@ export const trafficGenerator: NodeDescriptor = {
     batch_size: Joi.number().integer().min(1).max(100_000).default(100),
     max_items: Joi.number().integer().min(0).default(0),
   }),
-  load: async () => (await import('./receiver.js')).createTrafficGenerator,
 };
