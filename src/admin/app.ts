@@ -2,7 +2,7 @@
 // them), then the request log, then routes, then the JSON 404, then the one error handler.
 import express, { Router, type Express } from 'express';
 import type { Logger } from 'pino';
-import type { AdminBackend } from './backend.js';
+import type { LiveAdminBackend } from './backend.js';
 import { errorHandler, routeNotFound } from './error-handler.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './json-body.js';
 import { requestLog } from './request-log.js';
@@ -12,7 +12,7 @@ import { statusHandler } from './routes/status.js';
 import { securityHeaders } from './security-headers.js';
 
 export interface AdminAppOptions {
-  backend: AdminBackend;
+  backend: LiveAdminBackend;
   logger: Logger;
   /** Largest JSON body accepted, in bytes (default 1 MiB). */
   bodyLimitBytes?: number;

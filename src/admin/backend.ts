@@ -2,6 +2,8 @@
 // and the supervisor stays free of HTTP.
 import type { EngineStatus, PipelineStatus, ProbeResult } from '../state/status-types.js';
 import type { PipelineSpec, EngineConfig } from '../config/types.js';
+import type { ConfigError } from '../config/errors.js';
+import type { DryRunResult, ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
 
 export interface PipelineDescription {
   pipelineGroupId: string;
@@ -30,4 +32,94 @@ export interface AdminBackend {
   committedConfig(): EngineConfig;
   livez(): ProbeResult;
   readyz(): ProbeResult;
+}
+
+// ---- Live management (CONTRACT.md §3). Outcomes are unions; the routes map each kind to one HTTP answer. ----
+
+/** How long an operation may take: `wait` blocks the answer until it ends or `timeoutSecs` runs out. */
+export interface WaitOptions {
+  wait: boolean;
+  timeoutSecs: number;
+}
+
+export interface PutPipelineRequest {
+  /** The pipeline config as under groups.G.pipelines.P (unvalidated: the engine validates it in the whole config). */
+  pipeline: unknown;
+  stepTimeoutSecs: number;
+  drainTimeoutSecs: number;
+  dryRun: boolean;
+}
+
+/** A pipeline is busy with another operation: 409 conflict, naming it. */
+export interface Busy {
+  kind: 'busy';
+  operation: { type: 'rollout' | 'shutdown'; id: string };
+}
+
+export type PutPipelineOutcome =
+  | { kind: 'group_not_found' }
+  | { kind: 'invalid'; errors: ConfigError[] }
+  | Busy
+  | { kind: 'dry_run'; result: DryRunResult }
+  /** Nothing to change: answered 200 at once with a `noop` RolloutStatus (same generation, nothing restarted). */
+  | { kind: 'noop'; rollout: RolloutStatus }
+  /** wait=false: 202 with Location. */
+  | { kind: 'accepted'; rollout: RolloutStatus }
+  /** wait=true and it succeeded: 201 for create, 200 otherwise. */
+  | { kind: 'succeeded'; rollout: RolloutStatus }
+  /** wait=true and it failed or rolled back: 409 RolloutFailed with the rollout in details. */
+  | { kind: 'failed'; rollout: RolloutStatus }
+  /** wait=true ran out of timeout_secs: 504 WaitTimeout, Location to follow it; the rollout goes on. */
+  | { kind: 'timeout'; rollout: RolloutStatus };
+
+export type ShutdownOutcome =
+  | { kind: 'group_not_found' }
+  | { kind: 'pipeline_not_found' }
+  | Busy
+  | { kind: 'accepted'; shutdown: ShutdownStatus }
+  | { kind: 'succeeded'; shutdown: ShutdownStatus }
+  | { kind: 'failed'; shutdown: ShutdownStatus }
+  | { kind: 'timeout'; shutdown: ShutdownStatus };
+
+export type StartOutcome =
+  | { kind: 'group_not_found' }
+  | { kind: 'pipeline_not_found' }
+  | Busy
+  /** The pipeline runs already: 409 conflict. */
+  | { kind: 'already_running' }
+  | { kind: 'accepted'; rollout: RolloutStatus };
+
+export type CreateGroupOutcome = { kind: 'created'; group: GroupDescription } | { kind: 'exists' };
+export type DeleteGroupOutcome =
+  | { kind: 'group_not_found' }
+  | Busy
+  /** 202: every pipeline of the group is draining; the group is forgotten when they are gone. */
+  | { kind: 'accepted'; shutdowns: ShutdownStatus[] };
+
+export interface ReconcileRequest {
+  /** A whole `otel_dataflow/v1` document (unvalidated). */
+  config: unknown;
+  deleteMissing: boolean;
+}
+
+export type ReconcileOutcome =
+  | { kind: 'invalid'; errors: ConfigError[] }
+  | Busy
+  | { kind: 'accepted'; reconcile: ReconcileStatus }
+  | { kind: 'succeeded'; reconcile: ReconcileStatus }
+  | { kind: 'failed'; reconcile: ReconcileStatus }
+  | { kind: 'timeout'; reconcile: ReconcileStatus };
+
+export interface LiveAdminBackend extends AdminBackend {
+  putPipeline(group: string, pipeline: string, request: PutPipelineRequest, wait: WaitOptions): Promise<PutPipelineOutcome>;
+  rollout(group: string, pipeline: string, rolloutId: string): RolloutStatus | undefined;
+  shutdownPipeline(group: string, pipeline: string, drainTimeoutSecs: number, wait: WaitOptions): Promise<ShutdownOutcome>;
+  shutdown(group: string, pipeline: string, shutdownId: string): ShutdownStatus | undefined;
+  startPipeline(group: string, pipeline: string): Promise<StartOutcome>;
+  /** Drains and forgets the pipeline: 202 with the ShutdownStatus. */
+  deletePipeline(group: string, pipeline: string): Promise<ShutdownOutcome>;
+  createGroup(group: string): CreateGroupOutcome;
+  deleteGroup(group: string): Promise<DeleteGroupOutcome>;
+  reconcile(request: ReconcileRequest, wait: WaitOptions): Promise<ReconcileOutcome>;
+  reconcileStatus(reconcileId: string): ReconcileStatus | undefined;
 }

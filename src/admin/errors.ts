@@ -26,13 +26,23 @@ export const ERROR_REGISTRY = Object.freeze({
   PipelineNotFound: spec('pipeline_not_found', 404),
   RolloutNotFound: spec('rollout_not_found', 404),
   ShutdownNotFound: spec('shutdown_not_found', 404),
+  // CONTRACT's kinds are fixed and name no reconcile. A reconcile is the rollout of a whole config (its record lists
+  // the rollouts it made), and a client that polled a vanished operation does the same thing for either: so the
+  // closest kind is rollout_not_found, not invalid_request (the request is well formed; its target is missing).
+  ReconcileNotFound: spec('rollout_not_found', 404),
   // An unknown path is the caller's mistake, not a missing resource: no resource kind fits, so invalid_request.
   RouteNotFound: spec('invalid_request', 404),
   MethodNotAllowed: spec('invalid_request', 405),
   PipelineBusy: spec('conflict', 409),
   GroupExists: spec('conflict', 409),
   RolloutFailed: spec('conflict', 409),
+  // A waited operation that failed leaves the pipeline in a state that conflicts with what was asked, as RolloutFailed.
+  ShutdownFailed: spec('conflict', 409),
+  ReconcileFailed: spec('conflict', 409),
+  PipelineRunning: spec('conflict', 409),
   InvalidPipelineConfig: spec('invalid_request', 422),
+  // A whole config document (reconcile), kept apart from InvalidPipelineConfig so that no code widens its meaning.
+  InvalidConfig: spec('invalid_request', 422),
   InvalidRequestBody: spec('invalid_request', 400),
   MalformedJson: spec('invalid_request', 400),
   UnsupportedMediaType: spec('invalid_request', 415),

@@ -31,7 +31,19 @@ export function validate<T>(schema: Joi.Schema<T>, value: unknown, code: ErrorCo
   throw new ApiError(code, `invalid ${what}`, { errors });
 }
 
-const timeoutSecs = Joi.number().integer().min(1).max(86_400);
+/** Ids of rollouts, shutdowns and reconciles: opaque to callers, but safe to echo and to put in a Location. */
+export const OPERATION_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** `.` and `..` match the pattern but read as path segments, as for group and pipeline ids. */
+export function isValidOperationId(value: string): boolean {
+  return OPERATION_ID_PATTERN.test(value) && value !== '.' && value !== '..';
+}
+
+// Bodies are JSON, so their values already have types: `"60"` for a number or `"true"` for a boolean is a caller's
+// mistake to report, not to convert. Query values only ever arrive as strings and keep the converting default.
+const STRICT_TYPES: Joi.ValidationOptions = { convert: false };
+
+const seconds = Joi.number().integer().min(1).max(3600);
 
 /** `?wait=&timeout_secs=`: shared by every route that can wait for an operation. */
 export interface WaitQuery {
@@ -41,7 +53,7 @@ export interface WaitQuery {
 
 const waitKeys = {
   wait: Joi.boolean().default(false),
-  timeout_secs: timeoutSecs.default(60),
+  timeout_secs: seconds.default(60),
 };
 
 export const waitQuerySchema = Joi.object<WaitQuery>(waitKeys);
@@ -64,6 +76,32 @@ export interface PutPipelineBody {
 
 export const putPipelineBodySchema = Joi.object<PutPipelineBody>({
   pipeline: Joi.object().unknown(true).required(),
-  stepTimeoutSecs: timeoutSecs.default(60),
-  drainTimeoutSecs: timeoutSecs.default(60),
-}).required();
+  stepTimeoutSecs: seconds.default(60),
+  drainTimeoutSecs: seconds.default(60),
+})
+  .required()
+  .prefs(STRICT_TYPES);
+
+export interface ShutdownBody {
+  drainTimeoutSecs: number;
+}
+
+/** The body is optional: none at all (or `{}`) means every default. */
+export const shutdownBodySchema = Joi.object<ShutdownBody>({
+  drainTimeoutSecs: seconds.default(60),
+})
+  .default()
+  .prefs(STRICT_TYPES);
+
+export interface ReconcileBody {
+  /** A whole `otel_dataflow/v1` document; its own validation is the config module's (422). */
+  config: Record<string, unknown>;
+  deleteMissing: boolean;
+}
+
+export const reconcileBodySchema = Joi.object<ReconcileBody>({
+  config: Joi.object().unknown(true).required(),
+  deleteMissing: Joi.boolean().default(false),
+})
+  .required()
+  .prefs(STRICT_TYPES);

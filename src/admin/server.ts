@@ -4,12 +4,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createAdminApp } from './app.js';
-import type { AdminBackend } from './backend.js';
+import type { LiveAdminBackend } from './backend.js';
 import { formatAddress, parseBindAddress } from './bind-address.js';
 import { answerClientError } from './client-error.js';
 
 export interface AdminServerOptions {
-  backend: AdminBackend;
+  backend: LiveAdminBackend;
   /** `host:port`; port 0 picks a free port. */
   bind: string;
   logger: Logger;

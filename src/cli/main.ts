@@ -41,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   const engine = new Engine({
     config: result.config,
     pipelines: result.pipelines,
+    availableCores: cores,
     adminBind: options.httpAdminBind ?? result.config.engine?.http_admin?.bind_address ?? DEFAULT_ADMIN_BIND,
     logger,
     logLevel: options.logLevel,

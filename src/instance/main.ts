@@ -29,7 +29,7 @@ async function start(spec: InstanceSpec): Promise<void> {
     bindings: { group: spec.group, pipeline: spec.pipeline, core: spec.core, generation: spec.generation },
   });
   try {
-    runtime = await PipelineRuntime.build(spec.config, { logger });
+    runtime = await PipelineRuntime.build(spec.config, { logger, onNodeStarting: (node) => void send({ type: 'node_starting', node }) });
     runtime.onError((node, error, fatal) => void send({ type: 'error', node, message: error.message, fatal }));
     await runtime.start();
   } catch (error) {

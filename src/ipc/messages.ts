@@ -40,6 +40,8 @@ export type SupervisorMessage =
 // instance -> supervisor
 export type InstanceMessage =
   | { type: 'admitted'; pid: number }
+  /** Sent before each node starts: if the process dies now, this node is the likely cause. */
+  | { type: 'node_starting'; node: string }
   | { type: 'ready' }
   | { type: 'heartbeat'; cpuPercent: number; rssBytes: number; nodes: Record<string, NodeCounters> }
   | { type: 'drain_started' }

@@ -4,17 +4,21 @@ import type { NodeDescriptor } from './descriptor.js';
 import { otlpReceiver } from './receivers/otlp/descriptor.js';
 import { trafficGenerator } from './receivers/traffic-generator/descriptor.js';
 import { batchProcessor } from './processors/batch/descriptor.js';
+import { faultProcessor } from './processors/fault/descriptor.js';
 import { otlpHttpExporter } from './exporters/otlp-http/descriptor.js';
 import { consoleExporter } from './exporters/console/descriptor.js';
 import { noopExporter } from './exporters/noop/descriptor.js';
+import { fileExporter } from './exporters/file/descriptor.js';
 
 const descriptors: readonly NodeDescriptor[] = [
   otlpReceiver,
   trafficGenerator,
   batchProcessor,
+  faultProcessor,
   otlpHttpExporter,
   consoleExporter,
   noopExporter,
+  fileExporter,
 ];
 
 const byUrn = new Map(descriptors.map((d) => [d.urn, d]));

@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   logger: Logger;
   /** Supplies node implementations ahead of the built-in catalog (undefined falls back to it). */
   resolveFactory?: FactoryResolver;
+  /** Told before each node starts, so that a crash during a node's start can be blamed on that node. */
+  onNodeStarting?: (node: string) => void;
 }
 
 export interface DrainResult {
@@ -48,13 +50,14 @@ export class PipelineRuntime {
   private constructor(
     private readonly logger: Logger,
     private readonly plan: GraphPlan,
+    private readonly onNodeStarting: (node: string) => void = () => undefined,
   ) {
     this.lifecycle = new Lifecycle(logger);
   }
 
   static async build(config: EffectivePipeline, opts: RuntimeOptions): Promise<PipelineRuntime> {
     const plan = planGraph(config);
-    const runtime = new PipelineRuntime(opts.logger, plan);
+    const runtime = new PipelineRuntime(opts.logger, plan, opts.onNodeStarting);
     runtime.runners = await assembleRunners(plan, config.policies.channelCapacity.pdata, {
       logger: opts.logger,
       errors: (node, error, fatal) => runtime.report(node, error, fatal),
@@ -127,6 +130,7 @@ export class PipelineRuntime {
     const order = reversed.sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]);
     for (const runner of order) {
       this.attempted.push(runner);
+      this.onNodeStarting(runner.name);
       try {
         await runner.start();
       } catch (cause) {

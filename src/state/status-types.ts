@@ -1,5 +1,6 @@
 // The shapes the admin API returns (CONTRACT.md §3). Base fields keep their shape forever; later issues only add.
 import type { InstancePhase } from './phase.js';
+import type { RolloutAction, RolloutState } from './operations.js';
 
 export interface Condition {
   type: string;
@@ -63,6 +64,18 @@ export interface PipelineStatus {
   deploymentStatusSince: string;
   deploymentError: DeploymentError | null;
   listeners: ListenerStatus[];
+  /** The latest rollout of this pipeline (absent before the first one through the admin API). */
+  rollout?: RolloutSummary;
+}
+
+export interface RolloutSummary {
+  rolloutId: string;
+  action: RolloutAction;
+  state: RolloutState;
+  targetGeneration: number;
+  startedAt: string;
+  updatedAt: string;
+  failureReason?: string;
 }
 
 export interface EngineStatus {

@@ -1,54 +1,67 @@
-// The admin API's view of the engine: read-only projections, secrets redacted.
-import type { AdminBackend, PipelineDescription } from '../admin/backend.js';
+// The admin API's view of the engine: projections of the runtime manager (secrets redacted) and its operations.
+import type {
+  CreateGroupOutcome,
+  DeleteGroupOutcome,
+  GroupDescription,
+  LiveAdminBackend,
+  PipelineDescription,
+  PutPipelineOutcome,
+  PutPipelineRequest,
+  ReconcileOutcome,
+  ReconcileRequest,
+  ShutdownOutcome,
+  StartOutcome,
+  WaitOptions,
+} from '../admin/backend.js';
 import type { EngineConfig } from '../config/types.js';
+import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
 import type { EngineStatus, PipelineStatus, ProbeFailure, ProbeResult } from '../state/status-types.js';
 import { redactSecrets } from '../util/redact.js';
 import { isoNow } from '../util/time.js';
-import type { Engine } from './engine.js';
+import type { Reconciler } from './reconcile.js';
+import { DEFAULT_DRAIN_TIMEOUT_SECS, type RuntimeManager } from './runtime-manager.js';
+import { RESERVED_GROUP } from '../config/schema.js';
 
-export class EngineAdminBackend implements AdminBackend {
-  constructor(private readonly engine: Engine) {}
+export class EngineAdminBackend implements LiveAdminBackend {
+  constructor(
+    private readonly manager: RuntimeManager,
+    private readonly reconciler: Reconciler,
+  ) {}
 
   status(): EngineStatus {
     const pipelines: Record<string, PipelineStatus> = {};
-    for (const [key, runner] of this.engine.runners) pipelines[key] = runner.status();
+    for (const [key, runner] of this.manager.runners) pipelines[key] = runner.status();
     return { generatedAt: isoNow(), pipelines };
   }
 
   pipelineStatus(group: string, pipeline: string): PipelineStatus | undefined {
-    return this.engine.runners.get(`${group}:${pipeline}`)?.status();
+    return this.manager.runner(group, pipeline)?.status();
   }
 
   pipeline(group: string, pipeline: string): PipelineDescription | undefined {
-    const runner = this.engine.runners.get(`${group}:${pipeline}`);
-    const spec = this.engine.config.groups[group]?.pipelines[pipeline];
+    const runner = this.manager.runner(group, pipeline);
+    const spec = this.manager.committed.groups[group]?.pipelines[pipeline];
     if (!runner || !spec) return undefined;
-    return {
-      pipelineGroupId: group,
-      pipelineId: pipeline,
-      config: redactSecrets(spec),
-      desiredStatus: runner.desired,
-      activeGeneration: runner.generation,
-    };
+    return { pipelineGroupId: group, pipelineId: pipeline, config: redactSecrets(spec), desiredStatus: runner.desired, activeGeneration: runner.generation };
   }
 
   hasGroup(group: string): boolean {
-    return Object.hasOwn(this.engine.config.groups, group);
+    return this.manager.hasGroup(group);
   }
 
-  group(group: string): { pipelineGroupId: string; pipelines: string[] } | undefined {
-    const spec = this.engine.config.groups[group];
+  group(group: string): GroupDescription | undefined {
+    const spec = this.manager.committed.groups[group];
     return spec ? { pipelineGroupId: group, pipelines: Object.keys(spec.pipelines).sort() } : undefined;
   }
 
   committedConfig(): EngineConfig {
-    return redactSecrets(this.engine.config);
+    return redactSecrets(this.manager.committed);
   }
 
   /** Live unless a pipeline has failed beyond its own recovery: that one will not heal without an operator. */
   livez(): ProbeResult {
     const failing: ProbeFailure[] = [];
-    for (const [key, runner] of this.engine.runners) {
+    for (const [key, runner] of this.manager.runners) {
       if (runner.status().deploymentStatus === 'failed') failing.push({ pipeline: key, condition: 'Failed' });
     }
     return probe('livez', failing);
@@ -57,12 +70,73 @@ export class EngineAdminBackend implements AdminBackend {
   /** Ready when every pipeline meant to run meets its ready quorum. */
   readyz(): ProbeResult {
     const failing: ProbeFailure[] = [];
-    for (const [key, runner] of this.engine.runners) {
+    for (const [key, runner] of this.manager.runners) {
       if (runner.desired !== 'running') continue;
       const ready = runner.status().conditions.find((c) => c.type === 'Ready');
       if (ready?.status !== 'True') failing.push({ pipeline: key, condition: 'Ready' });
     }
     return probe('readyz', failing);
+  }
+
+  putPipeline(group: string, pipeline: string, request: PutPipelineRequest, wait: WaitOptions): Promise<PutPipelineOutcome> {
+    return this.manager.putPipeline(group, pipeline, request, wait);
+  }
+
+  rollout(group: string, pipeline: string, rolloutId: string): RolloutStatus | undefined {
+    return this.manager.rollout(group, pipeline, rolloutId);
+  }
+
+  shutdownPipeline(group: string, pipeline: string, drainTimeoutSecs: number, wait: WaitOptions): Promise<ShutdownOutcome> {
+    return this.manager.shutdownPipeline(group, pipeline, drainTimeoutSecs, wait);
+  }
+
+  shutdown(group: string, pipeline: string, shutdownId: string): ShutdownStatus | undefined {
+    return this.manager.shutdown(group, pipeline, shutdownId);
+  }
+
+  startPipeline(group: string, pipeline: string): Promise<StartOutcome> {
+    return this.manager.startPipeline(group, pipeline);
+  }
+
+  deletePipeline(group: string, pipeline: string): Promise<ShutdownOutcome> {
+    return this.manager.deletePipeline(group, pipeline);
+  }
+
+  createGroup(group: string): CreateGroupOutcome {
+    // The reserved group exists for the engine's own use: to a client it is taken.
+    if (group === RESERVED_GROUP || this.manager.hasGroup(group)) return { kind: 'exists' };
+    this.manager.committed.groups[group] = { pipelines: {} };
+    return { kind: 'created', group: { pipelineGroupId: group, pipelines: [] } };
+  }
+
+  async deleteGroup(group: string): Promise<DeleteGroupOutcome> {
+    if (!this.manager.hasGroup(group)) return { kind: 'group_not_found' };
+    const pipelines = Object.keys(this.manager.committed.groups[group]!.pipelines);
+    for (const pipeline of pipelines) {
+      const busy = this.manager.busy(group, pipeline);
+      if (busy) return busy;
+    }
+    const shutdowns: ShutdownStatus[] = [];
+    const done: Promise<void>[] = [];
+    for (const pipeline of pipelines) {
+      const runner = this.manager.runner(group, pipeline);
+      if (!runner) continue;
+      const started = this.manager.startShutdown(runner, DEFAULT_DRAIN_TIMEOUT_SECS);
+      shutdowns.push(started.record.status);
+      done.push(started.done.then(() => this.manager.forget(group, pipeline)));
+    }
+    void Promise.all(done).then(() => {
+      delete this.manager.committed.groups[group];
+    });
+    return { kind: 'accepted', shutdowns };
+  }
+
+  reconcile(request: ReconcileRequest, wait: WaitOptions): Promise<ReconcileOutcome> {
+    return this.reconciler.reconcile(request, wait);
+  }
+
+  reconcileStatus(reconcileId: string): ReconcileStatus | undefined {
+    return this.reconciler.get(reconcileId);
   }
 }
 

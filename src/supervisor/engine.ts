@@ -1,5 +1,5 @@
-// The composition root: one engine owns the listener table, the process sampler, a runner per pipeline and the admin
-// API, and is the only place that knows how they fit together.
+// The composition root: one engine owns the listener table, the process sampler, the runtime manager (a runner per
+// pipeline and the operations that change them) and the admin API, and is the only place that knows how they fit.
 import type { Logger } from 'pino';
 import type { EngineConfig } from '../config/types.js';
 import type { EffectivePipeline } from '../config/effective.js';
@@ -7,66 +7,64 @@ import type { LogFormat } from '../util/logger.js';
 import { startAdminServer } from '../admin/server.js';
 import { ListenerTable } from './listener-table.js';
 import { ProcessStats } from './process-stats.js';
-import { PipelineRunner } from './pipeline-runner.js';
+import { RuntimeManager } from './runtime-manager.js';
+import { Reconciler } from './reconcile.js';
 import { EngineAdminBackend } from './engine-admin-backend.js';
 import { notifyReady, notifyStopping } from './sd-notify.js';
 
 export interface EngineSettings {
   config: EngineConfig;
   pipelines: EffectivePipeline[];
+  availableCores: number[];
   adminBind: string;
   logger: Logger;
   logLevel: string;
   logFormat: LogFormat;
   heartbeatIntervalMs?: number;
+  /** How long a new instance must stay up after ready before a rollout trusts it. */
+  stabilisationMs?: number;
 }
-
-/** The first deployment generation of a pipeline; every rollout of a new config takes the next one. */
-const FIRST_GENERATION = 1;
 
 export class Engine {
   readonly listeners: ListenerTable;
   readonly stats = new ProcessStats();
-  readonly runners = new Map<string, PipelineRunner>();
+  readonly manager: RuntimeManager;
+  readonly reconciler: Reconciler;
   private admin: { address: string; close(): Promise<void> } | null = null;
   private stopping: Promise<void> | null = null;
 
   constructor(private readonly settings: EngineSettings) {
     this.listeners = new ListenerTable({ logger: settings.logger.child({ component: 'listeners' }) });
-  }
-
-  get config(): EngineConfig {
-    return this.settings.config;
+    this.manager = new RuntimeManager(structuredClone(settings.config), settings.availableCores, {
+      listeners: this.listeners,
+      stats: this.stats,
+      logger: settings.logger,
+      instanceOptions: {
+        heartbeatIntervalMs: settings.heartbeatIntervalMs ?? 5000,
+        logLevel: settings.logLevel,
+        logFormat: settings.logFormat,
+      },
+      stabilisationMs: settings.stabilisationMs ?? 500,
+    });
+    this.reconciler = new Reconciler(this.manager);
   }
 
   /** Starts the admin API (first, so that its address is the first thing logged), then every pipeline. */
   async start(): Promise<void> {
     const { logger } = this.settings;
     this.admin = await startAdminServer({
-      backend: new EngineAdminBackend(this),
+      backend: new EngineAdminBackend(this.manager, this.reconciler),
       bind: this.settings.adminBind,
       logger: logger.child({ component: 'admin' }),
     });
     logger.info({ address: this.admin.address }, 'admin listening');
     this.stats.start();
-    for (const pipeline of this.settings.pipelines) {
-      const runner = new PipelineRunner(pipeline, FIRST_GENERATION, {
-        listeners: this.listeners,
-        stats: this.stats,
-        logger: logger.child({ group: pipeline.group, pipeline: pipeline.pipeline }),
-        instanceOptions: {
-          heartbeatIntervalMs: this.settings.heartbeatIntervalMs ?? 5000,
-          logLevel: this.settings.logLevel,
-          logFormat: this.settings.logFormat,
-        },
-      });
-      this.runners.set(runner.key, runner);
-    }
-    const started = await Promise.allSettled([...this.runners.values()].map((runner) => runner.start()));
-    const ready = [...this.runners.values()].filter((runner) => runner.status().deploymentStatus === 'running').length;
-    logger.info({ pipelines: this.runners.size, ready, failed: started.filter((s) => s.status === 'rejected').length }, 'engine started');
+    await this.manager.boot(this.settings.pipelines);
+    const runners = [...this.manager.runners.values()];
+    const ready = runners.filter((runner) => runner.status().deploymentStatus === 'running').length;
+    logger.info({ pipelines: runners.length, ready }, 'engine started');
     // systemd waits for this: sent once every pipeline has had its first start, with the outcome in STATUS.
-    await notifyReady(`${ready} of ${this.runners.size} pipelines running`);
+    await notifyReady(`${ready} of ${runners.length} pipelines running`);
   }
 
   get adminAddress(): string | null {
@@ -79,7 +77,7 @@ export class Engine {
       // Told, not awaited: a stuck notify helper must never delay the drain.
       void notifyStopping();
       this.settings.logger.info('draining all pipelines');
-      await Promise.all([...this.runners.values()].map((runner) => runner.drain(deadlineMs)));
+      await this.manager.drainAll(deadlineMs);
       this.listeners.close();
       this.stats.stop();
       await this.admin?.close();
@@ -90,8 +88,6 @@ export class Engine {
 
   /** Last resort on a second signal: every child is killed at once. */
   killAll(): void {
-    for (const runner of this.runners.values()) {
-      for (const slot of runner.slots.values()) slot.current?.kill();
-    }
+    for (const runner of this.manager.runners.values()) runner.killAll();
   }
 }

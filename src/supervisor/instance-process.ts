@@ -46,6 +46,9 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
   lastHeartbeatTime: string | null = null;
   counters: Record<string, NodeCounters> = {};
   lastError: { node?: string; message: string } | null = null;
+  /** The node the child was starting when it last said so; cleared once it is ready. */
+  private startingNode: string | null = null;
+  private exitInfo: ExitInfo | null = null;
   private child: ReturnType<typeof spawnPinned> | null = null;
   private intendedExit = false;
   private forcedExit = false;
@@ -83,6 +86,10 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
     child.on('error', (error) => this.logger.error({ err: error, instance: this.key }, 'instance process error'));
     this.send({ type: 'start', spec: this.spec });
     await this.waitReady(startupTimeoutMs);
+  }
+
+  serves(listenerId: string, address: string): boolean {
+    return this.spec.listeners.some((l) => l.id === listenerId && l.address === address);
   }
 
   handOver(listenerId: string, socket: Socket): boolean {
@@ -124,7 +131,13 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
 
   private readonly handlers: HandlerMap<InstanceMessage> = {
     admitted: () => this.apply('admitted'),
-    ready: () => this.apply('ready'),
+    node_starting: (msg) => {
+      this.startingNode = msg.node;
+    },
+    ready: () => {
+      this.startingNode = null;
+      this.apply('ready');
+    },
     heartbeat: (msg) => {
       this.lastHeartbeatTime = isoNow();
       this.counters = msg.nodes;
@@ -153,7 +166,8 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
           resolve();
         } else if (phase !== 'starting') {
           cleanup();
-          reject(new Error(this.failureReason('exited before it became ready')));
+          const exit = this.exitInfo;
+          reject(new Error(this.failureReason(`exited with code ${exit?.code ?? '-'} signal ${exit?.signal ?? '-'} before it became ready`)));
         }
       };
       const timer = setTimeout(() => {
@@ -168,15 +182,16 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
     });
   }
 
-  private failureReason(fallback: string): string {
-    if (!this.lastError) return fallback;
+  /** The last error the child reported (naming its node), or `fallback`. */
+  failureReason(fallback: string): string {
+    if (!this.lastError) return this.startingNode ? `node "${this.startingNode}" crashed while starting (${fallback})` : fallback;
     return this.lastError.node ? `node "${this.lastError.node}": ${this.lastError.message}` : this.lastError.message;
   }
 
   private onExit(code: number | null, signal: string | null): void {
     const info: ExitInfo = { code, signal, intended: this.intendedExit, forced: this.forcedExit };
-    const clean = code === 0 && this.intendedExit;
-    this.apply(clean || this.intendedExit ? 'exited_clean' : 'exited_unexpectedly');
+    this.exitInfo = info;
+    this.apply(this.intendedExit ? 'exited_clean' : 'exited_unexpectedly');
     this.record('exited', `code ${code ?? '-'} signal ${signal ?? '-'}${this.forcedExit ? ' (forced)' : ''}`);
     this.child = null;
     this.resolveExited(info);

@@ -8,6 +8,8 @@ import type { ListenerSpec } from '../pipeline/node.js';
 /** Something that can take a connection: a serving instance. */
 export interface ConnectionTarget {
   readonly key: string;
+  /** Whether this target's pipeline config has listener `listenerId` on `address` (generations may differ). */
+  serves(listenerId: string, address: string): boolean;
   /** false when the target can no longer take it (its IPC channel closed); the table then tries another. */
   handOver(listenerId: string, socket: net.Socket): boolean;
 }
@@ -40,9 +42,9 @@ export class ListenerTable {
     this.waitTimeoutMs = options.waitTimeoutMs ?? 10_000;
   }
 
-  /** Binds `spec.address` for `owner` (a pipeline key). Resolves with the bound host:port. */
+  /** Binds `spec.address` for `owner` (a pipeline key); idempotent. Resolves with the bound host:port. */
   async bind(owner: string, spec: ListenerSpec): Promise<string> {
-    const key = entryKey(owner, spec.id);
+    const key = entryKey(owner, spec);
     const existing = this.entries.get(key);
     if (existing) return existing.boundAddress;
     const { host, port } = splitAddress(spec.address);
@@ -65,11 +67,14 @@ export class ListenerTable {
     return boundAddress;
   }
 
-  /** The instances that take new connections for every listener of `owner`; draining ones are simply not listed. */
+  /**
+   * The instances that take new connections for the listeners of `owner`; each listener keeps those whose config has
+   * it. Draining instances are simply not listed: this is the cutover.
+   */
   setServing(owner: string, targets: ConnectionTarget[]): void {
     for (const entry of this.entries.values()) {
       if (entry.owner !== owner) continue;
-      entry.targets = [...targets];
+      entry.targets = targets.filter((t) => t.serves(entry.spec.id, entry.spec.address));
       entry.nextTarget = 0;
       this.flushWaiting(entry);
     }
@@ -82,13 +87,15 @@ export class ListenerTable {
   }
 
   /**
-   * Stops accepting for `owner` (or everyone) and drops connections still waiting. The listening handle closes at
-   * once; close()'s callback is not awaited because a server whose sockets went to children waits for the children
-   * to close them, and they close them only when they drain, which comes after this.
+   * Stops accepting for `owner` (or everyone), except the listeners in `keep`, and drops connections still waiting.
+   * The listening handle closes at once; close()'s callback is not awaited because a server whose sockets went to
+   * children waits for the children to close them, and they close them only when they drain, which comes after this.
    */
-  close(owner?: string): void {
+  close(owner?: string, keep: ListenerSpec[] = []): void {
+    const kept = new Set(keep.map((spec) => entryKey(owner ?? '', spec)));
     for (const [key, entry] of this.entries) {
       if (owner !== undefined && entry.owner !== owner) continue;
+      if (kept.has(key)) continue;
       this.entries.delete(key);
       for (const w of entry.waiting) {
         clearTimeout(w.timer);
@@ -138,8 +145,8 @@ export class ListenerTable {
   }
 }
 
-function entryKey(owner: string, listenerId: string): string {
-  return `${owner}\u0000${listenerId}`;
+function entryKey(owner: string, spec: ListenerSpec): string {
+  return `${owner}\u0000${spec.id}\u0000${spec.address}`;
 }
 
 export function splitAddress(address: string): { host: string; port: number } {

@@ -1,5 +1,6 @@
 // PipelineStatus (CONTRACT.md §3) derived from the runner's slots and instances at the moment it is asked for.
-import type { CoreStatus, DeploymentError, DeploymentStatus, InstanceStatus, ListenerStatus, PipelineStatus } from '../state/status-types.js';
+import type { RolloutStatus } from '../state/operations.js';
+import type { CoreStatus, RolloutSummary, DeploymentError, DeploymentStatus, InstanceStatus, ListenerStatus, PipelineStatus } from '../state/status-types.js';
 import type { PipelineRunner } from './pipeline-runner.js';
 import type { ProcessStats } from './process-stats.js';
 
@@ -28,14 +29,16 @@ export function projectPipelineStatus(
       deletePending: false,
       recentEvents: [...slot.events],
     };
-    if (instance) {
-      const sample = stats.get(instance.pid);
+    // During an overlap the old and the new generation of a core are listed side by side.
+    for (const member of [instance, slot.incoming, ...slot.draining]) {
+      if (!member) continue;
+      const sample = stats.get(member.pid);
       instances.push({
         coreId: slot.core,
-        deploymentGeneration: instance.generation,
-        pid: instance.pid,
-        phase: instance.phase,
-        restarts: slot.restarts,
+        deploymentGeneration: member.generation,
+        pid: member.pid,
+        phase: member.phase,
+        restarts: member === instance ? slot.restarts : 0,
         cpuPercent: sample.cpuPercent,
         rssBytes: sample.rssBytes,
       });
@@ -66,5 +69,11 @@ export function projectPipelineStatus(
     deploymentStatusSince: deployment.since,
     deploymentError: deployment.error,
     listeners,
+    ...(runner.latestRollout ? { rollout: rolloutSummary(runner.latestRollout) } : {}),
   };
+}
+
+function rolloutSummary(rollout: RolloutStatus): RolloutSummary {
+  const { rolloutId, action, state, targetGeneration, startedAt, updatedAt, failureReason } = rollout;
+  return { rolloutId, action, state, targetGeneration, startedAt, updatedAt, ...(failureReason ? { failureReason } : {}) };
 }

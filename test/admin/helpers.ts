@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { expect } from 'vitest';
-import type { AdminBackend } from '../../src/admin/backend.js';
+import type { LiveAdminBackend } from '../../src/admin/backend.js';
 import { startAdminServer, type AdminServer } from '../../src/admin/server.js';
 
 export interface Harness {
@@ -25,7 +25,7 @@ export function captureLogger(): { logger: Logger; logs: Array<Record<string, un
   return { logger: pino({ level: 'debug' }, sink), logs };
 }
 
-export async function startHarness(backend: AdminBackend, bodyLimitBytes?: number): Promise<Harness> {
+export async function startHarness(backend: LiveAdminBackend, bodyLimitBytes?: number): Promise<Harness> {
   const { logger, logs } = captureLogger();
   const server = await startAdminServer({
     backend,

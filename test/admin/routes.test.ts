@@ -71,7 +71,7 @@ describe('admin routes', () => {
     expectSecurityHeaders(head.headers);
     const options = await fetch(`${h.base}/api/v1/groups/default/pipelines/main`, { method: 'OPTIONS' });
     expect(options.status).toBe(204);
-    expect(options.headers.get('allow')).toBe('GET, HEAD, PUT, OPTIONS');
+    expect(options.headers.get('allow')).toBe('GET, HEAD, PUT, DELETE, OPTIONS');
     expectSecurityHeaders(options.headers);
   });
 

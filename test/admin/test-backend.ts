@@ -1,7 +1,19 @@
-// A test double of our own AdminBackend interface with canned data: one group `default` with pipeline `main`, and an
-// empty group `empty`. Tests override single methods to make them fail.
-import type { AdminBackend, PipelineDescription } from '../../src/admin/backend.js';
+// A test double of our own LiveAdminBackend interface with canned data: one group `default` with pipeline `main`, and
+// an empty group `empty`. Tests override single methods to make them fail, and script the outcomes of live operations:
+// each call takes the next queued outcome (or a canned `accepted` one) and is recorded with its arguments.
+import type {
+  AdminBackend,
+  CreateGroupOutcome,
+  DeleteGroupOutcome,
+  LiveAdminBackend,
+  PipelineDescription,
+  PutPipelineOutcome,
+  ReconcileOutcome,
+  ShutdownOutcome,
+  StartOutcome,
+} from '../../src/admin/backend.js';
 import type { EngineConfig } from '../../src/config/types.js';
+import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../../src/state/operations.js';
 import type { PipelineStatus, ProbeResult } from '../../src/state/status-types.js';
 
 const T = '2025-01-01T00:00:00.000Z';
@@ -56,7 +68,99 @@ function probe(name: ProbeResult['probe'], ok: boolean): ProbeResult {
     : { probe: name, status: 'failed', generatedAt: T, message: 'not ready', failing: [{ pipeline: 'default:main', condition: 'Ready' }] };
 }
 
-export function createTestBackend(overrides: Partial<AdminBackend> = {}): AdminBackend {
+export const ROLLOUT: RolloutStatus = {
+  rolloutId: 'rollout-2',
+  pipelineGroupId: 'default',
+  pipelineId: 'main',
+  action: 'replace',
+  state: 'running',
+  targetGeneration: 2,
+  previousGeneration: 1,
+  startedAt: T,
+  updatedAt: T,
+  cores: [{ coreId: 0, previousGeneration: 1, targetGeneration: 2, state: 'starting', updatedAt: T }],
+};
+
+export const SHUTDOWN: ShutdownStatus = {
+  shutdownId: 'shutdown-1',
+  pipelineGroupId: 'default',
+  pipelineId: 'main',
+  state: 'running',
+  startedAt: T,
+  updatedAt: T,
+  cores: [{ coreId: 0, deploymentGeneration: 1, state: 'draining', updatedAt: T }],
+};
+
+export const RECONCILE: ReconcileStatus = {
+  reconcileId: 'reconcile-1',
+  state: 'running',
+  startedAt: T,
+  updatedAt: T,
+  deleteMissing: false,
+  pipelines: [{ pipelineGroupId: 'default', pipelineId: 'main', action: 'replace', state: 'running', rolloutId: 'rollout-2' }],
+};
+
+/** The outcome of each scripted method. */
+export interface Outcomes {
+  putPipeline: PutPipelineOutcome;
+  shutdownPipeline: ShutdownOutcome;
+  startPipeline: StartOutcome;
+  deletePipeline: ShutdownOutcome;
+  createGroup: CreateGroupOutcome;
+  deleteGroup: DeleteGroupOutcome;
+  reconcile: ReconcileOutcome;
+}
+export type Scripted = keyof Outcomes;
+
+/** An async method may be scripted with a promise, to hold its answer back. */
+type Queued<M extends Scripted> = M extends 'createGroup' ? Outcomes[M] : Outcomes[M] | Promise<Outcomes[M]>;
+
+export interface Call {
+  method: Scripted;
+  args: unknown[];
+}
+
+export interface TestBackend extends LiveAdminBackend {
+  /** Queues outcomes for the next calls of `method`, in order. */
+  script<M extends Scripted>(method: M, ...outcomes: Array<Queued<M>>): void;
+  /** Every call of a scripted method, with its arguments. */
+  readonly calls: Call[];
+  /** Drops queued outcomes and recorded calls. */
+  reset(): void;
+}
+
+const DEFAULTS: { [M in Scripted]: (args: unknown[]) => Outcomes[M] } = {
+  putPipeline: () => ({ kind: 'accepted', rollout: ROLLOUT }),
+  shutdownPipeline: () => ({ kind: 'accepted', shutdown: SHUTDOWN }),
+  startPipeline: () => ({ kind: 'accepted', rollout: ROLLOUT }),
+  deletePipeline: () => ({ kind: 'accepted', shutdown: SHUTDOWN }),
+  createGroup: (args) => ({ kind: 'created', group: { pipelineGroupId: String(args[0]), pipelines: [] } }),
+  deleteGroup: () => ({ kind: 'accepted', shutdowns: [SHUTDOWN] }),
+  reconcile: () => ({ kind: 'accepted', reconcile: RECONCILE }),
+};
+
+export function createTestBackend(overrides: Partial<LiveAdminBackend> = {}): TestBackend {
+  const queues = new Map<Scripted, unknown[]>();
+  const calls: Call[] = [];
+  function next<M extends Scripted>(method: M, args: unknown[]): Queued<M> {
+    calls.push({ method, args });
+    const queued = queues.get(method)?.shift();
+    return (queued ?? DEFAULTS[method](args)) as Queued<M>;
+  }
+
+  const live: Omit<LiveAdminBackend, keyof AdminBackend> = {
+    putPipeline: async (...args) => next('putPipeline', args),
+    rollout: (g, p, id) => (g === 'default' && p === 'main' && id === ROLLOUT.rolloutId ? ROLLOUT : undefined),
+    shutdownPipeline: async (...args) => next('shutdownPipeline', args),
+    shutdown: (g, p, id) => (g === 'default' && p === 'main' && id === SHUTDOWN.shutdownId ? SHUTDOWN : undefined),
+    startPipeline: async (...args) => next('startPipeline', args),
+    deletePipeline: async (...args) => next('deletePipeline', args),
+    createGroup: (...args) => next('createGroup', args),
+    deleteGroup: async (...args) => next('deleteGroup', args),
+    reconcile: async (...args) => next('reconcile', args),
+    reconcileStatus: (id) => (id === RECONCILE.reconcileId ? RECONCILE : undefined),
+  };
+
   const base: AdminBackend = {
     status: () => ({ generatedAt: T, pipelines: { 'default:main': MAIN_STATUS } }),
     pipelineStatus: (g, p) => (g === 'default' && p === 'main' ? MAIN_STATUS : undefined),
@@ -70,7 +174,19 @@ export function createTestBackend(overrides: Partial<AdminBackend> = {}): AdminB
     livez: () => probe('livez', true),
     readyz: () => probe('readyz', true),
   };
-  return { ...base, ...overrides };
+  return {
+    ...base,
+    ...live,
+    ...overrides,
+    calls,
+    script(method, ...outcomes) {
+      queues.set(method, [...(queues.get(method) ?? []), ...outcomes]);
+    },
+    reset() {
+      queues.clear();
+      calls.length = 0;
+    },
+  };
 }
 
 export { probe };

@@ -3,13 +3,33 @@ import { describe, expect, it } from 'vitest';
 import { knownNodeUrns, lookupNode } from '../../src/nodes/catalog.js';
 import { implementations } from '../../src/nodes/implementations.js';
 
+/** The smallest valid config of each node type that has required fields. */
+function minimalConfig(urn: string): Record<string, unknown> {
+  if (urn.endsWith(':otlp')) return { protocols: { http: { listening_addr: '127.0.0.1:0' } } };
+  if (urn.endsWith(':otlp_http')) return { endpoint: 'http://127.0.0.1:1' };
+  if (urn.endsWith(':file')) return { path: '/tmp/otap-engine-catalog-test.jsonl' };
+  return {};
+}
+
+/** processor:fault validates only with fault injection enabled. */
+function withFaultInjection<T>(fn: () => T): T {
+  const before = process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION;
+  process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION = '1';
+  try {
+    return fn();
+  } finally {
+    if (before === undefined) delete process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION;
+    else process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION = before;
+  }
+}
+
 describe('node catalog', () => {
   it('has an implementation of the declared kind for every descriptor, and nothing else', async () => {
     expect(Object.keys(implementations).sort()).toEqual(knownNodeUrns());
     for (const urn of knownNodeUrns()) {
       const descriptor = lookupNode(urn)!;
       const factory = await implementations[urn]!();
-      const config = descriptor.configSchema.validate(urn.endsWith('otlp') ? { protocols: { http: { listening_addr: '127.0.0.1:0' } } } : urn.endsWith('otlp_http') ? { endpoint: 'http://127.0.0.1:1' } : {});
+      const config = withFaultInjection(() => descriptor.configSchema.validate(minimalConfig(urn)));
       expect(config.error).toBeUndefined();
       expect(factory('n', config.value).kind).toBe(descriptor.kind);
     }

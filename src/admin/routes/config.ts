@@ -1,4 +1,4 @@
-// The committed config as it runs now. POST /config/reconcile lands here in a later issue.
+// The committed config as it runs now (secrets redacted). Reconciling a new one is routes/reconcile.ts.
 import type { Router } from 'express';
 import { resource } from '../resource.js';
 import type { RouteDeps } from './deps.js';

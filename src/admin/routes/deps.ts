@@ -1,7 +1,7 @@
-// What every route registration receives. Routes reach the engine only through AdminBackend.
-import type { AdminBackend } from '../backend.js';
+// What every route registration receives. Routes reach the engine only through LiveAdminBackend.
+import type { LiveAdminBackend } from '../backend.js';
 
 export interface RouteDeps {
-  backend: AdminBackend;
+  backend: LiveAdminBackend;
   bodyLimitBytes: number;
 }

@@ -5,6 +5,10 @@ import { registerConfigRoutes } from './config.js';
 import type { RouteDeps } from './deps.js';
 import { registerGroupRoutes } from './groups.js';
 import { registerPipelineRoutes } from './pipelines.js';
+import { registerReconcileRoutes } from './reconcile.js';
+import { registerRolloutRoutes } from './rollouts.js';
+import { registerShutdownRoutes } from './shutdowns.js';
+import { registerStartRoutes } from './start.js';
 import { registerStatusRoutes } from './status.js';
 
 export function apiV1Router(deps: RouteDeps): Router {
@@ -12,7 +16,11 @@ export function apiV1Router(deps: RouteDeps): Router {
   validateIdParams(router);
   registerStatusRoutes(router, deps);
   registerConfigRoutes(router, deps);
+  registerReconcileRoutes(router, deps);
   registerGroupRoutes(router, deps);
   registerPipelineRoutes(router, deps);
+  registerRolloutRoutes(router, deps);
+  registerShutdownRoutes(router, deps);
+  registerStartRoutes(router, deps);
   return router;
 }

@@ -1,12 +1,14 @@
-// /groups/{group}/pipelines/{pipeline} and its status. Rollouts, shutdowns, start and DELETE land here later.
+// /groups/{group}/pipelines/{pipeline}: read, create/replace/resize (PUT), drain and forget (DELETE); and its status.
 import type { Router } from 'express';
-import { ApiError } from '../errors.js';
 import { jsonBody } from '../json-body.js';
 import { idParam } from '../path-params.js';
 import { resource } from '../resource.js';
 import { putPipelineBodySchema, putPipelineQuerySchema, validate } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
-import { pipelineNotFound } from './lookup.js';
+import { groupNotFound, pipelineNotFound } from './lookup.js';
+import { answerOperation, busyError, invalidConfigError, unexpectedOutcome, waitOptions } from './operations.js';
+import { rolloutOperation } from './rollouts.js';
+import { answerShutdown } from './shutdowns.js';
 
 export function registerPipelineRoutes(router: Router, { backend, bodyLimitBytes }: RouteDeps): void {
   resource(router, '/groups/:group/pipelines/:pipeline', {
@@ -17,16 +19,57 @@ export function registerPipelineRoutes(router: Router, { backend, bodyLimitBytes
       if (description === undefined) throw pipelineNotFound(backend, group, pipeline);
       res.status(200).json(description);
     },
-    // The request is fully validated already, so callers see the real 400/413/415 answers today; only the rollout
-    // itself is missing until the runtime manager exposes it through AdminBackend.
     put: [
       ...jsonBody(bodyLimitBytes),
-      (req, _res) => {
-        validate(putPipelineQuerySchema, req.query, 'InvalidQueryParameter', 'query parameters');
-        validate(putPipelineBodySchema, req.body, 'InvalidRequestBody', 'request body');
-        throw new ApiError('NotImplemented', 'creating and replacing pipelines is not implemented yet', {});
+      async (req, res) => {
+        const group = idParam(req, 'group');
+        const pipeline = idParam(req, 'pipeline');
+        const query = validate(putPipelineQuerySchema, req.query, 'InvalidQueryParameter', 'query parameters');
+        const body = validate(putPipelineBodySchema, req.body, 'InvalidRequestBody', 'request body');
+        const wait = waitOptions(query);
+        const request = {
+          pipeline: body.pipeline,
+          stepTimeoutSecs: body.stepTimeoutSecs,
+          drainTimeoutSecs: body.drainTimeoutSecs,
+          dryRun: query.dry_run,
+        };
+        const outcome = await backend.putPipeline(group, pipeline, request, wait);
+        const subject = `pipeline '${group}:${pipeline}'`;
+        switch (outcome.kind) {
+          case 'group_not_found':
+            throw groupNotFound(group);
+          case 'invalid':
+            throw invalidConfigError('InvalidPipelineConfig', subject, outcome.errors);
+          case 'busy':
+            throw busyError(outcome, subject, { pipelineGroupId: group, pipelineId: pipeline });
+          case 'dry_run': {
+            const { action, plan, diff } = outcome.result;
+            res.status(200).json({ action, plan, diff });
+            return;
+          }
+          case 'noop':
+            res.status(200).json(outcome.rollout);
+            return;
+          case 'accepted':
+          case 'succeeded':
+          case 'failed':
+          case 'timeout': {
+            const op = rolloutOperation(group, pipeline, outcome.rollout);
+            answerOperation(res, outcome.kind, op, wait, outcome.rollout.action === 'create' ? 201 : 200);
+            return;
+          }
+          default:
+            unexpectedOutcome(outcome);
+        }
       },
     ],
+    // No query: deleting never waits; the answer is the drain's ShutdownStatus, followed at its Location.
+    delete: async (req, res) => {
+      const group = idParam(req, 'group');
+      const pipeline = idParam(req, 'pipeline');
+      const outcome = await backend.deletePipeline(group, pipeline);
+      answerShutdown(res, outcome, group, pipeline, undefined);
+    },
   });
 
   resource(router, '/groups/:group/pipelines/:pipeline/status', {

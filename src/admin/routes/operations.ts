@@ -1,0 +1,113 @@
+// What the routes of long-running operations (rollouts, shutdowns, reconciles) share: the `?wait=&timeout_secs=` query
+// as WaitOptions, where each operation is followed (Location), and the answers to the outcome kinds they have in
+// common. Each route still switches over its own union, so the compiler checks that every kind has an answer.
+import type { Response } from 'express';
+import type { ConfigError } from '../../config/errors.js';
+import type { Busy, WaitOptions } from '../backend.js';
+import { ApiError, type ErrorCode } from '../errors.js';
+import type { WaitQuery } from '../schemas.js';
+
+export function waitOptions(query: WaitQuery): WaitOptions {
+  return { wait: query.wait, timeoutSecs: query.timeout_secs };
+}
+
+const API = '/api/v1';
+// Operation ids come from the engine, not from a validated path: encoded so a Location header is always well formed.
+const seg = encodeURIComponent;
+
+export const locations = {
+  pipeline: (group: string, pipeline: string): string => `${API}/groups/${seg(group)}/pipelines/${seg(pipeline)}`,
+  rollout: (group: string, pipeline: string, id: string): string =>
+    `${locations.pipeline(group, pipeline)}/rollouts/${seg(id)}`,
+  shutdown: (group: string, pipeline: string, id: string): string =>
+    `${locations.pipeline(group, pipeline)}/shutdowns/${seg(id)}`,
+  reconcile: (id: string): string => `${API}/config/reconciles/${seg(id)}`,
+};
+
+/** The kinds that every waitable operation ends in. */
+export type WaitedKind = 'accepted' | 'succeeded' | 'failed' | 'timeout';
+
+/** What rollout, shutdown and reconcile records have in common. */
+export interface OperationRecord {
+  state: string;
+  failureReason?: string;
+}
+
+/** One operation record as an answer needs it. */
+export interface Operation<S extends OperationRecord> {
+  /** The details key of failure answers (`details.rollout`) and the first word of messages. */
+  noun: 'rollout' | 'shutdown' | 'reconcile';
+  /** Names the operation in messages: `rollout r-2 of 'default:main'`. */
+  label: string;
+  location: string;
+  failedCode: Extract<ErrorCode, 'RolloutFailed' | 'ShutdownFailed' | 'ReconcileFailed'>;
+  record: S;
+}
+
+/** 202: the operation runs on; Location is where to follow it. */
+export function sendAccepted<S extends OperationRecord>(res: Response, op: Operation<S>): void {
+  res.status(202).set('Location', op.location).json(op.record);
+}
+
+/**
+ * accepted: 202 with the record and Location; succeeded: `succeededStatus` with the record; failed: 409 naming the
+ * reason, the record in details; timeout: 504 with Location, since the operation goes on and can be followed there.
+ */
+export function answerOperation<S extends OperationRecord>(
+  res: Response,
+  kind: WaitedKind,
+  op: Operation<S>,
+  /** What the caller asked; undefined for routes that never wait (DELETE), whose backend may still time out. */
+  wait: WaitOptions | undefined,
+  succeededStatus = 200,
+): void {
+  switch (kind) {
+    case 'accepted':
+      sendAccepted(res, op);
+      return;
+    case 'succeeded':
+      res.status(succeededStatus).json(op.record);
+      return;
+    case 'failed': {
+      const reason = op.record.failureReason ?? `ended ${op.record.state}`;
+      throw new ApiError(op.failedCode, `${op.label} failed: ${reason}`, { [op.noun]: op.record });
+    }
+    case 'timeout': {
+      const within = wait === undefined ? 'in time' : `within ${wait.timeoutSecs} s`;
+      throw new ApiError(
+        'WaitTimeout',
+        `${op.label} did not finish ${within}; it goes on, follow it at the Location`,
+        { [op.noun]: op.record, ...(wait === undefined ? {} : { timeoutSecs: wait.timeoutSecs }) },
+        { Location: op.location },
+      );
+    }
+    default:
+      unexpectedOutcome(kind);
+  }
+}
+
+/** 409 PipelineBusy naming the operation in the way; `subject` says what was busy (a pipeline, a group, the engine). */
+export function busyError(busy: Busy, subject: string, details: Record<string, unknown> = {}): ApiError {
+  const { type, id } = busy.operation;
+  return new ApiError('PipelineBusy', `${subject} is busy with ${type} ${id}; retry when it has finished`, {
+    ...details,
+    operation: { type, id },
+  });
+}
+
+/** 422 listing every ConfigError with its path and stable code. */
+export function invalidConfigError(
+  code: Extract<ErrorCode, 'InvalidPipelineConfig' | 'InvalidConfig'>,
+  what: string,
+  errors: readonly ConfigError[],
+): ApiError {
+  const n = errors.length;
+  return new ApiError(code, `${what} is invalid (${n} problem${n === 1 ? '' : 's'})`, {
+    errors: errors.map(({ path, message, code: errorCode }) => ({ path, message, code: errorCode })),
+  });
+}
+
+/** The default branch of an exhaustive switch: a kind the backend should never hand out is a bug (500, logged). */
+export function unexpectedOutcome(outcome: never): never {
+  throw new Error(`unexpected backend outcome ${JSON.stringify(outcome)}`);
+}

@@ -1,0 +1,66 @@
+// /config/reconcile (make the engine match a whole config) and /config/reconciles/{reconcileId} (its record).
+import type { Router } from 'express';
+import type { ReconcileStatus } from '../../state/operations.js';
+import { ApiError } from '../errors.js';
+import { jsonBody } from '../json-body.js';
+import { idParam } from '../path-params.js';
+import { resource } from '../resource.js';
+import { reconcileBodySchema, validate, waitQuerySchema } from '../schemas.js';
+import type { RouteDeps } from './deps.js';
+import {
+  answerOperation,
+  busyError,
+  invalidConfigError,
+  locations,
+  unexpectedOutcome,
+  waitOptions,
+  type Operation,
+} from './operations.js';
+
+function reconcileOperation(record: ReconcileStatus): Operation<ReconcileStatus> {
+  return {
+    noun: 'reconcile',
+    label: `reconcile ${record.reconcileId}`,
+    location: locations.reconcile(record.reconcileId),
+    failedCode: 'ReconcileFailed',
+    record,
+  };
+}
+
+export function registerReconcileRoutes(router: Router, { backend, bodyLimitBytes }: RouteDeps): void {
+  resource(router, '/config/reconcile', {
+    post: [
+      ...jsonBody(bodyLimitBytes),
+      async (req, res) => {
+        const wait = waitOptions(validate(waitQuerySchema, req.query, 'InvalidQueryParameter', 'query parameters'));
+        const body = validate(reconcileBodySchema, req.body, 'InvalidRequestBody', 'request body');
+        const outcome = await backend.reconcile({ config: body.config, deleteMissing: body.deleteMissing }, wait);
+        switch (outcome.kind) {
+          case 'invalid':
+            throw invalidConfigError('InvalidConfig', 'the config', outcome.errors);
+          case 'busy':
+            throw busyError(outcome, 'a pipeline');
+          case 'accepted':
+          case 'succeeded':
+          case 'failed':
+          case 'timeout':
+            answerOperation(res, outcome.kind, reconcileOperation(outcome.reconcile), wait);
+            return;
+          default:
+            unexpectedOutcome(outcome);
+        }
+      },
+    ],
+  });
+
+  resource(router, '/config/reconciles/:reconcileId', {
+    get: (req, res) => {
+      const reconcileId = idParam(req, 'reconcileId');
+      const record = backend.reconcileStatus(reconcileId);
+      if (record === undefined) {
+        throw new ApiError('ReconcileNotFound', `no reconcile '${reconcileId}'`, { reconcileId });
+      }
+      res.status(200).json(record);
+    },
+  });
+}

@@ -1,0 +1,37 @@
+// /groups/{group}/pipelines/{pipeline}/rollouts/{rolloutId}: the record of one rollout (PUT or start made it).
+import type { Router } from 'express';
+import type { RolloutStatus } from '../../state/operations.js';
+import { ApiError } from '../errors.js';
+import { idParam } from '../path-params.js';
+import { resource } from '../resource.js';
+import type { RouteDeps } from './deps.js';
+import { notFoundUnderPipeline } from './lookup.js';
+import { locations, type Operation } from './operations.js';
+
+/** A rollout as the answers of PUT and start present it. */
+export function rolloutOperation(group: string, pipeline: string, record: RolloutStatus): Operation<RolloutStatus> {
+  return {
+    noun: 'rollout',
+    label: `rollout ${record.rolloutId} of '${group}:${pipeline}'`,
+    location: locations.rollout(group, pipeline, record.rolloutId),
+    failedCode: 'RolloutFailed',
+    record,
+  };
+}
+
+export function registerRolloutRoutes(router: Router, { backend }: RouteDeps): void {
+  resource(router, '/groups/:group/pipelines/:pipeline/rollouts/:rolloutId', {
+    get: (req, res) => {
+      const group = idParam(req, 'group');
+      const pipeline = idParam(req, 'pipeline');
+      const rolloutId = idParam(req, 'rolloutId');
+      const record = backend.rollout(group, pipeline, rolloutId);
+      if (record === undefined) {
+        const message = `pipeline '${group}:${pipeline}' has no rollout '${rolloutId}'`;
+        const details = { pipelineGroupId: group, pipelineId: pipeline, rolloutId };
+        throw notFoundUnderPipeline(backend, group, pipeline, new ApiError('RolloutNotFound', message, details));
+      }
+      res.status(200).json(record);
+    },
+  });
+}

@@ -1,0 +1,26 @@
+import Joi from 'joi';
+import type { NodeDescriptor } from '../../descriptor.js';
+import { duration } from '../../common-schemas.js';
+import { FAULT_INJECTION_DISABLED, faultInjectionEnabled } from './enable.js';
+
+export interface FaultProcessorConfig {
+  /** What start() does: resolve (`ok`), reject (`fail`), exit the process (`crash`) or never resolve (`hang`). */
+  start: 'ok' | 'fail' | 'crash' | 'hang';
+  /** Wait before doing it. */
+  start_delay: string;
+  /** Exit the process once this many items passed through; 0: never. */
+  crash_after_items: number;
+}
+
+export const faultProcessor: NodeDescriptor = {
+  urn: 'urn:otel:processor:fault',
+  kind: 'processor',
+  configSchema: Joi.object({
+    start: Joi.string().valid('ok', 'fail', 'crash', 'hang').default('ok'),
+    start_delay: duration.default('0s'),
+    crash_after_items: Joi.number().integer().min(0).default(0),
+  })
+    // Checked when the config is validated, so an engine started without the variable refuses the node outright.
+    .custom((value: unknown, helpers) => (faultInjectionEnabled() ? value : helpers.error('fault.disabled')))
+    .messages({ 'fault.disabled': FAULT_INJECTION_DISABLED }),
+};

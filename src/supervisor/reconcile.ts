@@ -1,0 +1,107 @@
+// Reconcile: make the engine match a whole config document through the same planner and rollouts as a PUT. Every
+// pipeline of the document is planned and rolled out concurrently; with deleteMissing, pipelines it no longer names
+// are drained and forgotten. What succeeded is committed; a pipeline whose rollout failed keeps its old config.
+import type { Busy, ReconcileOutcome, ReconcileRequest, WaitOptions } from '../admin/backend.js';
+import { validateEngineConfig } from '../config/index.js';
+import type { ReconcilePipelineStatus, ReconcileStatus } from '../state/operations.js';
+import { isoNow } from '../util/time.js';
+import { waitAtMost } from './operation-lock.js';
+import { planRollout } from './planner.js';
+import { DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_STEP_TIMEOUT_SECS, keyOf, type RuntimeManager } from './runtime-manager.js';
+
+const RECONCILES_KEPT = 32;
+
+export class Reconciler {
+  private readonly history: ReconcileStatus[] = [];
+
+  constructor(private readonly manager: RuntimeManager) {}
+
+  get(id: string): ReconcileStatus | undefined {
+    return this.history.find((r) => r.reconcileId === id);
+  }
+
+  latest(): ReconcileStatus | undefined {
+    return this.history.at(-1);
+  }
+
+  async reconcile(request: ReconcileRequest, wait: WaitOptions): Promise<ReconcileOutcome> {
+    const { manager } = this;
+    const validation = validateEngineConfig(request.config, { availableCores: manager.availableCores });
+    if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
+    const desired = validation.config;
+    const wanted = new Set(validation.pipelines.map((p) => keyOf(p.group, p.pipeline)));
+    const missing = [...manager.runners.values()].filter((r) => !wanted.has(r.key));
+    for (const key of [...wanted, ...(request.deleteMissing ? missing.map((r) => r.key) : [])]) {
+      const holder = manager.lock.holder(key);
+      if (holder) return { kind: 'busy', operation: holder } satisfies Busy;
+    }
+
+    const status: ReconcileStatus = {
+      reconcileId: manager.newId('reconcile'),
+      state: 'running',
+      startedAt: isoNow(),
+      updatedAt: isoNow(),
+      deleteMissing: request.deleteMissing,
+      pipelines: [],
+    };
+    this.history.push(status);
+    if (this.history.length > RECONCILES_KEPT) this.history.shift();
+
+    // Document-level sections and new groups take effect now; pipelines are committed one by one as they succeed.
+    const previous = manager.committed;
+    manager.committed = {
+      ...desired,
+      groups: Object.fromEntries(
+        Object.entries(desired.groups).map(([g, spec]) => [g, { ...spec, pipelines: { ...(previous.groups[g]?.pipelines ?? {}) } }]),
+      ),
+    };
+    for (const [g, spec] of Object.entries(previous.groups)) {
+      if (!manager.committed.groups[g]) manager.committed.groups[g] = spec;
+    }
+
+    const work: Promise<void>[] = [];
+    for (const candidate of validation.pipelines) {
+      const spec = desired.groups[candidate.group]!.pipelines[candidate.pipeline]!;
+      const plan = planRollout(manager.runningConfig(candidate.group, candidate.pipeline), candidate);
+      const entry: ReconcilePipelineStatus = { pipelineGroupId: candidate.group, pipelineId: candidate.pipeline, action: plan.action, state: 'succeeded' };
+      status.pipelines.push(entry);
+      if (plan.action === 'noop') {
+        manager.commitSpec(candidate.group, candidate.pipeline, spec);
+        continue;
+      }
+      const { record, done } = manager.startRollout(candidate, spec, plan, DEFAULT_STEP_TIMEOUT_SECS, DEFAULT_DRAIN_TIMEOUT_SECS);
+      entry.rolloutId = record.status.rolloutId;
+      entry.state = record.status.state;
+      work.push(done.then(() => this.settle(status, entry, record.status.state, record.status.failureReason)));
+    }
+    if (request.deleteMissing) {
+      for (const runner of missing) {
+        const entry: ReconcilePipelineStatus = { pipelineGroupId: runner.config.group, pipelineId: runner.config.pipeline, action: 'delete', state: 'running' };
+        status.pipelines.push(entry);
+        const { record, done } = manager.startShutdown(runner, DEFAULT_DRAIN_TIMEOUT_SECS);
+        entry.shutdownId = record.status.shutdownId;
+        work.push(
+          done.then(() => {
+            manager.forget(runner.config.group, runner.config.pipeline);
+            this.settle(status, entry, record.status.state, record.status.failureReason);
+          }),
+        );
+      }
+    }
+    const all = Promise.all(work).then(() => {
+      const failed = status.pipelines.filter((p) => p.state !== 'succeeded');
+      status.state = failed.length === 0 ? 'succeeded' : 'failed';
+      if (failed.length > 0) status.failureReason = failed.map((p) => `${p.pipelineGroupId}:${p.pipelineId}: ${p.failureReason ?? p.state}`).join('; ');
+      status.updatedAt = isoNow();
+    });
+    if (!wait.wait) return { kind: 'accepted', reconcile: status };
+    if ((await waitAtMost(all, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', reconcile: status };
+    return { kind: status.state === 'succeeded' ? 'succeeded' : 'failed', reconcile: status };
+  }
+
+  private settle(status: ReconcileStatus, entry: ReconcilePipelineStatus, state: ReconcilePipelineStatus['state'], reason?: string): void {
+    entry.state = state;
+    if (reason) entry.failureReason = reason;
+    status.updatedAt = isoNow();
+  }
+}

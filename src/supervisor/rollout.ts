@@ -1,0 +1,116 @@
+// The rollout executor (DESIGN.md §4): one step at a time per core, health-gated. The old generation keeps serving
+// until a new instance is ready on its core; a failure stops the rollout and rolls back the cores already switched,
+// so a bad config never takes a working pipeline down. Nothing here commits config: the caller does on success.
+import type { EffectivePipeline } from '../config/effective.js';
+import type { PipelinePlan } from '../state/operations.js';
+import type { InstanceProcess } from './instance-process.js';
+import type { RolloutRecord } from './operation-records.js';
+import type { PipelineRunner } from './pipeline-runner.js';
+
+export interface RolloutJob {
+  runner: PipelineRunner;
+  candidate: EffectivePipeline;
+  targetGeneration: number;
+  plan: PipelinePlan;
+  record: RolloutRecord;
+  stepTimeoutMs: number;
+  drainTimeoutMs: number;
+}
+
+interface Switched {
+  core: number;
+  incoming: InstanceProcess;
+  /** What served the core before; null for a core the rollout added. */
+  previous: InstanceProcess | null;
+}
+
+/** Runs the job to its end; resolves true when it succeeded (the caller commits), false when it was rolled back. */
+export async function runRollout(job: RolloutJob): Promise<boolean> {
+  const { record, plan, runner } = job;
+  record.setState('running');
+  for (const step of plan.cores) if (step.step !== 'keep') record.core(step.coreId, 'pending', undefined, previousGeneration(job, step.step));
+  try {
+    await runner.bindListeners(job.candidate);
+  } catch (error) {
+    record.setState('failed', `cannot listen: ${(error as Error).message}`);
+    return false;
+  }
+  const switched: Switched[] = [];
+  const starting = plan.cores.filter((s) => s.step === 'start' || s.step === 'replace').map((s) => s.coreId);
+  // A create has nothing serving to protect, so its cores start together; everything else goes core by core.
+  const batches = plan.action === 'create' ? [starting] : starting.map((core) => [core]);
+  for (const batch of batches) {
+    const results = await Promise.allSettled(batch.map((core) => switchCore(job, core)));
+    for (const result of results) if (result.status === 'fulfilled') switched.push(result.value);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      await rollBack(job, switched, (failure.reason as Error).message);
+      return false;
+    }
+  }
+  for (const step of plan.cores.filter((s) => s.step === 'drain')) {
+    const previous = runner.release(step.coreId);
+    record.core(step.coreId, 'draining_old');
+    if (previous) await runner.retire(previous, Date.now() + job.drainTimeoutMs);
+    record.core(step.coreId, 'retired');
+  }
+  runner.commit(job.candidate, job.targetGeneration);
+  for (const core of [...runner.slots.keys()]) runner.dropEmptySlot(core);
+  runner.releaseListeners();
+  record.setState('succeeded');
+  return true;
+}
+
+/** start new → ready (health gate) → cutover → drain the old one → retired. */
+async function switchCore(job: RolloutJob, core: number): Promise<Switched> {
+  const { record, runner } = job;
+  record.core(core, 'starting');
+  let incoming: InstanceProcess;
+  try {
+    incoming = await runner.launch(core, job.candidate, job.targetGeneration, job.stepTimeoutMs);
+  } catch (error) {
+    const reason = `core ${core}: ${(error as Error).message}`;
+    record.core(core, 'failed', (error as Error).message);
+    throw new Error(reason);
+  }
+  record.core(core, 'ready');
+  const previous = runner.serve(core, incoming);
+  record.core(core, 'switched');
+  if (previous) {
+    record.core(core, 'draining_old');
+    await runner.retire(previous, Date.now() + job.drainTimeoutMs);
+  }
+  record.core(core, 'retired');
+  return { core, incoming, previous };
+}
+
+/** The old generation serves again on every core already switched; new instances are drained away. */
+async function rollBack(job: RolloutJob, switched: Switched[], reason: string): Promise<void> {
+  const { record, runner } = job;
+  record.setState('rolling_back', reason);
+  runner.logger.warn({ rolloutId: record.status.rolloutId, reason }, 'rollout failed: rolling back');
+  let rollbackFailed = false;
+  for (const done of [...switched].reverse()) {
+    record.core(done.core, 'rollback_starting');
+    try {
+      if (done.previous) {
+        const restored = await runner.launch(done.core, done.previous.spec.config, done.previous.generation, job.stepTimeoutMs);
+        runner.serve(done.core, restored);
+      } else {
+        runner.release(done.core);
+      }
+      await runner.retire(done.incoming, Date.now() + job.drainTimeoutMs);
+      runner.dropEmptySlot(done.core);
+      record.core(done.core, 'rolled_back');
+    } catch (error) {
+      rollbackFailed = true;
+      record.core(done.core, 'failed', `rollback: ${(error as Error).message}`);
+    }
+  }
+  runner.releaseListeners();
+  record.setState(rollbackFailed ? 'rollback_failed' : job.plan.action === 'create' ? 'failed' : 'rolled_back');
+}
+
+function previousGeneration(job: RolloutJob, step: string): number | undefined {
+  return step === 'replace' || step === 'drain' ? job.runner.generation : undefined;
+}

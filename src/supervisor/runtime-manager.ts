@@ -1,0 +1,249 @@
+// The runtime manager: the committed config, a runner per pipeline, and the operations that change them. Every change
+// is validated against a copy of the whole committed config before anything starts, planned from the effective
+// configs, executed by the rollout executor under a per-pipeline lock, and committed only when it succeeded.
+import type { EffectivePipeline } from '../config/effective.js';
+import { validateEngineConfig } from '../config/index.js';
+import type { EngineConfig, PipelineSpec } from '../config/types.js';
+import { diffPipelines } from '../config/diff.js';
+import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../admin/backend.js';
+import type { PipelinePlan, RolloutStatus, ShutdownStatus } from '../state/operations.js';
+import { RecordHistory, RolloutRecord, ShutdownRecord } from './operation-records.js';
+import { OperationLock, waitAtMost, type OperationRef } from './operation-lock.js';
+import { PipelineRunner, type RunnerDeps } from './pipeline-runner.js';
+import { planRollout } from './planner.js';
+import { runRollout } from './rollout.js';
+
+export const DEFAULT_STEP_TIMEOUT_SECS = 60;
+export const DEFAULT_DRAIN_TIMEOUT_SECS = 60;
+
+export interface StartedRollout {
+  record: RolloutRecord;
+  done: Promise<void>;
+}
+
+export class RuntimeManager {
+  readonly runners = new Map<string, PipelineRunner>();
+  readonly lock = new OperationLock();
+  readonly rollouts = new RecordHistory<RolloutRecord>();
+  readonly shutdowns = new RecordHistory<ShutdownRecord>();
+  private readonly generations = new Map<string, number>();
+  private nextId = 1;
+
+  constructor(
+    public committed: EngineConfig,
+    readonly availableCores: number[],
+    private readonly deps: Omit<RunnerDeps, 'logger'> & { logger: RunnerDeps['logger'] },
+  ) {}
+
+  /** Boot: every pipeline of the initial config at generation 1, with runtime recovery from the first attempt. */
+  async boot(pipelines: EffectivePipeline[]): Promise<void> {
+    for (const pipeline of pipelines) this.runners.set(keyOf(pipeline.group, pipeline.pipeline), this.newRunner(pipeline, this.takeGeneration(keyOf(pipeline.group, pipeline.pipeline))));
+    await Promise.allSettled([...this.runners.values()].map((runner) => runner.start()));
+  }
+
+  runner(group: string, pipeline: string): PipelineRunner | undefined {
+    return this.runners.get(keyOf(group, pipeline));
+  }
+
+  hasGroup(group: string): boolean {
+    return Object.hasOwn(this.committed.groups, group);
+  }
+
+  async putPipeline(group: string, pipeline: string, request: PutPipelineRequest, wait: WaitOptions): Promise<PutPipelineOutcome> {
+    if (!this.hasGroup(group)) return { kind: 'group_not_found' };
+    const candidateDoc = structuredClone(this.committed);
+    candidateDoc.groups[group]!.pipelines[pipeline] = request.pipeline as PipelineSpec;
+    const validation = validateEngineConfig(candidateDoc, { availableCores: this.availableCores });
+    if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
+    const candidate = validation.pipelines.find((p) => p.group === group && p.pipeline === pipeline)!;
+    const spec = validation.config.groups[group]!.pipelines[pipeline]!;
+    const running = this.runningConfig(group, pipeline);
+    const plan = planRollout(running, candidate);
+    if (request.dryRun) return { kind: 'dry_run', result: { action: plan.action, plan, diff: diffPipelines(running, candidate) } };
+    const busy = this.busy(group, pipeline);
+    if (busy) return busy;
+    if (plan.action === 'noop') return { kind: 'noop', rollout: this.recordNoop(group, pipeline, spec) };
+    const started = this.startRollout(candidate, spec, plan, request.stepTimeoutSecs, request.drainTimeoutSecs);
+    return this.answerRollout(started, wait);
+  }
+
+  /** Starts a rollout of `candidate` under the pipeline's lock; the caller has checked that it is free. */
+  startRollout(candidate: EffectivePipeline, spec: PipelineSpec, plan: PipelinePlan, stepTimeoutSecs: number, drainTimeoutSecs: number): StartedRollout {
+    const key = keyOf(candidate.group, candidate.pipeline);
+    const action = plan.action;
+    const existing = this.runners.get(key);
+    const target = action === 'resize' && existing ? existing.generation : this.takeGeneration(key);
+    const runner = existing ?? this.newRunner(candidate, target);
+    this.runners.set(key, runner);
+    const wasStopped = runner.desired === 'stopped';
+    runner.desired = 'running';
+    const id = this.newId('rollout');
+    const record = new RolloutRecord(id, candidate.group, candidate.pipeline, action, target, action === 'create' ? undefined : runner.generation);
+    const operation: OperationRef = { type: 'rollout', id };
+    this.lock.acquire(key, operation);
+    this.rollouts.add(key, id, record);
+    runner.latestRollout = record.status;
+    runner.operation = 'rollout';
+    runner.refresh();
+    const done = runRollout({ runner, candidate, targetGeneration: target, plan, record, stepTimeoutMs: stepTimeoutSecs * 1000, drainTimeoutMs: drainTimeoutSecs * 1000 })
+      .then((succeeded) => {
+        if (succeeded) this.commitSpec(candidate.group, candidate.pipeline, spec);
+        else if (action === 'create' && !existing) this.runners.delete(key);
+        else if (action === 'create' && wasStopped) runner.desired = 'stopped';
+      })
+      .catch((error: unknown) => {
+        record.setState('failed', `internal error: ${(error as Error).message}`);
+        this.deps.logger.error({ err: error, rolloutId: id }, 'rollout crashed');
+      })
+      .finally(() => {
+        runner.operation = null;
+        this.lock.release(key, operation);
+        runner.refresh();
+      });
+    return { record, done };
+  }
+
+  async answerRollout(started: StartedRollout, wait: WaitOptions): Promise<PutPipelineOutcome> {
+    if (!wait.wait) return { kind: 'accepted', rollout: started.record.status };
+    if ((await waitAtMost(started.done, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', rollout: started.record.status };
+    return { kind: started.record.status.state === 'succeeded' ? 'succeeded' : 'failed', rollout: started.record.status };
+  }
+
+  async shutdownPipeline(group: string, pipeline: string, drainTimeoutSecs: number, wait: WaitOptions): Promise<ShutdownOutcome> {
+    const missing = this.missing(group, pipeline);
+    if (missing) return missing;
+    const busy = this.busy(group, pipeline);
+    if (busy) return busy;
+    const { record, done } = this.startShutdown(this.runner(group, pipeline)!, drainTimeoutSecs);
+    if (!wait.wait) return { kind: 'accepted', shutdown: record.status };
+    if ((await waitAtMost(done, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', shutdown: record.status };
+    return { kind: record.status.state === 'succeeded' ? 'succeeded' : 'failed', shutdown: record.status };
+  }
+
+  startShutdown(runner: PipelineRunner, drainTimeoutSecs: number): { record: ShutdownRecord; done: Promise<void> } {
+    const id = this.newId('shutdown');
+    const record = new ShutdownRecord(id, runner.config.group, runner.config.pipeline);
+    const operation: OperationRef = { type: 'shutdown', id };
+    this.lock.acquire(runner.key, operation);
+    this.shutdowns.add(runner.key, id, record);
+    runner.operation = 'shutdown';
+    record.setState('running');
+    for (const slot of runner.slots.values()) {
+      if (slot.current) record.core({ coreId: slot.core, deploymentGeneration: slot.current.generation, state: 'draining' });
+    }
+    runner.refresh();
+    const done = runner
+      .drain(Date.now() + drainTimeoutSecs * 1000)
+      .then((results) => {
+        for (const result of results) if (record.status.cores.some((c) => c.coreId === result.coreId)) record.core(result);
+        const forced = results.filter((r) => r.state === 'forced').map((r) => r.coreId);
+        const failed = results.filter((r) => r.state === 'failed').map((r) => r.coreId);
+        if (forced.length > 0) record.setState('timeout', `cores ${forced.join(', ')} did not drain within ${drainTimeoutSecs}s and were killed`);
+        else if (failed.length > 0) record.setState('failed', `cores ${failed.join(', ')} exited with an error while draining`);
+        else record.setState('succeeded');
+      })
+      .finally(() => {
+        runner.operation = null;
+        this.lock.release(runner.key, operation);
+        runner.refresh();
+      });
+    return { record, done };
+  }
+
+  async startPipeline(group: string, pipeline: string): Promise<StartOutcome> {
+    const missing = this.missing(group, pipeline);
+    if (missing) return missing;
+    const busy = this.busy(group, pipeline);
+    if (busy) return busy;
+    const runner = this.runner(group, pipeline)!;
+    if (runner.desired === 'running') return { kind: 'already_running' };
+    const spec = this.committed.groups[group]!.pipelines[pipeline]!;
+    const { record } = this.startRollout(runner.config, spec, planRollout(undefined, runner.config), DEFAULT_STEP_TIMEOUT_SECS, DEFAULT_DRAIN_TIMEOUT_SECS);
+    return { kind: 'accepted', rollout: record.status };
+  }
+
+  /** Drains the pipeline, then forgets it: runner, committed spec and history. */
+  async deletePipeline(group: string, pipeline: string, wait: WaitOptions = { wait: false, timeoutSecs: 60 }): Promise<ShutdownOutcome> {
+    const missing = this.missing(group, pipeline);
+    if (missing) return missing;
+    const busy = this.busy(group, pipeline);
+    if (busy) return busy;
+    const runner = this.runner(group, pipeline)!;
+    const { record, done } = this.startShutdown(runner, DEFAULT_DRAIN_TIMEOUT_SECS);
+    const forgotten = done.then(() => this.forget(group, pipeline));
+    if (!wait.wait) return { kind: 'accepted', shutdown: record.status };
+    if ((await waitAtMost(forgotten, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', shutdown: record.status };
+    return { kind: record.status.state === 'succeeded' ? 'succeeded' : 'failed', shutdown: record.status };
+  }
+
+  rollout(group: string, pipeline: string, id: string): RolloutStatus | undefined {
+    return this.rollouts.get(keyOf(group, pipeline), id)?.status;
+  }
+
+  shutdown(group: string, pipeline: string, id: string): ShutdownStatus | undefined {
+    return this.shutdowns.get(keyOf(group, pipeline), id)?.status;
+  }
+
+  /** Engine shutdown: every pipeline drains, whatever operation runs. */
+  async drainAll(deadlineMs: number): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.drain(deadlineMs)));
+  }
+
+  busy(group: string, pipeline: string): Busy | undefined {
+    const holder = this.lock.holder(keyOf(group, pipeline));
+    return holder ? { kind: 'busy', operation: holder } : undefined;
+  }
+
+  missing(group: string, pipeline: string): { kind: 'group_not_found' } | { kind: 'pipeline_not_found' } | undefined {
+    if (!this.hasGroup(group)) return { kind: 'group_not_found' };
+    return this.runner(group, pipeline) ? undefined : { kind: 'pipeline_not_found' };
+  }
+
+  /** What runs now, or undefined when nothing does (never created, or stopped): then any config is a create. */
+  runningConfig(group: string, pipeline: string): EffectivePipeline | undefined {
+    const runner = this.runner(group, pipeline);
+    return runner && runner.desired === 'running' ? runner.config : undefined;
+  }
+
+  commitSpec(group: string, pipeline: string, spec: PipelineSpec): void {
+    const groupSpec = (this.committed.groups[group] ??= { pipelines: {} });
+    groupSpec.pipelines[pipeline] = spec;
+  }
+
+  /** Forgets the pipeline; its operation records stay readable, so the Location a DELETE answered keeps working. */
+  forget(group: string, pipeline: string): void {
+    const key = keyOf(group, pipeline);
+    this.runners.delete(key);
+    delete this.committed.groups[group]?.pipelines[pipeline];
+  }
+
+  newId(kind: 'rollout' | 'shutdown' | 'reconcile'): string {
+    return `${kind}-${this.nextId++}`;
+  }
+
+  private recordNoop(group: string, pipeline: string, spec: PipelineSpec): RolloutStatus {
+    const runner = this.runner(group, pipeline)!;
+    const id = this.newId('rollout');
+    const record = new RolloutRecord(id, group, pipeline, 'noop', runner.generation, runner.generation);
+    record.setState('succeeded');
+    this.rollouts.add(runner.key, id, record);
+    runner.latestRollout = record.status;
+    // The effective config is the same; the operator's latest wording of it becomes the committed text.
+    this.commitSpec(group, pipeline, spec);
+    return record.status;
+  }
+
+  private takeGeneration(key: string): number {
+    const next = (this.generations.get(key) ?? 0) + 1;
+    this.generations.set(key, next);
+    return next;
+  }
+
+  private newRunner(config: EffectivePipeline, generation: number): PipelineRunner {
+    return new PipelineRunner(config, generation, { ...this.deps, logger: this.deps.logger.child({ group: config.group, pipeline: config.pipeline }) });
+  }
+}
+
+export function keyOf(group: string, pipeline: string): string {
+  return `${group}:${pipeline}`;
+}
