@@ -26,7 +26,8 @@ function spawnPinned(core: number) {
     reject: false,
     cleanup: true,
     // Only the supervisor talks to systemd; a MAINPID from an instance would make systemd track the wrong process.
-    env: { NOTIFY_SOCKET: undefined },
+    // OTAP_ENGINE_CORE tells node code which core it serves (fault injection aims at one core with it).
+    env: { NOTIFY_SOCKET: undefined, OTAP_ENGINE_CORE: String(core) },
   });
 }
 /** Events kept per core for status; the ring is owned by the pipeline so that it survives restarts. */
@@ -55,12 +56,16 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
   private readonly exited: Promise<ExitInfo>;
   private resolveExited!: (info: ExitInfo) => void;
 
+  private readonly logger: Logger;
+
   constructor(
     readonly spec: InstanceSpec,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly recentEvents: CoreEvent[],
   ) {
     super();
+    // Every supervisor line about an instance says which core and generation it is (group and pipeline come bound).
+    this.logger = logger.child({ core: spec.core, generation: spec.generation });
     this.key = `${spec.group}:${spec.pipeline}/core-${spec.core}/gen-${spec.generation}`;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
   }

@@ -114,6 +114,8 @@ export class PipelineRunner {
    * and still alive after the stabilisation window. On failure it is killed and the error names the reason.
    */
   async launch(core: number, config: EffectivePipeline, generation: number, stepTimeoutMs: number): Promise<InstanceProcess> {
+    // An engine shutdown may overtake a rollout: nothing new starts on a pipeline that is going away.
+    if (this.desired !== 'running') throw new Error('the pipeline is stopping');
     const slot = this.slot(core);
     const instance = new InstanceProcess(this.instanceSpec(core, config, generation), this.deps.logger, slot.events);
     slot.incoming = instance;

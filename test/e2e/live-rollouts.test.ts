@@ -158,3 +158,50 @@ describe('rollouts under load', () => {
     await expectNoLoss();
   });
 });
+
+describe.skipIf(cores.length < 2)('rollback of cores already switched', () => {
+  it('restores the old generation on the first core when the second core fails, with no loss', async () => {
+    const sink = await startOtlpSink();
+    const engine = await startEngine(yamlOf(pipeline(sink.url)), [], { OTAP_ENGINE_ENABLE_FAULT_INJECTION: '1' });
+    const api = adminClient(engine.adminUrl);
+    let load: Load | null = null;
+    try {
+      const before = await engine.waitRunning();
+      load = streamLogs(`http://${before.listeners[0]!.address}`, { connections: 4, perRequest: 10, prefix: `partial-${Date.now()}` });
+      await engine.waitFor(async () => load!.result.acked.length > 300 || undefined, 'load flowing');
+
+      const failing = pipeline(sink.url, { extraNode: { bad: { type: 'processor:fault', config: { start: 'fail', cores: [cores[1]] } } } });
+      const put = await api.put('default', 'main', failing, 'wait=true&timeout_secs=60', { stepTimeoutSecs: 20 });
+      expect(put.status).toBe(409);
+      const rollout = put.body.details.rollout;
+      expect(rollout.state).toBe('rolled_back');
+      expect(rollout.failureReason).toContain(`core ${cores[1]}: node "bad"`);
+      expect(rollout.cores).toEqual([
+        expect.objectContaining({ coreId: cores[0], state: 'rolled_back', previousGeneration: 1, targetGeneration: 2 }),
+        expect.objectContaining({ coreId: cores[1], state: 'failed' }),
+      ]);
+
+      const after = await engine.pipeline();
+      expect(after.activeGeneration).toBe(1);
+      expect(after.instances.map((i) => i.deploymentGeneration)).toEqual([1, 1]);
+      expect(Object.values(after.servingGenerations)).toEqual([1, 1]);
+      // The first core ran generation 2 for a while and got generation 1 back in a new process; the second never moved.
+      expect(after.instances.find((i) => i.coreId === cores[0])!.pid).not.toBe(before.instances.find((i) => i.coreId === cores[0])!.pid);
+      expect(after.instances.find((i) => i.coreId === cores[1])!.pid).toBe(before.instances.find((i) => i.coreId === cores[1])!.pid);
+
+      await new Promise((r) => setTimeout(r, 300));
+      const result = await load.stop();
+      load = null;
+      expect(result.errors).toBe(0);
+      await sink.waitFor(() => {
+        const arrived = new Set(sink.logs);
+        return result.acked.every((b) => arrived.has(b));
+      }, 15_000);
+      expect(new Set(sink.logs).size).toBe(sink.logs.length);
+    } finally {
+      await load?.stop();
+      await engine.stop();
+      await sink.close();
+    }
+  });
+});

@@ -81,7 +81,7 @@ describe('processor:fault config', () => {
 
   it('is accepted with it, with defaults', () => {
     enable();
-    expect(faultProcessor.configSchema.validate({}).value).toEqual({ start: 'ok', start_delay: '0s', crash_after_items: 0 });
+    expect(faultProcessor.configSchema.validate({}).value).toEqual({ start: 'ok', start_delay: '0s', crash_after_items: 0, cores: [] });
     expect(faultProcessor.configSchema.validate({ start: 'hang', start_delay: '2s', crash_after_items: 10 }).error).toBeUndefined();
     expect(faultProcessor.configSchema.validate({ start: 'explode' }).error).toBeDefined();
     expect(faultProcessor.configSchema.validate({ crash_after_items: -1 }).error).toBeDefined();
@@ -104,6 +104,12 @@ describe('processor:fault', () => {
     expect(ctx.emitted[0]).toBe(messages[0]);
     expect(ctx.emitted[1]).toBe(messages[1]);
     expect(ctx.items()).toBe(3);
+  });
+
+  it('injects only on the cores it names', () => {
+    expect(faultSettings({ start: 'crash', cores: [1] }, '1').start).toBe('crash');
+    expect(faultSettings({ start: 'crash', cores: [1] }, '0')).toEqual({ start: 'ok', startDelayMs: 0, crashAfterItems: 0 });
+    expect(faultSettings({ start: 'crash', cores: [] }, '0').start).toBe('crash');
   });
 
   it('start: fail rejects with "fault injected: start failed"', async () => {

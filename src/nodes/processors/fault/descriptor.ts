@@ -10,6 +10,8 @@ export interface FaultProcessorConfig {
   start_delay: string;
   /** Exit the process once this many items passed through; 0: never. */
   crash_after_items: number;
+  /** Inject only in the instances on these cores (empty: every core), to fail part of a rollout. */
+  cores: number[];
 }
 
 export const faultProcessor: NodeDescriptor = {
@@ -19,6 +21,7 @@ export const faultProcessor: NodeDescriptor = {
     start: Joi.string().valid('ok', 'fail', 'crash', 'hang').default('ok'),
     start_delay: duration.default('0s'),
     crash_after_items: Joi.number().integer().min(0).default(0),
+    cores: Joi.array().items(Joi.number().integer().min(0)).default([]),
   })
     // Checked when the config is validated, so an engine started without the variable refuses the node outright.
     .custom((value: unknown, helpers) => (faultInjectionEnabled() ? value : helpers.error('fault.disabled')))

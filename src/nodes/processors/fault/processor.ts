@@ -17,7 +17,12 @@ export interface FaultSettings {
   crashAfterItems: number;
 }
 
-export function faultSettings(config: Partial<FaultProcessorConfig>): FaultSettings {
+const NO_FAULT: FaultSettings = { start: 'ok', startDelayMs: 0, crashAfterItems: 0 };
+
+/** The faults of this instance: none when `cores` names others than the one it runs on (OTAP_ENGINE_CORE). */
+export function faultSettings(config: Partial<FaultProcessorConfig>, core = process.env.OTAP_ENGINE_CORE): FaultSettings {
+  const cores = config.cores ?? [];
+  if (cores.length > 0 && !cores.includes(Number(core))) return NO_FAULT;
   return {
     start: config.start ?? 'ok',
     startDelayMs: parseDuration(config.start_delay ?? '0s'),
