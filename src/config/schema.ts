@@ -2,7 +2,7 @@
 // type's own schema, and everything that needs more than one field at a time (types, graph, addresses, cores) is
 // semantic validation. Unknown fields are errors at every level; joi objects with declared keys refuse others.
 import Joi from 'joi';
-import { ID_PATTERN, ID_RULE } from './ids.js';
+import { ID_PATTERN, ID_RULE, PROTOTYPE_KEYS } from './ids.js';
 import { duration, listenAddress } from '../nodes/common-schemas.js';
 
 const coreRange = Joi.object({
@@ -43,7 +43,7 @@ const description = Joi.string().allow('');
 const freeConfig = Joi.object().unknown(true).allow(null);
 const name = Joi.string().min(1);
 /** Group and pipeline names: the id pattern the admin API and status keys rely on. */
-const id = Joi.string().pattern(ID_PATTERN);
+const id = Joi.string().pattern(ID_PATTERN).invalid(...PROTOTYPE_KEYS);
 
 const extension = Joi.object({ type: Joi.string().required(), description, config: freeConfig });
 

@@ -131,6 +131,12 @@ describe('path parameters', () => {
     await raw400('/api/v1/groups/%E0%A4%A');
   });
 
+  it('names that would reach an object prototype are refused with 400', async () => {
+    await raw400('/api/v1/groups/__proto__', 'group');
+    await raw400('/api/v1/groups/default/pipelines/__proto__', 'pipeline');
+    await raw400('/api/v1/groups/default/pipelines/constructor/status', 'pipeline');
+  });
+
   it('ids longer than 128 characters are refused, and not echoed whole', async () => {
     await expectError(await fetch(`${h.base}/api/v1/groups/${'a'.repeat(128)}`), 404, 'GroupNotFound');
     await expectError(await fetch(`${h.base}/api/v1/groups/${'a'.repeat(129)}`), 400, 'InvalidPathParameter');

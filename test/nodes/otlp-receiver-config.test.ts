@@ -1,7 +1,7 @@
 // receiver:otlp configuration: sizes as the schema accepts them, defaults, and the listeners it asks the supervisor for.
 import { describe, expect, it } from 'vitest';
 import { otlpReceiver } from '../../src/nodes/receivers/otlp/descriptor.js';
-import { parseByteSize } from '../../src/nodes/receivers/otlp/size.js';
+import { parseByteSize } from '../../src/config/duration.js';
 
 describe('receiver:otlp config', () => {
   it.each([

@@ -1,7 +1,9 @@
 // Not-found answers for paths under a group. The backend answers "undefined" for both an unknown group and an unknown
 // pipeline; the caller deserves to know which, because the fix differs (create the group vs. PUT the pipeline).
+import type { RequestHandler } from 'express';
 import type { AdminBackend } from '../backend.js';
 import { ApiError } from '../errors.js';
+import { idParam } from '../path-params.js';
 
 export function groupNotFound(group: string): ApiError {
   return new ApiError('GroupNotFound', `pipeline group '${group}' does not exist`, { pipelineGroupId: group });
@@ -34,4 +36,27 @@ export function notFoundUnderPipeline(
   if (!backend.hasGroup(group)) return groupNotFound(group);
   if (backend.pipeline(group, pipeline) === undefined) return pipelineNotFoundIn(group, pipeline);
   return missing;
+}
+
+/**
+ * GET of one operation record under a pipeline (a rollout, a shutdown): the record, or the most specific 404. The
+ * record is asked for first so that it stays readable after its pipeline is gone (a DELETE's Location).
+ */
+export function operationRecordHandler(
+  backend: AdminBackend,
+  kind: { param: 'rolloutId' | 'shutdownId'; noun: string; code: 'RolloutNotFound' | 'ShutdownNotFound' },
+  find: (group: string, pipeline: string, id: string) => unknown,
+): RequestHandler {
+  return (req, res) => {
+    const group = idParam(req, 'group');
+    const pipeline = idParam(req, 'pipeline');
+    const id = idParam(req, kind.param);
+    const record = find(group, pipeline, id);
+    if (record === undefined) {
+      const details = { pipelineGroupId: group, pipelineId: pipeline, [kind.param]: id };
+      const missing = new ApiError(kind.code, `pipeline '${group}:${pipeline}' has no ${kind.noun} '${id}'`, details);
+      throw notFoundUnderPipeline(backend, group, pipeline, missing);
+    }
+    res.status(200).json(record);
+  };
 }

@@ -5,7 +5,7 @@ import { ApiError } from '../errors.js';
 import { idParam } from '../path-params.js';
 import { resource } from '../resource.js';
 import type { RouteDeps } from './deps.js';
-import { notFoundUnderPipeline } from './lookup.js';
+import { operationRecordHandler } from './lookup.js';
 import { locations, type Operation } from './operations.js';
 
 /** A rollout as the answers of PUT and start present it. */
@@ -21,17 +21,6 @@ export function rolloutOperation(group: string, pipeline: string, record: Rollou
 
 export function registerRolloutRoutes(router: Router, { backend }: RouteDeps): void {
   resource(router, '/groups/:group/pipelines/:pipeline/rollouts/:rolloutId', {
-    get: (req, res) => {
-      const group = idParam(req, 'group');
-      const pipeline = idParam(req, 'pipeline');
-      const rolloutId = idParam(req, 'rolloutId');
-      const record = backend.rollout(group, pipeline, rolloutId);
-      if (record === undefined) {
-        const message = `pipeline '${group}:${pipeline}' has no rollout '${rolloutId}'`;
-        const details = { pipelineGroupId: group, pipelineId: pipeline, rolloutId };
-        throw notFoundUnderPipeline(backend, group, pipeline, new ApiError('RolloutNotFound', message, details));
-      }
-      res.status(200).json(record);
-    },
+    get: operationRecordHandler(backend, { param: 'rolloutId', noun: 'rollout', code: 'RolloutNotFound' }, (g, p, id) => backend.rollout(g, p, id)),
   });
 }

@@ -8,7 +8,7 @@ import { idParam } from '../path-params.js';
 import { resource } from '../resource.js';
 import { shutdownBodySchema, validate, waitQuerySchema } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
-import { groupNotFound, notFoundUnderPipeline, pipelineNotFoundIn } from './lookup.js';
+import { groupNotFound, operationRecordHandler, pipelineNotFoundIn } from './lookup.js';
 import { answerOperation, busyError, locations, unexpectedOutcome, waitOptions, type Operation } from './operations.js';
 
 function shutdownOperation(group: string, pipeline: string, record: ShutdownStatus): Operation<ShutdownStatus> {
@@ -63,17 +63,6 @@ export function registerShutdownRoutes(router: Router, { backend, bodyLimitBytes
   });
 
   resource(router, '/groups/:group/pipelines/:pipeline/shutdowns/:shutdownId', {
-    get: (req, res) => {
-      const group = idParam(req, 'group');
-      const pipeline = idParam(req, 'pipeline');
-      const shutdownId = idParam(req, 'shutdownId');
-      const record = backend.shutdown(group, pipeline, shutdownId);
-      if (record === undefined) {
-        const message = `pipeline '${group}:${pipeline}' has no shutdown '${shutdownId}'`;
-        const details = { pipelineGroupId: group, pipelineId: pipeline, shutdownId };
-        throw notFoundUnderPipeline(backend, group, pipeline, new ApiError('ShutdownNotFound', message, details));
-      }
-      res.status(200).json(record);
-    },
+    get: operationRecordHandler(backend, { param: 'shutdownId', noun: 'shutdown', code: 'ShutdownNotFound' }, (g, p, id) => backend.shutdown(g, p, id)),
   });
 }

@@ -6,7 +6,7 @@ import { Admitter, type AdmissionStats } from './admission.js';
 import type { OtlpReceiverConfig } from './descriptor.js';
 import { OtlpGrpcServer } from './grpc-receiver.js';
 import { OtlpHttpServer } from './http-receiver.js';
-import { parseByteSize } from './size.js';
+import { parseByteSize } from '../../../config/duration.js';
 
 type State = 'created' | 'started' | 'draining' | 'stopped';
 
