@@ -1,5 +1,6 @@
-// Joi pieces shared by node config schemas.
+// Joi pieces shared by node config schemas and the engine config schema.
 import Joi from 'joi';
+import { parseByteSize, parseDuration } from '../config/duration.js';
 
 /** `host:port` with a port 0..65535; IPv6 hosts in brackets (`[::1]:4317`). */
 export const listenAddress = Joi.string()
@@ -11,13 +12,34 @@ export const listenAddress = Joi.string()
   })
   .messages({ 'any.invalid': '{{#label}} has a port above 65535' });
 
-/** `250ms`, `30s`, `1m`, `1h`. */
-export const duration = Joi.string().pattern(/^[0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h)$/, 'duration (250ms, 30s, 1m)');
+/**
+ * `250ms`, `30s`, `1m`, `1h`, validated and written in one canonical form (`1000ms` for `1s`), so that two ways of
+ * writing the same duration give the same effective config: the planner answers noop, not replace.
+ */
+const DURATION_TEXT = /^[0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h)$/;
 
-/** A byte size: a number, or `64MiB`, `512KiB`, `4MB`. */
+export const duration = Joi.string()
+  .pattern(DURATION_TEXT, 'duration (250ms, 30s, 1m)')
+  // Rules all run with abortEarly off: a value the pattern refused is left as it is for that error to speak.
+  .custom((value: string) => (DURATION_TEXT.test(value) ? canonicalDuration(value) : value));
+
+export function canonicalDuration(value: string): string {
+  return `${parseDuration(value)}ms`;
+}
+
+/** A duration field with its default, the default written canonically too (joi does not run rules on defaults). */
+export function durationDefaulting(value: string): Joi.StringSchema {
+  return duration.default(canonicalDuration(value));
+}
+
+/** A byte size: a number, or `64MiB`, `512KiB`, `4MB`; canonically a number of bytes. */
 export const byteSize = Joi.alternatives(
   Joi.number().integer().min(0),
   Joi.string().pattern(/^[0-9]+(\.[0-9]+)?\s*(B|KB|KiB|MB|MiB|GB|GiB)?$/, 'size (64MiB)'),
-);
+).custom((value: number | string) => parseByteSize(value));
+
+export function byteSizeDefaulting(value: number | string): Joi.AlternativesSchema {
+  return byteSize.default(parseByteSize(value));
+}
 
 export const httpUrl = Joi.string().uri({ scheme: ['http', 'https'] });

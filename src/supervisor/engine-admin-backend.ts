@@ -111,23 +111,20 @@ export class EngineAdminBackend implements LiveAdminBackend {
 
   async deleteGroup(group: string): Promise<DeleteGroupOutcome> {
     if (!this.manager.hasGroup(group)) return { kind: 'group_not_found' };
-    const pipelines = Object.keys(this.manager.committed.groups[group]!.pipelines);
-    for (const pipeline of pipelines) {
-      const busy = this.manager.busy(group, pipeline);
+    // Runners, not committed specs: a pipeline being created in the group has no committed spec yet.
+    const runners = [...this.manager.runners.values()].filter((runner) => runner.config.group === group);
+    for (const runner of runners) {
+      const busy = this.manager.busy(group, runner.config.pipeline);
       if (busy) return busy;
     }
+    // Gone at once for every new request (a PUT into it is 404), while its pipelines drain.
+    delete this.manager.committed.groups[group];
     const shutdowns: ShutdownStatus[] = [];
-    const done: Promise<void>[] = [];
-    for (const pipeline of pipelines) {
-      const runner = this.manager.runner(group, pipeline);
-      if (!runner) continue;
+    for (const runner of runners) {
       const started = this.manager.startShutdown(runner, DEFAULT_DRAIN_TIMEOUT_SECS);
       shutdowns.push(started.record.status);
-      done.push(started.done.then(() => this.manager.forget(group, pipeline)));
+      void started.done.then(() => this.manager.forget(group, runner.config.pipeline));
     }
-    void Promise.all(done).then(() => {
-      delete this.manager.committed.groups[group];
-    });
     return { kind: 'accepted', shutdowns };
   }
 

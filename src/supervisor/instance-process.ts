@@ -189,8 +189,10 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
 
   /** The last error the child reported (naming its node), or `fallback`. */
   failureReason(fallback: string): string {
-    if (!this.lastError) return this.startingNode ? `node "${this.startingNode}" crashed while starting (${fallback})` : fallback;
-    return this.lastError.node ? `node "${this.lastError.node}": ${this.lastError.message}` : this.lastError.message;
+    if (!this.lastError) return this.startingNode ? `node "${this.startingNode}" did not finish starting (${fallback})` : fallback;
+    const { node, message } = this.lastError;
+    // A start failure's message names its node already (`node "out" (urn…) failed to start: …`).
+    return node && !message.startsWith(`node "${node}"`) ? `node "${node}": ${message}` : message;
   }
 
   private onExit(code: number | null, signal: string | null): void {

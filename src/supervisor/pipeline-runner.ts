@@ -16,7 +16,7 @@ import { InstanceProcess, RECENT_EVENTS, type ExitInfo } from './instance-proces
 import type { ListenerTable } from './listener-table.js';
 import type { ProcessStats } from './process-stats.js';
 import { RestartWindow } from './restart-window.js';
-import { projectPipelineStatus } from './status-projection.js';
+import { observeConditions, projectPipelineStatus } from './status-projection.js';
 
 export interface RunnerDeps {
   listeners: ListenerTable;
@@ -124,8 +124,11 @@ export class PipelineRunner {
     try {
       await instance.start(stepTimeoutMs);
       if (instance.pid !== null) this.deps.stats.track(instance.pid);
-      await sleep(this.deps.stabilisationMs);
-      if (instance.phase !== 'running') throw new Error(instance.failureReason('exited during the stabilisation window'));
+      // The health gate's last part: still alive after a short window. An exit ends the wait at once.
+      const exit = await Promise.race([sleep(this.deps.stabilisationMs).then(() => null), instance.whenExited()]);
+      if (exit || instance.phase !== 'running') {
+        throw new Error(instance.failureReason(`exited with code ${exit?.code ?? '-'} signal ${exit?.signal ?? '-'} within ${this.deps.stabilisationMs} ms of becoming ready`));
+      }
       return instance;
     } catch (error) {
       instance.kill();
@@ -231,6 +234,8 @@ export class PipelineRunner {
     if (this.desired === 'running') this.deps.listeners.setServing(this.key, serving);
     if (serving.length > 0) this.everRunning = true;
     this.setDeployment(this.deploymentNow());
+    // Conditions are observed at every change, so that their lastTransitionTime is when it happened, not when read.
+    observeConditions(this);
   }
 
   private deploymentNow(): DeploymentStatus {

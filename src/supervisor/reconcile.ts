@@ -3,6 +3,7 @@
 // are drained and forgotten. What succeeded is committed; a pipeline whose rollout failed keeps its old config.
 import type { Busy, ReconcileOutcome, ReconcileRequest, WaitOptions } from '../admin/backend.js';
 import { validateEngineConfig } from '../config/index.js';
+import { substituteEnvInValue } from '../config/env-subst-value.js';
 import type { ReconcilePipelineStatus, ReconcileStatus } from '../state/operations.js';
 import { isoNow } from '../util/time.js';
 import { waitAtMost } from './operation-lock.js';
@@ -26,7 +27,9 @@ export class Reconciler {
 
   async reconcile(request: ReconcileRequest, wait: WaitOptions): Promise<ReconcileOutcome> {
     const { manager } = this;
-    const validation = validateEngineConfig(request.config, { availableCores: manager.availableCores });
+    const substituted = substituteEnvInValue(request.config, '');
+    if (!substituted.ok) return { kind: 'invalid', errors: substituted.errors };
+    const validation = validateEngineConfig(substituted.value, { availableCores: manager.availableCores });
     if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
     const desired = validation.config;
     const wanted = new Set(validation.pipelines.map((p) => keyOf(p.group, p.pipeline)));

@@ -3,7 +3,7 @@
 // so a bad config never takes a working pipeline down. Nothing here commits config: the caller does on success.
 import type { EffectivePipeline } from '../config/effective.js';
 import type { PipelinePlan } from '../state/operations.js';
-import type { InstanceProcess } from './instance-process.js';
+import type { ExitInfo, InstanceProcess } from './instance-process.js';
 import type { RolloutRecord } from './operation-records.js';
 import type { PipelineRunner } from './pipeline-runner.js';
 
@@ -51,8 +51,8 @@ export async function runRollout(job: RolloutJob): Promise<boolean> {
   for (const step of plan.cores.filter((s) => s.step === 'drain')) {
     const previous = runner.release(step.coreId);
     record.core(step.coreId, 'draining_old');
-    if (previous) await runner.retire(previous, Date.now() + job.drainTimeoutMs);
-    record.core(step.coreId, 'retired');
+    const exit = previous ? await runner.retire(previous, Date.now() + job.drainTimeoutMs) : undefined;
+    record.core(step.coreId, 'retired', exit && drainDetail(exit, job.drainTimeoutMs));
   }
   runner.commit(job.candidate, job.targetGeneration);
   for (const core of [...runner.slots.keys()]) runner.dropEmptySlot(core);
@@ -76,11 +76,12 @@ async function switchCore(job: RolloutJob, core: number): Promise<Switched> {
   record.core(core, 'ready');
   const previous = runner.serve(core, incoming);
   record.core(core, 'switched');
+  let detail: string | undefined;
   if (previous) {
     record.core(core, 'draining_old');
-    await runner.retire(previous, Date.now() + job.drainTimeoutMs);
+    detail = drainDetail(await runner.retire(previous, Date.now() + job.drainTimeoutMs), job.drainTimeoutMs);
   }
-  record.core(core, 'retired');
+  record.core(core, 'retired', detail);
   return { core, incoming, previous };
 }
 
@@ -113,4 +114,11 @@ async function rollBack(job: RolloutJob, switched: Switched[], reason: string): 
 
 function previousGeneration(job: RolloutJob, step: string): number | undefined {
   return step === 'replace' || step === 'drain' ? job.runner.generation : undefined;
+}
+
+/** A drain that did not end cleanly is said in the record, not only in the log: data may have been lost with it. */
+function drainDetail(exit: ExitInfo, drainTimeoutMs: number): string | undefined {
+  if (exit.forced) return `the old instance did not drain within ${drainTimeoutMs / 1000}s and was killed`;
+  if (exit.code !== 0) return `the old instance exited with code ${exit.code ?? '-'} signal ${exit.signal ?? '-'} while draining`;
+  return undefined;
 }

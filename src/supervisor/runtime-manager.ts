@@ -3,6 +3,7 @@
 // configs, executed by the rollout executor under a per-pipeline lock, and committed only when it succeeded.
 import type { EffectivePipeline } from '../config/effective.js';
 import { validateEngineConfig } from '../config/index.js';
+import { substituteEnvInValue } from '../config/env-subst-value.js';
 import type { EngineConfig, PipelineSpec } from '../config/types.js';
 import { diffPipelines } from '../config/diff.js';
 import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../admin/backend.js';
@@ -51,8 +52,10 @@ export class RuntimeManager {
 
   async putPipeline(group: string, pipeline: string, request: PutPipelineRequest, wait: WaitOptions): Promise<PutPipelineOutcome> {
     if (!this.hasGroup(group)) return { kind: 'group_not_found' };
+    const substituted = substituteEnvInValue(request.pipeline, `groups.${group}.pipelines.${pipeline}`);
+    if (!substituted.ok) return { kind: 'invalid', errors: substituted.errors };
     const candidateDoc = structuredClone(this.committed);
-    candidateDoc.groups[group]!.pipelines[pipeline] = request.pipeline as PipelineSpec;
+    candidateDoc.groups[group]!.pipelines[pipeline] = substituted.value as PipelineSpec;
     const validation = validateEngineConfig(candidateDoc, { availableCores: this.availableCores });
     if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
     const candidate = validation.pipelines.find((p) => p.group === group && p.pipeline === pipeline)!;
@@ -88,8 +91,14 @@ export class RuntimeManager {
     const done = runRollout({ runner, candidate, targetGeneration: target, plan, record, stepTimeoutMs: stepTimeoutSecs * 1000, drainTimeoutMs: drainTimeoutSecs * 1000 })
       .then((succeeded) => {
         if (succeeded) this.commitSpec(candidate.group, candidate.pipeline, spec);
-        else if (action === 'create' && !existing) this.runners.delete(key);
-        else if (action === 'create' && wasStopped) runner.desired = 'stopped';
+        else if (action === 'create' && !existing) {
+          // Nothing of a failed create may stay behind, its listening sockets least of all.
+          this.deps.listeners.close(key);
+          this.runners.delete(key);
+        } else if (action === 'create' && wasStopped) {
+          runner.desired = 'stopped';
+          runner.releaseListeners();
+        }
       })
       .catch((error: unknown) => {
         record.setState('failed', `internal error: ${(error as Error).message}`);
@@ -206,8 +215,8 @@ export class RuntimeManager {
   }
 
   commitSpec(group: string, pipeline: string, spec: PipelineSpec): void {
-    const groupSpec = (this.committed.groups[group] ??= { pipelines: {} });
-    groupSpec.pipelines[pipeline] = spec;
+    const groupSpec = this.committed.groups[group];
+    if (groupSpec) groupSpec.pipelines[pipeline] = spec;
   }
 
   /** Forgets the pipeline; its operation records stay readable, so the Location a DELETE answered keeps working. */

@@ -1,6 +1,6 @@
 // PipelineStatus (CONTRACT.md §3) derived from the runner's slots and instances at the moment it is asked for.
 import type { RolloutStatus } from '../state/operations.js';
-import type { CoreStatus, RolloutSummary, DeploymentError, DeploymentStatus, InstanceStatus, ListenerStatus, PipelineStatus } from '../state/status-types.js';
+import type { Condition, CoreStatus, RolloutSummary, DeploymentError, DeploymentStatus, InstanceStatus, ListenerStatus, PipelineStatus } from '../state/status-types.js';
 import type { PipelineRunner } from './pipeline-runner.js';
 import type { ProcessStats } from './process-stats.js';
 
@@ -46,18 +46,8 @@ export function projectPipelineStatus(
   }
 
   const totalCores = runner.slots.size;
-  const quorum = runner.config.policies.readyQuorumPercent;
-  const quorumMet = totalCores > 0 && (runningCores * 100) / totalCores >= quorum && runningCores > 0;
   return {
-    conditions: [
-      runner.conditions.observe('Accepted', 'True', 'ConfigValid', 'the pipeline configuration is valid'),
-      runner.conditions.observe(
-        'Ready',
-        quorumMet ? 'True' : 'False',
-        quorumMet ? 'QuorumMet' : 'QuorumNotMet',
-        `${runningCores} of ${totalCores} cores running (quorum ${quorum}%)`,
-      ),
-    ],
+    conditions: observeConditions(runner),
     totalCores,
     runningCores,
     cores,
@@ -76,4 +66,20 @@ export function projectPipelineStatus(
 function rolloutSummary(rollout: RolloutStatus): RolloutSummary {
   const { rolloutId, action, state, targetGeneration, startedAt, updatedAt, failureReason } = rollout;
   return { rolloutId, action, state, targetGeneration, startedAt, updatedAt, ...(failureReason ? { failureReason } : {}) };
+}
+
+export function observeConditions(runner: PipelineRunner): Condition[] {
+  const totalCores = runner.slots.size;
+  const runningCores = [...runner.slots.values()].filter((slot) => slot.gaveUp === null && slot.current?.phase === 'running').length;
+  const quorum = runner.config.policies.readyQuorumPercent;
+  const quorumMet = runningCores > 0 && (runningCores * 100) / totalCores >= quorum;
+  return [
+    runner.conditions.observe('Accepted', 'True', 'ConfigValid', 'the pipeline configuration is valid'),
+    runner.conditions.observe(
+      'Ready',
+      quorumMet ? 'True' : 'False',
+      quorumMet ? 'QuorumMet' : 'QuorumNotMet',
+      `${runningCores} of ${totalCores} cores running (quorum ${quorum}%)`,
+    ),
+  ];
 }

@@ -170,7 +170,7 @@ describe('diffPipelines', () => {
 
   it('shows a node config change at the node name, not at an array index', () => {
     const changes = diffPipelines(effective(batched()), effective(batched({ type: 'processor:batch', config: { timeout: '1s' } })));
-    expect(changes).toEqual([{ path: 'nodes.batch.config.timeout', op: 'change', from: '200ms', to: '1s' }]);
+    expect(changes).toEqual([{ path: 'nodes.batch.config.timeout', op: 'change', from: '200ms', to: '1000ms' }]);
   });
 
   it('shows an added node and the edges that changed with it', () => {

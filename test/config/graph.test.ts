@@ -26,7 +26,7 @@ describe('node types and configs', () => {
       name: 'gen',
       urn: 'urn:otel:receiver:otlp',
       kind: 'receiver',
-      config: { protocols: { http: { listening_addr: '127.0.0.1:0', max_request_body_size: '4MiB' } } },
+      config: { protocols: { http: { listening_addr: '127.0.0.1:0', max_request_body_size: 4 * 1024 * 1024 } } },
     });
   });
 });

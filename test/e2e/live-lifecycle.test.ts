@@ -1,6 +1,7 @@
 // Acceptance (live management): create in an existing group, 404 for an unknown group, 422 with paths for an invalid
 // pipeline (nothing starts), dry run, noop (also reordered and with defaults spelled out), concurrent PUTs, shutdown
 // and start, delete, groups.
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive, startEngine, type RunningEngine } from '../support/engine.js';
 import { adminClient } from '../support/admin.js';
@@ -159,7 +160,53 @@ groups:
     expect((await api.put('extra', 'p', generator())).status).toBe(201);
     expect((await api.get('/groups/extra')).body).toEqual({ pipelineGroupId: 'extra', pipelines: ['p'] });
     expect((await api.del('/groups/extra')).status).toBe(202);
-    await engine.waitFor(async () => ((await api.get('/groups/extra')).status === 404 ? true : undefined), 'group extra gone');
-    expect((await engine.status()).pipelines['extra:p']).toBeUndefined();
+    expect((await api.get('/groups/extra')).status).toBe(404);
+    await engine.waitFor(async () => ((await engine.status()).pipelines['extra:p'] ? undefined : true), 'extra:p drained and forgotten');
+  });
+
+  it('leaves nothing behind after a failed create: its listening address is free again', async () => {
+    const port = await freePort();
+    const spec = {
+      policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
+      nodes: {
+        ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: `127.0.0.1:${port}` } } } },
+        out: { type: 'exporter:file', config: { path: '/etc/hostname/cannot.jsonl' } },
+      },
+      connections: [{ from: 'ingest', to: 'out' }],
+    };
+    const res = await api.put('tenants', 'doomed', spec);
+    expect(res.status).toBe(409);
+    expect(res.body.details.rollout).toMatchObject({ action: 'create', state: 'failed' });
+    expect(res.body.details.rollout.failureReason).toContain('node "out"');
+    expect((await engine.status()).pipelines['tenants:doomed']).toBeUndefined();
+    expect(await canListen(port)).toBe(true);
+  });
+
+  it('treats a group being deleted as gone: a PUT into it is 404', async () => {
+    expect((await api.post('/groups/leaving')).status).toBe(201);
+    expect((await api.put('leaving', 'p', generator())).status).toBe(201);
+    const [del, put] = await Promise.all([api.del('/groups/leaving'), api.put('leaving', 'q', generator(), 'wait=false')]);
+    expect(del.status).toBe(202);
+    expect(put.status).toBe(404);
+    await engine.waitFor(async () => ((await engine.status()).pipelines['leaving:p'] ? undefined : true), 'leaving:p drained');
+    expect((await api.get('/groups/leaving')).status).toBe(404);
+    expect((await engine.status()).pipelines['leaving:q']).toBeUndefined();
   });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}

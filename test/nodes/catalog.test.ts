@@ -34,4 +34,27 @@ describe('node catalog', () => {
       expect(factory('n', config.value).kind).toBe(descriptor.kind);
     }
   });
+
+  // The planner compares effective configs: a default that is not in canonical form would make "omitted" and
+  // "spelled out" differ, and an equal pipeline would be replaced instead of answered noop.
+  it('writes every default in the canonical form its own schema produces', () => {
+    for (const urn of knownNodeUrns()) {
+      const schema = lookupNode(urn)!.configSchema;
+      withFaultInjection(() => {
+        const once = schema.validate(minimalConfig(urn)).value;
+        expect(schema.validate(once).value, urn).toEqual(once);
+      });
+    }
+  });
+
+  it('gives one effective value to every spelling of a duration or a size', () => {
+    const batch = lookupNode('urn:otel:processor:batch')!.configSchema;
+    expect(batch.validate({ timeout: '1s' }).value.timeout).toBe(batch.validate({ timeout: '1000ms' }).value.timeout);
+    expect(batch.validate({}).value.timeout).toBe(batch.validate({ timeout: '0.2s' }).value.timeout);
+    const otlp = lookupNode('urn:otel:receiver:otlp')!.configSchema;
+    const size = (v?: unknown) => otlp.validate({ protocols: { grpc: { listening_addr: '127.0.0.1:0', ...(v === undefined ? {} : { max_recv_msg_size: v }) } } }).value.protocols.grpc.max_recv_msg_size;
+    expect(size()).toBe(4 * 1024 * 1024);
+    expect(size('4MiB')).toBe(4 * 1024 * 1024);
+    expect(size(4194304)).toBe(4 * 1024 * 1024);
+  });
 });

@@ -81,7 +81,7 @@ describe('processor:fault config', () => {
 
   it('is accepted with it, with defaults', () => {
     enable();
-    expect(faultProcessor.configSchema.validate({}).value).toEqual({ start: 'ok', start_delay: '0s', crash_after_items: 0, cores: [] });
+    expect(faultProcessor.configSchema.validate({}).value).toEqual({ start: 'ok', start_delay: '0ms', crash_after_items: 0, cores: [] });
     expect(faultProcessor.configSchema.validate({ start: 'hang', start_delay: '2s', crash_after_items: 10 }).error).toBeUndefined();
     expect(faultProcessor.configSchema.validate({ start: 'explode' }).error).toBeDefined();
     expect(faultProcessor.configSchema.validate({ crash_after_items: -1 }).error).toBeDefined();

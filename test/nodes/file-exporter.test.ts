@@ -47,7 +47,7 @@ describe('exporter:file config', () => {
     expect(fileExporter.configSchema.validate({ path: '/var/log/otap.jsonl' }).value).toEqual({
       path: '/var/log/otap.jsonl',
       rotation: { max_size: 0, max_files: 5 },
-      flush_interval: '1s',
+      flush_interval: '1000ms',
     });
     expect(fileExporter.configSchema.validate({}).error?.message).toMatch(/"path" is required/);
     expect(fileExporter.configSchema.validate({ path: 'out.jsonl' }).error?.message).toMatch(/"path" must be an absolute path/);
@@ -55,7 +55,7 @@ describe('exporter:file config', () => {
     expect(fileExporter.configSchema.validate({ path: '/x', flush_interval: 5 }).error).toBeDefined();
     expect(fileExporter.configSchema.validate({ path: '/x', colour: 'red' }).error).toBeDefined();
     expect(fileExporter.configSchema.validate({ path: '/x', rotation: { max_size: '64MiB' } }).value.rotation).toEqual({
-      max_size: '64MiB',
+      max_size: 64 * 1024 * 1024,
       max_files: 5,
     });
   });

@@ -26,8 +26,8 @@ describe('receiver:otlp config', () => {
       protocols: { grpc: { listening_addr: '127.0.0.1:4317' }, http: { listening_addr: '127.0.0.1:4318' } },
     });
     expect(error).toBeUndefined();
-    expect(value.protocols.grpc.max_recv_msg_size).toBe('4MiB');
-    expect(value.protocols.http.max_request_body_size).toBe('4MiB');
+    expect(value.protocols.grpc.max_recv_msg_size).toBe(4 * 1024 * 1024);
+    expect(value.protocols.http.max_request_body_size).toBe(4 * 1024 * 1024);
     expect(otlpReceiver.listeners!('ingest', value)).toEqual([
       { id: 'ingest/grpc', protocol: 'grpc', address: '127.0.0.1:4317' },
       { id: 'ingest/http', protocol: 'http', address: '127.0.0.1:4318' },

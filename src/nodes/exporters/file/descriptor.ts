@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
-import { byteSize, duration } from '../../common-schemas.js';
+import { byteSizeDefaulting, durationDefaulting } from '../../common-schemas.js';
 
 export interface FileExporterConfig {
   /** Absolute path of the file written; its directory must exist. */
@@ -25,9 +25,9 @@ export const fileExporter: NodeDescriptor = {
       .custom((value: string, helpers) => (isAbsolute(value) ? value : helpers.error('any.invalid')))
       .messages({ 'any.invalid': '{{#label}} must be an absolute path' }),
     rotation: Joi.object({
-      max_size: byteSize.default(0),
+      max_size: byteSizeDefaulting(0),
       max_files: Joi.number().integer().min(1).max(1000).default(5),
     }).default(),
-    flush_interval: duration.default('1s'),
+    flush_interval: durationDefaulting('1s'),
   }),
 };

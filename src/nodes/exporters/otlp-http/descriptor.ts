@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
-import { duration, httpUrl } from '../../common-schemas.js';
+import { durationDefaulting, httpUrl } from '../../common-schemas.js';
 
 export interface OtlpHttpExporterConfig {
   /** Base URL; `/v1/logs`, `/v1/traces`, `/v1/metrics` are appended per signal. */
@@ -14,7 +14,7 @@ export const otlpHttpExporter: NodeDescriptor = {
   kind: 'exporter',
   configSchema: Joi.object({
     endpoint: httpUrl.required(),
-    timeout: duration.default('10s'),
+    timeout: durationDefaulting('10s'),
     headers: Joi.object().pattern(Joi.string(), Joi.string()).default({}),
   }),
 };

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
-import { duration } from '../../common-schemas.js';
+import { durationDefaulting } from '../../common-schemas.js';
 
 export interface BatchProcessorConfig {
   /** Items that trigger a send. */
@@ -17,6 +17,6 @@ export const batchProcessor: NodeDescriptor = {
   configSchema: Joi.object({
     send_batch_size: Joi.number().integer().min(1).default(8192),
     send_batch_max_size: Joi.number().integer().min(0).default(0),
-    timeout: duration.default('200ms'),
+    timeout: durationDefaulting('200ms'),
   }),
 };

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
-import { duration } from '../../common-schemas.js';
+import { durationDefaulting } from '../../common-schemas.js';
 import { FAULT_INJECTION_DISABLED, faultInjectionEnabled } from './enable.js';
 
 export interface FaultProcessorConfig {
@@ -19,7 +19,7 @@ export const faultProcessor: NodeDescriptor = {
   kind: 'processor',
   configSchema: Joi.object({
     start: Joi.string().valid('ok', 'fail', 'crash', 'hang').default('ok'),
-    start_delay: duration.default('0s'),
+    start_delay: durationDefaulting('0s'),
     crash_after_items: Joi.number().integer().min(0).default(0),
     cores: Joi.array().items(Joi.number().integer().min(0)).default([]),
   })

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
 import type { ListenerSpec } from '../../../pipeline/node.js';
-import { byteSize, listenAddress } from '../../common-schemas.js';
+import { byteSizeDefaulting, listenAddress } from '../../common-schemas.js';
 
 export interface OtlpReceiverConfig {
   protocols: {
@@ -17,11 +17,11 @@ export const otlpReceiver: NodeDescriptor = {
     protocols: Joi.object({
       grpc: Joi.object({
         listening_addr: listenAddress.required(),
-        max_recv_msg_size: byteSize.default('4MiB'),
+        max_recv_msg_size: byteSizeDefaulting('4MiB'),
       }),
       http: Joi.object({
         listening_addr: listenAddress.required(),
-        max_request_body_size: byteSize.default('4MiB'),
+        max_request_body_size: byteSizeDefaulting('4MiB'),
       }),
     })
       .or('grpc', 'http')
