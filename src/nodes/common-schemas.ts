@@ -23,8 +23,12 @@ export const duration = Joi.string()
   // Rules all run with abortEarly off: a value the pattern refused is left as it is for that error to speak.
   .custom((value: string) => (DURATION_TEXT.test(value) ? canonicalDuration(value) : value));
 
+/** Whole milliseconds when it is a whole number of them, else the smallest unit that keeps it exact. */
 export function canonicalDuration(value: string): string {
-  return `${parseDuration(value)}ms`;
+  const ms = parseDuration(value);
+  if (Number.isInteger(ms)) return `${ms}ms`;
+  const us = Math.round(ms * 1e6) / 1e3;
+  return Number.isInteger(us) ? `${us}us` : `${Math.round(ms * 1e6)}ns`;
 }
 
 /** A duration field with its default, the default written canonically too (joi does not run rules on defaults). */

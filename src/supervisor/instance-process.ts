@@ -154,7 +154,7 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
     },
     error: (msg) => {
       this.lastError = { ...(msg.node !== undefined ? { node: msg.node } : {}), message: msg.message };
-      this.record('error', msg.node ? `node "${msg.node}": ${msg.message}` : msg.message);
+      this.record('error', describeNodeError(msg.node, msg.message));
       this.logger.error({ instance: this.key, node: msg.node, fatal: msg.fatal }, msg.message);
     },
   };
@@ -190,9 +190,7 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
   /** The last error the child reported (naming its node), or `fallback`. */
   failureReason(fallback: string): string {
     if (!this.lastError) return this.startingNode ? `node "${this.startingNode}" did not finish starting (${fallback})` : fallback;
-    const { node, message } = this.lastError;
-    // A start failure's message names its node already (`node "out" (urn…) failed to start: …`).
-    return node && !message.startsWith(`node "${node}"`) ? `node "${node}": ${message}` : message;
+    return describeNodeError(this.lastError.node, this.lastError.message);
   }
 
   private onExit(code: number | null, signal: string | null): void {
@@ -228,4 +226,9 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
     this.recentEvents.push({ time: isoNow(), generation: this.spec.generation, event, ...(message ? { message } : {}) });
     if (this.recentEvents.length > RECENT_EVENTS) this.recentEvents.shift();
   }
+}
+
+/** `node "x": message`, unless the message names its node already (`node "out" (urn…) failed to start: …`). */
+function describeNodeError(node: string | undefined, message: string): string {
+  return node && !message.startsWith(`node "${node}"`) ? `node "${node}": ${message}` : message;
 }

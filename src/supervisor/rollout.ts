@@ -100,9 +100,9 @@ async function rollBack(job: RolloutJob, switched: Switched[], reason: string): 
       } else {
         runner.release(done.core);
       }
-      await runner.retire(done.incoming, Date.now() + job.drainTimeoutMs);
+      const exit = await runner.retire(done.incoming, Date.now() + job.drainTimeoutMs);
       runner.dropEmptySlot(done.core);
-      record.core(done.core, 'rolled_back');
+      record.core(done.core, 'rolled_back', drainDetail(exit, job.drainTimeoutMs)?.replace('the old instance', 'the new instance'));
     } catch (error) {
       rollbackFailed = true;
       record.core(done.core, 'failed', `rollback: ${(error as Error).message}`);

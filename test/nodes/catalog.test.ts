@@ -51,6 +51,10 @@ describe('node catalog', () => {
     const batch = lookupNode('urn:otel:processor:batch')!.configSchema;
     expect(batch.validate({ timeout: '1s' }).value.timeout).toBe(batch.validate({ timeout: '1000ms' }).value.timeout);
     expect(batch.validate({}).value.timeout).toBe(batch.validate({ timeout: '0.2s' }).value.timeout);
+    // Below a millisecond the canonical form stays exact and readable by the same parser.
+    expect(batch.validate({ timeout: '1500us' }).value.timeout).toBe('1500us');
+    expect(batch.validate({ timeout: '0.5ns' }).value.timeout).toBe('1ns');
+    expect(batch.validate(batch.validate({ timeout: '7ns' }).value).error).toBeUndefined();
     const otlp = lookupNode('urn:otel:receiver:otlp')!.configSchema;
     const size = (v?: unknown) => otlp.validate({ protocols: { grpc: { listening_addr: '127.0.0.1:0', ...(v === undefined ? {} : { max_recv_msg_size: v }) } } }).value.protocols.grpc.max_recv_msg_size;
     expect(size()).toBe(4 * 1024 * 1024);
