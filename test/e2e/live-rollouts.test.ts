@@ -1,12 +1,12 @@
 // Acceptance (live management under load): a replace while a client streams OTLP over keep-alive connections loses
 // nothing and refuses no connection, with both generations visible on a core during the overlap; a replace that cannot
 // become ready (an exporter failing at start, a node crashing at start) rolls back while the old generation serves on;
-// resize 1→2 and 2→1 keeps the instance on the kept core untouched.
+// resize 1→2 and 2→1 keeps the instance on the kept core untouched; a shutdown under load loses nothing acknowledged.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEngine, usableCores, type RunningEngine } from '../support/engine.js';
+import { processAlive, startEngine, usableCores, type RunningEngine } from '../support/engine.js';
 import { adminClient } from '../support/admin.js';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
-import { streamLogs, type Load } from '../support/otlp-load.js';
+import { encodeLogsRequest, streamLogs, type Load } from '../support/otlp-load.js';
 
 const cores = usableCores().slice(0, 2);
 
@@ -198,6 +198,55 @@ describe.skipIf(cores.length < 2)('rollback of cores already switched', () => {
         return result.acked.every((b) => arrived.has(b));
       }, 15_000);
       expect(new Set(sink.logs).size).toBe(sink.logs.length);
+    } finally {
+      await load?.stop();
+      await engine.stop();
+      await sink.close();
+    }
+  });
+});
+
+describe('shutdown under load', () => {
+  it('goes running → succeeded, every acknowledged record reaches the sink, no child is left, and start brings it back', async () => {
+    const sink = await startOtlpSink();
+    const engine = await startEngine(yamlOf(pipeline(sink.url)));
+    const api = adminClient(engine.adminUrl);
+    let load: Load | null = null;
+    try {
+      const before = await engine.waitRunning();
+      const pids = before.instances.map((i) => i.pid!);
+      load = streamLogs(`http://${before.listeners[0]!.address}`, { connections: 4, perRequest: 10, prefix: `shutdown-${Date.now()}` });
+      await engine.waitFor(async () => load!.result.acked.length > 500 || undefined, 'load flowing');
+
+      const res = await api.post('/groups/default/pipelines/main/shutdown?wait=false');
+      expect(res.status).toBe(202);
+      expect(res.body.state).toBe('running');
+      const done = await api.settle(`/groups/default/pipelines/main/shutdowns/${res.body.shutdownId}`);
+      expect(done.state).toBe('succeeded');
+      const result = await load.stop();
+      load = null;
+      expect(result.acked.length).toBeGreaterThan(0);
+      await sink.waitFor(() => {
+        const arrived = new Set(sink.logs);
+        return result.acked.every((b) => arrived.has(b));
+      }, 15_000);
+      expect(new Set(sink.logs).size).toBe(sink.logs.length);
+      expect(pids.filter(processAlive)).toEqual([]);
+      const stopped = await engine.pipeline();
+      expect(stopped).toMatchObject({ desiredStatus: 'stopped', deploymentStatus: 'stopped', instances: [] });
+
+      const start = await api.post('/groups/default/pipelines/main/start');
+      expect(start.status).toBe(202);
+      expect((await api.settle(`/groups/default/pipelines/main/rollouts/${start.body.rolloutId}`)).state).toBe('succeeded');
+      const again = await engine.pipeline();
+      expect(again.deploymentStatus).toBe('running');
+      const accepted = await fetch(`http://${again.listeners[0]!.address}/v1/logs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: encodeLogsRequest(['after start']),
+      });
+      expect(accepted.status).toBe(200);
+      await sink.waitFor(() => sink.logs.includes('after start'), 10_000);
     } finally {
       await load?.stop();
       await engine.stop();
