@@ -86,8 +86,12 @@ export function resolveConnections(
 
 // A node that declares no ports has only the default one; a node whose config failed cannot say, so it is trusted.
 function checkPort(node: ResolvedNode | undefined, port: string | undefined): string | undefined {
-  if (port === undefined || node?.config === undefined) return undefined;
+  if (node?.config === undefined) return undefined;
   const ports = node.descriptor.outputPorts?.(node.config) ?? [DEFAULT_PORT];
+  // A node with named ports and no default one would send nothing down a plain `from: node` connection.
+  if (port === undefined) {
+    return ports.includes(DEFAULT_PORT) ? undefined : `"${node.name}" sends only on named ports: connect from ${ports.map((p) => `${node.name}["${p}"]`).join(', ')}`;
+  }
   if (ports.includes(port)) return undefined;
   return `"${node.name}" has no output port "${port}"; its ports: ${ports.join(', ')}`;
 }

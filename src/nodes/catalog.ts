@@ -5,6 +5,10 @@ import { otlpReceiver } from './receivers/otlp/descriptor.js';
 import { trafficGenerator } from './receivers/traffic-generator/descriptor.js';
 import { batchProcessor } from './processors/batch/descriptor.js';
 import { faultProcessor } from './processors/fault/descriptor.js';
+import { filterProcessor } from './processors/filter/descriptor.js';
+import { typeRouterProcessor } from './processors/type-router/descriptor.js';
+import { fanoutProcessor } from './processors/fanout/descriptor.js';
+import { debugProcessor } from './processors/debug/descriptor.js';
 import { otlpHttpExporter } from './exporters/otlp-http/descriptor.js';
 import { consoleExporter } from './exporters/console/descriptor.js';
 import { noopExporter } from './exporters/noop/descriptor.js';
@@ -15,6 +19,10 @@ const descriptors: readonly NodeDescriptor[] = [
   trafficGenerator,
   batchProcessor,
   faultProcessor,
+  filterProcessor,
+  typeRouterProcessor,
+  fanoutProcessor,
+  debugProcessor,
   otlpHttpExporter,
   consoleExporter,
   noopExporter,
