@@ -13,6 +13,8 @@ import { otlpHttpExporter } from './exporters/otlp-http/descriptor.js';
 import { consoleExporter } from './exporters/console/descriptor.js';
 import { noopExporter } from './exporters/noop/descriptor.js';
 import { fileExporter } from './exporters/file/descriptor.js';
+import { otlpGrpcExporter } from './exporters/otlp-grpc/descriptor.js';
+import { perfExporter } from './exporters/perf/descriptor.js';
 
 const descriptors: readonly NodeDescriptor[] = [
   otlpReceiver,
@@ -27,6 +29,8 @@ const descriptors: readonly NodeDescriptor[] = [
   consoleExporter,
   noopExporter,
   fileExporter,
+  otlpGrpcExporter,
+  perfExporter,
 ];
 
 const byUrn = new Map(descriptors.map((d) => [d.urn, d]));

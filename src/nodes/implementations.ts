@@ -17,4 +17,6 @@ export const implementations: Readonly<Record<string, () => Promise<NodeFactory>
   'urn:otel:exporter:console': async () => (await import('./exporters/console/exporter.js')).createConsoleExporter,
   'urn:otel:exporter:noop': async () => (await import('./exporters/noop/exporter.js')).createNoopExporter,
   'urn:otel:exporter:file': async () => (await import('./exporters/file/exporter.js')).createFileExporter,
+  'urn:otel:exporter:otlp_grpc': async () => (await import('./exporters/otlp-grpc/exporter.js')).createOtlpGrpcExporter,
+  'urn:otel:exporter:perf': async () => (await import('./exporters/perf/exporter.js')).createPerfExporter,
 };
