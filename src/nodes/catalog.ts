@@ -6,6 +6,7 @@ import { trafficGenerator } from './receivers/traffic-generator/descriptor.js';
 import { batchProcessor } from './processors/batch/descriptor.js';
 import { faultProcessor } from './processors/fault/descriptor.js';
 import { filterProcessor } from './processors/filter/descriptor.js';
+import { attributeProcessor } from './processors/attribute/descriptor.js';
 import { typeRouterProcessor } from './processors/type-router/descriptor.js';
 import { fanoutProcessor } from './processors/fanout/descriptor.js';
 import { debugProcessor } from './processors/debug/descriptor.js';
@@ -22,6 +23,7 @@ const descriptors: readonly NodeDescriptor[] = [
   batchProcessor,
   faultProcessor,
   filterProcessor,
+  attributeProcessor,
   typeRouterProcessor,
   fanoutProcessor,
   debugProcessor,

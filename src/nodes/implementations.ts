@@ -8,6 +8,7 @@ export const implementations: Readonly<Record<string, () => Promise<NodeFactory>
   'urn:otel:receiver:otlp': async () => (await import('./receivers/otlp/receiver.js')).createOtlpReceiver,
   'urn:otel:receiver:traffic_generator': async () => (await import('./receivers/traffic-generator/receiver.js')).createTrafficGenerator,
   'urn:otel:processor:batch': async () => (await import('./processors/batch/processor.js')).createBatchProcessor,
+  'urn:otel:processor:attribute': async () => (await import('./processors/attribute/processor.js')).createAttributeProcessor,
   'urn:otel:processor:filter': async () => (await import('./processors/filter/processor.js')).createFilterProcessor,
   'urn:otel:processor:type_router': async () => (await import('./processors/type-router/processor.js')).createTypeRouterProcessor,
   'urn:otel:processor:fanout': async () => (await import('./processors/fanout/processor.js')).createFanoutProcessor,
