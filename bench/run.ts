@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchStartup } from './startup.js';
+import { benchRollout, rolloutRows } from './rollout.js';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -12,14 +13,18 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   const cores = Math.min(2, availableParallelism());
   const startup = await benchStartup(cores);
+  const rollout = await benchRollout();
   const rows = [
     ['start → all ready', `${cores}-core pipeline`, `${startup.engineReadyMs} ms`, `bare node child ${startup.baselineChildReadyMs} ms`, `${(startup.engineReadyMs / startup.baselineChildReadyMs).toFixed(1)}x`],
     ['idle instance RSS', 'otlp → batch → noop', `${mib(startup.instanceIdleRssBytes)}`, `bare node child ${mib(startup.baselineIdleRssBytes)}`, `${(startup.instanceIdleRssBytes / startup.baselineIdleRssBytes).toFixed(2)}x`],
+    ...rolloutRows(rollout),
   ];
   const header = ['measure', 'setup', 'engine', 'baseline (same run)', 'ratio'];
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-  writeFileSync(`${resultsDir}/startup.json`, JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...startup }, null, 2));
+  const measuredAt = new Date().toISOString();
+  writeFileSync(`${resultsDir}/startup.json`, JSON.stringify({ measuredAt, node: process.version, ...startup }, null, 2));
+  writeFileSync(`${resultsDir}/rollout.json`, JSON.stringify({ measuredAt, node: process.version, ...rollout }, null, 2));
 }
 
 await main();

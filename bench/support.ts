@@ -1,6 +1,6 @@
 // Shared bench plumbing: start the real engine binary, read its log lines, poll its admin API, summarise samples.
-import { execa } from 'execa';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execa, execaSync } from 'execa';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,12 +15,18 @@ export interface BenchEngine {
   stop(): Promise<void>;
 }
 
-export async function startBenchEngine(yaml: string, extraArgs: string[] = []): Promise<BenchEngine> {
+/**
+ * `cpus` (a taskset list such as `0-1`) sets the supervisor's affinity at exec time. The rollout bench pins itself to
+ * one core and children inherit affinity, so without it the engine would see only the bench's core.
+ */
+export async function startBenchEngine(yaml: string, extraArgs: string[] = [], options: { cpus?: string } = {}): Promise<BenchEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'otap-bench-'));
   const file = join(dir, 'config.yaml');
   writeFileSync(file, yaml);
   const spawnedAt = Date.now();
-  const child = execa(process.execPath, [ENGINE_BIN, '--config', file, '--http-admin-bind', '127.0.0.1:0', ...extraArgs], {
+  const argv = [process.execPath, ENGINE_BIN, '--config', file, '--http-admin-bind', '127.0.0.1:0', ...extraArgs];
+  const [command, ...args] = options.cpus === undefined ? argv : ['taskset', '-c', options.cpus, ...argv];
+  const child = execa(command!, args, {
     reject: false,
     buffer: false,
     stdin: 'ignore',
@@ -73,4 +79,40 @@ export function rssOf(pid: number): number {
   // VmRSS from /proc: what the kernel charges the process, the figure an operator sees in top.
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+/** Cores a process (or `<pid>/task/<tid>`) may run on (`Cpus_allowed_list`, what taskset sets), ascending. */
+export function affinity(proc: number | string = 'self'): number[] {
+  const list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${proc}/status`, 'utf8'))?.[1] ?? '0';
+  return list.split(',').flatMap((part) => {
+    const [a, b] = part.split('-').map(Number) as [number, number | undefined];
+    return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
+}
+
+/**
+ * Pins every thread of this process to `cores` (`taskset -apc`: `-pc` alone pins only the main thread; threads
+ * started later inherit the affinity of the thread that starts them). Returns a function that restores the old set.
+ */
+export function pinSelf(cores: number[]): () => void {
+  const before = affinity();
+  const set = (list: number[]) => execaSync('taskset', ['-apc', list.join(','), String(process.pid)], { stdout: 'ignore' });
+  set(cores);
+  return () => void set(before);
+}
+
+/** CPU time (user + system, seconds) of every thread of `pid` so far, from /proc/<pid>/stat; 0 if it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    // After the command: state is field 3, so utime (14) and stime (15) are at 11 and 12. USER_HZ is 100 on Linux.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Threads of `pid` and the cores each may run on, to show the pinning in the results. */
+export function threadAffinities(pid: number): string[] {
+  return [...new Set(readdirSync(`/proc/${pid}/task`).map((tid) => affinity(`${pid}/task/${tid}`).join(',')))];
 }

@@ -1,6 +1,7 @@
 // The NodeContext the runtime hands to a node: its way out of the node. An emit on a port fans out to every node
 // connected to that port; the same PData object goes to all of them, so nodes treat pdata as immutable.
 import type { Logger } from 'pino';
+import { failAcks, holdAcks, releaseAcks } from './ack.js';
 import { ChannelClosedError, type Channel } from './channel.js';
 import { Episode } from './episode.js';
 import { DEFAULT_PORT } from './graph.js';
@@ -39,12 +40,15 @@ export class RuntimeContext implements NodeContext {
       if (channel.closed) {
         this.counters.itemsDropped += pdata.items;
         this.drops.hit(pdata.items, { port, reason: 'downstream closed' });
+        failAcks(pdata, `node "${this.name}": downstream closed`);
         return Promise.reject(new ChannelClosedError(`node "${this.name}": downstream of port "${port}" is closed`));
       }
     }
+    // One reference per delivery, taken before the data can reach (and be released by) its consumer.
+    holdAcks(pdata, targets.length);
     let waits: Promise<void>[] | undefined;
     for (const channel of targets) {
-      if (!channel.trySend(pdata)) (waits ??= []).push(channel.send(pdata));
+      if (!channel.trySend(pdata)) (waits ??= []).push(pdata.acks ? this.sendHeld(channel, pdata) : channel.send(pdata));
     }
     if (waits === undefined) {
       this.counters.itemsSent += pdata.items;
@@ -70,6 +74,7 @@ export class RuntimeContext implements NodeContext {
         return false;
       }
     }
+    holdAcks(pdata, targets.length);
     for (const channel of targets) channel.trySend(pdata);
     this.counters.itemsSent += pdata.items;
     this.refusals.end();
@@ -83,6 +88,15 @@ export class RuntimeContext implements NodeContext {
   private unrouted(pdata: PData, port: string): Promise<void> {
     this.counters.itemsDropped += pdata.items;
     this.drops.hit(pdata.items, { port, reason: 'no connection on this port' });
+    failAcks(pdata, `node "${this.name}": no connection on port "${port}"`);
     return RESOLVED;
+  }
+
+  /** A delivery that never got into its channel (closed or aborted while waiting) gives its reference back. */
+  private sendHeld(channel: Channel<PData>, pdata: PData): Promise<void> {
+    return channel.send(pdata).catch((error: unknown) => {
+      releaseAcks(pdata, `node "${this.name}": downstream closed`);
+      throw error;
+    });
   }
 }

@@ -15,6 +15,8 @@ export class ExporterRunner extends ConsumerRunner {
   private readonly rejections: Episode;
   private readonly partial: Episode;
   private inFlight: PData | undefined;
+  /** Why the last message was not delivered; undefined when it was. */
+  private lastFailure: string | undefined;
 
   constructor(
     base: RunnerBase,
@@ -47,6 +49,10 @@ export class ExporterRunner extends ConsumerRunner {
     }
   }
 
+  protected override undelivered(): string | undefined {
+    return this.lastFailure;
+  }
+
   protected override abandonInFlight(): number {
     return this.inFlight?.items ?? 0;
   }
@@ -57,10 +63,14 @@ export class ExporterRunner extends ConsumerRunner {
 
   private async exportWithRetry(pdata: PData): Promise<void> {
     let backoff: Backoff | undefined;
+    this.lastFailure = undefined;
     for (;;) {
       const result = await this.node.export(pdata);
       // An answer that arrives after the runtime gave up belongs to data already counted as dropped.
-      if (this.abandoned) return;
+      if (this.abandoned) {
+        this.lastFailure = `node "${this.name}": abandoned at the drain deadline`;
+        return;
+      }
       switch (result.kind) {
         case 'success': {
           const rejected = Math.min(Math.max(result.rejectedItems ?? 0, 0), pdata.items);
@@ -68,6 +78,7 @@ export class ExporterRunner extends ConsumerRunner {
           if (rejected > 0) {
             this.counters.itemsDropped += rejected;
             this.partial.hit(rejected, { message: result.message });
+            this.lastFailure = `node "${this.name}": the peer rejected ${rejected} of ${pdata.items} items${result.message ? `: ${result.message}` : ''}`;
           } else {
             this.partial.end();
           }
@@ -76,6 +87,7 @@ export class ExporterRunner extends ConsumerRunner {
           return;
         }
         case 'failure':
+          this.lastFailure = `node "${this.name}": ${result.reason}`;
           this.counters.itemsDropped += pdata.items;
           this.retries.end('gave up');
           this.rejections.hit(pdata.items, { reason: result.reason });
@@ -86,7 +98,10 @@ export class ExporterRunner extends ConsumerRunner {
           const delayMs = backoff.next(result.retryAfterMs);
           this.retries.hit(firstRetry ? pdata.items : 0, { reason: result.reason, delayMs });
           await sleep(delayMs, this.abandonSignal);
-          if (this.abandoned) return;
+          if (this.abandoned) {
+            this.lastFailure = `node "${this.name}": abandoned at the drain deadline after: ${result.reason}`;
+            return;
+          }
         }
       }
     }

@@ -6,6 +6,7 @@ import type { NodeKind } from '../config/effective.js';
 import type { Channel } from './channel.js';
 import type { ErrorSink, RuntimeContext } from './context.js';
 import type { MutableCounters } from './counters.js';
+import { releaseAcks } from './ack.js';
 import { Episode } from './episode.js';
 import type { PData } from './pdata.js';
 
@@ -76,7 +77,10 @@ export abstract class ConsumerRunner implements NodeRunner {
   abandon(): number {
     this.abandoned = true;
     let dropped = 0;
-    for (const pdata of this.input.abort()) dropped += pdata.items;
+    for (const pdata of this.input.abort()) {
+      dropped += pdata.items;
+      releaseAcks(pdata, `node "${this.name}": abandoned at the drain deadline`);
+    }
     dropped += this.abandonInFlight();
     this.counters.itemsDropped += dropped;
     return dropped;
@@ -104,10 +108,17 @@ export abstract class ConsumerRunner implements NodeRunner {
         const pending = this.handle(pdata);
         if (pending !== undefined) await pending;
         this.failures.end();
+        if (pdata.acks) releaseAcks(pdata, this.undelivered(pdata));
       } catch (error) {
         this.failed(pdata, error);
+        if (pdata.acks) releaseAcks(pdata, `node "${this.name}" failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+  }
+
+  /** Why the message just handled was not delivered, if it was not (exporters say; processors hand data on). */
+  protected undelivered(_pdata: PData): string | undefined {
+    return undefined;
   }
 
   private failed(pdata: PData, error: unknown): void {

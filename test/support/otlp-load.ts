@@ -4,14 +4,22 @@
 import http from 'node:http';
 import protobuf from 'protobufjs';
 
-export function encodeLogsRequest(bodies: string[]): Uint8Array {
+/** A log record as the encoder takes it: a body, and boolean attributes if any. */
+export type LogLine = string | { body: string; flags: Record<string, boolean> };
+
+export function encodeLogsRequest(records: LogLine[]): Uint8Array {
   const w = protobuf.Writer.create();
   w.uint32((1 << 3) | 2).fork(); // ExportLogsServiceRequest.resource_logs
   w.uint32((2 << 3) | 2).fork(); // ResourceLogs.scope_logs
-  for (const body of bodies) {
+  for (const record of records) {
+    const { body, flags } = typeof record === 'string' ? { body: record, flags: {} } : record;
     w.uint32((2 << 3) | 2).fork(); // ScopeLogs.log_records
     w.uint32((1 << 3) | 1).fixed64(Date.now() * 1_000_000); // LogRecord.time_unix_nano
     w.uint32((5 << 3) | 2).fork().uint32((1 << 3) | 2).string(body).ldelim(); // LogRecord.body = AnyValue{string_value}
+    for (const [key, value] of Object.entries(flags)) {
+      // LogRecord.attributes = KeyValue{key, value: AnyValue{bool_value}}
+      w.uint32((6 << 3) | 2).fork().uint32((1 << 3) | 2).string(key).uint32((2 << 3) | 2).fork().uint32((2 << 3) | 0).bool(value).ldelim().ldelim();
+    }
     w.ldelim();
   }
   w.ldelim();

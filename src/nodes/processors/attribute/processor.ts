@@ -44,7 +44,7 @@ export function attributeTransform(config: Pick<AttributeProcessorConfig, 'actio
     reader.discardUnknown = false;
     const request = type.decode(reader);
     if (!visitors[pdata.signal](request)) return pdata;
-    return { signal: pdata.signal, payload: type.encode(request).finish(), items: pdata.items };
+    return { ...pdata, payload: type.encode(request).finish() };
   };
 }
 

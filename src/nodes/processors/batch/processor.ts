@@ -2,6 +2,7 @@
 // Export*ServiceRequest is a sequence of `repeated Resource* = 1` fields, so concatenating two encodings of the same
 // signal is the encoding of the merged request: merging is one Buffer.concat with the item counts summed.
 import { parseDuration } from '../../../config/duration.js';
+import { releaseAcks } from '../../../pipeline/ack.js';
 import type { NodeContext, NodeInstance, Processor } from '../../../pipeline/node.js';
 import { SIGNALS, type PData, type Signal } from '../../../pipeline/pdata.js';
 import type { BatchProcessorConfig } from './descriptor.js';
@@ -81,7 +82,16 @@ class BatchProcessor implements Processor {
   /** Emits the signal's batch; the buffer is emptied synchronously, so a send never races with the next `add`. */
   private send(signal: Signal, ctx: NodeContext): Promise<void> {
     const batch = this.buffers[signal].take(signal);
-    return batch ? ctx.emit(batch) : Promise.resolve();
+    if (!batch) return Promise.resolve();
+    if (!batch.acks) return ctx.emit(batch);
+    // Once the batch is handed on (each delivery holds its own reference), the buffer's references go.
+    return ctx.emit(batch).then(
+      () => releaseAcks(batch),
+      (error: unknown) => {
+        releaseAcks(batch, `processor:batch could not hand the data on: ${(error as Error).message}`);
+        throw error;
+      },
+    );
   }
 
   private onTimeout(signal: Signal): void {

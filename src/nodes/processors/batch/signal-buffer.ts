@@ -1,17 +1,24 @@
 // What the batch processor holds for one signal: encoded requests waiting to be concatenated, and the timer that
 // sends them if no more data comes. The timer is unref'd: a pending batch must not keep a stopped process alive.
+import { holdAcks, type Ack } from '../../../pipeline/ack.js';
 import type { PData, Signal } from '../../../pipeline/pdata.js';
 
 export class SignalBuffer {
   private parts: Uint8Array[] = [];
+  private acks: Ack[] = [];
   private bytes = 0;
   private timer: NodeJS.Timeout | undefined;
   items = 0;
 
+  /** Keeps the message until the batch goes; an acknowledged message is held (one reference) until then. */
   add(pdata: PData): void {
     this.parts.push(pdata.payload);
     this.bytes += pdata.payload.byteLength;
     this.items += pdata.items;
+    if (pdata.acks) {
+      holdAcks(pdata);
+      this.acks.push(...pdata.acks);
+    }
   }
 
   /** Arms the send timer unless it is already running: a batch's age counts from its first message. */
@@ -29,7 +36,9 @@ export class SignalBuffer {
     this.clearTimer();
     if (this.parts.length === 0) return undefined;
     const payload = this.parts.length === 1 ? (this.parts[0] as Uint8Array) : Buffer.concat(this.parts, this.bytes);
-    const batch: PData = { signal, payload, items: this.items };
+    // The batch carries the acks of everything in it; the caller releases the buffer's references once it is sent.
+    const batch: PData = this.acks.length > 0 ? { signal, payload, items: this.items, acks: this.acks } : { signal, payload, items: this.items };
+    this.acks = [];
     this.parts = [];
     this.bytes = 0;
     this.items = 0;
@@ -40,6 +49,8 @@ export class SignalBuffer {
   discard(): number {
     this.clearTimer();
     const items = this.items;
+    for (const ack of this.acks) ack.release('processor:batch stopped while holding the data');
+    this.acks = [];
     this.parts = [];
     this.bytes = 0;
     this.items = 0;

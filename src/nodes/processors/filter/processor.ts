@@ -226,7 +226,7 @@ export class FilterProcessor implements Processor {
     if (tally.dropped === 0) return pdata;
     this.counts[pdata.signal] += tally.dropped;
     if (tally.kept === 0) return undefined;
-    return { signal: pdata.signal, payload: type.encode(request as Record<string, unknown>).finish(), items: tally.kept };
+    return { ...pdata, payload: type.encode(request as Record<string, unknown>).finish(), items: tally.kept };
   }
 
   private filterLogs(request: LogsRequest, tally: Tally): void {

@@ -4,9 +4,22 @@
 import type { NodeContext } from '../../../pipeline/node.js';
 import type { Signal } from '../../../pipeline/pdata.js';
 import { scanRequest } from '../../../pdata/wire.js';
+import { Ack, type AckOutcome } from '../../../pipeline/ack.js';
+
+/** How long a request waits for its result before it is answered as retryable. */
+export const DEFAULT_RESULT_TIMEOUT_MS = 30_000;
+
+function withTimeout(result: Promise<AckOutcome>, ms: number): Promise<AckOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<AckOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: `no result within ${ms} ms` }), ms);
+  });
+  return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
+}
 
 export type Admission =
-  | { kind: 'accepted'; items: number }
+  /** `result` is there when the receiver waits for the result: it settles when the exporters are done with the data. */
+  | { kind: 'accepted'; items: number; result?: Promise<AckOutcome> }
   | { kind: 'invalid'; reason: string }
   | { kind: 'full'; items: number };
 
@@ -32,7 +45,12 @@ export class Admitter {
   /** Refusals since the pipeline was last seen accepting; > 0 means an episode is under way. */
   private refusedInEpisode = 0;
 
-  constructor(private readonly ctx: NodeContext) {}
+  constructor(
+    private readonly ctx: NodeContext,
+    /** `wait_for_result`: answer only once the exporters acknowledged the data. */
+    private readonly waitForResult = false,
+    private readonly resultTimeoutMs = DEFAULT_RESULT_TIMEOUT_MS,
+  ) {}
 
   admit(signal: Signal, payload: Uint8Array): Admission {
     const scan = scanRequest(signal, payload);
@@ -44,7 +62,9 @@ export class Admitter {
       this.counts.emptyRequests++;
       return { kind: 'accepted', items: 0 };
     }
-    if (!this.ctx.tryEmit({ signal, payload, items: scan.items })) {
+    const ack = this.waitForResult ? new Ack() : undefined;
+    if (!this.ctx.tryEmit(ack ? { signal, payload, items: scan.items, acks: [ack] } : { signal, payload, items: scan.items })) {
+      ack?.release();
       this.counts.refusedRequests++;
       this.counts.refusedItems += scan.items;
       if (this.refusedInEpisode++ === 0) {
@@ -58,7 +78,10 @@ export class Admitter {
     }
     this.counts.acceptedRequests++;
     this.counts.acceptedItems += scan.items;
-    return { kind: 'accepted', items: scan.items };
+    if (!ack) return { kind: 'accepted', items: scan.items };
+    // The receiver's own reference goes now that every delivery holds one.
+    ack.release();
+    return { kind: 'accepted', items: scan.items, result: withTimeout(ack.settled, this.resultTimeoutMs) };
   }
 
   stats(): AdmissionStats {

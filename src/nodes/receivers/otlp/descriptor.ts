@@ -4,6 +4,8 @@ import type { ListenerSpec } from '../../../pipeline/node.js';
 import { byteSizeDefaulting, listenAddress } from '../../common-schemas.js';
 
 export interface OtlpReceiverConfig {
+  /** Answer a request only once the exporters acknowledged its data (503 / UNAVAILABLE when they could not). */
+  wait_for_result: boolean;
   protocols: {
     grpc?: { listening_addr: string; max_recv_msg_size: number | string };
     http?: { listening_addr: string; max_request_body_size: number | string };
@@ -26,6 +28,7 @@ export const otlpReceiver: NodeDescriptor = {
     })
       .or('grpc', 'http')
       .required(),
+    wait_for_result: Joi.boolean().default(false),
   }),
   listeners(name, config): ListenerSpec[] {
     const { protocols } = config as unknown as OtlpReceiverConfig;

@@ -106,7 +106,10 @@ export class OtlpGrpcServer {
     }
     switch (admission.kind) {
       case 'accepted':
-        return callback(null, EMPTY_RESPONSE);
+        if (!admission.result) return callback(null, EMPTY_RESPONSE);
+        return void admission.result.then((outcome) =>
+          outcome.ok ? callback(null, EMPTY_RESPONSE) : callback({ code: grpc.status.UNAVAILABLE, details: `data not delivered: ${outcome.reason}` }),
+        );
       case 'invalid':
         return callback({ code: grpc.status.INVALID_ARGUMENT, details: `malformed ${signal} request: ${admission.reason}` });
       case 'full':

@@ -137,8 +137,14 @@ export class OtlpHttpServer {
     }
     const admission = this.options.admitter.admit(signal, payload);
     switch (admission.kind) {
-      case 'accepted':
-        return this.send(res, 200, encoding, successBody(encoding));
+      case 'accepted': {
+        if (!admission.result) return this.send(res, 200, encoding, successBody(encoding));
+        const outcome = await admission.result;
+        if (outcome.ok) return this.send(res, 200, encoding, successBody(encoding));
+        // Not delivered: retryable for the client, which still holds the data.
+        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+        return this.fail(res, encoding, 503, `data not delivered: ${outcome.reason}`);
+      }
       case 'invalid':
         return this.fail(res, encoding, 400, `malformed ${signal} request: ${admission.reason}`);
       case 'full':

@@ -23,7 +23,7 @@ export class OtlpReceiver implements Receiver {
 
   async start(ctx: NodeContext): Promise<void> {
     if (this.state !== 'created') throw new Error(`receiver ${this.name}: start() in state ${this.state}`);
-    const admitter = new Admitter(ctx);
+    const admitter = new Admitter(ctx, this.config.wait_for_result);
     const { grpc, http } = this.config.protocols;
     if (http) {
       this.http = new OtlpHttpServer({
