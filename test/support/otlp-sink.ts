@@ -33,6 +33,8 @@ export interface OtlpSink {
   metrics: string[];
   /** Headers of every accepted request (e.g. to check an Authorization header). */
   headers: http.IncomingHttpHeaders[];
+  /** Every accepted request as protobuf bytes and as canonical OTLP/JSON, for field-by-field comparisons. */
+  received: Array<{ signal: Signal; payload: Uint8Array; json: Record<string, unknown> }>;
   /** Requests accepted (answered 200). */
   readonly requests: number;
   /** Requests answered with the status `respond` chose. */
@@ -81,6 +83,7 @@ async function readAll(req: http.IncomingMessage): Promise<Buffer> {
 export async function startOtlpSink(options: OtlpSinkOptions = {}): Promise<OtlpSink> {
   const seen = { logs: [] as string[], spans: [] as string[], metrics: [] as string[] };
   const headers: http.IncomingHttpHeaders[] = [];
+  const received: OtlpSink['received'] = [];
   let requests = 0;
   let refused = 0;
   let malformed = 0;
@@ -115,6 +118,7 @@ export async function startOtlpSink(options: OtlpSinkOptions = {}): Promise<Otlp
         return reply(400, json ? JSON.stringify({ code: 3, message: decoded.reason }) : '');
       }
       record(seen, signal, decoded.json);
+      received.push({ signal, payload: proto.ok ? proto.payload : body, json: decoded.json as Record<string, unknown> });
       headers.push(req.headers);
       requests++;
       reply(200, json ? '{}' : '');
@@ -127,6 +131,7 @@ export async function startOtlpSink(options: OtlpSinkOptions = {}): Promise<Otlp
     url: `http://127.0.0.1:${port}`,
     ...seen,
     headers,
+    received,
     get requests() {
       return requests;
     },
