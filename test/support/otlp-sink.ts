@@ -18,6 +18,8 @@ import { otlpJsonToProto, otlpProtoToJson } from '../../src/pdata/json.js';
 const ROUTES: Record<string, Signal> = { '/v1/logs': 'logs', '/v1/traces': 'traces', '/v1/metrics': 'metrics' };
 
 export interface OtlpSinkOptions {
+  /** Listen on this port (default: a free one), e.g. to bring a sink back where an exporter points. */
+  port?: number;
   /** Status for the n-th request (0-based, counting every request); undefined or 200 means accept. */
   respond?: (request: { signal: Signal; index: number }) => { status: number; retryAfterSeconds?: number } | undefined;
 }
@@ -124,7 +126,7 @@ export async function startOtlpSink(options: OtlpSinkOptions = {}): Promise<Otlp
       reply(200, json ? '{}' : '');
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
