@@ -136,7 +136,7 @@ describe('diffPipelines', () => {
     expect(changes[0]?.to).toEqual([0, 1]);
     expect(changes[1]?.to).toEqual(['gen[default]->sink']);
     expect(changes[3]?.to).toEqual({
-      gen: { urn: 'urn:otel:receiver:traffic_generator', config: { signal: 'logs', rate: 100, batch_size: 100, max_items: 0 }, capabilities: {} },
+      gen: { urn: 'urn:otel:receiver:traffic_generator', config: { signal: 'logs', rate: 100, batch_size: 100, max_items: 0, record_size: 0, attribute_cardinality: 1 }, capabilities: {} },
       sink: { urn: 'urn:otel:exporter:noop', config: {}, capabilities: {} },
     });
   });

@@ -14,7 +14,9 @@ export interface Classified {
   partial?: PartialSuccess;
 }
 
-export function classify(outcome: PostOutcome): Classified {
+/** `sentJson`: the request was OTLP/JSON, so a response that does not say its type is read as JSON (OTLP/HTTP answers
+ * in the request's Content-Type). */
+export function classify(outcome: PostOutcome, sentJson = false): Classified {
   switch (outcome.kind) {
     case 'network':
       return { result: { kind: 'retryable', reason: describe(outcome.error) } };
@@ -25,7 +27,7 @@ export function classify(outcome: PostOutcome): Classified {
   }
   const { status, headers, body } = outcome;
   if (status >= 200 && status < 300) {
-    const partial = parsePartialSuccess(body, headers['content-type']);
+    const partial = parsePartialSuccess(body, headers['content-type'], sentJson);
     if (!partial) return { result: { kind: 'success' } };
     return { result: { kind: 'success', rejectedItems: partial.rejected, message: partial.message }, partial };
   }

@@ -7,6 +7,10 @@ export interface OtlpHttpExporterConfig {
   endpoint: string;
   timeout: string;
   headers: Record<string, string>;
+  /** `proto`: the message's protobuf bytes as they are; `json`: the OTLP/JSON mapping of them. */
+  encoding: 'proto' | 'json';
+  /** `gzip`: the body is gzipped and sent with `Content-Encoding: gzip`. */
+  compression: 'none' | 'gzip';
 }
 
 export const otlpHttpExporter: NodeDescriptor = {
@@ -16,5 +20,7 @@ export const otlpHttpExporter: NodeDescriptor = {
     endpoint: httpUrl.required(),
     timeout: durationDefaulting('10s'),
     headers: Joi.object().pattern(Joi.string(), Joi.string()).default({}),
+    encoding: Joi.string().valid('proto', 'json').default('proto'),
+    compression: Joi.string().valid('none', 'gzip').default('none'),
   }),
 };

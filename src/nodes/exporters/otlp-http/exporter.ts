@@ -1,26 +1,40 @@
-// exporter:otlp_http: POSTs each message, still encoded, to `<endpoint>/v1/<signal>` as application/x-protobuf over
-// one keep-alive agent. It only answers what happened; the runtime decides about retries (one export at a time).
+// exporter:otlp_http: POSTs each message to `<endpoint>/v1/<signal>` over one keep-alive agent, as the protobuf bytes
+// it already is (the default: no work per message), or as OTLP/JSON, optionally gzipped. It only answers what
+// happened; the runtime decides about retries (one export at a time).
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import { parseDuration } from '../../../config/duration.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
 import type { ExportResult, PData } from '../../../pipeline/pdata.js';
+import { bodyEncoder, CONTENT_TYPES, type BodyEncoder } from './body.js';
 import { classify } from './classify.js';
 import type { OtlpHttpExporterConfig } from './descriptor.js';
 import { createAgent, parseTarget, post, type Target } from './http-post.js';
+
+/** Headers that describe the body: the exporter sets them, a configured one is dropped rather than sent wrong. */
+const BODY_HEADERS = new Set(['content-type', 'content-encoding', 'content-length']);
 
 class OtlpHttpExporter implements Exporter {
   private target: Target | undefined;
   private agent: http.Agent | undefined;
   private readonly baseHeaders: Record<string, string>;
   private readonly timeoutMs: number;
+  /** Undefined for protobuf without compression: the payload is the body. */
+  private readonly encode: BodyEncoder | undefined;
+  private readonly sendsJson: boolean;
   private logger: Logger | undefined;
   private warnedPartial = false;
 
   constructor(private readonly config: Partial<OtlpHttpExporterConfig>) {
     this.timeoutMs = parseDuration(config.timeout ?? '10s');
-    // Configured headers first, so they cannot replace the two that describe the body.
-    this.baseHeaders = { ...(config.headers ?? {}), 'content-type': 'application/x-protobuf' };
+    const encoding = config.encoding ?? 'proto';
+    const compression = config.compression ?? 'none';
+    this.encode = bodyEncoder(encoding, compression);
+    this.sendsJson = encoding === 'json';
+    const configured = Object.entries(config.headers ?? {}).filter(([name]) => !BODY_HEADERS.has(name.toLowerCase()));
+    this.baseHeaders = Object.fromEntries(configured);
+    this.baseHeaders['content-type'] = CONTENT_TYPES[encoding];
+    if (compression === 'gzip') this.baseHeaders['content-encoding'] = 'gzip';
   }
 
   async start(ctx: NodeContext): Promise<void> {
@@ -33,9 +47,15 @@ class OtlpHttpExporter implements Exporter {
   async export(pdata: PData): Promise<ExportResult> {
     const { target, agent } = this;
     if (!target || !agent) return { kind: 'failure', reason: 'exporter is not started' };
-    const headers = { ...this.baseHeaders, 'content-length': String(pdata.payload.byteLength) };
-    const outcome = await post(target, agent, target.paths[pdata.signal], headers, pdata.payload, this.timeoutMs);
-    const { result, partial } = classify(outcome);
+    let body = pdata.payload;
+    if (this.encode) {
+      const encoded = await this.encode(pdata);
+      if (!encoded.ok) return { kind: 'failure', reason: encoded.reason };
+      body = encoded.body;
+    }
+    const headers = { ...this.baseHeaders, 'content-length': String(body.byteLength) };
+    const outcome = await post(target, agent, target.paths[pdata.signal], headers, body, this.timeoutMs);
+    const { result, partial } = classify(outcome, this.sendsJson);
     // Rejected items are counted and logged by the runtime; a warning with nothing rejected is only worth one line.
     if (partial && partial.rejected === 0 && !this.warnedPartial) {
       this.logger?.warn({ message: partial.message }, 'peer accepted the data with a warning (logged once)');

@@ -10,10 +10,16 @@ export interface PartialSuccess {
 const WIRE_VARINT = 0;
 const WIRE_LEN = 2;
 
-export function parsePartialSuccess(body: Buffer, contentType: string | undefined): PartialSuccess | undefined {
+/**
+ * The body is read as JSON when its Content-Type says so, as protobuf when it says so, and otherwise as what the
+ * request was (`defaultJson`): an OTLP/HTTP server answers in the Content-Type of the request.
+ */
+export function parsePartialSuccess(body: Buffer, contentType: string | undefined, defaultJson = false): PartialSuccess | undefined {
   if (body.length === 0) return undefined;
+  const type = contentType?.toLowerCase() ?? '';
+  const json = type.includes('json') || (defaultJson && !type.includes('protobuf'));
   try {
-    return contentType?.includes('json') ? fromJson(body) : fromProtobuf(body);
+    return json ? fromJson(body) : fromProtobuf(body);
   } catch {
     // A body we cannot read is no reason to fail an export the peer accepted.
     return undefined;
@@ -45,12 +51,14 @@ function readPartial(bytes: Uint8Array): PartialSuccess {
 }
 
 function fromJson(body: Buffer): PartialSuccess | undefined {
-  const parsed = JSON.parse(body.toString('utf8')) as { partialSuccess?: Record<string, unknown> };
-  const partial = parsed.partialSuccess;
+  const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown> | null;
+  // lowerCamelCase is the OTLP/JSON form; protobuf JSON parsers also accept the proto field names, so peers may send them.
+  const partial = parsed?.partialSuccess ?? parsed?.partial_success;
   if (!partial || typeof partial !== 'object') return undefined;
-  const key = Object.keys(partial).find((k) => k.startsWith('rejected'));
-  const rejected = key === undefined ? 0 : Number(partial[key] ?? 0);
-  const message = typeof partial.errorMessage === 'string' ? partial.errorMessage : '';
-  const result = { rejected: Number.isFinite(rejected) ? rejected : 0, message };
+  const fields = partial as Record<string, unknown>;
+  const key = Object.keys(fields).find((k) => k.startsWith('rejected'));
+  const rejected = key === undefined ? 0 : Number(fields[key] ?? 0);
+  const text = fields.errorMessage ?? fields.error_message;
+  const result = { rejected: Number.isFinite(rejected) ? rejected : 0, message: typeof text === 'string' ? text : '' };
   return result.rejected > 0 || result.message !== '' ? result : undefined;
 }

@@ -12,7 +12,9 @@ export type MarkKind =
   /** SEQ_DIGITS ASCII digits of the item's sequence number, inside a string. */
   | 'seq'
   /** sfixed64 holding the item's sequence number. */
-  | 'seqInt';
+  | 'seqInt'
+  /** ASCII digits of the item's `gen.key` value, inside a string (how many: the template knows). */
+  | 'key';
 
 export interface Mark {
   kind: MarkKind;
@@ -107,4 +109,13 @@ export function id(field: number, kind: 'traceId' | 'spanId'): Part {
 /** KeyValue{key, value: AnyValue{string_value}} as field `field`. */
 export function stringAttribute(field: number, key: string, value: string): Part {
   return message(field, string(1, key), message(2, string(1, value)));
+}
+
+/** KeyValue{key, value: AnyValue{string_value: `k` and `width` digits}} as field `field`, the digits a `key` mark. */
+export function keyAttribute(field: number, key: string, width: number): Part {
+  const value: Part = {
+    bytes: Buffer.concat([Buffer.from('k'), Buffer.alloc(width, '0')]),
+    marks: [{ kind: 'key', offset: 1, item: 0, deltaNs: 0 }],
+  };
+  return message(field, string(1, key), message(2, message(1, value)));
 }

@@ -1,6 +1,7 @@
 // receiver:traffic_generator: synthetic logs, traces or metrics for load tests and demos. It paces itself to `rate`
 // items/s (0: as fast as downstream takes them, awaiting emit for backpressure) and stops after `max_items`. It has
-// no listener: the supervisor never hands it a connection.
+// no listener: the supervisor never hands it a connection. `record_size` pads items and `attribute_cardinality` cycles
+// a `gen.key` attribute; both are laid out in the template, so a batch stays a copy and a few writes.
 import type { Socket } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { NodeContext, NodeInstance, Receiver } from '../../../pipeline/node.js';
@@ -73,7 +74,10 @@ export class TrafficGenerator implements Receiver {
   private template(items: number): Template {
     let template = this.templates.get(items);
     if (!template) {
-      template = buildTemplate(this.config.signal, items, this.source);
+      template = buildTemplate(this.config.signal, items, this.source, {
+        recordSize: this.config.record_size ?? 0,
+        cardinality: this.config.attribute_cardinality ?? 1,
+      });
       this.templates.set(items, template);
     }
     return template;
