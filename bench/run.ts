@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchStartup } from './startup.js';
 import { benchRollout, rolloutRows } from './rollout.js';
+import { reportThroughput } from './throughput.js';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
   const measuredAt = new Date().toISOString();
   writeFileSync(`${resultsDir}/startup.json`, JSON.stringify({ measuredAt, node: process.version, ...startup }, null, 2));
   writeFileSync(`${resultsDir}/rollout.json`, JSON.stringify({ measuredAt, node: process.version, ...rollout }, null, 2));
+  console.log('');
+  await reportThroughput();
 }
 
 await main();
