@@ -1,5 +1,6 @@
 // The shapes the admin API returns (CONTRACT.md §3). Base fields keep their shape forever; later issues only add.
 import type { InstancePhase } from './phase.js';
+import type { NodeCounters } from '../ipc/messages.js';
 import type { RolloutAction, RolloutState } from './operations.js';
 
 export interface Condition {
@@ -33,6 +34,8 @@ export interface InstanceStatus {
   restarts: number;
   cpuPercent: number;
   rssBytes: number;
+  /** Per-node counters from the instance's latest heartbeat (items received, sent, refused, dropped, failed; queue depth). */
+  nodes?: Record<string, NodeCounters>;
 }
 
 export interface ListenerStatus {

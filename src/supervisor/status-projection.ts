@@ -41,6 +41,7 @@ export function projectPipelineStatus(
         restarts: member === instance ? slot.restarts : 0,
         cpuPercent: sample.cpuPercent,
         rssBytes: sample.rssBytes,
+        ...(Object.keys(member.counters).length > 0 ? { nodes: member.counters } : {}),
       });
     }
   }

@@ -53,6 +53,12 @@ describe('exporter peer outage', () => {
       expect(arrived.length).toBeGreaterThan(0);
       const after = await engine.pipeline();
       expect(after.instances[0]).toMatchObject({ pid, phase: 'running' });
+      // The refusals and the deliveries show in the instance's node counters (heartbeats, every 5 s).
+      const counted = await engine.waitFor(async () => {
+        const nodes = (await engine.pipeline()).instances[0]!.nodes;
+        return nodes && nodes.ingest!.itemsRefused > 0 && nodes.out!.itemsSent >= result.acked.length ? nodes : undefined;
+      }, 'node counters in status', 15_000);
+      expect(counted.out!.itemsSent).toBeLessThanOrEqual(all.length);
     } finally {
       await engine.stop();
       await second?.close();
