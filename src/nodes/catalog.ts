@@ -10,6 +10,7 @@ import { attributeProcessor } from './processors/attribute/descriptor.js';
 import { typeRouterProcessor } from './processors/type-router/descriptor.js';
 import { fanoutProcessor } from './processors/fanout/descriptor.js';
 import { debugProcessor } from './processors/debug/descriptor.js';
+import { memoryLimiterProcessor } from './processors/memory-limiter/descriptor.js';
 import { otlpHttpExporter } from './exporters/otlp-http/descriptor.js';
 import { consoleExporter } from './exporters/console/descriptor.js';
 import { noopExporter } from './exporters/noop/descriptor.js';
@@ -27,6 +28,7 @@ const descriptors: readonly NodeDescriptor[] = [
   typeRouterProcessor,
   fanoutProcessor,
   debugProcessor,
+  memoryLimiterProcessor,
   otlpHttpExporter,
   consoleExporter,
   noopExporter,

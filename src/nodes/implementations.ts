@@ -12,6 +12,7 @@ export const implementations: Readonly<Record<string, () => Promise<NodeFactory>
   'urn:otel:processor:filter': async () => (await import('./processors/filter/processor.js')).createFilterProcessor,
   'urn:otel:processor:type_router': async () => (await import('./processors/type-router/processor.js')).createTypeRouterProcessor,
   'urn:otel:processor:fanout': async () => (await import('./processors/fanout/processor.js')).createFanoutProcessor,
+  'urn:otel:processor:memory_limiter': async () => (await import('./processors/memory-limiter/processor.js')).createMemoryLimiterProcessor,
   'urn:otel:processor:debug': async () => (await import('./processors/debug/processor.js')).createDebugProcessor,
   'urn:otel:processor:fault': async () => (await import('./processors/fault/processor.js')).createFaultProcessor,
   'urn:otel:exporter:otlp_http': async () => (await import('./exporters/otlp-http/exporter.js')).createOtlpHttpExporter,
