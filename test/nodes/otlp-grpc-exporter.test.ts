@@ -4,13 +4,14 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
+import { exportService } from '../../src/nodes/receivers/otlp/grpc-receiver.js';
 import { pino } from 'pino';
 import protobuf from 'protobufjs/minimal.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { otlpGrpcExporter } from '../../src/nodes/exporters/otlp-grpc/descriptor.js';
 import { createOtlpGrpcExporter } from '../../src/nodes/exporters/otlp-grpc/exporter.js';
 import { retryHint } from '../../src/nodes/exporters/otlp-grpc/classify.js';
-import { ExportMetricsServiceRequest, ExportTraceServiceRequest, GRPC_EXPORT_PATHS, RetryInfo, RpcStatus } from '../../src/pdata/otlp-schema.js';
+import { ExportMetricsServiceRequest, ExportTraceServiceRequest, RetryInfo, RpcStatus } from '../../src/pdata/otlp-schema.js';
 import type { Exporter, NodeContext } from '../../src/pipeline/node.js';
 import { SIGNALS, type PData, type Signal } from '../../src/pipeline/pdata.js';
 import { PipelineRuntime } from '../../src/pipeline/runtime.js';
@@ -25,7 +26,6 @@ afterEach(async () => {
 });
 
 const ctx = { name: 'out', logger: pino({ level: 'silent' }) } as NodeContext;
-const identity = (b: Buffer): Buffer => b;
 
 interface PeerCall {
   signal: Signal;
@@ -57,17 +57,7 @@ async function startPeer(answer: Peer['answer'] = () => ({}), address = '127.0.0
   const server = new grpc.Server();
   const peer: Peer = { endpoint: '', calls: [], answer, close: async () => server.forceShutdown() };
   for (const signal of SIGNALS) {
-    const service: grpc.ServiceDefinition = {
-      Export: {
-        path: GRPC_EXPORT_PATHS[signal],
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: identity,
-        requestDeserialize: identity,
-        responseSerialize: identity,
-        responseDeserialize: identity,
-      },
-    };
+    const service = exportService(signal);
     server.addService(service, {
       Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
         const recorded: PeerCall = { signal, body: call.request, metadata: call.metadata, peer: call.getPeer(), at: Date.now() };

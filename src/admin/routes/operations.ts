@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import type { ConfigError } from '../../config/errors.js';
 import type { Busy, WaitOptions } from '../backend.js';
 import { ApiError, type ErrorCode } from '../errors.js';
+import { groupNotFound, pipelineNotFoundIn } from './lookup.js';
 import type { WaitQuery } from '../schemas.js';
 
 export function waitOptions(query: WaitQuery): WaitOptions {
@@ -93,6 +94,28 @@ export function busyError(busy: Busy, subject: string, details: Record<string, u
     ...details,
     operation: { type, id },
   });
+}
+
+type SharedOutcome = { kind: 'group_not_found' } | { kind: 'pipeline_not_found' } | Busy;
+
+/**
+ * The answers every operation on an existing pipeline shares: its group or the pipeline is unknown, or another
+ * operation holds it. Throws the matching error; any other outcome is left to the route.
+ */
+export function throwSharedOutcome<O extends { kind: string }>(
+  outcome: O,
+  group: string,
+  pipeline: string,
+): asserts outcome is Exclude<O, SharedOutcome> {
+  const shared = outcome as unknown as SharedOutcome;
+  switch (shared.kind) {
+    case 'group_not_found':
+      throw groupNotFound(group);
+    case 'pipeline_not_found':
+      throw pipelineNotFoundIn(group, pipeline);
+    case 'busy':
+      throw busyError(shared, `pipeline '${group}:${pipeline}'`, { pipelineGroupId: group, pipelineId: pipeline });
+  }
 }
 
 /** 422 listing every ConfigError with its path and stable code. */

@@ -8,8 +8,8 @@ import { idParam } from '../path-params.js';
 import { resource } from '../resource.js';
 import { shutdownBodySchema, validate, waitQuerySchema } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
-import { groupNotFound, operationRecordHandler, pipelineNotFoundIn } from './lookup.js';
-import { answerOperation, busyError, locations, unexpectedOutcome, waitOptions, type Operation } from './operations.js';
+import { operationRecordHandler } from './lookup.js';
+import { answerOperation, locations, throwSharedOutcome, unexpectedOutcome, waitOptions, type Operation } from './operations.js';
 
 function shutdownOperation(group: string, pipeline: string, record: ShutdownStatus): Operation<ShutdownStatus> {
   return {
@@ -29,13 +29,8 @@ export function answerShutdown(
   pipeline: string,
   wait: WaitOptions | undefined,
 ): void {
+  throwSharedOutcome(outcome, group, pipeline);
   switch (outcome.kind) {
-    case 'group_not_found':
-      throw groupNotFound(group);
-    case 'pipeline_not_found':
-      throw pipelineNotFoundIn(group, pipeline);
-    case 'busy':
-      throw busyError(outcome, `pipeline '${group}:${pipeline}'`, { pipelineGroupId: group, pipelineId: pipeline });
     case 'accepted':
     case 'succeeded':
     case 'failed':

@@ -4,8 +4,7 @@ import { ApiError } from '../errors.js';
 import { idParam } from '../path-params.js';
 import { resource } from '../resource.js';
 import type { RouteDeps } from './deps.js';
-import { groupNotFound, pipelineNotFoundIn } from './lookup.js';
-import { busyError, sendAccepted, unexpectedOutcome } from './operations.js';
+import { throwSharedOutcome, sendAccepted, unexpectedOutcome } from './operations.js';
 import { rolloutOperation } from './rollouts.js';
 
 export function registerStartRoutes(router: Router, { backend }: RouteDeps): void {
@@ -15,13 +14,8 @@ export function registerStartRoutes(router: Router, { backend }: RouteDeps): voi
       const group = idParam(req, 'group');
       const pipeline = idParam(req, 'pipeline');
       const outcome = await backend.startPipeline(group, pipeline);
+      throwSharedOutcome(outcome, group, pipeline);
       switch (outcome.kind) {
-        case 'group_not_found':
-          throw groupNotFound(group);
-        case 'pipeline_not_found':
-          throw pipelineNotFoundIn(group, pipeline);
-        case 'busy':
-          throw busyError(outcome, `pipeline '${group}:${pipeline}'`, { pipelineGroupId: group, pipelineId: pipeline });
         case 'already_running':
           throw new ApiError('PipelineRunning', `pipeline '${group}:${pipeline}' is running already`, {
             pipelineGroupId: group,

@@ -18,7 +18,11 @@ export interface OtlpGrpcOptions {
   logger: Logger;
 }
 
-function exportService(signal: Signal): grpc.ServiceDefinition {
+/**
+ * The OTLP Export service of `signal` with identity (de)serializers: payloads pass through as their bytes. Servers in
+ * tests use it too, so that they speak exactly what this receiver speaks.
+ */
+export function exportService(signal: Signal): grpc.ServiceDefinition {
   return {
     Export: {
       path: GRPC_EXPORT_PATHS[signal],
