@@ -40,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ level: options.logLevel, format: options.logFormat });
   const engine = new Engine({
     config: result.config,
+    configSource: source,
     pipelines: result.pipelines,
     availableCores: cores,
     adminBind: options.httpAdminBind ?? result.config.engine?.http_admin?.bind_address ?? DEFAULT_ADMIN_BIND,

@@ -1,5 +1,5 @@
-// SIGTERM/SIGINT drain every pipeline and exit 0; a second one exits at once. SIGHUP is taken so that a reload can
-// never kill the engine (its default action); reconciling on it comes with live reconfiguration.
+// SIGTERM/SIGINT drain every pipeline and exit 0; a second one exits at once. SIGHUP re-reads the config and
+// reconciles the engine to it (its default action, terminating the process, must never happen to a daemon).
 import type { Logger } from 'pino';
 import type { Engine } from '../supervisor/engine.js';
 
@@ -25,6 +25,9 @@ export function installSignalHandlers(engine: Engine, logger: Logger, drainMs: n
     };
     process.on('SIGTERM', onTerminate);
     process.on('SIGINT', onTerminate);
-    process.on('SIGHUP', () => logger.warn('SIGHUP received: config reload is not supported by this version; nothing changed'));
+    process.on('SIGHUP', () => {
+      logger.info({ signal: 'SIGHUP' }, 'signal received: reloading the configuration');
+      void engine.reload();
+    });
   });
 }

@@ -58,7 +58,10 @@ export interface ShutdownStatus {
   cores: CoreShutdownStatus[];
 }
 
-export type ReconcileState = 'running' | 'succeeded' | 'failed';
+/** `rejected`: refused before anything was planned (a reload of an invalid file, or one that met a busy pipeline). */
+export type ReconcileState = 'running' | 'succeeded' | 'failed' | 'rejected';
+/** What asked for the reconcile: `POST /config/reconcile`, or SIGHUP (`systemctl reload`). */
+export type ReconcileTrigger = 'api' | 'reload';
 
 export interface ReconcilePipelineStatus {
   pipelineGroupId: string;
@@ -72,12 +75,15 @@ export interface ReconcilePipelineStatus {
 
 export interface ReconcileStatus {
   reconcileId: string;
+  trigger: ReconcileTrigger;
   state: ReconcileState;
   startedAt: string;
   updatedAt: string;
   deleteMissing: boolean;
   pipelines: ReconcilePipelineStatus[];
   failureReason?: string;
+  /** Why the config was refused, for a `rejected` reconcile. */
+  errors?: ConfigError[];
 }
 
 /** One change between two pipeline configs, for dry runs and logs. Paths are dotted like config errors. */
@@ -100,6 +106,21 @@ export interface DryRunResult {
   action: RolloutAction;
   plan: PipelinePlan;
   diff: ConfigChange[];
+}
+
+/** What a reconcile would do to one pipeline: `delete` drains every core of a pipeline the document leaves out. */
+export interface ReconcilePipelinePlan {
+  pipelineGroupId: string;
+  pipelineId: string;
+  action: RolloutAction | 'delete';
+  cores: CorePlanStep[];
+  diff: ConfigChange[];
+}
+
+/** The answer of `POST /config/reconcile?dry_run=true`. */
+export interface ReconcileDryRun {
+  deleteMissing: boolean;
+  pipelines: ReconcilePipelinePlan[];
 }
 
 export type { ConfigError };

@@ -9,11 +9,14 @@ import { ListenerTable } from './listener-table.js';
 import { ProcessStats } from './process-stats.js';
 import { RuntimeManager } from './runtime-manager.js';
 import { Reconciler } from './reconcile.js';
+import { ConfigReloader } from './config-reload.js';
 import { EngineAdminBackend } from './engine-admin-backend.js';
 import { notifyReady, notifyStopping } from './sd-notify.js';
 
 export interface EngineSettings {
   config: EngineConfig;
+  /** Where the config came from (`--config`, or the embedded default): a reload reads it again. */
+  configSource: string;
   pipelines: EffectivePipeline[];
   availableCores: number[];
   adminBind: string;
@@ -30,6 +33,7 @@ export class Engine {
   readonly stats = new ProcessStats();
   readonly manager: RuntimeManager;
   readonly reconciler: Reconciler;
+  private readonly reloader: ConfigReloader;
   private admin: { address: string; close(): Promise<void> } | null = null;
   private stopping: Promise<void> | null = null;
 
@@ -47,6 +51,13 @@ export class Engine {
       stabilisationMs: settings.stabilisationMs ?? 500,
     });
     this.reconciler = new Reconciler(this.manager);
+    this.reloader = new ConfigReloader({
+      source: settings.configSource,
+      reconciler: this.reconciler,
+      availableCores: settings.availableCores,
+      engineSection: () => settings.config.engine,
+      logger: settings.logger.child({ component: 'reload' }),
+    });
   }
 
   /** Starts the admin API (first, so that its address is the first thing logged), then every pipeline. */
@@ -69,6 +80,15 @@ export class Engine {
 
   get adminAddress(): string | null {
     return this.admin?.address ?? null;
+  }
+
+  /** Re-reads the config source and reconciles to it (SIGHUP). Ignored once shutting down. */
+  reload(): Promise<void> {
+    if (this.stopping) {
+      this.settings.logger.warn('reload requested during shutdown: ignored');
+      return Promise.resolve();
+    }
+    return this.reloader.request();
   }
 
   /** Drains every pipeline (receivers first) until `deadlineMs`, then closes the admin API. Idempotent. */

@@ -2,15 +2,27 @@
 // pipeline of the document is planned and rolled out concurrently; with deleteMissing, pipelines it no longer names
 // are drained and forgotten. What succeeded is committed; a pipeline whose rollout failed keeps its old config.
 import type { Busy, ReconcileOutcome, ReconcileRequest, WaitOptions } from '../admin/backend.js';
-import { validateEngineConfig } from '../config/index.js';
+import { validateEngineConfig, type ConfigError, type EffectivePipeline, type EngineConfig } from '../config/index.js';
 import { substituteEnvInValue } from '../config/env-subst-value.js';
-import type { ReconcilePipelineStatus, ReconcileStatus } from '../state/operations.js';
+import type { ReconcilePipelineStatus, ReconcileStatus, ReconcileTrigger } from '../state/operations.js';
 import { isoNow } from '../util/time.js';
 import { waitAtMost } from './operation-lock.js';
 import { planRollout } from './planner.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_STEP_TIMEOUT_SECS, keyOf, type RuntimeManager } from './runtime-manager.js';
 
 const RECONCILES_KEPT = 32;
+/** `GET /config/reconciles/latest` names the most recent reconcile, whatever started it (an API call or a reload). */
+export const LATEST_RECONCILE = 'latest';
+
+export interface DesiredConfig {
+  config: EngineConfig;
+  pipelines: EffectivePipeline[];
+}
+
+export interface ApplyOptions {
+  deleteMissing: boolean;
+  trigger: ReconcileTrigger;
+}
 
 export class Reconciler {
   private readonly history: ReconcileStatus[] = [];
@@ -18,6 +30,7 @@ export class Reconciler {
   constructor(private readonly manager: RuntimeManager) {}
 
   get(id: string): ReconcileStatus | undefined {
+    if (id === LATEST_RECONCILE) return this.latest();
     return this.history.find((r) => r.reconcileId === id);
   }
 
@@ -31,24 +44,29 @@ export class Reconciler {
     if (!substituted.ok) return { kind: 'invalid', errors: substituted.errors };
     const validation = validateEngineConfig(substituted.value, { availableCores: manager.availableCores });
     if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
+    return this.apply(validation, { deleteMissing: request.deleteMissing, trigger: 'api' }, wait);
+  }
+
+  /** Reconciles to a config that is already validated (a reload validates the file the way the engine loads it). */
+  async apply(validation: DesiredConfig, options: ApplyOptions, wait: WaitOptions): Promise<ReconcileOutcome> {
+    const { manager } = this;
     const desired = validation.config;
     const wanted = new Set(validation.pipelines.map((p) => keyOf(p.group, p.pipeline)));
     const missing = [...manager.runners.values()].filter((r) => !wanted.has(r.key));
-    for (const key of [...wanted, ...(request.deleteMissing ? missing.map((r) => r.key) : [])]) {
+    for (const key of [...wanted, ...(options.deleteMissing ? missing.map((r) => r.key) : [])]) {
       const holder = manager.lock.holder(key);
       if (holder) return { kind: 'busy', operation: holder } satisfies Busy;
     }
 
-    const status: ReconcileStatus = {
+    const status = this.remember({
       reconcileId: manager.newId('reconcile'),
+      trigger: options.trigger,
       state: 'running',
       startedAt: isoNow(),
       updatedAt: isoNow(),
-      deleteMissing: request.deleteMissing,
+      deleteMissing: options.deleteMissing,
       pipelines: [],
-    };
-    this.history.push(status);
-    if (this.history.length > RECONCILES_KEPT) this.history.shift();
+    });
 
     // Document-level sections and new groups take effect now; pipelines are committed one by one as they succeed.
     const previous = manager.committed;
@@ -77,7 +95,7 @@ export class Reconciler {
       entry.state = record.status.state;
       work.push(done.then(() => this.settle(status, entry, record.status.state, record.status.failureReason)));
     }
-    if (request.deleteMissing) {
+    if (options.deleteMissing) {
       for (const runner of missing) {
         const entry: ReconcilePipelineStatus = { pipelineGroupId: runner.config.group, pipelineId: runner.config.pipeline, action: 'delete', state: 'running' };
         status.pipelines.push(entry);
@@ -100,6 +118,31 @@ export class Reconciler {
     if (!wait.wait) return { kind: 'accepted', reconcile: status };
     if ((await waitAtMost(all, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', reconcile: status };
     return { kind: status.state === 'succeeded' ? 'succeeded' : 'failed', reconcile: status };
+  }
+
+  /**
+   * Records a reconcile that changed nothing because its config was refused before any planning (a reload of a broken
+   * file): without an API answer to carry the errors, the record is where an operator finds them.
+   */
+  recordRejected(trigger: ReconcileTrigger, failureReason: string, errors: ConfigError[] = []): ReconcileStatus {
+    const now = isoNow();
+    return this.remember({
+      reconcileId: this.manager.newId('reconcile'),
+      trigger,
+      state: 'rejected',
+      startedAt: now,
+      updatedAt: now,
+      deleteMissing: false,
+      pipelines: [],
+      failureReason,
+      ...(errors.length > 0 ? { errors } : {}),
+    });
+  }
+
+  private remember(status: ReconcileStatus): ReconcileStatus {
+    this.history.push(status);
+    if (this.history.length > RECONCILES_KEPT) this.history.shift();
+    return status;
   }
 
   private settle(status: ReconcileStatus, entry: ReconcilePipelineStatus, state: ReconcilePipelineStatus['state'], reason?: string): void {

@@ -93,6 +93,7 @@ export const SHUTDOWN: ShutdownStatus = {
 
 export const RECONCILE: ReconcileStatus = {
   reconcileId: 'reconcile-1',
+  trigger: 'api',
   state: 'running',
   startedAt: T,
   updatedAt: T,
@@ -158,6 +159,7 @@ export function createTestBackend(overrides: Partial<LiveAdminBackend> = {}): Te
     createGroup: (...args) => next('createGroup', args),
     deleteGroup: async (...args) => next('deleteGroup', args),
     reconcile: async (...args) => next('reconcile', args),
+    planReconcile: (request) => ({ kind: 'dry_run', result: { deleteMissing: request.deleteMissing, pipelines: [] } }),
     reconcileStatus: (id) => (id === RECONCILE.reconcileId ? RECONCILE : undefined),
   };
 

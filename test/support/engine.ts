@@ -10,6 +10,8 @@ export const ENGINE_BIN = fileURLToPath(new URL('../../bin/otap-engine', import.
 
 export interface RunningEngine {
   pid: number;
+  /** The file given as `--config`: rewrite it and send SIGHUP to reload. */
+  configFile: string;
   adminUrl: string;
   /** Every stdout line so far (JSON log lines and console exporter output). */
   lines: string[];
@@ -77,6 +79,7 @@ export async function startEngine(yaml: string, args: string[] = [], env: Record
   let stopping: Promise<number | undefined> | null = null;
   return {
     pid: child.pid!,
+    configFile,
     adminUrl,
     lines,
     status,
