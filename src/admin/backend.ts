@@ -3,7 +3,7 @@
 import type { EngineStatus, PipelineStatus, ProbeResult } from '../state/status-types.js';
 import type { PipelineSpec, EngineConfig } from '../config/types.js';
 import type { ConfigError } from '../config/errors.js';
-import type { DryRunResult, ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
+import type { DryRunResult, ReconcileDryRun, ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
 
 export interface PipelineDescription {
   pipelineGroupId: string;
@@ -110,6 +110,8 @@ export type ReconcileOutcome =
   | { kind: 'failed'; reconcile: ReconcileStatus }
   | { kind: 'timeout'; reconcile: ReconcileStatus };
 
+export type ReconcilePlanOutcome = { kind: 'invalid'; errors: ConfigError[] } | { kind: 'dry_run'; result: ReconcileDryRun };
+
 export interface LiveAdminBackend extends AdminBackend {
   putPipeline(group: string, pipeline: string, request: PutPipelineRequest, wait: WaitOptions): Promise<PutPipelineOutcome>;
   rollout(group: string, pipeline: string, rolloutId: string): RolloutStatus | undefined;
@@ -121,5 +123,7 @@ export interface LiveAdminBackend extends AdminBackend {
   createGroup(group: string): CreateGroupOutcome;
   deleteGroup(group: string): Promise<DeleteGroupOutcome>;
   reconcile(request: ReconcileRequest, wait: WaitOptions): Promise<ReconcileOutcome>;
+  /** `?dry_run=true` of a reconcile: what it would do to each pipeline; changes nothing and takes no lock. */
+  planReconcile(request: ReconcileRequest): ReconcilePlanOutcome;
   reconcileStatus(reconcileId: string): ReconcileStatus | undefined;
 }

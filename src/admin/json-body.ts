@@ -7,7 +7,7 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
 // type-is counts `Content-Length: 0` as a body; an empty body is "no body" here, so that it is reported as a missing
 // body (400) rather than as a wrong media type (415).
-function carriesBody(headers: NodeJS.Dict<string | string[]>): boolean {
+export function carriesBody(headers: NodeJS.Dict<string | string[]>): boolean {
   if (headers['transfer-encoding'] !== undefined) return true;
   const length = Number(headers['content-length']);
   return Number.isFinite(length) && length > 0;

@@ -58,6 +58,16 @@ const waitKeys = {
 
 export const waitQuerySchema = Joi.object<WaitQuery>(waitKeys);
 
+/** `POST /config/reconcile`: the wait options and, as for a PUT, a dry run. */
+export interface ReconcileQuery extends WaitQuery {
+  dry_run: boolean;
+}
+
+export const reconcileQuerySchema = Joi.object<ReconcileQuery>({
+  ...waitKeys,
+  dry_run: Joi.boolean().default(false),
+});
+
 export interface PutPipelineQuery extends WaitQuery {
   dry_run: boolean;
 }

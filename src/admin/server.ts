@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createAdminApp } from './app.js';
+import type { AdminTokenSource } from './auth.js';
+import type { AdminMetrics } from './metrics.js';
 import type { LiveAdminBackend } from './backend.js';
 import { formatAddress, parseBindAddress } from './bind-address.js';
 import { answerClientError } from './client-error.js';
@@ -15,6 +17,9 @@ export interface AdminServerOptions {
   logger: Logger;
   /** Largest JSON body accepted, in bytes (default 1 MiB). */
   bodyLimitBytes?: number;
+  /** When given, every request but the probes must carry this bearer token. */
+  auth?: AdminTokenSource;
+  metrics?: AdminMetrics;
 }
 
 export interface AdminServer {
@@ -40,6 +45,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     backend: options.backend,
     logger: options.logger,
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+    ...(options.auth !== undefined ? { auth: options.auth } : {}),
+    ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
   });
   const server = createServer(app);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, options.logger));

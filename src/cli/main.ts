@@ -1,6 +1,7 @@
 // `otap-engine`: validate the config, or run the engine until a signal stops it. Resolves with the exit code.
 import { fileURLToPath } from 'node:url';
 import { loadAndValidate, formatConfigErrors } from '../config/index.js';
+import { setUpAdminAuth } from '../admin/auth-settings.js';
 import { availableCores } from '../supervisor/available-cores.js';
 import { createLogger } from '../util/logger.js';
 import { parseArgs } from './options.js';
@@ -38,12 +39,25 @@ export async function main(argv: string[]): Promise<number> {
   // Loaded only to run: validation stays quick and never pulls in the admin server or process management.
   const { Engine } = await import('../supervisor/engine.js');
   const logger = createLogger({ level: options.logLevel, format: options.logFormat });
+  const adminBind = options.httpAdminBind ?? result.config.engine?.http_admin?.bind_address ?? DEFAULT_ADMIN_BIND;
+  const adminAuth = await setUpAdminAuth({
+    config: result.config.engine?.http_admin?.auth,
+    env: process.env,
+    bind: adminBind,
+    allowUnauthenticated: options.allowUnauthenticatedAdmin,
+    logger,
+  });
+  if (!adminAuth.ok) {
+    process.stderr.write(`otap-engine: ${adminAuth.message}\n`);
+    return 2;
+  }
   const engine = new Engine({
     config: result.config,
     configSource: source,
     pipelines: result.pipelines,
     availableCores: cores,
-    adminBind: options.httpAdminBind ?? result.config.engine?.http_admin?.bind_address ?? DEFAULT_ADMIN_BIND,
+    adminBind,
+    adminAuth: { source: adminAuth.source, tokenOrigin: adminAuth.tokenOrigin },
     logger,
     logLevel: options.logLevel,
     logFormat: options.logFormat,

@@ -8,6 +8,8 @@ export interface CliOptions {
   coreIdRange?: string;
   httpAdminBind?: string;
   validateAndExit: boolean;
+  /** Lets the admin API listen on a non-loopback address without authentication (refused otherwise). */
+  allowUnauthenticatedAdmin: boolean;
   logLevel: string;
   logFormat: LogFormat;
 }
@@ -37,6 +39,7 @@ export function parseArgs(argv: string[], out: { stdout: (s: string) => void; st
     .option('--core-id-range <list>', 'cores the engine may use, for example "0-3,6"')
     .option('--http-admin-bind <host:port>', 'admin API address (overrides engine.http_admin.bind_address)', hostPort)
     .option('--validate-and-exit', 'validate the config, print every error with its path, and exit', false)
+    .option('--allow-unauthenticated-admin', 'allow the admin API on a non-loopback address without authentication', false)
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .addOption(new Option('--log-format <format>', 'log format').choices(['json', 'pretty']).default('json'))
     .exitOverride()
@@ -52,5 +55,6 @@ export function parseArgs(argv: string[], out: { stdout: (s: string) => void; st
     throw error;
   }
   const o = program.opts<CliOptions>();
-  return { kind: 'run', options: { ...o, validateAndExit: Boolean(o.validateAndExit) } };
+  const flags = { validateAndExit: Boolean(o.validateAndExit), allowUnauthenticatedAdmin: Boolean(o.allowUnauthenticatedAdmin) };
+  return { kind: 'run', options: { ...o, ...flags } };
 }

@@ -25,7 +25,7 @@ export function buildEffectivePipeline(input: EffectiveInput): EffectivePipeline
     .map((n) => ({ name: n.name, urn: n.urn, kind: n.kind, config: n.config ?? {}, capabilities: { ...n.capabilities } }))
     .sort(byName);
   const extensions: EffectiveExtension[] = [...input.extensions]
-    .map((e) => ({ name: e.name, urn: e.urn, config: e.config }))
+    .map((e) => ({ name: e.name, urn: e.urn, config: e.config ?? {} }))
     .sort(byName);
   const unique = new Map<string, EffectiveEdge>();
   for (const { from, port, to } of input.edges) unique.set(JSON.stringify([from, port, to]), { from, port, to });

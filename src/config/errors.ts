@@ -17,6 +17,10 @@ export type ConfigErrorCode =
   | 'InvalidNodeType'
   | 'UnknownNodeType'
   | 'InvalidExtensionType'
+  | 'UnknownExtensionType'
+  // capabilities (a node binding an extension's service)
+  | 'CapabilityNotAccepted'
+  | 'CapabilityNotImplemented'
   // graph
   | 'UnknownNode'
   | 'UnknownPort'

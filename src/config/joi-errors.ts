@@ -2,6 +2,7 @@
 import type Joi from 'joi';
 import { configError, formatPath, type ConfigError, type ConfigErrorCode, type PathSegment } from './errors.js';
 import { RESERVED_GROUP } from './schema.js';
+import { isSecretKey } from '../util/redact.js';
 
 export type JoiResult<T> = { ok: true; value: T } | { ok: false; errors: ConfigError[] };
 
@@ -22,7 +23,7 @@ export function validateWithJoi<T>(schema: Joi.Schema, value: unknown, prefix: r
     ok: false,
     errors: result.error.details.map((d) => {
       const path = [...prefix, ...d.path];
-      return configError(path, codeFor(d.type, formatPath(path)), d.message);
+      return configError(path, codeFor(d.type, formatPath(path)), withoutSecrets(d, path));
     }),
   };
 }
@@ -39,4 +40,25 @@ function codeFor(type: string, path: string): ConfigErrorCode {
     default:
       return 'InvalidValue';
   }
+}
+
+// Some joi messages quote the offending value (`string.pattern.base`: 'with value "..."'), and node schemas may too.
+// Validation errors are printed, logged and returned by the admin API, so a secret value must never be among them:
+// such a message is replaced as a whole (cutting the value out of it would garble it when the value is short).
+function withoutSecrets(detail: Joi.ValidationErrorItem, path: readonly PathSegment[]): string {
+  const secrets = secretStrings(detail.context?.value, path.some(isSecretKey));
+  if (!secrets.some((secret) => detail.message.includes(secret))) return detail.message;
+  return `${formatPath(path)} is not valid (${detail.type}); its value is not shown because it is a secret`;
+}
+
+/** The string and number leaves of `value` that sit under a secret key (or all of them, when `secret` already). */
+function secretStrings(value: unknown, secret: boolean, out: string[] = []): string[] {
+  if (typeof value === 'string' || typeof value === 'number') {
+    if (secret && String(value) !== '') out.push(String(value));
+  } else if (Array.isArray(value)) {
+    for (const item of value) secretStrings(item, secret, out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) secretStrings(inner, secret || isSecretKey(key), out);
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 // Shapes that semantic validation passes between its steps: one pipeline's nodes and extensions once their types and
 // configs are known. Internal to src/config; the outside sees EffectivePipeline.
+import type { ExtensionDescriptor } from '../extensions/descriptor.js';
 import type { NodeDescriptor } from '../nodes/descriptor.js';
 import type { NodeKind } from './effective.js';
 import type { PathSegment } from './errors.js';
@@ -24,7 +25,9 @@ export interface ResolvedNode {
 export interface ResolvedExtension {
   name: string;
   urn: string;
-  config: Record<string, unknown>;
+  descriptor: ExtensionDescriptor;
+  /** Undefined when the config failed its schema (the error is already recorded). */
+  config: Record<string, unknown> | undefined;
 }
 
 export function pipelineLabel(at: PipelineLocation): string {

@@ -37,7 +37,7 @@ export function checkPipeline({ at, spec, layers, availableCores }: PipelineChec
   const errors = [
     ...nodes.errors,
     ...extensions.errors,
-    ...checkCapabilities(nodes.nodes, new Set(Object.keys(extensionSpecs)), at),
+    ...checkCapabilities(nodes.nodes, new Set(Object.keys(extensionSpecs)), extensions.extensions, at),
     ...connections.errors,
     ...findCycles(connections.edges, at),
     ...(nodes.allTypesKnown ? checkEndpoints(nodes.nodes, at) : []),

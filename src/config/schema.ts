@@ -77,6 +77,19 @@ const group = Joi.object({
     .required(),
 });
 
+// A bearer token travels in an HTTP header, which cannot carry spaces or control characters at its ends and should not
+// carry them at all: refused here rather than accepted and never matched. The message must not quote the value.
+export const BEARER_TOKEN_PATTERN = /^[\x21-\x7e]+$/;
+const bearerToken = Joi.string()
+  .pattern(BEARER_TOKEN_PATTERN)
+  .messages({ 'string.pattern.base': '{{#label}} must be printable ASCII without spaces' });
+
+/** The admin API's own credentials (docs/admin/authentication.md): one token, given inline or in a file. */
+const adminAuth = Joi.object({ bearer_token: bearerToken, bearer_token_file: Joi.string() }).xor(
+  'bearer_token',
+  'bearer_token_file',
+);
+
 export const SUPPORTED_VERSION = 'otel_dataflow/v1';
 export const RESERVED_GROUP = 'system';
 
@@ -86,7 +99,7 @@ export const documentSchema = Joi.object({
     .required()
     .messages({ 'any.only': `{{#label}} must be ${SUPPORTED_VERSION}` }),
   policies: policiesSchema,
-  engine: Joi.object({ http_admin: Joi.object({ bind_address: listenAddress }) }),
+  engine: Joi.object({ http_admin: Joi.object({ bind_address: listenAddress, auth: adminAuth }) }),
   groups: Joi.object({
     // The engine keeps its own pipelines under this name.
     [RESERVED_GROUP]: Joi.any()

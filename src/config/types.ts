@@ -57,8 +57,15 @@ export interface GroupSpec {
   pipelines: Record<string, PipelineSpec>;
 }
 
+/** `engine.http_admin.auth`: exactly one of the two. */
+export interface AdminAuthConfig {
+  bearer_token?: string;
+  /** Read at start and again for every request, so a rotated file takes effect without a restart. */
+  bearer_token_file?: string;
+}
+
 export interface EngineSection {
-  http_admin?: { bind_address?: string };
+  http_admin?: { bind_address?: string; auth?: AdminAuthConfig };
 }
 
 export interface EngineConfig {

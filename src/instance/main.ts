@@ -49,7 +49,7 @@ function drain(deadlineMs: number): Promise<void> {
     const result = runtime ? await runtime.drain(deadlineMs) : { forcedNodes: [] };
     stopHeartbeat?.();
     logger?.info({ forcedNodes: result.forcedNodes }, 'instance drained');
-    await send({ type: 'drained', forcedNodes: result.forcedNodes });
+    await send({ type: 'drained', forcedNodes: result.forcedNodes, nodes: runtime?.counters() ?? {} });
     process.exit(0);
   })();
   return draining;

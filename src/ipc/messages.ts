@@ -19,6 +19,16 @@ export interface InstanceSpec extends InstanceIdentity {
   logFormat: 'json' | 'pretty';
 }
 
+export interface ThroughputCounts {
+  items: number;
+  messages: number;
+  bytes: number;
+}
+
+export interface ThroughputStats extends ThroughputCounts {
+  bySignal: Record<'logs' | 'traces' | 'metrics', ThroughputCounts>;
+}
+
 /** Per node counters, cumulative since the instance started. */
 export interface NodeCounters {
   itemsReceived: number;
@@ -26,7 +36,17 @@ export interface NodeCounters {
   itemsRefused: number;
   itemsDropped: number;
   itemsFailed: number;
+  /** Protobuf bytes of the messages counted above (whole messages only; see src/pipeline/counters.ts). */
+  bytesReceived: number;
+  bytesSent: number;
+  bytesRefused: number;
+  bytesDropped: number;
+  bytesFailed: number;
   queueDepth: number;
+  /** Per signal totals of a measuring exporter (`exporter:perf`), shown in status and metrics. */
+  throughput?: ThroughputStats;
+  /** Requests refused for missing or rejected credentials; only on receivers bound to an authorizer extension. */
+  requestsUnauthorized?: number;
 }
 
 // supervisor -> instance
@@ -45,7 +65,8 @@ export type InstanceMessage =
   | { type: 'ready' }
   | { type: 'heartbeat'; cpuPercent: number; rssBytes: number; nodes: Record<string, NodeCounters> }
   | { type: 'drain_started' }
-  | { type: 'drained'; forcedNodes: string[] }
+  /** `nodes`: the final counters, so that a drained instance's last seconds are not lost from the totals. */
+  | { type: 'drained'; forcedNodes: string[]; nodes: Record<string, NodeCounters> }
   | { type: 'error'; node?: string; message: string; fatal: boolean };
 
 export type SupervisorMessageType = SupervisorMessage['type'];

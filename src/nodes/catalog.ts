@@ -11,6 +11,7 @@ import { typeRouterProcessor } from './processors/type-router/descriptor.js';
 import { fanoutProcessor } from './processors/fanout/descriptor.js';
 import { debugProcessor } from './processors/debug/descriptor.js';
 import { memoryLimiterProcessor } from './processors/memory-limiter/descriptor.js';
+import { retryProcessor } from './processors/retry/descriptor.js';
 import { otlpHttpExporter } from './exporters/otlp-http/descriptor.js';
 import { consoleExporter } from './exporters/console/descriptor.js';
 import { noopExporter } from './exporters/noop/descriptor.js';
@@ -29,6 +30,7 @@ const descriptors: readonly NodeDescriptor[] = [
   fanoutProcessor,
   debugProcessor,
   memoryLimiterProcessor,
+  retryProcessor,
   otlpHttpExporter,
   consoleExporter,
   noopExporter,

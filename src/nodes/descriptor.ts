@@ -1,6 +1,7 @@
 // What the supervisor knows of a node type without loading its implementation: kind, config schema (joi, with
 // defaults), the listening addresses it needs and its output ports. Implementations are in implementations.ts.
 import type Joi from 'joi';
+import type { CapabilityName } from '../extensions/capabilities.js';
 import type { ListenerSpec, NodeInstance } from '../pipeline/node.js';
 
 export interface NodeDescriptor {
@@ -13,4 +14,6 @@ export interface NodeDescriptor {
   listeners?(name: string, config: Record<string, unknown>): ListenerSpec[];
   /** Named output ports; absent means only the default port. */
   outputPorts?(config: Record<string, unknown>): string[];
+  /** Extension capabilities a node of this type can bind (`capabilities:` in its config); absent means none. */
+  capabilities?: readonly CapabilityName[];
 }

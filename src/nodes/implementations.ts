@@ -1,8 +1,10 @@
 // The implementation of every node type, by URN, loaded on demand. Kept apart from the descriptors (config schemas)
 // so that an instance, which only builds nodes, never loads joi: that alone is ~6 MB of an idle instance's memory.
+import type { NodeCapabilities } from '../extensions/capabilities.js';
 import type { NodeInstance } from '../pipeline/node.js';
 
-export type NodeFactory = (name: string, config: Record<string, unknown>) => NodeInstance;
+/** `capabilities` are the extension services the node's config binds, resolved once when the graph is built. */
+export type NodeFactory = (name: string, config: Record<string, unknown>, capabilities: NodeCapabilities) => NodeInstance;
 
 export const implementations: Readonly<Record<string, () => Promise<NodeFactory>>> = {
   'urn:otel:receiver:otlp': async () => (await import('./receivers/otlp/receiver.js')).createOtlpReceiver,
@@ -13,6 +15,7 @@ export const implementations: Readonly<Record<string, () => Promise<NodeFactory>
   'urn:otel:processor:type_router': async () => (await import('./processors/type-router/processor.js')).createTypeRouterProcessor,
   'urn:otel:processor:fanout': async () => (await import('./processors/fanout/processor.js')).createFanoutProcessor,
   'urn:otel:processor:memory_limiter': async () => (await import('./processors/memory-limiter/processor.js')).createMemoryLimiterProcessor,
+  'urn:otel:processor:retry': async () => (await import('./processors/retry/processor.js')).createRetryProcessor,
   'urn:otel:processor:debug': async () => (await import('./processors/debug/processor.js')).createDebugProcessor,
   'urn:otel:processor:fault': async () => (await import('./processors/fault/processor.js')).createFaultProcessor,
   'urn:otel:exporter:otlp_http': async () => (await import('./exporters/otlp-http/exporter.js')).createOtlpHttpExporter,

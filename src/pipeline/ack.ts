@@ -2,17 +2,33 @@
 // emits. Every delivery of the data to a node holds one reference and releases it when that node is done with it; a
 // node that keeps data beyond its `process` call (a batch) holds its own reference until it hands the data on. When
 // the last reference goes the ack settles: delivered, unless some path failed or dropped it. Data without acks pays
-// one property check per delivery.
+// one property check per delivery. A peer that accepted the data but rejected part of it (OTLP partial success) does
+// not fail the ack: the data was handled and must not be sent again, so the outcome is delivered with the rejected
+// items counted, for the receiver to pass on to its client.
 import type { PData } from './pdata.js';
 
-export type AckOutcome = { ok: true } | { ok: false; reason: string };
+export type AckOutcome =
+  /** `rejectedItems` (> 0 when present): items a peer accepted and then rejected for good, summed over every path. */
+  | { ok: true; rejectedItems?: number; message?: string }
+  | { ok: false; reason: string };
+
+const DELIVERED: AckOutcome = Object.freeze({ ok: true });
 
 export class Ack {
   private references = 1;
   private failure: string | null = null;
+  private rejectedItems = 0;
+  private rejectionMessage: string | undefined;
   private resolveSettled!: (outcome: AckOutcome) => void;
   /** Resolves once every delivery of the data ended. */
   readonly settled: Promise<AckOutcome> = new Promise((resolve) => (this.resolveSettled = resolve));
+
+  /**
+   * `items`: how many items the acknowledged data holds, when known. Rejections are capped at it: a batch that merged
+   * this data with other data cannot say whose items its peer rejected, and a client must never hear that more items
+   * were rejected than it sent.
+   */
+  constructor(private readonly items = Number.POSITIVE_INFINITY) {}
 
   hold(count = 1): void {
     this.references += count;
@@ -23,9 +39,23 @@ export class Ack {
     this.failure ??= reason;
   }
 
+  /** A peer accepted the data but rejected `items` of it for good (partial success); the first message is kept. */
+  reject(items: number, message?: string): void {
+    if (!(items > 0)) return;
+    this.rejectedItems += items;
+    this.rejectionMessage ??= message;
+  }
+
   release(failure?: string): void {
     if (failure !== undefined) this.fail(failure);
-    if (--this.references === 0) this.resolveSettled(this.failure === null ? { ok: true } : { ok: false, reason: this.failure });
+    if (--this.references === 0) this.resolveSettled(this.outcome());
+  }
+
+  private outcome(): AckOutcome {
+    if (this.failure !== null) return { ok: false, reason: this.failure };
+    if (this.rejectedItems === 0) return DELIVERED;
+    const rejectedItems = Math.min(this.rejectedItems, this.items);
+    return this.rejectionMessage === undefined ? { ok: true, rejectedItems } : { ok: true, rejectedItems, message: this.rejectionMessage };
   }
 }
 
@@ -39,4 +69,8 @@ export function releaseAcks(pdata: PData, failure?: string): void {
 
 export function failAcks(pdata: PData, reason: string): void {
   if (pdata.acks) for (const ack of pdata.acks) ack.fail(reason);
+}
+
+export function rejectAcks(pdata: PData, items: number, message?: string): void {
+  if (pdata.acks) for (const ack of pdata.acks) ack.reject(items, message);
 }

@@ -1,6 +1,8 @@
 // Builds the runners of a planned graph: one node instance each, one bounded input channel per non-receiver node, and
 // per node a context whose ports lead to the input channels of its downstream nodes.
 import type { Logger } from 'pino';
+import type { EffectiveNode } from '../config/effective.js';
+import type { NodeCapabilities } from '../extensions/capabilities.js';
 import { Channel } from './channel.js';
 import { RuntimeContext, type ErrorSink } from './context.js';
 import { newCounters } from './counters.js';
@@ -17,12 +19,16 @@ export interface AssembleOptions {
   errors: ErrorSink;
   abandonSignal: AbortSignal;
   resolveFactory?: FactoryResolver;
+  /** The extension capabilities a node binds (see ExtensionHost); none when absent. */
+  capabilitiesOf?: (node: EffectiveNode) => NodeCapabilities;
 }
 
 /** Runners in topological order. */
 export async function assembleRunners(plan: GraphPlan, capacity: number, opts: AssembleOptions): Promise<NodeRunner[]> {
   // Loaded in parallel: each load is a dynamic import, and a failure names its node.
-  const instances = await Promise.all(plan.order.map((node) => instantiate(node, opts.resolveFactory)));
+  const instances = await Promise.all(
+    plan.order.map((node) => instantiate(node, opts.resolveFactory, opts.capabilitiesOf?.(node))),
+  );
 
   const inputs = new Map<string, Channel<PData>>();
   for (const node of plan.order) if (node.kind !== 'receiver') inputs.set(node.name, new Channel<PData>(capacity));
@@ -34,6 +40,8 @@ export async function assembleRunners(plan: GraphPlan, capacity: number, opts: A
     }
     const logger = opts.logger.child({ node: node.name });
     const counters = newCounters();
+    // Present (from zero) only where it can move, so every other node's counters keep their shape.
+    if (node.kind === 'receiver' && node.capabilities.bearer_token_authorizer !== undefined) counters.requestsUnauthorized = 0;
     const ctx = new RuntimeContext(node.name, logger, ports, counters, opts.errors, node.kind === 'receiver');
     const base: RunnerBase = { name: node.name, urn: node.urn, ctx, counters, errors: opts.errors, logger };
     const instance = instances[i];

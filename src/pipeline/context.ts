@@ -7,7 +7,7 @@ import { Episode } from './episode.js';
 import { DEFAULT_PORT } from './graph.js';
 import type { NodeContext } from './node.js';
 import type { PData } from './pdata.js';
-import type { MutableCounters } from './counters.js';
+import { countDropped, countReceived, countRefused, countSent, type MutableCounters } from './counters.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -32,13 +32,13 @@ export class RuntimeContext implements NodeContext {
 
   // Arrow properties rather than methods: nodes may pass `ctx.emit` around detached from `ctx`.
   readonly emit = (pdata: PData, port: string = DEFAULT_PORT): Promise<void> => {
-    if (this.countOffered) this.counters.itemsReceived += pdata.items;
+    if (this.countOffered) countReceived(this.counters, pdata);
     const targets = this.ports.get(port);
     if (targets === undefined || targets.length === 0) return this.unrouted(pdata, port);
     for (const channel of targets) {
       // All or nothing: a stopped downstream means the pipeline is going away, so send nowhere.
       if (channel.closed) {
-        this.counters.itemsDropped += pdata.items;
+        countDropped(this.counters, pdata);
         this.drops.hit(pdata.items, { port, reason: 'downstream closed' });
         failAcks(pdata, `node "${this.name}": downstream closed`);
         return Promise.reject(new ChannelClosedError(`node "${this.name}": downstream of port "${port}" is closed`));
@@ -51,17 +51,15 @@ export class RuntimeContext implements NodeContext {
       if (!channel.trySend(pdata)) (waits ??= []).push(pdata.acks ? this.sendHeld(channel, pdata) : channel.send(pdata));
     }
     if (waits === undefined) {
-      this.counters.itemsSent += pdata.items;
+      countSent(this.counters, pdata);
       return RESOLVED;
     }
     // Items aborted while waiting are counted as dropped by the channel's owner, not here.
-    return (waits.length === 1 ? (waits[0] as Promise<void>) : Promise.all(waits)).then(() => {
-      this.counters.itemsSent += pdata.items;
-    });
+    return (waits.length === 1 ? (waits[0] as Promise<void>) : Promise.all(waits)).then(() => countSent(this.counters, pdata));
   };
 
   readonly tryEmit = (pdata: PData, port: string = DEFAULT_PORT): boolean => {
-    if (this.countOffered) this.counters.itemsReceived += pdata.items;
+    if (this.countOffered) countReceived(this.counters, pdata);
     const targets = this.ports.get(port);
     if (targets === undefined || targets.length === 0) {
       void this.unrouted(pdata, port);
@@ -69,16 +67,24 @@ export class RuntimeContext implements NodeContext {
     }
     for (const channel of targets) {
       if (!channel.hasRoom) {
-        this.counters.itemsRefused += pdata.items;
+        countRefused(this.counters, pdata);
         this.refusals.hit(pdata.items, { port, reason: channel.closed ? 'downstream closed' : 'downstream full' });
         return false;
       }
     }
     holdAcks(pdata, targets.length);
     for (const channel of targets) channel.trySend(pdata);
-    this.counters.itemsSent += pdata.items;
+    countSent(this.counters, pdata);
     this.refusals.end();
     return true;
+  };
+
+  readonly recordDropped = (pdata: PData): void => {
+    countDropped(this.counters, pdata);
+  };
+
+  readonly countUnauthorized = (requests: number): void => {
+    this.counters.requestsUnauthorized = (this.counters.requestsUnauthorized ?? 0) + requests;
   };
 
   readonly reportError = (error: Error, fatal = true): void => {
@@ -86,7 +92,7 @@ export class RuntimeContext implements NodeContext {
   };
 
   private unrouted(pdata: PData, port: string): Promise<void> {
-    this.counters.itemsDropped += pdata.items;
+    countDropped(this.counters, pdata);
     this.drops.hit(pdata.items, { port, reason: 'no connection on this port' });
     failAcks(pdata, `node "${this.name}": no connection on port "${port}"`);
     return RESOLVED;

@@ -2,12 +2,15 @@
 // runtime abandons its work (drain deadline or stop); `failure` drops the message. Holding the line on one message
 // while retrying is what makes backpressure reach the receivers instead of piling data up here.
 import type { NodeKind } from '../config/effective.js';
+import { rejectAcks } from './ack.js';
 import type { Channel } from './channel.js';
 import { Episode } from './episode.js';
 import type { Exporter } from './node.js';
 import type { PData } from './pdata.js';
 import { Backoff, sleep } from './retry.js';
 import { ConsumerRunner, type RunnerBase } from './runner.js';
+import { countDropped } from './counters.js';
+import type { ThroughputStats } from '../ipc/messages.js';
 
 export class ExporterRunner extends ConsumerRunner {
   readonly kind: NodeKind = 'exporter';
@@ -53,6 +56,10 @@ export class ExporterRunner extends ConsumerRunner {
     return this.lastFailure;
   }
 
+  override throughput(): ThroughputStats | undefined {
+    return this.node.throughput?.();
+  }
+
   protected override abandonInFlight(): number {
     return this.inFlight?.items ?? 0;
   }
@@ -75,10 +82,14 @@ export class ExporterRunner extends ConsumerRunner {
         case 'success': {
           const rejected = Math.min(Math.max(result.rejectedItems ?? 0, 0), pdata.items);
           this.counters.itemsSent += pdata.items - rejected;
+          // The whole message went on the wire, rejected items included.
+          this.counters.bytesSent += pdata.payload.byteLength;
           if (rejected > 0) {
             this.counters.itemsDropped += rejected;
             this.partial.hit(rejected, { message: result.message });
-            this.lastFailure = `node "${this.name}": the peer rejected ${rejected} of ${pdata.items} items${result.message ? `: ${result.message}` : ''}`;
+            // Handled, not failed: the rest arrived, and sending it all again would duplicate it. Waiting clients
+            // hear about the rejected items as a partial success of their own.
+            if (pdata.acks) rejectAcks(pdata, rejected, `node "${this.name}": the peer rejected ${rejected} of ${pdata.items} items${result.message ? `: ${result.message}` : ''}`);
           } else {
             this.partial.end();
           }
@@ -88,7 +99,7 @@ export class ExporterRunner extends ConsumerRunner {
         }
         case 'failure':
           this.lastFailure = `node "${this.name}": ${result.reason}`;
-          this.counters.itemsDropped += pdata.items;
+          countDropped(this.counters, pdata);
           this.retries.end('gave up');
           this.rejections.hit(pdata.items, { reason: result.reason });
           return;

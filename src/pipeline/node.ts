@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { PData, ExportResult } from './pdata.js';
+import type { ThroughputStats } from '../ipc/messages.js';
 
 export interface NodeContext {
   /** Name of this node in the pipeline config. */
@@ -20,6 +21,17 @@ export interface NodeContext {
    * instance from working; pass false for a problem worth recording that the node survives.
    */
   reportError(error: Error, fatal?: boolean): void;
+  /**
+   * Counts a message this node gave up on after taking it (`itemsDropped`, `bytesDropped`), for a node that holds data
+   * beyond `process` (a retry that ran out of time). The node logs the reason itself. Optional so that test doubles
+   * need not provide it; the runtime always does.
+   */
+  recordDropped?(pdata: PData): void;
+  /**
+   * Counts requests a receiver refused because their credentials were missing or not accepted (`requestsUnauthorized`).
+   * Optional so that test doubles need not provide it; the runtime always does.
+   */
+  countUnauthorized?(requests: number): void;
 }
 
 /** A listening address the supervisor owns for this receiver; accepted connections are handed over to `accept`. */
@@ -45,13 +57,23 @@ export interface Receiver {
 export interface Processor {
   start?(ctx: NodeContext): Promise<void>;
   process(pdata: PData, ctx: NodeContext): Promise<void> | void;
-  /** Emits whatever the processor holds (a batch sends its partial batch). Called on drain. */
-  flush?(ctx: NodeContext): Promise<void>;
+  /**
+   * Emits whatever the processor holds (a batch sends its partial batch). Called on drain; `deadlineMs` (epoch ms) is
+   * when the runtime stops waiting, for a processor whose flush waits on something (a retry) to stop in time.
+   */
+  flush?(ctx: NodeContext, deadlineMs?: number): Promise<void>;
+  /**
+   * The runtime gives up (drain deadline passed, or an immediate stop): drop whatever the processor still holds, fail
+   * its acks, and return how many items that was (counted as dropped by the runtime). Called before `stop`.
+   */
+  abandon?(): number;
   stop?(): Promise<void>;
 }
 
 export interface Exporter {
   start(ctx: NodeContext): Promise<void>;
+  /** A measuring exporter's totals per signal, carried in heartbeats to status and metrics. */
+  throughput?(): ThroughputStats;
   /** Sends one message. The runtime retries `retryable` results until the drain deadline. */
   export(pdata: PData): Promise<ExportResult>;
   flush?(): Promise<void>;

@@ -29,7 +29,11 @@ export class ProcessorRunner extends ConsumerRunner {
     return this.node.process(pdata, this.ctx);
   }
 
-  protected async flushNode(): Promise<void> {
-    await this.node.flush?.(this.ctx);
+  protected async flushNode(deadlineMs: number): Promise<void> {
+    await this.node.flush?.(this.ctx, deadlineMs);
+  }
+
+  protected override abandonInFlight(): number {
+    return this.node.abandon?.() ?? 0;
   }
 }

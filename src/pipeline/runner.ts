@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import type { NodeKind } from '../config/effective.js';
 import type { Channel } from './channel.js';
 import type { ErrorSink, RuntimeContext } from './context.js';
-import type { MutableCounters } from './counters.js';
+import { countFailed, countReceived, type MutableCounters } from './counters.js';
+import type { ThroughputStats } from '../ipc/messages.js';
 import { releaseAcks } from './ack.js';
 import { Episode } from './episode.js';
 import type { PData } from './pdata.js';
@@ -24,6 +25,8 @@ export interface NodeRunner {
   /** Gives up on what is queued or in flight; returns the items dropped (already added to the counters). */
   abandon(): number;
   stop(): Promise<void>;
+  /** A measuring node's per signal totals (only `exporter:perf` has them). */
+  throughput?(): ThroughputStats | undefined;
 }
 
 export interface RunnerBase {
@@ -66,12 +69,12 @@ export abstract class ConsumerRunner implements NodeRunner {
   /** Handles one message; may return synchronously so a cheap processor costs no promise per message. */
   protected abstract handle(pdata: PData): Promise<void> | void;
   /** Hands on whatever the node holds (drain). */
-  protected abstract flushNode(): Promise<void>;
+  protected abstract flushNode(deadlineMs: number): Promise<void>;
 
-  async finish(_deadlineMs: number): Promise<void> {
+  async finish(deadlineMs: number): Promise<void> {
     this.input.close();
     await this.loopDone;
-    if (!this.abandoned) await this.flushNode();
+    if (!this.abandoned) await this.flushNode(deadlineMs);
   }
 
   abandon(): number {
@@ -79,11 +82,17 @@ export abstract class ConsumerRunner implements NodeRunner {
     let dropped = 0;
     for (const pdata of this.input.abort()) {
       dropped += pdata.items;
+      this.counters.bytesDropped += pdata.payload.byteLength;
       releaseAcks(pdata, `node "${this.name}": abandoned at the drain deadline`);
     }
     dropped += this.abandonInFlight();
     this.counters.itemsDropped += dropped;
     return dropped;
+  }
+
+  /** A measuring node's per signal totals (only `exporter:perf` has them). */
+  throughput(): ThroughputStats | undefined {
+    return undefined;
   }
 
   /** Items of a message being handled right now that are lost by abandoning it. */
@@ -103,7 +112,7 @@ export abstract class ConsumerRunner implements NodeRunner {
         if (!(await input.readable())) return;
         continue;
       }
-      this.counters.itemsReceived += pdata.items;
+      countReceived(this.counters, pdata);
       try {
         const pending = this.handle(pdata);
         if (pending !== undefined) await pending;
@@ -124,7 +133,7 @@ export abstract class ConsumerRunner implements NodeRunner {
   private failed(pdata: PData, error: unknown): void {
     // After abandoning, errors are the expected echo of aborted channels; the items were counted as dropped.
     if (this.abandoned) return;
-    this.counters.itemsFailed += pdata.items;
+    countFailed(this.counters, pdata);
     const err = error instanceof Error ? error : new Error(String(error));
     if (!this.failures.inProgress) this.errors(this.name, err, false);
     this.failures.hit(pdata.items, { err });

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { EffectivePipeline } from '../config/effective.js';
 import type { NodeCounters } from '../ipc/messages.js';
+import { ExtensionHost, type ExtensionResolver } from '../extensions/host.js';
 import { assembleRunners } from './assemble.js';
 import { drainInOrder } from './drain.js';
 import { NodeError } from './errors.js';
@@ -18,6 +19,8 @@ export interface RuntimeOptions {
   logger: Logger;
   /** Supplies node implementations ahead of the built-in catalog (undefined falls back to it). */
   resolveFactory?: FactoryResolver;
+  /** Supplies extension implementations ahead of the built-in registry (undefined falls back to it). */
+  resolveExtension?: ExtensionResolver;
   /** Told before each node starts, so that a crash during a node's start can be blamed on that node. */
   onNodeStarting?: (node: string) => void;
 }
@@ -50,6 +53,7 @@ export class PipelineRuntime {
   private constructor(
     private readonly logger: Logger,
     private readonly plan: GraphPlan,
+    private readonly extensions: ExtensionHost,
     private readonly onNodeStarting: (node: string) => void = () => undefined,
   ) {
     this.lifecycle = new Lifecycle(logger);
@@ -57,11 +61,14 @@ export class PipelineRuntime {
 
   static async build(config: EffectivePipeline, opts: RuntimeOptions): Promise<PipelineRuntime> {
     const plan = planGraph(config);
-    const runtime = new PipelineRuntime(opts.logger, plan, opts.onNodeStarting);
+    // Built before the nodes: a node's factory receives the capability objects of the extensions it binds.
+    const extensions = await ExtensionHost.build(config.extensions, opts.logger, opts.resolveExtension);
+    const runtime = new PipelineRuntime(opts.logger, plan, extensions, opts.onNodeStarting);
     runtime.runners = await assembleRunners(plan, config.policies.channelCapacity.pdata, {
       logger: opts.logger,
       errors: (node, error, fatal) => runtime.report(node, error, fatal),
       abandonSignal: runtime.abandonment.signal,
+      capabilitiesOf: (node) => extensions.capabilitiesFor(node),
       ...(opts.resolveFactory ? { resolveFactory: opts.resolveFactory } : {}),
     });
     return runtime;
@@ -77,7 +84,10 @@ export class PipelineRuntime {
     return () => this.listeners.delete(listener);
   }
 
-  /** Exporters, then processors, then receivers: nothing can emit into a node that is not running yet. */
+  /**
+   * Extensions (all ready), then exporters, then processors, then receivers: nothing can emit into a node that is not
+   * running yet, and no node runs without the services it binds.
+   */
   start(): Promise<void> {
     if (this.starting) return this.starting;
     if (!this.lifecycle.transition('starting')) return Promise.reject(new Error(`pipeline runtime is ${this.state}`));
@@ -121,11 +131,23 @@ export class PipelineRuntime {
 
   counters(): Record<string, NodeCounters> {
     const out: Record<string, NodeCounters> = {};
-    for (const runner of this.runners) out[runner.name] = { ...runner.counters, queueDepth: runner.input?.depth ?? 0 };
+    for (const runner of this.runners) {
+      const throughput = runner.throughput?.();
+      out[runner.name] = { ...runner.counters, queueDepth: runner.input?.depth ?? 0, ...(throughput ? { throughput } : {}) };
+    }
     return out;
   }
 
   private async startNodes(): Promise<void> {
+    try {
+      await this.extensions.start();
+    } catch (error) {
+      this.logger.error({ err: error }, (error as Error).message);
+      this.abandon('start failed');
+      await this.stopNodes(Date.now() + STOP_TIMEOUT_MS);
+      this.toStopped();
+      throw error;
+    }
     const reversed = [...this.runners].reverse();
     const order = reversed.sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]);
     for (const runner of order) {
@@ -172,9 +194,16 @@ export class PipelineRuntime {
     return { forcedNodes: forced };
   }
 
-  /** Stops every node whose start was attempted, once; returns those that did not stop by `untilMs`. */
+  /**
+   * Stops every node whose start was attempted, then the extensions (nodes may use them until they are stopped), once;
+   * returns those that did not stop by `untilMs`.
+   */
   private stopNodes(untilMs: number): Promise<string[]> {
-    this.stoppingNodes ??= stopInOrder(this.attempted, untilMs, (node, error) => this.report(node, error, false));
+    this.stoppingNodes ??= (async () => {
+      const nodes = await stopInOrder(this.attempted, untilMs, (node, error) => this.report(node, error, false));
+      const extensions = await this.extensions.stop(Math.max(untilMs, Date.now() + STOP_GRACE_MS));
+      return [...nodes, ...extensions];
+    })();
     return this.stoppingNodes;
   }
 

@@ -8,6 +8,7 @@ import type {
   PutPipelineOutcome,
   PutPipelineRequest,
   ReconcileOutcome,
+  ReconcilePlanOutcome,
   ReconcileRequest,
   ShutdownOutcome,
   StartOutcome,
@@ -19,6 +20,7 @@ import type { EngineStatus, PipelineStatus, ProbeFailure, ProbeResult } from '..
 import { redactSecrets } from '../util/redact.js';
 import { isoNow } from '../util/time.js';
 import type { Reconciler } from './reconcile.js';
+import { planReconcile } from './reconcile-plan.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECS, type RuntimeManager } from './runtime-manager.js';
 import { RESERVED_GROUP } from '../config/schema.js';
 
@@ -130,6 +132,10 @@ export class EngineAdminBackend implements LiveAdminBackend {
 
   reconcile(request: ReconcileRequest, wait: WaitOptions): Promise<ReconcileOutcome> {
     return this.reconciler.reconcile(request, wait);
+  }
+
+  planReconcile(request: ReconcileRequest): ReconcilePlanOutcome {
+    return planReconcile(this.manager, request);
   }
 
   reconcileStatus(reconcileId: string): ReconcileStatus | undefined {

@@ -5,11 +5,15 @@ import type { EngineConfig } from '../config/types.js';
 import type { EffectivePipeline } from '../config/effective.js';
 import type { LogFormat } from '../util/logger.js';
 import { startAdminServer } from '../admin/server.js';
+import type { AdminTokenSource } from '../admin/auth.js';
+import type { AdminTokenOrigin } from '../admin/auth-settings.js';
 import { ListenerTable } from './listener-table.js';
 import { ProcessStats } from './process-stats.js';
 import { RuntimeManager } from './runtime-manager.js';
 import { Reconciler } from './reconcile.js';
 import { ConfigReloader } from './config-reload.js';
+import { CounterLedger } from './counter-ledger.js';
+import { EngineMetrics } from './engine-metrics.js';
 import { EngineAdminBackend } from './engine-admin-backend.js';
 import { notifyReady, notifyStopping } from './sd-notify.js';
 
@@ -20,6 +24,8 @@ export interface EngineSettings {
   pipelines: EffectivePipeline[];
   availableCores: number[];
   adminBind: string;
+  /** The admin API's token (none: open, which the CLI allows only on loopback or when told to). */
+  adminAuth?: { source: AdminTokenSource | undefined; tokenOrigin: AdminTokenOrigin };
   logger: Logger;
   logLevel: string;
   logFormat: LogFormat;
@@ -31,6 +37,8 @@ export interface EngineSettings {
 export class Engine {
   readonly listeners: ListenerTable;
   readonly stats = new ProcessStats();
+  readonly ledger = new CounterLedger();
+  readonly metrics: EngineMetrics;
   readonly manager: RuntimeManager;
   readonly reconciler: Reconciler;
   private readonly reloader: ConfigReloader;
@@ -39,9 +47,12 @@ export class Engine {
 
   constructor(private readonly settings: EngineSettings) {
     this.listeners = new ListenerTable({ logger: settings.logger.child({ component: 'listeners' }) });
+    this.metrics = new EngineMetrics(() => this.manager, this.ledger);
     this.manager = new RuntimeManager(structuredClone(settings.config), settings.availableCores, {
       listeners: this.listeners,
       stats: this.stats,
+      ledger: this.ledger,
+      operations: this.metrics,
       logger: settings.logger,
       instanceOptions: {
         heartbeatIntervalMs: settings.heartbeatIntervalMs ?? 5000,
@@ -50,7 +61,7 @@ export class Engine {
       },
       stabilisationMs: settings.stabilisationMs ?? 500,
     });
-    this.reconciler = new Reconciler(this.manager);
+    this.reconciler = new Reconciler(this.manager, (status) => this.metrics.reconcileFinished(status));
     this.reloader = new ConfigReloader({
       source: settings.configSource,
       reconciler: this.reconciler,
@@ -67,8 +78,11 @@ export class Engine {
       backend: new EngineAdminBackend(this.manager, this.reconciler),
       bind: this.settings.adminBind,
       logger: logger.child({ component: 'admin' }),
+      metrics: this.metrics,
+      ...(this.settings.adminAuth?.source !== undefined ? { auth: this.settings.adminAuth.source } : {}),
     });
-    logger.info({ address: this.admin.address }, 'admin listening');
+    const authentication = this.settings.adminAuth?.tokenOrigin ?? 'none';
+    logger.info({ address: this.admin.address, authentication }, 'admin listening');
     this.stats.start();
     await this.manager.boot(this.settings.pipelines);
     const runners = [...this.manager.runners.values()];

@@ -11,6 +11,7 @@ import { IllegalTransition, isTerminal, nextPhase, type InstanceEvent, type Inst
 import type { CoreEvent } from '../state/status-types.js';
 import { isoNow } from '../util/time.js';
 import type { ConnectionTarget } from './listener-table.js';
+import { ADMIN_TOKEN_ENV } from '../admin/auth-settings.js';
 
 const childEntry = fileURLToPath(new URL('../instance/main.js', import.meta.url));
 
@@ -27,7 +28,8 @@ function spawnPinned(core: number) {
     cleanup: true,
     // Only the supervisor talks to systemd; a MAINPID from an instance would make systemd track the wrong process.
     // OTAP_ENGINE_CORE tells node code which core it serves (fault injection aims at one core with it).
-    env: { NOTIFY_SOCKET: undefined, OTAP_ENGINE_CORE: String(core) },
+    // The admin token is the supervisor's alone: instances run pipeline code and need no way to manage the engine.
+    env: { NOTIFY_SOCKET: undefined, OTAP_ENGINE_CORE: String(core), [ADMIN_TOKEN_ENV]: undefined },
   });
 }
 /** Events kept per core for status; the ring is owned by the pipeline so that it survives restarts. */
@@ -149,6 +151,8 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
     },
     drain_started: () => this.apply('drain_started'),
     drained: (msg) => {
+      // The final counts: whatever happened since the last heartbeat still reaches the pipeline totals.
+      this.counters = msg.nodes;
       this.apply('drained');
       if (msg.forcedNodes.length > 0) this.record('drain_incomplete', `nodes not drained in time: ${msg.forcedNodes.join(', ')}`);
     },

@@ -15,12 +15,15 @@ import { isoNow, monotonicMs, sleep } from '../util/time.js';
 import { InstanceProcess, RECENT_EVENTS, type ExitInfo } from './instance-process.js';
 import type { ListenerTable } from './listener-table.js';
 import type { ProcessStats } from './process-stats.js';
+import type { CounterLedger } from './counter-ledger.js';
 import { RestartWindow } from './restart-window.js';
 import { observeConditions, projectPipelineStatus } from './status-projection.js';
 
 export interface RunnerDeps {
   listeners: ListenerTable;
   stats: ProcessStats;
+  /** Keeps every instance's node counters, and the pipeline totals of those that exited. */
+  ledger: CounterLedger;
   logger: Logger;
   instanceOptions: { heartbeatIntervalMs: number; logLevel: string; logFormat: LogFormat };
   /** How long a new instance must stay up after `ready` before it counts as healthy. */
@@ -118,6 +121,7 @@ export class PipelineRunner {
     if (this.desired !== 'running') throw new Error('the pipeline is stopping');
     const slot = this.slot(core);
     const instance = new InstanceProcess(this.instanceSpec(core, config, generation), this.deps.logger, slot.events);
+    this.deps.ledger.watch(instance);
     slot.incoming = instance;
     instance.on('phase', () => this.refresh());
     instance.on('exit', () => this.onOtherExit(slot, instance));
@@ -278,6 +282,7 @@ export class PipelineRunner {
     slot.restartTimer = null;
     if (this.desired !== 'running') return;
     const instance = new InstanceProcess(spec, this.deps.logger, slot.events);
+    this.deps.ledger.watch(instance);
     slot.current = instance;
     instance.on('phase', () => this.refresh());
     instance.on('exit', (info) => this.onServingExit(slot, instance, info));

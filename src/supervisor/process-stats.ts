@@ -46,7 +46,11 @@ export class ProcessStats {
     try {
       const pids = [...this.pids];
       // One pid that exited between two samples must not hide the others' figures.
-      const results = await Promise.allSettled(pids.map((pid) => pidusage(pid)));
+      // pidusage keeps /proc/<pid>/stat open between readings until its history of the pid expires (60 s by default):
+      // with instances replaced every few seconds, that is dozens of descriptors on dead pids. Two sampling periods
+      // and a half keep the history a CPU figure needs, and let go of a pid soon after it stops being sampled.
+      const maxage = Math.ceil(this.intervalMs * 2.5);
+      const results = await Promise.allSettled(pids.map((pid) => pidusage(pid, { maxage })));
       results.forEach((result, i) => {
         const pid = pids[i] as number;
         if (result.status === 'fulfilled' && this.pids.has(pid)) {

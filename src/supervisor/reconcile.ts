@@ -27,7 +27,11 @@ export interface ApplyOptions {
 export class Reconciler {
   private readonly history: ReconcileStatus[] = [];
 
-  constructor(private readonly manager: RuntimeManager) {}
+  constructor(
+    private readonly manager: RuntimeManager,
+    /** Told when a reconcile ends, whatever its outcome (metrics count them by trigger and outcome). */
+    private readonly onFinished: (status: ReconcileStatus) => void = () => undefined,
+  ) {}
 
   get(id: string): ReconcileStatus | undefined {
     if (id === LATEST_RECONCILE) return this.latest();
@@ -114,6 +118,7 @@ export class Reconciler {
       status.state = failed.length === 0 ? 'succeeded' : 'failed';
       if (failed.length > 0) status.failureReason = failed.map((p) => `${p.pipelineGroupId}:${p.pipelineId}: ${p.failureReason ?? p.state}`).join('; ');
       status.updatedAt = isoNow();
+      this.onFinished(status);
     });
     if (!wait.wait) return { kind: 'accepted', reconcile: status };
     if ((await waitAtMost(all, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', reconcile: status };
@@ -126,7 +131,7 @@ export class Reconciler {
    */
   recordRejected(trigger: ReconcileTrigger, failureReason: string, errors: ConfigError[] = []): ReconcileStatus {
     const now = isoNow();
-    return this.remember({
+    const status = this.remember({
       reconcileId: this.manager.newId('reconcile'),
       trigger,
       state: 'rejected',
@@ -137,6 +142,8 @@ export class Reconciler {
       failureReason,
       ...(errors.length > 0 ? { errors } : {}),
     });
+    this.onFinished(status);
+    return status;
   }
 
   private remember(status: ReconcileStatus): ReconcileStatus {

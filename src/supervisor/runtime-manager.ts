@@ -17,6 +17,12 @@ import { runRollout } from './rollout.js';
 export const DEFAULT_STEP_TIMEOUT_SECS = 60;
 export const DEFAULT_DRAIN_TIMEOUT_SECS = 60;
 
+/** Told when an operation reaches its end (metrics count them by action and outcome, with durations). */
+export interface OperationObserver {
+  rolloutFinished(status: RolloutStatus): void;
+  shutdownFinished(status: ShutdownStatus): void;
+}
+
 export interface StartedRollout {
   record: RolloutRecord;
   done: Promise<void>;
@@ -33,7 +39,7 @@ export class RuntimeManager {
   constructor(
     public committed: EngineConfig,
     readonly availableCores: number[],
-    private readonly deps: Omit<RunnerDeps, 'logger'> & { logger: RunnerDeps['logger'] },
+    private readonly deps: RunnerDeps & { operations?: OperationObserver },
   ) {}
 
   /** Boot: every pipeline of the initial config at generation 1, with runtime recovery from the first attempt. */
@@ -108,6 +114,7 @@ export class RuntimeManager {
         runner.operation = null;
         this.lock.release(key, operation);
         runner.refresh();
+        this.deps.operations?.rolloutFinished(record.status);
       });
     return { record, done };
   }
@@ -155,6 +162,7 @@ export class RuntimeManager {
         runner.operation = null;
         this.lock.release(runner.key, operation);
         runner.refresh();
+        this.deps.operations?.shutdownFinished(record.status);
       });
     return { record, done };
   }
@@ -223,6 +231,7 @@ export class RuntimeManager {
   forget(group: string, pipeline: string): void {
     const key = keyOf(group, pipeline);
     this.runners.delete(key);
+    this.deps.ledger.forget(key);
     delete this.committed.groups[group]?.pipelines[pipeline];
   }
 
@@ -236,6 +245,7 @@ export class RuntimeManager {
     const record = new RolloutRecord(id, group, pipeline, 'noop', runner.generation, runner.generation);
     record.setState('succeeded');
     this.rollouts.add(runner.key, id, record);
+    this.deps.operations?.rolloutFinished(record.status);
     runner.latestRollout = record.status;
     // The effective config is the same; the operator's latest wording of it becomes the committed text.
     this.commitSpec(group, pipeline, spec);

@@ -1,12 +1,28 @@
 // One logger factory for both processes: JSON lines by default (journald, log shippers), pretty for a terminal.
 import { pino, type Logger } from 'pino';
+import { REDACTED } from './redact.js';
 
 export type LogFormat = 'json' | 'pretty';
+
+// Defence in depth: no log call passes credentials on purpose, but request headers or an auth section logged by mistake
+// must not reach the journal. pino's paths are not recursive, so they name the shapes a log call could carry.
+const REDACT = {
+  paths: [
+    'authorization',
+    '*.authorization',
+    'headers.authorization',
+    '*.headers.authorization',
+    'bearer_token',
+    '*.bearer_token',
+    '*.*.bearer_token',
+  ],
+  censor: REDACTED,
+};
 
 export function createLogger(options: { level: string; format: LogFormat; bindings?: Record<string, unknown> }): Logger {
   const base = { pid: process.pid, ...(options.bindings ?? {}) };
   if (options.format === 'pretty') {
-    return pino({ level: options.level, base, transport: { target: 'pino-pretty', options: { colorize: true } } });
+    return pino({ level: options.level, base, redact: REDACT, transport: { target: 'pino-pretty', options: { colorize: true } } });
   }
-  return pino({ level: options.level, base, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime });
 }

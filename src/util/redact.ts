@@ -2,6 +2,11 @@
 const SECRET_KEY = /(token|secret|password|passwd|authorization|api[_-]?key|credential|private[_-]?key)/i;
 export const REDACTED = '***redacted***';
 
+/** True for a key whose value is a credential (`bearer_token`, `bearer_token_file`, `password`, ...). */
+export function isSecretKey(key: string | number): boolean {
+  return typeof key === 'string' && SECRET_KEY.test(key);
+}
+
 export function redactSecrets<T>(value: T): T {
   return redact(value) as T;
 }
@@ -11,7 +16,13 @@ function redact(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) && (typeof inner === 'string' || typeof inner === 'number') ? REDACTED : redact(inner);
+    // A list under a secret key is a list of secrets (`tokens: [...]` of an authorizer extension).
+    const secret = isSecretKey(key);
+    out[key] = secret && isScalar(inner) ? REDACTED : secret && Array.isArray(inner) ? inner.map((item) => (isScalar(item) ? REDACTED : redact(item))) : redact(inner);
   }
   return out;
+}
+
+function isScalar(value: unknown): value is string | number {
+  return typeof value === 'string' || typeof value === 'number';
 }

@@ -154,11 +154,12 @@ describe('query parameters', () => {
     expect(backend.calls).toEqual([]);
   });
 
-  it('dry_run is a PUT parameter only, and must be true or false', async () => {
+  it('dry_run is a PUT and reconcile parameter only, and must be true or false', async () => {
     const [put, shutdown, reconcile] = WAITABLE as [(typeof WAITABLE)[0], (typeof WAITABLE)[0], (typeof WAITABLE)[0]];
     await expectError(await send(put, put.body, '?dry_run=yes'), 400, 'InvalidQueryParameter');
     await expectError(await send(shutdown, shutdown.body, '?dry_run=true'), 400, 'InvalidQueryParameter');
-    await expectError(await send(reconcile, reconcile.body, '?dry_run=true'), 400, 'InvalidQueryParameter');
+    await expectError(await send(reconcile, reconcile.body, '?dry_run=yes'), 400, 'InvalidQueryParameter');
+    expect((await send(reconcile, reconcile.body, '?dry_run=true')).status).toBe(200);
     expect((await send(put, put.body, '?dry_run=true&wait=false&timeout_secs=3600')).status).toBe(202);
   });
 

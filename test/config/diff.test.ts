@@ -215,12 +215,12 @@ describe('diffPipelines', () => {
   });
 
   it('keys extensions by name and redacts their secrets', () => {
-    const ext = (token: string) => ({ auth: { type: 'extension:bearer_auth', config: { token, realm: 'r' } } });
+    const ext = (token: string) => ({ auth: { type: 'extension:bearer_token_authorizer', config: { tokens: [token], realm: 'r' } } });
     const changes = diffPipelines(effective(exporting({}, ext('tok-1'))), effective(exporting({}, ext('tok-2'))));
-    expect(changes).toEqual([{ path: 'extensions.auth.config.token', op: 'change', from: REDACTED, to: REDACTED }]);
+    expect(changes).toEqual([{ path: 'extensions.auth.config.tokens[0]', op: 'change', from: REDACTED, to: REDACTED }]);
     const created = diffPipelines(undefined, effective(exporting({}, ext('tok-1'))));
     expect(created.find((c) => c.path === 'extensions')?.to).toEqual({
-      auth: { urn: 'urn:otel:extension:bearer_auth', config: { token: REDACTED, realm: 'r' } },
+      auth: { urn: 'urn:otel:extension:bearer_token_authorizer', config: { tokens: [REDACTED], realm: 'r', reload_interval: '1000ms' } },
     });
   });
 

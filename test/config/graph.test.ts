@@ -88,7 +88,10 @@ describe('extensions and capabilities', () => {
     doc({
       main: pipeline({
         extensions,
-        nodes: { gen: { type: 'receiver:traffic_generator' }, sink: { type: 'exporter:noop', capabilities } },
+        nodes: {
+          gen: { type: 'receiver:traffic_generator' },
+          sink: { type: 'exporter:otlp_http', config: { endpoint: 'http://127.0.0.1:4318' }, capabilities },
+        },
       }),
     });
   it('resolves capabilities against the pipeline extensions', () => {

@@ -12,6 +12,8 @@ function minimalConfig(urn: string): Record<string, unknown> {
   if (urn.endsWith(':memory_limiter')) return { limit: '512MiB' };
   if (urn.endsWith(':attribute')) return { actions: [{ action: 'delete', key: 'k' }] };
   if (urn.endsWith(':otlp_grpc')) return { endpoint: '127.0.0.1:1' };
+  // Every field has a default; a size spelled as text checks that its canonical form is stable.
+  if (urn.endsWith(':retry')) return { max_pending_bytes: '1MiB' };
   return {};
 }
 
@@ -35,7 +37,7 @@ describe('node catalog', () => {
       const factory = await implementations[urn]!();
       const config = withFaultInjection(() => descriptor.configSchema.validate(minimalConfig(urn)));
       expect(config.error).toBeUndefined();
-      expect(factory('n', config.value).kind).toBe(descriptor.kind);
+      expect(factory('n', config.value, {}).kind).toBe(descriptor.kind);
     }
   });
 

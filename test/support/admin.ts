@@ -5,11 +5,13 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
-export function adminClient(baseUrl: string) {
+/** `token`: sent as `Authorization: Bearer <token>` on every call, for an engine whose admin API requires one. */
+export function adminClient(baseUrl: string, token?: string) {
+  const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   const call = async <T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> => {
     const res = await fetch(`${baseUrl}/api/v1${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

@@ -15,6 +15,8 @@ export interface RunningEngine {
   adminUrl: string;
   /** Every stdout line so far (JSON log lines and console exporter output). */
   lines: string[];
+  /** Everything written to stderr so far (also passed through to the test's own stderr). */
+  stderr(): string;
   status(): Promise<EngineStatus>;
   pipeline(key?: string): Promise<PipelineStatus>;
   waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
@@ -32,14 +34,25 @@ export function writeConfig(yaml: string): string {
   return file;
 }
 
-export async function startEngine(yaml: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunningEngine> {
+/** `adminToken`: the bearer token the harness's own status calls send, for an engine that requires one. */
+export async function startEngine(
+  yaml: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+  options: { adminToken?: string } = {},
+): Promise<RunningEngine> {
   const configFile = writeConfig(yaml);
   const child: ResultPromise = execa(process.execPath, [ENGINE_BIN, '--config', configFile, '--http-admin-bind', '127.0.0.1:0', ...args], {
     reject: false,
     buffer: false,
     stdin: 'ignore',
-    stderr: 'inherit',
+    stderr: 'pipe',
     env,
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    process.stderr.write(chunk);
   });
   const lines: string[] = [];
   let pending = '';
@@ -60,7 +73,9 @@ export async function startEngine(yaml: string, args: string[] = [], env: Record
   void exited.then((r) => rejectAdmin(new Error(`engine exited before its admin API listened: ${JSON.stringify(r)}\n${lines.join('\n')}`)));
   const adminUrl = await admin;
 
-  const status = async (): Promise<EngineStatus> => (await fetch(`${adminUrl}/api/v1/status`)).json() as Promise<EngineStatus>;
+  const headers: Record<string, string> = options.adminToken === undefined ? {} : { authorization: `Bearer ${options.adminToken}` };
+  const status = async (): Promise<EngineStatus> =>
+    (await fetch(`${adminUrl}/api/v1/status`, { headers })).json() as Promise<EngineStatus>;
   const pipeline = async (key = 'default:main'): Promise<PipelineStatus> => {
     const s = await status();
     const p = s.pipelines[key];
@@ -82,6 +97,7 @@ export async function startEngine(yaml: string, args: string[] = [], env: Record
     configFile,
     adminUrl,
     lines,
+    stderr: () => stderr,
     status,
     pipeline,
     waitFor,

@@ -15,13 +15,15 @@ export class RawOtlpGrpcClient {
     this.client = new grpc.Client(address, grpc.credentials.createInsecure(), options);
   }
 
-  export(signal: Signal, payload: Uint8Array): Promise<GrpcOutcome> {
+  /** `metadata` goes with the call (an `authorization` entry, for receivers that authenticate). */
+  export(signal: Signal, payload: Uint8Array, metadata: grpc.Metadata = new grpc.Metadata()): Promise<GrpcOutcome> {
     return new Promise((resolve) => {
       this.client.makeUnaryRequest(
         GRPC_EXPORT_PATHS[signal],
         identity,
         identity,
         Buffer.from(payload),
+        metadata,
         (error: grpc.ServiceError | null) => {
           if (!error) resolve({ ok: true });
           else resolve({ ok: false, code: error.code, details: error.details, metadata: error.metadata });

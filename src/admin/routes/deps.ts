@@ -1,7 +1,9 @@
 // What every route registration receives. Routes reach the engine only through LiveAdminBackend.
+import type { AdminMetrics } from '../metrics.js';
 import type { LiveAdminBackend } from '../backend.js';
 
 export interface RouteDeps {
   backend: LiveAdminBackend;
   bodyLimitBytes: number;
+  metrics: AdminMetrics;
 }

@@ -4,6 +4,8 @@ import { validateIdParams } from '../path-params.js';
 import { registerConfigRoutes } from './config.js';
 import type { RouteDeps } from './deps.js';
 import { registerGroupRoutes } from './groups.js';
+import { registerMetricsRoute } from '../metrics.js';
+import { registerOpenApiRoutes } from './openapi.js';
 import { registerPipelineRoutes } from './pipelines.js';
 import { registerReconcileRoutes } from './reconcile.js';
 import { registerRolloutRoutes } from './rollouts.js';
@@ -22,5 +24,7 @@ export function apiV1Router(deps: RouteDeps): Router {
   registerRolloutRoutes(router, deps);
   registerShutdownRoutes(router, deps);
   registerStartRoutes(router, deps);
+  registerOpenApiRoutes(router);
+  registerMetricsRoute(router, deps.metrics);
   return router;
 }

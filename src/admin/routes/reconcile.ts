@@ -5,7 +5,7 @@ import { ApiError } from '../errors.js';
 import { jsonBody } from '../json-body.js';
 import { idParam } from '../path-params.js';
 import { resource } from '../resource.js';
-import { reconcileBodySchema, validate, waitQuerySchema } from '../schemas.js';
+import { reconcileBodySchema, reconcileQuerySchema, validate } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
 import {
   answerOperation,
@@ -32,9 +32,18 @@ export function registerReconcileRoutes(router: Router, { backend, bodyLimitByte
     post: [
       ...jsonBody(bodyLimitBytes),
       async (req, res) => {
-        const wait = waitOptions(validate(waitQuerySchema, req.query, 'InvalidQueryParameter', 'query parameters'));
+        const query = validate(reconcileQuerySchema, req.query, 'InvalidQueryParameter', 'query parameters');
+        const wait = waitOptions(query);
         const body = validate(reconcileBodySchema, req.body, 'InvalidRequestBody', 'request body');
-        const outcome = await backend.reconcile({ config: body.config, deleteMissing: body.deleteMissing }, wait);
+        const request = { config: body.config, deleteMissing: body.deleteMissing };
+        if (query.dry_run) {
+          // Validated and planned like the real thing, but nothing starts and no pipeline is locked.
+          const plan = backend.planReconcile(request);
+          if (plan.kind === 'invalid') throw invalidConfigError('InvalidConfig', 'the config', plan.errors);
+          res.status(200).json(plan.result);
+          return;
+        }
+        const outcome = await backend.reconcile(request, wait);
         switch (outcome.kind) {
           case 'invalid':
             throw invalidConfigError('InvalidConfig', 'the config', outcome.errors);

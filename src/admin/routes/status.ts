@@ -20,8 +20,11 @@ function probeHandler(probe: () => ProbeResult): RequestHandler {
   };
 }
 
+/** The probe paths under /api/v1: the only ones open without the admin token (admin/auth.ts). */
+export const PROBE_PATHS = { livez: '/livez', readyz: '/readyz' } as const;
+
 export function registerStatusRoutes(router: Router, { backend }: RouteDeps): void {
   resource(router, '/status', { get: statusHandler(backend) });
-  resource(router, '/livez', { get: probeHandler(() => backend.livez()) });
-  resource(router, '/readyz', { get: probeHandler(() => backend.readyz()) });
+  resource(router, PROBE_PATHS.livez, { get: probeHandler(() => backend.livez()) });
+  resource(router, PROBE_PATHS.readyz, { get: probeHandler(() => backend.readyz()) });
 }

@@ -18,6 +18,7 @@ export interface OtlpGrpcExporterConfig {
 export const otlpGrpcExporter: NodeDescriptor = {
   urn: 'urn:otel:exporter:otlp_grpc',
   kind: 'exporter',
+  capabilities: ['bearer_token_provider'],
   configSchema: Joi.object({
     endpoint: Joi.string()
       .required()

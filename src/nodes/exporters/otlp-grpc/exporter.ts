@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { parseDuration } from '../../../config/duration.js';
 import { GRPC_EXPORT_PATHS } from '../../../pdata/otlp-schema.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
+import type { BearerTokenProvider, NodeCapabilities } from '../../../extensions/capabilities.js';
+import { bearerHeader } from '../../../extensions/support/authorization.js';
 import type { ExportResult, PData } from '../../../pipeline/pdata.js';
 import { INITIAL_BACKOFF_MS, MAX_BACKOFF_MS } from '../../../pipeline/retry.js';
 import { classify, type CallOutcome } from './classify.js';
@@ -23,7 +25,11 @@ class OtlpGrpcExporter implements Exporter {
   private logger: Logger | undefined;
   private warnedPartial = false;
 
-  constructor(private readonly config: Partial<OtlpGrpcExporterConfig>) {
+  constructor(
+    private readonly config: Partial<OtlpGrpcExporterConfig>,
+    /** Bound through `capabilities: { bearer_token_provider: <extension> }`: its token goes out with every call. */
+    private readonly tokens?: BearerTokenProvider,
+  ) {
     this.timeoutMs = parseDuration(config.timeout ?? '10s');
   }
 
@@ -32,6 +38,8 @@ class OtlpGrpcExporter implements Exporter {
     if (!this.config.endpoint) throw new Error('no endpoint configured');
     const target = parseGrpcEndpoint(this.config.endpoint);
     for (const [key, value] of Object.entries(this.config.headers ?? {})) {
+      // A bound token provider owns `authorization`; a configured one would be a second, stale credential.
+      if (this.tokens && key.toLowerCase() === 'authorization') continue;
       const problem = metadataHeaderProblem(key, value);
       if (problem) throw new Error(problem);
       this.metadata.set(key, value);
@@ -52,7 +60,16 @@ class OtlpGrpcExporter implements Exporter {
   async export(pdata: PData): Promise<ExportResult> {
     const { client } = this;
     if (!client) return { kind: 'failure', reason: 'exporter is not started' };
-    const outcome = await this.call(client, pdata);
+    let authorization: string | undefined;
+    if (this.tokens) {
+      // Asked per export, not cached here: the provider knows when its token was rotated or refreshed.
+      try {
+        authorization = bearerHeader((await this.tokens.token()).value);
+      } catch (error) {
+        return { kind: 'retryable', reason: (error as Error).message };
+      }
+    }
+    const outcome = await this.call(client, pdata, authorization);
     const { result, partial } = classify(outcome);
     // Rejected items are counted and logged by the runtime; a warning with nothing rejected is only worth one line.
     if (partial && partial.rejected === 0 && !this.warnedPartial) {
@@ -68,7 +85,7 @@ class OtlpGrpcExporter implements Exporter {
     this.client = undefined;
   }
 
-  private call(client: grpc.Client, pdata: PData): Promise<CallOutcome> {
+  private call(client: grpc.Client, pdata: PData, authorization: string | undefined): Promise<CallOutcome> {
     return new Promise<CallOutcome>((resolve) => {
       const payload = Buffer.from(pdata.payload.buffer, pdata.payload.byteOffset, pdata.payload.byteLength);
       const options: grpc.CallOptions = { deadline: Date.now() + this.timeoutMs };
@@ -85,6 +102,7 @@ class OtlpGrpcExporter implements Exporter {
       try {
         // A copy per call: the transport adds its own headers to the metadata it is given.
         const metadata = this.metadata.clone();
+        if (authorization !== undefined) metadata.set('authorization', authorization);
         client.makeUnaryRequest(GRPC_EXPORT_PATHS[pdata.signal], identity, identity, payload, metadata, options, done);
       } catch (error) {
         // The channel was closed under us (stop raced an export): nothing a retry could fix.
@@ -94,6 +112,7 @@ class OtlpGrpcExporter implements Exporter {
   }
 }
 
-export function createOtlpGrpcExporter(_name: string, config: Record<string, unknown>): NodeInstance {
-  return { kind: 'exporter', node: new OtlpGrpcExporter(config as Partial<OtlpGrpcExporterConfig>) };
+export function createOtlpGrpcExporter(_name: string, config: Record<string, unknown>, capabilities: NodeCapabilities = {}): NodeInstance {
+  const node = new OtlpGrpcExporter(config as Partial<OtlpGrpcExporterConfig>, capabilities.bearer_token_provider);
+  return { kind: 'exporter', node };
 }

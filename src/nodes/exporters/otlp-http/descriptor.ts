@@ -16,6 +16,7 @@ export interface OtlpHttpExporterConfig {
 export const otlpHttpExporter: NodeDescriptor = {
   urn: 'urn:otel:exporter:otlp_http',
   kind: 'exporter',
+  capabilities: ['bearer_token_provider'],
   configSchema: Joi.object({
     endpoint: httpUrl.required(),
     timeout: durationDefaulting('10s'),

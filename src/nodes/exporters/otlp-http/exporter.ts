@@ -5,6 +5,8 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import { parseDuration } from '../../../config/duration.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
+import type { BearerTokenProvider, NodeCapabilities } from '../../../extensions/capabilities.js';
+import { bearerHeader } from '../../../extensions/support/authorization.js';
 import type { ExportResult, PData } from '../../../pipeline/pdata.js';
 import { bodyEncoder, CONTENT_TYPES, type BodyEncoder } from './body.js';
 import { classify } from './classify.js';
@@ -25,13 +27,19 @@ class OtlpHttpExporter implements Exporter {
   private logger: Logger | undefined;
   private warnedPartial = false;
 
-  constructor(private readonly config: Partial<OtlpHttpExporterConfig>) {
+  constructor(
+    private readonly config: Partial<OtlpHttpExporterConfig>,
+    /** Bound through `capabilities: { bearer_token_provider: <extension> }`: its token goes out with every request. */
+    private readonly tokens?: BearerTokenProvider,
+  ) {
     this.timeoutMs = parseDuration(config.timeout ?? '10s');
     const encoding = config.encoding ?? 'proto';
     const compression = config.compression ?? 'none';
     this.encode = bodyEncoder(encoding, compression);
     this.sendsJson = encoding === 'json';
-    const configured = Object.entries(config.headers ?? {}).filter(([name]) => !BODY_HEADERS.has(name.toLowerCase()));
+    // A bound token provider owns the Authorization header; a configured one would be a second, stale credential.
+    const owned = (name: string) => BODY_HEADERS.has(name) || (tokens !== undefined && name === 'authorization');
+    const configured = Object.entries(config.headers ?? {}).filter(([name]) => !owned(name.toLowerCase()));
     this.baseHeaders = Object.fromEntries(configured);
     this.baseHeaders['content-type'] = CONTENT_TYPES[encoding];
     if (compression === 'gzip') this.baseHeaders['content-encoding'] = 'gzip';
@@ -53,7 +61,15 @@ class OtlpHttpExporter implements Exporter {
       if (!encoded.ok) return { kind: 'failure', reason: encoded.reason };
       body = encoded.body;
     }
-    const headers = { ...this.baseHeaders, 'content-length': String(body.byteLength) };
+    const headers: Record<string, string> = { ...this.baseHeaders, 'content-length': String(body.byteLength) };
+    if (this.tokens) {
+      // Asked per export, not cached here: the provider knows when its token was rotated or refreshed.
+      try {
+        headers.authorization = bearerHeader((await this.tokens.token()).value);
+      } catch (error) {
+        return { kind: 'retryable', reason: (error as Error).message };
+      }
+    }
     const outcome = await post(target, agent, target.paths[pdata.signal], headers, body, this.timeoutMs);
     const { result, partial } = classify(outcome, this.sendsJson);
     // Rejected items are counted and logged by the runtime; a warning with nothing rejected is only worth one line.
@@ -70,6 +86,7 @@ class OtlpHttpExporter implements Exporter {
   }
 }
 
-export function createOtlpHttpExporter(_name: string, config: Record<string, unknown>): NodeInstance {
-  return { kind: 'exporter', node: new OtlpHttpExporter(config as Partial<OtlpHttpExporterConfig>) };
+export function createOtlpHttpExporter(_name: string, config: Record<string, unknown>, capabilities: NodeCapabilities = {}): NodeInstance {
+  const node = new OtlpHttpExporter(config as Partial<OtlpHttpExporterConfig>, capabilities.bearer_token_provider);
+  return { kind: 'exporter', node };
 }

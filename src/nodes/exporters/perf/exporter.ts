@@ -4,21 +4,15 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { parseDuration } from '../../../config/duration.js';
+import type { ThroughputCounts, ThroughputStats } from '../../../ipc/messages.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
 import { SIGNALS, type ExportResult, type PData, type Signal } from '../../../pipeline/pdata.js';
 import type { PerfExporterConfig } from './descriptor.js';
 
 const SUCCESS: Promise<ExportResult> = Promise.resolve({ kind: 'success' });
 
-export interface PerfCounts {
-  items: number;
-  messages: number;
-  bytes: number;
-}
-
-export interface PerfStats extends PerfCounts {
-  bySignal: Record<Signal, PerfCounts>;
-}
+export type PerfCounts = ThroughputCounts;
+export type PerfStats = ThroughputStats;
 
 export interface SignalRates {
   items_per_sec: number;
@@ -92,6 +86,10 @@ export class PerfExporter implements Exporter {
       all.bytes += this.totals[signal].bytes;
     }
     return { ...all, bySignal };
+  }
+
+  throughput(): PerfStats {
+    return this.stats();
   }
 
   private report(msg = 'throughput'): void {

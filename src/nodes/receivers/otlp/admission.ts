@@ -62,7 +62,7 @@ export class Admitter {
       this.counts.emptyRequests++;
       return { kind: 'accepted', items: 0 };
     }
-    const ack = this.waitForResult ? new Ack() : undefined;
+    const ack = this.waitForResult ? new Ack(scan.items) : undefined;
     if (!this.ctx.tryEmit(ack ? { signal, payload, items: scan.items, acks: [ack] } : { signal, payload, items: scan.items })) {
       ack?.release();
       this.counts.refusedRequests++;

@@ -15,6 +15,7 @@ export interface OtlpReceiverConfig {
 export const otlpReceiver: NodeDescriptor = {
   urn: 'urn:otel:receiver:otlp',
   kind: 'receiver',
+  capabilities: ['bearer_token_authorizer'],
   configSchema: Joi.object({
     protocols: Joi.object({
       grpc: Joi.object({

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import { SIGNALS, type Signal } from '../../../pipeline/pdata.js';
 import { GRPC_EXPORT_PATHS } from '../../../pdata/otlp-schema.js';
 import type { Admission, Admitter } from './admission.js';
-import { retryStatusDetails } from './responses.js';
+import type { RequestAuth } from './auth.js';
+import { deliveredBody, retryStatusDetails } from './responses.js';
 
 const RETRY_AFTER_SECONDS = 1;
 const EMPTY_RESPONSE = Buffer.alloc(0);
@@ -16,6 +17,8 @@ export interface OtlpGrpcOptions {
   maxRecvBytes: number;
   admitter: Admitter;
   logger: Logger;
+  /** Present when the receiver binds an authorizer. */
+  auth?: RequestAuth;
 }
 
 /**
@@ -57,7 +60,7 @@ export class OtlpGrpcServer {
     for (const signal of SIGNALS) {
       this.server.addService(exportService(signal), {
         Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) =>
-          this.export(signal, call.request, callback),
+          this.authenticated(signal, call, callback),
       });
     }
     this.injector = this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
@@ -99,6 +102,16 @@ export class OtlpGrpcServer {
     return Promise.resolve();
   }
 
+  private authenticated(signal: Signal, call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>): void {
+    const { auth } = this.options;
+    if (!auth) return this.export(signal, call.request, callback);
+    const header = call.metadata.get('authorization')[0];
+    void auth.check(typeof header === 'string' ? header : undefined, 'grpc').then((decision) => {
+      if (decision.ok) return this.export(signal, call.request, callback);
+      callback({ code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid credentials' });
+    });
+  }
+
   private export(signal: Signal, request: Buffer, callback: grpc.sendUnaryData<Buffer>): void {
     let admission: Admission;
     try {
@@ -112,7 +125,7 @@ export class OtlpGrpcServer {
       case 'accepted':
         if (!admission.result) return callback(null, EMPTY_RESPONSE);
         return void admission.result.then((outcome) =>
-          outcome.ok ? callback(null, EMPTY_RESPONSE) : callback({ code: grpc.status.UNAVAILABLE, details: `data not delivered: ${outcome.reason}` }),
+          outcome.ok ? callback(null, deliveredBody(signal, 'protobuf', outcome)) : callback({ code: grpc.status.UNAVAILABLE, details: `data not delivered: ${outcome.reason}` }),
         );
       case 'invalid':
         return callback({ code: grpc.status.INVALID_ARGUMENT, details: `malformed ${signal} request: ${admission.reason}` });

@@ -7,15 +7,19 @@ import type { Logger } from 'pino';
 import type { Signal } from '../../../pipeline/pdata.js';
 import { otlpJsonToProto } from '../../../pdata/json.js';
 import type { Admitter } from './admission.js';
+import type { RequestAuth } from './auth.js';
 import { readBody } from './http-body.js';
 import { CONTENT_TYPE, requestEncoding, type WireEncoding } from './http-media.js';
-import { rpcCodeForHttp, statusBody, successBody } from './responses.js';
+import { deliveredBody, rpcCodeForHttp, statusBody, successBody } from './responses.js';
 
 const ROUTES: ReadonlyMap<string, Signal> = new Map([
   ['/v1/logs', 'logs'],
   ['/v1/traces', 'traces'],
   ['/v1/metrics', 'metrics'],
 ]);
+
+/** google.rpc.Code UNAUTHENTICATED, in the body of a 401. */
+const UNAUTHENTICATED = 16;
 
 /** Seconds an OTLP client should wait before retrying a request refused because the pipeline is full. */
 const RETRY_AFTER_SECONDS = 1;
@@ -24,6 +28,8 @@ export interface OtlpHttpOptions {
   maxBodyBytes: number;
   admitter: Admitter;
   logger: Logger;
+  /** Present when the receiver binds an authorizer. */
+  auth?: RequestAuth;
 }
 
 /**
@@ -120,6 +126,15 @@ export class OtlpHttpServer {
       res.setHeader('Allow', 'POST');
       return this.fail(res, encoding ?? 'json', 405, `method ${req.method} not allowed: OTLP/HTTP takes POST`);
     }
+    if (this.options.auth) {
+      const decision = await this.options.auth.check(req.headers.authorization, 'http');
+      if (!decision.ok) {
+        res.setHeader('WWW-Authenticate', this.options.auth.challenge);
+        // The body is left unread (no work for an unauthenticated client), so the connection cannot be reused.
+        const status = statusBody(encoding ?? 'json', UNAUTHENTICATED, 'missing or invalid credentials');
+        return this.send(res, 401, encoding ?? 'json', status, true);
+      }
+    }
     if (encoding === undefined) {
       const given = req.headers['content-type'] ?? 'none';
       return this.fail(res, 'json', 415, `unsupported Content-Type ${given}: use application/x-protobuf or application/json`);
@@ -140,7 +155,7 @@ export class OtlpHttpServer {
       case 'accepted': {
         if (!admission.result) return this.send(res, 200, encoding, successBody(encoding));
         const outcome = await admission.result;
-        if (outcome.ok) return this.send(res, 200, encoding, successBody(encoding));
+        if (outcome.ok) return this.send(res, 200, encoding, deliveredBody(signal, encoding, outcome));
         // Not delivered: retryable for the client, which still holds the data.
         res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
         return this.fail(res, encoding, 503, `data not delivered: ${outcome.reason}`);

@@ -2,7 +2,9 @@
 // admission step (wire scan → tryEmit), so a request is validated, counted and refused the same way on either.
 import type { Socket } from 'node:net';
 import type { NodeContext, NodeInstance, Receiver } from '../../../pipeline/node.js';
+import type { BearerTokenAuthorizer, NodeCapabilities } from '../../../extensions/capabilities.js';
 import { Admitter, type AdmissionStats } from './admission.js';
+import { RequestAuth } from './auth.js';
 import type { OtlpReceiverConfig } from './descriptor.js';
 import { OtlpGrpcServer } from './grpc-receiver.js';
 import { OtlpHttpServer } from './http-receiver.js';
@@ -19,21 +21,30 @@ export class OtlpReceiver implements Receiver {
   constructor(
     private readonly name: string,
     private readonly config: OtlpReceiverConfig,
+    /** Bound through `capabilities: { bearer_token_authorizer: <extension> }`: requests it refuses get 401 / UNAUTHENTICATED. */
+    private readonly authorizer?: BearerTokenAuthorizer,
   ) {}
 
   async start(ctx: NodeContext): Promise<void> {
     if (this.state !== 'created') throw new Error(`receiver ${this.name}: start() in state ${this.state}`);
     const admitter = new Admitter(ctx, this.config.wait_for_result);
+    const auth = this.authorizer ? new RequestAuth(this.authorizer, ctx) : undefined;
     const { grpc, http } = this.config.protocols;
     if (http) {
       this.http = new OtlpHttpServer({
         maxBodyBytes: parseByteSize(http.max_request_body_size),
         admitter,
         logger: ctx.logger,
+        ...(auth ? { auth } : {}),
       });
     }
     if (grpc) {
-      this.grpc = new OtlpGrpcServer({ maxRecvBytes: parseByteSize(grpc.max_recv_msg_size), admitter, logger: ctx.logger });
+      this.grpc = new OtlpGrpcServer({
+        maxRecvBytes: parseByteSize(grpc.max_recv_msg_size),
+        admitter,
+        logger: ctx.logger,
+        ...(auth ? { auth } : {}),
+      });
     }
     this.admitter = admitter;
     this.state = 'started';
@@ -78,6 +89,7 @@ export class OtlpReceiver implements Receiver {
   }
 }
 
-export function createOtlpReceiver(name: string, config: Record<string, unknown>): NodeInstance {
-  return { kind: 'receiver', node: new OtlpReceiver(name, config as unknown as OtlpReceiverConfig) };
+export function createOtlpReceiver(name: string, config: Record<string, unknown>, capabilities: NodeCapabilities = {}): NodeInstance {
+  const node = new OtlpReceiver(name, config as unknown as OtlpReceiverConfig, capabilities.bearer_token_authorizer);
+  return { kind: 'receiver', node };
 }

@@ -1,6 +1,8 @@
-// Bodies the OTLP receiver answers with. Success is an empty Export*ServiceResponse (no partial success: we either
-// take the whole request or refuse it); errors are a google.rpc.Status, encoded like the request (OTLP/HTTP spec).
-import { RetryInfo, RpcStatus } from '../../../pdata/otlp-schema.js';
+// Bodies the OTLP receiver answers with. Success is an empty Export*ServiceResponse, or one with partial_success when
+// the request waited for its result and a peer downstream rejected part of it (docs/configuration.md, receiver:otlp);
+// errors are a google.rpc.Status, encoded like the request (OTLP/HTTP spec).
+import type { Signal } from '../../../pipeline/pdata.js';
+import { RESPONSE_TYPES, RetryInfo, RpcStatus } from '../../../pdata/otlp-schema.js';
 import type { WireEncoding } from './http-media.js';
 
 /** google.rpc.Code values used here. */
@@ -38,6 +40,30 @@ const SUCCESS: Readonly<Record<WireEncoding, Buffer>> = {
 
 export function successBody(encoding: WireEncoding): Buffer {
   return SUCCESS[encoding];
+}
+
+/** The `rejected_<items>` field of each signal's ExportXPartialSuccess, as protobufjs and OTLP/JSON name it. */
+const REJECTED_FIELD: Readonly<Record<Signal, string>> = {
+  logs: 'rejectedLogRecords',
+  traces: 'rejectedSpans',
+  metrics: 'rejectedDataPoints',
+};
+
+/** An Export*ServiceResponse whose partial_success says that `rejected` items were rejected, and why. */
+export function partialSuccessBody(signal: Signal, encoding: WireEncoding, rejected: number, message: string): Buffer {
+  if (encoding === 'json') {
+    // OTLP/JSON writes int64 as a decimal string.
+    return Buffer.from(JSON.stringify({ partialSuccess: { [REJECTED_FIELD[signal]]: String(rejected), errorMessage: message } }));
+  }
+  const response = { partialSuccess: { [REJECTED_FIELD[signal]]: rejected, errorMessage: message } };
+  return Buffer.from(RESPONSE_TYPES[signal].encode(RESPONSE_TYPES[signal].fromObject(response)).finish());
+}
+
+/** The success answer for a request whose result was `outcome`: partial when items were rejected downstream. */
+export function deliveredBody(signal: Signal, encoding: WireEncoding, outcome: { rejectedItems?: number; message?: string }): Buffer {
+  const rejected = outcome.rejectedItems ?? 0;
+  if (rejected <= 0) return SUCCESS[encoding];
+  return partialSuccessBody(signal, encoding, rejected, outcome.message ?? `${rejected} items were rejected downstream`);
 }
 
 export function statusBody(encoding: WireEncoding, code: number, message: string): Buffer {

@@ -1,0 +1,96 @@
+// The OpenAPI 3.1 document of the admin API, served at GET /api/v1/openapi.json and kept in docs/admin/openapi.json
+// (`npm run docs:openapi` writes it; test/admin/openapi-docs.test.ts fails when the copy is stale). Built once, from
+// plain values and the error registry, so that it is the same on every call and ships inside dist/.
+import { configSchemas } from './config-schemas.js';
+import { enginePaths } from './engine-paths.js';
+import { operationSchemas } from './operation-schemas.js';
+import { pipelinePaths } from './pipeline-paths.js';
+import type { OpenApiObject } from './responses.js';
+import { statusSchemas } from './status-schemas.js';
+
+const ID_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
+const OPERATION_ID_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
+
+function pathId(name: string, description: string, pattern: string): OpenApiObject {
+  return { name, in: 'path', required: true, description, schema: { type: 'string', pattern } };
+}
+
+function queryFlag(name: string, description: string): OpenApiObject {
+  return { name, in: 'query', required: false, description, schema: { type: 'boolean', default: false } };
+}
+
+const DESCRIPTION = `The admin API of otap-engine: read the status of every pipeline, and create, change, resize, stop, start
+and delete pipelines while the engine runs, without losing data. docs/admin/live-reconfiguration.md shows every
+operation with real answers; docs/admin/errors.md lists every error code.
+
+- Every answer carries \`Cache-Control: no-store\`, \`X-Content-Type-Options: nosniff\`, \`X-Frame-Options: DENY\` and
+  \`Referrer-Policy: no-referrer\`.
+- Every error answer has the body ErrorBody; branch on its stable \`error_code\`.
+- A method a path does not take answers \`405 MethodNotAllowed\` with an \`Allow\` header; \`OPTIONS\` on any path
+  answers \`204\` with \`Allow\`; an unknown path answers \`404 RouteNotFound\`.
+- Unknown or repeated query parameters and wrongly typed body fields are \`400\`, before anything is looked at.
+- Records only ever gain fields: clients should ignore fields they do not know.`;
+
+function buildDocument(): OpenApiObject {
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: 'otap-engine admin API',
+      version: '1',
+      description: DESCRIPTION,
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [{ url: '/', description: 'The engine\'s admin address (`engine.http_admin.bind_address`, default 127.0.0.1:8080).' }],
+    security: [{ bearerAuth: [] }],
+    tags: [
+      { name: 'status', description: 'Engine and pipeline status, probes, metrics' },
+      { name: 'config', description: 'The committed config and whole-config reconciles' },
+      { name: 'groups', description: 'Pipeline groups' },
+      { name: 'pipelines', description: 'Pipelines: read, create, change, delete' },
+      { name: 'operations', description: 'Rollouts, shutdowns and starts' },
+      { name: 'meta', description: 'This document' },
+    ],
+    paths: { ...enginePaths, ...pipelinePaths },
+    components: {
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'Required when `engine.http_admin.auth` is configured: every path but the probes then needs ' +
+            '`Authorization: Bearer <token>` and answers `401 Unauthorized` (kind `unauthorized`) without it. ' +
+            'Without that setting no token is asked for.',
+        },
+      },
+      parameters: {
+        group: pathId('group', 'Pipeline group id; not `.` or `..`.', ID_PATTERN),
+        pipeline: pathId('pipeline', 'Pipeline id; not `.` or `..`.', ID_PATTERN),
+        rolloutId: pathId('rolloutId', 'From the answer that started the rollout (or its `Location`).', OPERATION_ID_PATTERN),
+        shutdownId: pathId('shutdownId', 'From the answer that started the shutdown (or its `Location`).', OPERATION_ID_PATTERN),
+        reconcileId: pathId('reconcileId', 'From the answer that started the reconcile, or `latest`.', OPERATION_ID_PATTERN),
+        wait: queryFlag('wait', 'Answer only when the operation has ended, or when `timeout_secs` ran out (504, the operation goes on).'),
+        timeout_secs: {
+          name: 'timeout_secs',
+          in: 'query',
+          required: false,
+          description: 'How long `wait=true` waits.',
+          schema: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
+        },
+        dry_run: queryFlag('dry_run', 'Validate and plan only: answers what would be done and changes nothing.'),
+      },
+      headers: {
+        Location: { description: 'Where to follow the operation (its record).', schema: { type: 'string', format: 'uri-reference' } },
+      },
+      schemas: { ...statusSchemas, ...operationSchemas, ...configSchemas },
+    },
+  };
+}
+
+let built: OpenApiObject | undefined;
+
+/** The document; the same object on every call, so it must not be mutated. */
+export function openApiDocument(): OpenApiObject {
+  built ??= Object.freeze(buildDocument());
+  return built;
+}

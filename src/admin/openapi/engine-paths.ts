@@ -1,0 +1,106 @@
+// Engine-wide paths: status, probes, config and reconcile, metrics and this document.
+import { ref } from './json-schema.js';
+import { BODY_ERRORS, errorResponses, jsonContent, jsonResponse, type OpenApiObject } from './responses.js';
+
+const param = (name: string): OpenApiObject => ({ $ref: `#/components/parameters/${name}` });
+
+const engineStatus: OpenApiObject = {
+  tags: ['status'],
+  summary: 'Status of every pipeline',
+  responses: { '200': jsonResponse('The status of every pipeline, by `group:pipeline`.', ref('EngineStatus')), ...errorResponses([]) },
+};
+
+function probe(name: 'livez' | 'readyz', summary: string): OpenApiObject {
+  return {
+    get: {
+      tags: ['status'],
+      operationId: `get${name[0]!.toUpperCase()}${name.slice(1)}`,
+      summary,
+      description: 'Open without the admin token, for load balancers and service managers: the status code alone tells the answer.',
+      security: [],
+      responses: {
+        '200': jsonResponse('`status: ok`.', ref('ProbeResult')),
+        '503': jsonResponse('`status: failed`; `failing` names each pipeline and condition.', ref('ProbeResult')),
+        ...errorResponses([], { open: true }),
+      },
+    },
+  };
+}
+
+export const enginePaths: Record<string, OpenApiObject> = {
+  '/status': {
+    get: {
+      ...engineStatus,
+      operationId: 'getStatusAtRoot',
+      description: 'The same as `/api/v1/status`, at the root where scripts written for the upstream engine look for it.',
+    },
+  },
+  '/api/v1/status': { get: { ...engineStatus, operationId: 'getStatus' } },
+  '/api/v1/livez': probe('livez', 'Liveness probe'),
+  '/api/v1/readyz': probe('readyz', 'Readiness probe (stopped pipelines are left out)'),
+  '/api/v1/config': {
+    get: {
+      tags: ['config'],
+      operationId: 'getConfig',
+      summary: 'The committed config as it runs now',
+      description: 'Secrets (credential-like keys, the admin token) are redacted.',
+      responses: { '200': jsonResponse('The committed `otel_dataflow/v1` document.', ref('EngineConfig')), ...errorResponses([]) },
+    },
+  },
+  '/api/v1/config/reconcile': {
+    post: {
+      tags: ['config'],
+      operationId: 'reconcileConfig',
+      summary: 'Make the engine match a whole config document',
+      description:
+        'Every pipeline of the document is planned as a PUT would plan it and rolled out concurrently (60 s step and drain ' +
+        'timeouts); with `deleteMissing`, running pipelines the document leaves out are drained and forgotten. Groups are ' +
+        'never deleted. With `dry_run=true` the answer is the plan of each pipeline and nothing changes.',
+      parameters: [param('wait'), param('timeout_secs'), param('dry_run')],
+      requestBody: { required: true, content: jsonContent(ref('ReconcileRequest')) },
+      responses: {
+        '200': jsonResponse('`wait=true` and it succeeded (a ReconcileStatus), or `dry_run=true` (a ReconcileDryRun).', {
+          oneOf: [ref('ReconcileStatus'), ref('ReconcileDryRun')],
+        }),
+        '202': jsonResponse('Started; follow it at `Location`.', ref('ReconcileStatus'), true),
+        ...errorResponses(['InvalidQueryParameter', ...BODY_ERRORS, 'PipelineBusy', 'ReconcileFailed', 'InvalidConfig', 'WaitTimeout']),
+      },
+    },
+  },
+  '/api/v1/config/reconciles/{reconcileId}': {
+    get: {
+      tags: ['config'],
+      operationId: 'getReconcile',
+      summary: 'One reconcile record',
+      description: 'The engine keeps the last 32. The id `latest` names the most recent one, whatever started it (an API call or a reload).',
+      parameters: [param('reconcileId')],
+      responses: {
+        '200': jsonResponse('The ReconcileStatus.', ref('ReconcileStatus')),
+        ...errorResponses(['InvalidPathParameter', 'ReconcileNotFound']),
+      },
+    },
+  },
+  '/api/v1/metrics': {
+    get: {
+      tags: ['status'],
+      operationId: 'getMetrics',
+      summary: 'Prometheus metrics',
+      description: 'Per pipeline, core, generation and node counters, per instance resources, operations and admin request latencies.',
+      responses: {
+        '200': {
+          description: 'The Prometheus text exposition format.',
+          content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
+        },
+        ...errorResponses([]),
+      },
+    },
+  },
+  '/api/v1/openapi.json': {
+    get: {
+      tags: ['meta'],
+      operationId: 'getOpenApiDocument',
+      summary: 'This document',
+      responses: { '200': jsonResponse('The OpenAPI 3.1 document of the admin API.', { type: 'object' }), ...errorResponses([]) },
+    },
+  },
+};

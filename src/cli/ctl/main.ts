@@ -1,0 +1,145 @@
+// `otap-engine ctl`: a client of a running engine's admin API (docs/cli.md). bin/otap-engine loads this module, and
+// only this module, for `ctl`: none of the engine (config, supervisor, logger) is loaded, so it starts fast, and the
+// engine never loads it.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { AdminClient, normaliseBaseUrl } from './client.js';
+import * as commands from './commands.js';
+import type { CtlContext, CtlIo } from './context.js';
+import { CtlExit, EXIT } from './exit-codes.js';
+import { parseSeconds } from './inputs.js';
+
+export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8080';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  succeeded (or accepted, without --wait/--watch)
+  1  the operation ran and failed (rollout failed or rolled back, shutdown did not drain, reconcile failed)
+  2  usage: bad arguments or input file; nothing was sent
+  3  no answer from the admin API (unreachable, not the admin API, or a 5xx error)
+  4  the engine refused the request (4xx: invalid config, not found, busy, unauthorized)
+  5  waiting ran out; the operation goes on`;
+
+interface GlobalOptions {
+  url: string;
+  token?: string;
+  output: 'table' | 'json';
+}
+
+function seconds(text: string): number {
+  try {
+    return parseSeconds(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+const processIo: CtlIo = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  isTTY: Boolean(process.stdout.isTTY),
+};
+
+function buildProgram(run: (action: (ctx: CtlContext) => Promise<void>) => Promise<void>, io: CtlIo): Command {
+  const program = new Command('otap-engine ctl')
+    .description('Drive a running otap-engine through its admin API (docs/cli.md).')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .addOption(new Option('--url <url>', 'admin API address').env('OTAP_ENGINE_ADMIN_URL').default(DEFAULT_ADMIN_URL))
+    .addOption(new Option('--token <token>', 'admin API bearer token').env('OTAP_ENGINE_ADMIN_TOKEN'))
+    .addOption(new Option('-o, --output <format>', 'table for people, json for scripts (the API JSON as it is)').choices(['table', 'json']).default('table'))
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError()
+    .allowExcessArguments(false);
+
+  const followWait = (cmd: Command, waitHelp: string | undefined): Command => {
+    if (waitHelp) cmd.option('--wait', waitHelp);
+    return cmd
+      .option('--watch', 'follow the operation live until it ends (exit code by its outcome)')
+      .option('--timeout <secs>', 'how long --wait / --watch wait (1-3600; --wait default 60)', seconds);
+  };
+
+  program.command('status').description('status of every pipeline').action(() => run((ctx) => commands.status(ctx)));
+  program
+    .command('get')
+    .description('a pipeline: status, instances and committed config')
+    .argument('<group/pipeline>')
+    .action((target: string) => run((ctx) => commands.get(ctx, target)));
+  followWait(
+    program
+      .command('apply')
+      .description('create or change a pipeline from a file (PUT)')
+      .argument('<group/pipeline>')
+      .requiredOption('-f, --file <file>', 'one pipeline in YAML or JSON (or a PUT body {pipeline, …}); - for stdin')
+      .option('--dry-run', 'show the action, the per-core plan and the diff; change nothing')
+      .option('--step-timeout <secs>', "bound on each new instance's wait for ready", seconds)
+      .option('--drain-timeout <secs>', "bound on each old instance's drain", seconds),
+    'the engine answers when the rollout has ended',
+  ).action((target: string, o: commands.ApplyOptions) => run((ctx) => commands.apply(ctx, target, o)));
+  const rollout = program.command('rollout').description('rollout records');
+  rollout
+    .command('status')
+    .description('a rollout, per core; without GROUP/PIPELINE the pipeline whose latest rollout it is')
+    .argument('<rollout-id>')
+    .argument('[group/pipeline]')
+    .option('--watch', 'redraw as it changes until the rollout has ended (exit 1 unless it succeeded)')
+    .option('--timeout <secs>', 'how long --watch waits', seconds)
+    .action((id: string, target: string | undefined, o: commands.RolloutStatusOptions) =>
+      run((ctx) => commands.rolloutStatus(ctx, target === undefined ? [id] : [id, target], o)),
+    );
+  followWait(
+    program
+      .command('shutdown')
+      .description('drain and stop every instance of a pipeline (its config is kept)')
+      .argument('<group/pipeline>')
+      .option('--drain-timeout <secs>', 'past it an instance is killed', seconds),
+    'the engine answers when the drain has ended',
+  ).action((target: string, o: commands.ShutdownOptions) => run((ctx) => commands.shutdown(ctx, target, o)));
+  followWait(program.command('start').description('start a stopped pipeline from its committed config').argument('<group/pipeline>'), undefined).action(
+    (target: string, o: commands.FollowOptions) => run((ctx) => commands.start(ctx, target, o)),
+  );
+  followWait(program.command('delete').description('drain a pipeline and forget it').argument('<group/pipeline>'), undefined).action(
+    (target: string, o: commands.FollowOptions) => run((ctx) => commands.remove(ctx, target, o)),
+  );
+  followWait(
+    program
+      .command('reconcile')
+      .description('make the engine match a whole config file')
+      .requiredOption('-f, --file <file>', 'an otel_dataflow/v1 document in YAML or JSON; - for stdin')
+      .option('--dry-run', "show each pipeline's action, plan and diff; change nothing")
+      .option('--delete-missing', 'drain and forget running pipelines the file leaves out'),
+    'the engine answers when every pipeline has ended its rollout',
+  ).action((o: commands.ReconcileOptions) => run((ctx) => commands.reconcile(ctx, o)));
+  return program;
+}
+
+/** Runs `ctl` with its arguments (after `ctl`); resolves with the exit code. */
+export async function runCtl(args: string[], io: CtlIo = processIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const report = (error: unknown): void => {
+    if (error instanceof CtlExit) {
+      if (error.message) io.stderr(`${error.message}\n`);
+      code = error.code;
+      return;
+    }
+    throw error;
+  };
+  const program = buildProgram(async (action) => {
+    const global = program.opts<GlobalOptions>();
+    try {
+      const client = new AdminClient(normaliseBaseUrl(global.url), global.token || undefined);
+      await action({ client, json: global.output === 'json', io });
+    } catch (error) {
+      report(error);
+    }
+  }, io);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help exits 0; help shown because a command was missing, like any parse error, is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw error;
+  }
+  return code;
+}

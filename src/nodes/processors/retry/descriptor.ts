@@ -1,0 +1,48 @@
+import Joi from 'joi';
+import { parseDuration } from '../../../config/duration.js';
+import type { NodeDescriptor } from '../../descriptor.js';
+import { byteSizeDefaulting, durationDefaulting } from '../../common-schemas.js';
+
+export interface RetryProcessorConfig {
+  /** Wait before the first retry of a message whose delivery failed. */
+  initial_interval: string;
+  /** Upper bound of the wait between two attempts. */
+  max_interval: string;
+  /** Growth of the wait from one retry to the next (>= 1). */
+  multiplier: number;
+  /** No retry starts later than this after the message's first attempt; then its delivery has failed. */
+  max_elapsed_time: string;
+  /** Payload bytes held at once (messages in flight or waiting for a retry); more waits, which pushes back upstream. */
+  max_pending_bytes: number | string;
+}
+
+/** Zero would retry in a tight loop (intervals) or never (elapsed time): both are configuration mistakes. */
+function nonZero(schema: Joi.StringSchema): Joi.StringSchema {
+  return schema
+    .custom((value: string, helpers) => {
+      let ms: number;
+      try {
+        ms = parseDuration(value);
+      } catch {
+        return value; // the duration pattern reports it
+      }
+      return ms > 0 ? value : helpers.error('duration.zero');
+    })
+    .messages({ 'duration.zero': '{{#label}} must be greater than zero' });
+}
+
+// Names and defaults are upstream's (which took them from the Collector's exporterhelper retry_on_failure);
+// max_pending_bytes is this engine's own: it holds each message while it waits for the outcome.
+export const retryProcessor: NodeDescriptor = {
+  urn: 'urn:otel:processor:retry',
+  kind: 'processor',
+  configSchema: Joi.object({
+    initial_interval: nonZero(durationDefaulting('5s')),
+    max_interval: nonZero(durationDefaulting('30s')),
+    multiplier: Joi.number().min(1).max(1000).default(1.5),
+    max_elapsed_time: nonZero(durationDefaulting('5m')),
+    max_pending_bytes: byteSizeDefaulting('64MiB').custom((value: number, helpers) => (value > 0 ? value : helpers.error('size.zero'))).messages({
+      'size.zero': '{{#label}} must be greater than zero',
+    }),
+  }),
+};

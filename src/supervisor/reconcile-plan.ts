@@ -1,0 +1,44 @@
+// The dry run of a reconcile: the same validation and planner as the real one (reconcile.ts), run for every pipeline of
+// the document against what runs now, without starting anything or taking a lock. Answers what a PUT dry run answers,
+// pipeline by pipeline, so an operator can review a whole config file before applying it.
+import type { ReconcilePlanOutcome, ReconcileRequest } from '../admin/backend.js';
+import { validateEngineConfig } from '../config/index.js';
+import { diffPipelines } from '../config/diff.js';
+import { substituteEnvInValue } from '../config/env-subst-value.js';
+import type { ReconcilePipelinePlan } from '../state/operations.js';
+import { planRollout } from './planner.js';
+import { keyOf, type RuntimeManager } from './runtime-manager.js';
+
+export function planReconcile(manager: RuntimeManager, request: ReconcileRequest): ReconcilePlanOutcome {
+  const substituted = substituteEnvInValue(request.config, '');
+  if (!substituted.ok) return { kind: 'invalid', errors: substituted.errors };
+  const validation = validateEngineConfig(substituted.value, { availableCores: manager.availableCores });
+  if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
+
+  const pipelines: ReconcilePipelinePlan[] = validation.pipelines.map((candidate) => {
+    const running = manager.runningConfig(candidate.group, candidate.pipeline);
+    const plan = planRollout(running, candidate);
+    return {
+      pipelineGroupId: candidate.group,
+      pipelineId: candidate.pipeline,
+      action: plan.action,
+      cores: plan.cores,
+      diff: diffPipelines(running, candidate),
+    };
+  });
+  if (request.deleteMissing) {
+    const wanted = new Set(validation.pipelines.map((p) => keyOf(p.group, p.pipeline)));
+    for (const runner of manager.runners.values()) {
+      if (wanted.has(runner.key)) continue;
+      pipelines.push({
+        pipelineGroupId: runner.config.group,
+        pipelineId: runner.config.pipeline,
+        action: 'delete',
+        // A stopped pipeline is forgotten too, but has nothing left to drain.
+        cores: (manager.runningConfig(runner.config.group, runner.config.pipeline)?.cores ?? []).map((coreId) => ({ coreId, step: 'drain' as const })),
+        diff: [],
+      });
+    }
+  }
+  return { kind: 'dry_run', result: { deleteMissing: request.deleteMissing, pipelines } };
+}

@@ -1,0 +1,70 @@
+// What the resilience suite measures of a running engine from the outside: its child processes, open file
+// descriptors and memory, read from /proc like an operator would; and a seeded random source, so that a failing run
+// can be replayed with the seed it prints.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+/** Pids whose parent is `pid`. */
+export function childPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name may hold spaces and parentheses; the fields after its closing parenthesis do not.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return children.sort((a, b) => a - b);
+}
+
+/** Open file descriptors of `pid`, by kind (`socket`, `pipe`, `anon_inode`, or `file`). */
+export function openFds(pid: number): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    const kind = /^(socket|pipe|anon_inode):/.exec(target)?.[1] ?? 'file';
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  return kinds;
+}
+
+export function fdTotal(pid: number): number {
+  return Object.values(openFds(pid)).reduce((a, b) => a + b, 0);
+}
+
+export function rssBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
+}
+
+/** mulberry32: small, fast and good enough to pick delays and victims reproducibly. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed from OTAP_RESILIENCE_SEED, or a fresh one; printed so that a failure can be replayed. */
+export function suiteSeed(name: string): number {
+  const fromEnv = process.env.OTAP_RESILIENCE_SEED;
+  const seed = fromEnv ? Number(fromEnv) : Math.floor(Math.random() * 2 ** 31);
+  console.log(`${name}: seed ${seed} (replay with OTAP_RESILIENCE_SEED=${seed})`);
+  return seed;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
