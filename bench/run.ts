@@ -10,24 +10,35 @@ import { reportThroughput } from './throughput.js';
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
+/** `BENCH_ONLY=throughput` (a comma list of startup, rollout, throughput) runs only those benches. */
+const only = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim()).filter(Boolean);
+const runs = (name: string) => only === undefined || only.length === 0 || only.includes(name);
+
 async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   const cores = Math.min(2, availableParallelism());
-  const startup = await benchStartup(cores);
-  const rollout = await benchRollout();
-  const rows = [
-    ['start → all ready', `${cores}-core pipeline`, `${startup.engineReadyMs} ms`, `bare node child ${startup.baselineChildReadyMs} ms`, `${(startup.engineReadyMs / startup.baselineChildReadyMs).toFixed(1)}x`],
-    ['idle instance RSS', 'otlp → batch → noop', `${mib(startup.instanceIdleRssBytes)}`, `bare node child ${mib(startup.baselineIdleRssBytes)}`, `${(startup.instanceIdleRssBytes / startup.baselineIdleRssBytes).toFixed(2)}x`],
-    ...rolloutRows(rollout),
-  ];
-  const header = ['measure', 'setup', 'engine', 'baseline (same run)', 'ratio'];
-  console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
-  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   const measuredAt = new Date().toISOString();
-  writeFileSync(`${resultsDir}/startup.json`, JSON.stringify({ measuredAt, node: process.version, ...startup }, null, 2));
-  writeFileSync(`${resultsDir}/rollout.json`, JSON.stringify({ measuredAt, node: process.version, ...rollout }, null, 2));
-  console.log('');
-  await reportThroughput();
+  const rows: string[][] = [];
+  if (runs('startup')) {
+    const startup = await benchStartup(cores);
+    rows.push(
+      ['start → all ready', `${cores}-core pipeline`, `${startup.engineReadyMs} ms`, `bare node child ${startup.baselineChildReadyMs} ms`, `${(startup.engineReadyMs / startup.baselineChildReadyMs).toFixed(1)}x`],
+      ['idle instance RSS', 'otlp → batch → noop', `${mib(startup.instanceIdleRssBytes)}`, `bare node child ${mib(startup.baselineIdleRssBytes)}`, `${(startup.instanceIdleRssBytes / startup.baselineIdleRssBytes).toFixed(2)}x`],
+    );
+    writeFileSync(`${resultsDir}/startup.json`, JSON.stringify({ measuredAt, node: process.version, ...startup }, null, 2));
+  }
+  if (runs('rollout')) {
+    const rollout = await benchRollout();
+    rows.push(...rolloutRows(rollout));
+    writeFileSync(`${resultsDir}/rollout.json`, JSON.stringify({ measuredAt, node: process.version, ...rollout }, null, 2));
+  }
+  if (rows.length > 0) {
+    const header = ['measure', 'setup', 'engine', 'baseline (same run)', 'ratio'];
+    console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+    for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+    console.log('');
+  }
+  if (runs('throughput')) await reportThroughput();
 }
 
 await main();

@@ -42,6 +42,7 @@ export function parseArgs(argv: string[], out: { stdout: (s: string) => void; st
     .option('--allow-unauthenticated-admin', 'allow the admin API on a non-loopback address without authentication', false)
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .addOption(new Option('--log-format <format>', 'log format').choices(['json', 'pretty']).default('json'))
+    .addHelpText('after', '\nClient of a running engine: otap-engine ctl --help (status, apply, rollout status --watch, ...).')
     .exitOverride()
     .configureOutput({ writeOut: out.stdout, writeErr: out.stderr })
     .allowExcessArguments(false);

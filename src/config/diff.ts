@@ -5,7 +5,7 @@ import type { EffectivePipeline } from './effective.js';
 import type { ConfigChange } from '../state/operations.js';
 import { formatPath, type PathSegment } from './errors.js';
 import { canonicalJson } from './hash.js';
-import { REDACTED, redactSecrets } from '../util/redact.js';
+import { isSecretKey, REDACTED } from '../util/redact.js';
 
 type Op = ConfigChange['op'];
 
@@ -129,16 +129,6 @@ function conceal(value: unknown, secret: boolean): unknown {
   return secret && (typeof value === 'string' || typeof value === 'number') ? REDACTED : value;
 }
 
-// The secret-key rule lives in one place (util/redact); asking it about a one-key map keeps the two from drifting.
-const secretKeys = new Map<string, boolean>();
-function isSecretKey(key: string): boolean {
-  let known = secretKeys.get(key);
-  if (known === undefined) {
-    known = Object.entries(redactSecrets({ [key]: 'probe' })).some(([, v]) => v === REDACTED);
-    secretKeys.set(key, known);
-  }
-  return known;
-}
 
 const OP_ORDER: Record<Op, number> = { remove: 0, add: 1, change: 2 };
 

@@ -5,6 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Signal } from '../pipeline/pdata.js';
 import { KIND, REQUEST_TABLES, type MessageTable } from './wire-tables.js';
+import { isPlainKeyValue } from './wire-scan-key-value.js';
 
 export type ScanResult = { ok: true; items: number } | { ok: false; reason: string };
 
@@ -18,6 +19,19 @@ const K_PACKED_VARINT = KIND.PACKED_VARINT;
 const K_PACKED_I64 = KIND.PACKED_I64;
 const K_PACKED_I32 = KIND.PACKED_I32;
 const K_STRING = KIND.STRING;
+
+/** Found once: KeyValues of the common shape take a shortcut (wire-scan-key-value.ts). */
+function findTable(table: MessageTable, name: string, seen = new Set<MessageTable>()): MessageTable | undefined {
+  if (table.name === name) return table;
+  seen.add(table);
+  for (const child of table.children) {
+    if (child === undefined || seen.has(child)) continue;
+    const found = findTable(child, name, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+const KEY_VALUE_TABLE = findTable(REQUEST_TABLES.logs, 'KeyValue');
 
 /** The protobuf reference implementations' default recursion limit. */
 const MAX_DEPTH = 100;
@@ -181,6 +195,10 @@ function scanMessage(end: number, table: MessageTable, depth: number): boolean {
         const child = table.children[field] as MessageTable;
         if (child.counted) items++;
         if (depth + 1 >= MAX_DEPTH) return fail(`${child.name}: nesting deeper than ${MAX_DEPTH}`);
+        if (child === KEY_VALUE_TABLE && isPlainKeyValue(buf, pos, pos + len)) {
+          pos += len;
+          break;
+        }
         if (!scanMessage(pos + len, child, depth + 1)) return false;
         break;
       }

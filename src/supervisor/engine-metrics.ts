@@ -5,6 +5,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { adminRequestHistogram, type AdminMetrics } from '../admin/metrics.js';
 import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
 import { SIGNALS } from '../pipeline/pdata.js';
+import type { NodeCounters } from '../ipc/messages.js';
+import type { InstanceStatus, PipelineStatus } from '../state/status-types.js';
 import { CUMULATIVE_COUNTERS, type CounterLedger, type CumulativeCounter } from './counter-ledger.js';
 import type { OperationObserver, RuntimeManager } from './runtime-manager.js';
 
@@ -46,6 +48,7 @@ export class EngineMetrics implements AdminMetrics, OperationObserver {
   private readonly shutdowns: Counter<'outcome'>;
   private readonly shutdownSeconds: Histogram<'outcome'>;
   private readonly reconciles: Counter<'trigger' | 'outcome'>;
+  private cached: { at: number; view: ScrapeView } | undefined;
 
   constructor(
     private readonly manager: () => RuntimeManager,
@@ -103,151 +106,123 @@ export class EngineMetrics implements AdminMetrics, OperationObserver {
    * generation retires) and the live instances' own counts, by core and generation.
    */
   private nodeCounterFamilies(field: CumulativeCounter): void {
-    const ledger = this.ledger;
     const name = snake(field);
     // Counted only by some nodes (receivers bound to an authorizer): no series of zeros for every other node.
     const optional = OPTIONAL_COUNTERS.has(field);
-    new Counter({
-      name: `otap_pipeline_node_${name}_total`,
-      help: `${NODE_COUNTER_HELP[field]} Pipeline total over all its instances, past and present.`,
-      labelNames: [...PIPELINE_LABELS, 'node'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const [key, nodes] of ledger.totals()) {
-          const [group, pipeline] = splitKey(key);
-          for (const [node, totals] of nodes) {
-            if (optional && totals[field] === 0) continue;
-            this.inc({ group, pipeline, node }, totals[field]);
-          }
-        }
-      },
+    this.counter(`otap_pipeline_node_${name}_total`, `${NODE_COUNTER_HELP[field]} Pipeline total over all its instances, past and present.`, [...PIPELINE_LABELS, 'node'], (add) => {
+      for (const [key, nodes] of this.view().totals) {
+        const [group, pipeline] = splitKey(key);
+        for (const [node, totals] of nodes) if (!optional || totals[field] !== 0) add({ group, pipeline, node }, totals[field]);
+      }
     });
-    new Counter({
-      name: `otap_instance_node_${name}_total`,
-      help: `${NODE_COUNTER_HELP[field]} Per running instance, since it started.`,
-      labelNames: [...INSTANCE_LABELS, 'node'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const instance of ledger.liveInstances()) {
-          const labels = instanceLabels(instance.spec);
-          for (const [node, counters] of Object.entries(instance.counters)) {
-            const value = counters[field];
-            if (value !== undefined) this.inc({ ...labels, node }, value);
-          }
-        }
-      },
+    this.counter(`otap_instance_node_${name}_total`, `${NODE_COUNTER_HELP[field]} Per running instance, since it started.`, [...INSTANCE_LABELS, 'node'], (add) => {
+      for (const { labels, counters } of this.view().instanceNodes) if (counters[field] !== undefined) add(labels, counters[field]);
     });
   }
 
   private instanceGauges(): void {
-    const ledger = this.ledger;
-    const manager = this.manager;
-    new Gauge({
-      name: 'otap_instance_node_queue_depth',
-      help: "Messages waiting in a node's input channel, at the instance's latest heartbeat.",
-      labelNames: [...INSTANCE_LABELS, 'node'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const instance of ledger.liveInstances()) {
-          const labels = instanceLabels(instance.spec);
-          for (const [node, counters] of Object.entries(instance.counters)) this.set({ ...labels, node }, counters.queueDepth);
-        }
-      },
+    this.gauge('otap_instance_node_queue_depth', "Messages waiting in a node's input channel, at the instance's latest heartbeat.", [...INSTANCE_LABELS, 'node'], (set) => {
+      for (const { labels, counters } of this.view().instanceNodes) set(labels, counters.queueDepth);
     });
-    const perInstance = (name: string, help: string, value: (i: { cpuPercent: number; rssBytes: number }) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: INSTANCE_LABELS,
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          for (const runner of manager().runners.values()) {
-            const { group, pipeline } = runner.config;
-            for (const instance of runner.status().instances) {
-              if (instance.pid === null) continue;
-              this.set({ group, pipeline, core: String(instance.coreId), generation: String(instance.deploymentGeneration) }, value(instance));
-            }
+    const perInstance = (name: string, help: string, value: (i: InstanceStatus) => number) =>
+      this.gauge(name, help, INSTANCE_LABELS, (set) => {
+        for (const { group, pipeline, status } of this.view().pipelines) {
+          for (const instance of status.instances) {
+            if (instance.pid !== null) set({ group, pipeline, core: String(instance.coreId), generation: String(instance.deploymentGeneration) }, value(instance));
           }
-        },
+        }
       });
     perInstance('otap_instance_cpu_percent', 'CPU use of an instance process, percent of one core (sampled every 2 s).', (i) => i.cpuPercent);
     perInstance('otap_instance_rss_bytes', 'Resident memory of an instance process (sampled every 2 s).', (i) => i.rssBytes);
-    new Counter({
-      name: 'otap_instance_restarts_total',
-      help: 'Restarts by runtime recovery of the instance serving a core (reset by a rollout to the core).',
-      labelNames: ['group', 'pipeline', 'core'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const runner of manager().runners.values()) {
-          const { group, pipeline } = runner.config;
-          for (const instance of runner.status().instances) this.inc({ group, pipeline, core: String(instance.coreId) }, instance.restarts);
-        }
-      },
+    this.counter('otap_instance_restarts_total', 'Restarts by runtime recovery of the instance serving a core (reset by a rollout to the core).', ['group', 'pipeline', 'core'], (add) => {
+      for (const { group, pipeline, status } of this.view().pipelines) {
+        for (const instance of status.instances) add({ group, pipeline, core: String(instance.coreId) }, instance.restarts);
+      }
     });
   }
 
   /** `exporter:perf`'s totals per signal, per running instance. */
   private perfFamilies(): void {
-    const ledger = this.ledger;
     for (const measure of ['items', 'messages', 'bytes'] as const) {
-      new Counter({
-        name: `otap_perf_exporter_${measure}_total`,
-        help: `${measure[0]!.toUpperCase()}${measure.slice(1)} counted by exporter:perf nodes, by signal, per running instance.`,
-        labelNames: [...INSTANCE_LABELS, 'node', 'signal'] as const,
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          for (const instance of ledger.liveInstances()) {
-            const labels = instanceLabels(instance.spec);
-            for (const [node, counters] of Object.entries(instance.counters)) {
-              if (!counters.throughput) continue;
-              for (const signal of SIGNALS) this.inc({ ...labels, node, signal }, counters.throughput.bySignal[signal][measure]);
-            }
-          }
-        },
+      const help = `${measure[0]!.toUpperCase()}${measure.slice(1)} counted by exporter:perf nodes, by signal, per running instance.`;
+      this.counter(`otap_perf_exporter_${measure}_total`, help, [...INSTANCE_LABELS, 'node', 'signal'], (add) => {
+        for (const { labels, counters } of this.view().instanceNodes) {
+          if (counters.throughput) for (const signal of SIGNALS) add({ ...labels, signal }, counters.throughput.bySignal[signal][measure]);
+        }
       });
     }
   }
 
   private pipelineGauges(): void {
-    const manager = this.manager;
-    const perPipeline = (name: string, help: string, value: (s: ReturnType<PipelineRunnerOf['status']>) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: PIPELINE_LABELS,
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          for (const runner of manager().runners.values()) {
-            this.set({ group: runner.config.group, pipeline: runner.config.pipeline }, value(runner.status()));
-          }
-        },
+    const perPipeline = (name: string, help: string, value: (s: PipelineStatus) => number) =>
+      this.gauge(name, help, PIPELINE_LABELS, (set) => {
+        for (const { group, pipeline, status } of this.view().pipelines) set({ group, pipeline }, value(status));
       });
     perPipeline('otap_pipeline_running_cores', 'Cores of a pipeline whose instance is running.', (s) => s.runningCores);
     perPipeline('otap_pipeline_total_cores', 'Cores a pipeline is configured to run on.', (s) => s.totalCores);
     perPipeline('otap_pipeline_active_generation', 'Deployment generation a pipeline serves with.', (s) => s.activeGeneration);
-    new Gauge({
-      name: 'otap_pipeline_deployment_status',
-      help: 'A pipeline\'s deployment status: 1 for the current status, one series per pipeline.',
-      labelNames: [...PIPELINE_LABELS, 'status'] as const,
+    this.gauge('otap_pipeline_deployment_status', "A pipeline's deployment status: 1 for the current status, one series per pipeline.", [...PIPELINE_LABELS, 'status'], (set) => {
+      for (const { group, pipeline, status } of this.view().pipelines) set({ group, pipeline, status: status.deploymentStatus }, 1);
+    });
+  }
+
+  /** A counter whose values are read at scrape time: `fill` adds every series afresh. */
+  private counter(name: string, help: string, labelNames: readonly string[], fill: (add: (labels: Labels, value: number) => void) => void): void {
+    new Counter({
+      name,
+      help,
+      labelNames,
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const runner of manager().runners.values()) {
-          this.set({ group: runner.config.group, pipeline: runner.config.pipeline, status: runner.status().deploymentStatus }, 1);
-        }
+        fill((labels, value) => this.inc(labels, value));
       },
     });
   }
+
+  /** A gauge whose values are read at scrape time: `fill` sets every series afresh. */
+  private gauge(name: string, help: string, labelNames: readonly string[], fill: (set: (labels: Labels, value: number) => void) => void): void {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        fill((labels, value) => this.set(labels, value));
+      },
+    });
+  }
+
+  /**
+   * What one scrape reads, computed once for all its families: prom-client calls every family's collect() in the same
+   * turn, and a pipeline's status and the ledger's totals are not free.
+   */
+  private view(): ScrapeView {
+    const now = Date.now();
+    if (this.cached && now - this.cached.at < VIEW_REUSE_MS) return this.cached.view;
+    const pipelines = [...this.manager().runners.values()].map((runner) => ({ group: runner.config.group, pipeline: runner.config.pipeline, status: runner.status() }));
+    const instanceNodes: ScrapeView['instanceNodes'] = [];
+    for (const instance of this.ledger.liveInstances()) {
+      const labels = instanceLabels(instance.spec);
+      for (const [node, counters] of Object.entries(instance.counters)) instanceNodes.push({ labels: { ...labels, node }, counters });
+    }
+    const view = { pipelines, totals: this.ledger.totals(), instanceNodes };
+    this.cached = { at: now, view };
+    return view;
+  }
 }
 
-type PipelineRunnerOf = RuntimeManager['runners'] extends Map<string, infer R> ? R : never;
+type Labels = Record<string, string>;
+
+interface ScrapeView {
+  pipelines: Array<{ group: string; pipeline: string; status: PipelineStatus }>;
+  totals: ReturnType<CounterLedger['totals']>;
+  instanceNodes: Array<{ labels: Labels; counters: NodeCounters }>;
+}
+
+/** Longer than one scrape takes, far shorter than any scrape interval. */
+const VIEW_REUSE_MS = 200;
 
 function instanceLabels(spec: { group: string; pipeline: string; core: number; generation: number }) {
   return { group: spec.group, pipeline: spec.pipeline, core: String(spec.core), generation: String(spec.generation) };

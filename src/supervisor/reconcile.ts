@@ -72,10 +72,13 @@ export class Reconciler {
       pipelines: [],
     });
 
-    // Document-level sections and new groups take effect now; pipelines are committed one by one as they succeed.
+    // Document-level policies and new groups take effect now; pipelines are committed one by one as they succeed. The
+    // engine section (admin address and auth) is set up once at start: the committed one stays what is in force.
     const previous = manager.committed;
+    const { engine: _ignoredUntilRestart, ...document } = desired;
     manager.committed = {
-      ...desired,
+      ...document,
+      ...(previous.engine !== undefined ? { engine: previous.engine } : {}),
       groups: Object.fromEntries(
         Object.entries(desired.groups).map(([g, spec]) => [g, { ...spec, pipelines: { ...(previous.groups[g]?.pipelines ?? {}) } }]),
       ),

@@ -1,10 +1,15 @@
 // Secrets never leave the engine: anything under a key that names a credential is replaced before it is shown.
 const SECRET_KEY = /(token|secret|password|passwd|authorization|api[_-]?key|credential|private[_-]?key)/i;
+/**
+ * Keys that say where a credential is, not what it is (`token_url`, `tokens_file`, `bearer_token_file`): an operator
+ * needs to see them to tell why a token cannot be read, and they give nothing away.
+ */
+const LOCATION_KEY = /[_-](url|endpoint|file|path)$/i;
 export const REDACTED = '***redacted***';
 
-/** True for a key whose value is a credential (`bearer_token`, `bearer_token_file`, `password`, ...). */
+/** True for a key whose value is a credential (`bearer_token`, `client_secret`, `password`, ...). */
 export function isSecretKey(key: string | number): boolean {
-  return typeof key === 'string' && SECRET_KEY.test(key);
+  return typeof key === 'string' && SECRET_KEY.test(key) && !LOCATION_KEY.test(key);
 }
 
 export function redactSecrets<T>(value: T): T {

@@ -4,22 +4,8 @@ import { execa } from 'execa';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_BIN, startEngine, writeConfig, type RunningEngine } from '../support/engine.js';
+import { GENERATOR_WITH_EMPTY_GROUP } from '../support/configs.js';
 
-const MAIN = `
-version: otel_dataflow/v1
-groups:
-  default:
-    pipelines:
-      main:
-        policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
-        nodes:
-          gen: { type: receiver:traffic_generator, config: { rate: 50 } }
-          out: { type: exporter:noop }
-        connections:
-          - { from: gen, to: out }
-  tenants:
-    pipelines: {}
-`;
 
 const pipelineYaml = (rate: number, extraNode = '') => `
 policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
@@ -42,7 +28,7 @@ describe('otap-engine ctl against a real engine', () => {
     });
 
   beforeAll(async () => {
-    engine = await startEngine(MAIN, [], { OTAP_ENGINE_ENABLE_FAULT_INJECTION: '1' });
+    engine = await startEngine(GENERATOR_WITH_EMPTY_GROUP, [], { OTAP_ENGINE_ENABLE_FAULT_INJECTION: '1' });
     await engine.waitRunning();
   });
   afterAll(async () => {
@@ -141,7 +127,7 @@ describe('otap-engine ctl against a real engine', () => {
   });
 
   it('reconcile --dry-run plans each pipeline and changes nothing; reconcile --wait applies', async () => {
-    const file = writeConfig(MAIN.replace('rate: 50', 'rate: 70'));
+    const file = writeConfig(GENERATOR_WITH_EMPTY_GROUP.replace('rate: 50', 'rate: 70'));
     const dry = await ctl(['reconcile', '-f', file, '--dry-run']);
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('default/main: replace  (core 0 replace)');

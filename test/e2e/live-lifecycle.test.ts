@@ -5,6 +5,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive, startEngine, type RunningEngine } from '../support/engine.js';
 import { adminClient } from '../support/admin.js';
+import { GENERATOR_WITH_EMPTY_GROUP } from '../support/configs.js';
 
 const generator = (rate = 200) => ({
   nodes: {
@@ -20,21 +21,7 @@ describe('live pipeline lifecycle through the admin API', () => {
   let api: ReturnType<typeof adminClient>;
 
   beforeAll(async () => {
-    engine = await startEngine(`
-version: otel_dataflow/v1
-groups:
-  default:
-    pipelines:
-      main:
-        policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
-        nodes:
-          gen: { type: receiver:traffic_generator, config: { rate: 50 } }
-          out: { type: exporter:noop }
-        connections:
-          - { from: gen, to: out }
-  tenants:
-    pipelines: {}
-`);
+    engine = await startEngine(GENERATOR_WITH_EMPTY_GROUP);
     api = adminClient(engine.adminUrl);
     await engine.waitRunning();
   });

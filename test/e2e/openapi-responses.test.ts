@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/admin/openapi/document.js';
 import { startEngine, type RunningEngine } from '../support/engine.js';
 import { openApiValidator } from '../support/openapi.js';
+import { GENERATOR_WITH_EMPTY_GROUP } from '../support/configs.js';
 
 const validator = openApiValidator(openApiDocument());
 const seen = new Set<string>();
@@ -27,21 +28,6 @@ const generator = (rate: number, extra: Record<string, unknown> = {}) => ({
   policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
 });
 
-const MAIN = `
-version: otel_dataflow/v1
-groups:
-  default:
-    pipelines:
-      main:
-        policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
-        nodes:
-          gen: { type: receiver:traffic_generator, config: { rate: 50 } }
-          out: { type: exporter:noop }
-        connections:
-          - { from: gen, to: out }
-  tenants:
-    pipelines: {}
-`;
 
 describe('real admin answers validate against the OpenAPI document', () => {
   let engine: RunningEngine;
@@ -72,7 +58,7 @@ describe('real admin answers validate against the OpenAPI document', () => {
   }
 
   beforeAll(async () => {
-    engine = await startEngine(MAIN, [], { OTAP_ENGINE_ENABLE_FAULT_INJECTION: '1' });
+    engine = await startEngine(GENERATOR_WITH_EMPTY_GROUP, [], { OTAP_ENGINE_ENABLE_FAULT_INJECTION: '1' });
     await engine.waitRunning();
   });
   afterAll(async () => {

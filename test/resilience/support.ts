@@ -2,6 +2,7 @@
 // descriptors and memory, read from /proc like an operator would; and a seeded random source, so that a failing run
 // can be replayed with the seed it prints.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+export { rng as seededRandom } from '../support/wire-requests.js';
 
 /** Pids whose parent is `pid`. */
 export function childPids(pid: number): number[] {
@@ -47,17 +48,6 @@ export function rssBytes(pid: number): number {
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
 }
 
-/** mulberry32: small, fast and good enough to pick delays and victims reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The seed from OTAP_RESILIENCE_SEED, or a fresh one; printed so that a failure can be replayed. */
 export function suiteSeed(name: string): number {

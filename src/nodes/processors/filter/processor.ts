@@ -1,13 +1,18 @@
-// processor:filter: drops telemetry. A whole signal is dropped without looking inside; otherwise the request is decoded
-// only for a signal the config can drop something from, and re-encoded only when something was dropped, so a filter
-// that lets everything through costs nothing and one that drops nothing from a message hands on the original bytes.
+// processor:filter: drops telemetry. A whole signal is dropped without looking inside; otherwise the request is looked
+// into only for a signal the config can drop something from, and rewritten only when something was dropped, so a
+// filter that lets everything through costs nothing and one that drops nothing from a message hands on the original
+// bytes. Looking inside happens on the wire (wire-filter.ts: the kept records' bytes are copied, none is decoded); a
+// request the byte path does not handle is decoded with protobufjs instead, which gives the same result.
 // Records are log records, spans and metric data points; a scope, metric or resource the filter emptied goes with them,
 // and a request left with no record is not sent on at all.
+import protobuf from 'protobufjs';
 import type { NodeContext, NodeInstance, Processor } from '../../../pipeline/node.js';
 import type { PData, Signal } from '../../../pipeline/pdata.js';
 import { REQUEST_TYPES } from '../../../pdata/otlp-schema.js';
 import type { FilterMatch, FilterProcessorConfig, FilterValue } from './descriptor.js';
 import { SEVERITY_LEVELS } from './severity.js';
+import { NotOnWire } from '../../../pdata/wire-reader.js';
+import { wireFilter, type WireFilter, type WireFilterOutcome, type WireFilterRules } from './wire-filter.js';
 
 // The parts of a decoded request (protobufjs message objects) the filter reads or replaces. Unset oneof members still
 // read as their default through the prototype, so a value's kind is read from its oneof getter (`value`, `data`).
@@ -52,6 +57,9 @@ interface MetricsRequest {
 type ValueTest = (value: AnyValue) => boolean;
 interface Condition {
   key: string;
+  /** As configured: what the wire path compares with. */
+  value: FilterValue;
+  /** The same comparison on a decoded value. */
   test: ValueTest;
 }
 interface CompiledMatch {
@@ -78,6 +86,12 @@ export interface FilterStats {
 /** What the filter does with a message of a signal: nothing, drop it, or look inside. */
 type Plan = 'pass' | 'drop' | 'inspect';
 
+/**
+ * How a message is looked into: on the wire with a fallback to decoding (the default), or only one way. `wire` throws
+ * NotOnWire for a request the byte path does not handle; both it and `decode` exist to compare the two paths.
+ */
+export type FilterPath = 'auto' | 'wire' | 'decode';
+
 export function filterSettings(config: Partial<FilterProcessorConfig>): FilterSettings {
   const signals = config.signals;
   const minSeverityName = config.logs?.min_severity;
@@ -91,8 +105,8 @@ export function filterSettings(config: Partial<FilterProcessorConfig>): FilterSe
 }
 
 function compileMatch(match: FilterMatch | undefined): CompiledMatch | undefined {
-  const record = (match?.attributes ?? []).map((a) => ({ key: a.key, test: valueTest(a.value) }));
-  const resource = (match?.resource_attributes ?? []).map((a) => ({ key: a.key, test: valueTest(a.value) }));
+  const record = (match?.attributes ?? []).map((a) => ({ key: a.key, value: a.value, test: valueTest(a.value) }));
+  const resource = (match?.resource_attributes ?? []).map((a) => ({ key: a.key, value: a.value, test: valueTest(a.value) }));
   // The schema requires a condition; an empty match here would select everything, so it is treated as absent.
   return record.length + resource.length > 0 ? { record, resource } : undefined;
 }
@@ -174,8 +188,12 @@ function keepRecords<T>(list: T[], tally: Tally, keep: (record: T) => boolean): 
 export class FilterProcessor implements Processor {
   private readonly plans: Record<Signal, Plan>;
   private readonly counts: Record<Signal, number> = { logs: 0, traces: 0, metrics: 0 };
+  private readonly wire: Record<Signal, WireFilter> | undefined;
 
-  constructor(private readonly settings: FilterSettings) {
+  constructor(
+    private readonly settings: FilterSettings,
+    private readonly path: FilterPath = 'auto',
+  ) {
     const { keep, include, exclude, minSeverity, dropUnspecifiedSeverity } = settings;
     const byRecord = include !== undefined || exclude !== undefined;
     const plan = (signal: Signal, more = false): Plan => (!keep[signal] ? 'drop' : byRecord || more ? 'inspect' : 'pass');
@@ -184,6 +202,9 @@ export class FilterProcessor implements Processor {
       traces: plan('traces'),
       metrics: plan('metrics'),
     };
+    const rules: WireFilterRules = { minSeverity, dropUnspecifiedSeverity, include, exclude };
+    this.wire =
+      path === 'decode' ? undefined : { logs: wireFilter('logs', rules), traces: wireFilter('traces', rules), metrics: wireFilter('metrics', rules) };
   }
 
   /**
@@ -211,10 +232,33 @@ export class FilterProcessor implements Processor {
 
   /** The message to send on (`pdata` itself when nothing was dropped), or undefined when nothing is left. */
   private inspect(pdata: PData): PData | undefined {
+    if (this.wire !== undefined) {
+      let outcome: WireFilterOutcome | undefined;
+      try {
+        outcome = this.wire[pdata.signal](pdata.payload);
+      } catch (error) {
+        if (!(error instanceof NotOnWire) || this.path === 'wire') throw error;
+      }
+      if (outcome !== undefined) {
+        if (outcome.dropped === 0) return pdata;
+        this.counts[pdata.signal] += outcome.dropped;
+        if (outcome.payload === undefined) return undefined;
+        return { ...pdata, payload: outcome.payload, items: outcome.kept };
+      }
+    }
+    return this.inspectDecoded(pdata);
+  }
+
+  /** The reference path: decode with protobufjs, filter the objects, encode what is left. */
+  private inspectDecoded(pdata: PData): PData | undefined {
     const type = REQUEST_TYPES[pdata.signal];
     let request: unknown;
     try {
-      request = type.decode(pdata.payload);
+      const reader = protobuf.Reader.create(pdata.payload);
+      // Fields the schema does not know (a newer OTLP) stay in the records kept, as on the wire path. Per reader, not
+      // protobufjs's global default: other decoders in the process keep theirs.
+      reader.discardUnknown = false;
+      request = type.decode(reader);
     } catch (error) {
       // Thrown: the runtime counts the items as failed and reports it.
       throw new Error(`processor:filter: cannot decode the ${pdata.signal} request: ${(error as Error).message}`);

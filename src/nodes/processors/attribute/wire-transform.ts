@@ -1,0 +1,266 @@
+// processor:attribute on the wire: walks an Export*ServiceRequest down to the attribute lists `apply_to` names, runs
+// the actions on each list (wire-list.ts) and writes the request again from the input's bytes: a message nothing
+// changed in is copied as one range; one that changed gets a new length prefix. Nothing is decoded, so a 512-record
+// request costs a walk over its fields instead of ~10,000 objects. What this walker does not handle (a truncated
+// request, a group, a resource or scope given twice, which the decoder merges) throws NOT_ON_WIRE, and the caller
+// decodes instead.
+import type { Signal } from '../../../pipeline/pdata.js';
+import { WireEdit } from '../../../pdata/wire-edit.js';
+import { SIGNAL_LAYOUTS, type MetricDataLayout, type SignalLayout } from '../../../pdata/wire-layout.js';
+import { NOT_ON_WIRE, varintSize, WIRE_LEN, WireReader, writeVarint } from '../../../pdata/wire-reader.js';
+import type { ApplyTo } from './config.js';
+import { WireListEditor, type WireActions } from './wire-list.js';
+
+/** The edited payload, or undefined when no action changed anything; throws NOT_ON_WIRE when it must be decoded. */
+export type WirePayloadTransform = (payload: Uint8Array) => Uint8Array | undefined;
+
+const lenTag = (field: number): number => field * 8 + WIRE_LEN;
+
+function tagBytes(field: number): Uint8Array {
+  const tag = lenTag(field);
+  const out = new Uint8Array(varintSize(tag));
+  writeVarint(out, 0, tag);
+  return out;
+}
+
+interface MetricDataTags {
+  tag: number;
+  pointsTag: number;
+  pointAttributes: number;
+  pointListTag: Uint8Array;
+}
+
+class AttributeWalker {
+  private readonly reader = new WireReader();
+  private readonly edit = new WireEdit();
+  private readonly list: WireListEditor;
+  private readonly creates: boolean;
+  private readonly doResource: boolean;
+  private readonly doScope: boolean;
+  private readonly doRecords: boolean;
+  private readonly resourcesTag: number;
+  private readonly resourceTag: number;
+  private readonly scopesTag: number;
+  private readonly scopeTag: number;
+  private readonly recordsTag: number;
+  private readonly resourceListTag: Uint8Array;
+  private readonly scopeListTag: Uint8Array;
+  private readonly recordListTag: Uint8Array;
+  private readonly metricData: readonly MetricDataTags[];
+
+  constructor(
+    private readonly layout: SignalLayout,
+    targets: readonly ApplyTo[],
+    actions: WireActions,
+  ) {
+    this.list = new WireListEditor(actions);
+    this.creates = actions.creates;
+    this.doResource = targets.includes('resource');
+    this.doScope = targets.includes('scope');
+    this.doRecords = targets.includes('record');
+    this.resourcesTag = lenTag(layout.resources);
+    this.resourceTag = lenTag(layout.resource);
+    this.scopesTag = lenTag(layout.scopes);
+    this.scopeTag = lenTag(layout.scope);
+    this.recordsTag = lenTag(layout.records);
+    this.resourceListTag = tagBytes(layout.resourceAttributes);
+    this.scopeListTag = tagBytes(layout.scopeAttributes);
+    this.recordListTag = tagBytes(layout.recordAttributes);
+    this.metricData = layout.metricData.map((d: MetricDataLayout) => ({
+      tag: lenTag(d.field),
+      pointsTag: lenTag(d.points),
+      pointAttributes: d.pointAttributes,
+      pointListTag: tagBytes(d.pointAttributes),
+    }));
+  }
+
+  transform(payload: Uint8Array): Uint8Array | undefined {
+    const r = this.reader;
+    const edit = this.edit;
+    r.reset(payload);
+    edit.begin(payload);
+    try {
+      const end = payload.length;
+      let changed = false;
+      while (r.pos < end) {
+        const tagStart = r.pos;
+        const tag = r.varint(end);
+        if (tag === this.resourcesTag) {
+          const tagEnd = r.pos;
+          const stop = r.lengthEnd(end);
+          if (this.resourceItem(tagStart, tagEnd, r.pos, stop)) changed = true;
+          r.pos = stop;
+        } else {
+          r.skip(tag % 8, end);
+          edit.copy(tagStart, r.pos);
+        }
+      }
+      return changed ? edit.finish() : undefined;
+    } finally {
+      r.release();
+      edit.release();
+    }
+  }
+
+  /** Keeps input [tagStart, end) as it was, dropping what was written for it since `mark`. */
+  private unchanged(mark: number, tagStart: number, end: number): false {
+    this.edit.rewind(mark);
+    this.edit.copy(tagStart, end);
+    return false;
+  }
+
+  private resourceItem(tagStart: number, tagEnd: number, start: number, end: number): boolean {
+    const { reader: r, edit } = this;
+    const mark = edit.mark();
+    edit.copy(tagStart, tagEnd);
+    const length = edit.openLength();
+    let changed = false;
+    let resources = 0;
+    r.pos = start;
+    while (r.pos < end) {
+      const fieldStart = r.pos;
+      const tag = r.varint(end);
+      const fieldTagEnd = r.pos;
+      if (tag === this.resourceTag && this.doResource) {
+        const stop = r.lengthEnd(end);
+        // The decoder merges a repeated singular message: both lists would become one.
+        if (++resources > 1) throw NOT_ON_WIRE;
+        if (this.owner(fieldStart, fieldTagEnd, r.pos, stop, this.layout.resourceAttributes, this.resourceListTag)) changed = true;
+        r.pos = stop;
+      } else if (tag === this.scopesTag && (this.doScope || this.doRecords)) {
+        const stop = r.lengthEnd(end);
+        if (this.scopeItem(fieldStart, fieldTagEnd, r.pos, stop)) changed = true;
+        r.pos = stop;
+      } else {
+        r.skip(tag % 8, end);
+        edit.copy(fieldStart, r.pos);
+      }
+    }
+    if (this.doResource && resources === 0 && this.created(this.layout.resource, this.resourceListTag)) changed = true;
+    if (!changed) return this.unchanged(mark, tagStart, end);
+    edit.closeLength(length);
+    edit.commit(mark);
+    return true;
+  }
+
+  private scopeItem(tagStart: number, tagEnd: number, start: number, end: number): boolean {
+    const { reader: r, edit } = this;
+    const mark = edit.mark();
+    edit.copy(tagStart, tagEnd);
+    const length = edit.openLength();
+    const metrics = this.metricData.length > 0;
+    let changed = false;
+    let scopes = 0;
+    r.pos = start;
+    while (r.pos < end) {
+      const fieldStart = r.pos;
+      const tag = r.varint(end);
+      const fieldTagEnd = r.pos;
+      if (tag === this.scopeTag && this.doScope) {
+        const stop = r.lengthEnd(end);
+        if (++scopes > 1) throw NOT_ON_WIRE;
+        if (this.owner(fieldStart, fieldTagEnd, r.pos, stop, this.layout.scopeAttributes, this.scopeListTag)) changed = true;
+        r.pos = stop;
+      } else if (tag === this.recordsTag && this.doRecords) {
+        const stop = r.lengthEnd(end);
+        const edited = metrics
+          ? this.metric(fieldStart, fieldTagEnd, r.pos, stop)
+          : this.owner(fieldStart, fieldTagEnd, r.pos, stop, this.layout.recordAttributes, this.recordListTag);
+        if (edited) changed = true;
+        r.pos = stop;
+      } else {
+        r.skip(tag % 8, end);
+        edit.copy(fieldStart, r.pos);
+      }
+    }
+    if (this.doScope && scopes === 0 && this.created(this.layout.scope, this.scopeListTag)) changed = true;
+    if (!changed) return this.unchanged(mark, tagStart, end);
+    edit.closeLength(length);
+    edit.commit(mark);
+    return true;
+  }
+
+  private metric(tagStart: number, tagEnd: number, start: number, end: number): boolean {
+    const { reader: r, edit } = this;
+    const mark = edit.mark();
+    edit.copy(tagStart, tagEnd);
+    const length = edit.openLength();
+    let changed = false;
+    r.pos = start;
+    while (r.pos < end) {
+      const fieldStart = r.pos;
+      const tag = r.varint(end);
+      const fieldTagEnd = r.pos;
+      const data = this.dataOf(tag);
+      if (data !== undefined) {
+        const stop = r.lengthEnd(end);
+        if (this.dataPoints(fieldStart, fieldTagEnd, r.pos, stop, data)) changed = true;
+        r.pos = stop;
+      } else {
+        r.skip(tag % 8, end);
+        edit.copy(fieldStart, r.pos);
+      }
+    }
+    if (!changed) return this.unchanged(mark, tagStart, end);
+    edit.closeLength(length);
+    edit.commit(mark);
+    return true;
+  }
+
+  private dataOf(tag: number): MetricDataTags | undefined {
+    for (const data of this.metricData) if (data.tag === tag) return data;
+    return undefined;
+  }
+
+  /** A Gauge, Sum, Histogram, ExponentialHistogram or Summary: its data points are the records. */
+  private dataPoints(tagStart: number, tagEnd: number, start: number, end: number, data: MetricDataTags): boolean {
+    const { reader: r, edit } = this;
+    const mark = edit.mark();
+    edit.copy(tagStart, tagEnd);
+    const length = edit.openLength();
+    let changed = false;
+    r.pos = start;
+    while (r.pos < end) {
+      const fieldStart = r.pos;
+      const tag = r.varint(end);
+      const fieldTagEnd = r.pos;
+      if (tag === data.pointsTag) {
+        const stop = r.lengthEnd(end);
+        if (this.owner(fieldStart, fieldTagEnd, r.pos, stop, data.pointAttributes, data.pointListTag)) changed = true;
+        r.pos = stop;
+      } else {
+        r.skip(tag % 8, end);
+        edit.copy(fieldStart, r.pos);
+      }
+    }
+    if (!changed) return this.unchanged(mark, tagStart, end);
+    edit.closeLength(length);
+    edit.commit(mark);
+    return true;
+  }
+
+  /** A message with an attribute list (resource, scope, record): rewritten only when the actions changed its list. */
+  private owner(tagStart: number, tagEnd: number, start: number, end: number, listField: number, listTag: Uint8Array): boolean {
+    const list = this.list;
+    if (!list.read(this.reader, start, end, listField) || !list.apply()) {
+      this.edit.copy(tagStart, end);
+      return false;
+    }
+    list.write(this.edit, tagStart, tagEnd, start, end, listTag);
+    return true;
+  }
+
+  /** A resource or scope absent from the request: an insert or upsert gives its parent one, as the decode path does. */
+  private created(ownerField: number, listTag: Uint8Array): boolean {
+    if (!this.creates) return false;
+    this.list.readNothing();
+    if (!this.list.apply()) return false;
+    this.list.writeNew(this.edit, ownerField, listTag);
+    return true;
+  }
+}
+
+export function wirePayloadTransform(signal: Signal, targets: readonly ApplyTo[], actions: WireActions): WirePayloadTransform {
+  const walker = new AttributeWalker(SIGNAL_LAYOUTS[signal], targets, actions);
+  return (payload) => walker.transform(payload);
+}

@@ -1,0 +1,18 @@
+// Engine configs several end-to-end files start from.
+
+/** One generator pipeline `default/main` on one core, and an empty group `tenants` to create pipelines in. */
+export const GENERATOR_WITH_EMPTY_GROUP = `
+version: otel_dataflow/v1
+groups:
+  default:
+    pipelines:
+      main:
+        policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
+        nodes:
+          gen: { type: receiver:traffic_generator, config: { rate: 50 } }
+          out: { type: exporter:noop }
+        connections:
+          - { from: gen, to: out }
+  tenants:
+    pipelines: {}
+`;
