@@ -148,17 +148,26 @@ export class PipelineRunner {
     const slot = this.slot(core);
     const previous = slot.current;
     if (slot.incoming === instance) slot.incoming = null;
+    // A restart that recovery scheduled for the instance being replaced must not start it again over this one.
+    if (slot.restartTimer) clearTimeout(slot.restartTimer);
+    slot.restartTimer = null;
     slot.current = instance;
     slot.gaveUp = null;
     instance.removeAllListeners('exit');
     instance.on('exit', (info) => this.onServingExit(slot, instance, info));
-    if (previous) {
-      previous.removeAllListeners('exit');
-      slot.draining.add(previous);
-      previous.on('exit', () => this.onOtherExit(slot, previous));
-    }
+    if (previous) this.toDraining(slot, previous);
     this.refresh();
     return previous;
+  }
+
+  /**
+   * An instance that no longer serves leaves its slot when it exits. Its exit promise, not its 'exit' event: the
+   * instance may have died already (killed while recovery was waiting to restart it), and the event will not come again.
+   */
+  private toDraining(slot: CoreSlot, instance: InstanceProcess): void {
+    instance.removeAllListeners('exit');
+    slot.draining.add(instance);
+    void instance.whenExited().then(() => this.onOtherExit(slot, instance));
   }
 
   /** Drains an instance that no longer serves, until `deadlineMs` (epoch ms). */
@@ -177,11 +186,7 @@ export class PipelineRunner {
     if (slot.restartTimer) clearTimeout(slot.restartTimer);
     const current = slot.current;
     slot.current = null;
-    if (current) {
-      current.removeAllListeners('exit');
-      slot.draining.add(current);
-      current.on('exit', () => this.onOtherExit(slot, current));
-    }
+    if (current) this.toDraining(slot, current);
     this.refresh();
     return current;
   }

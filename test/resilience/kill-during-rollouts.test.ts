@@ -79,11 +79,17 @@ describe('SIGKILL of instances during rollouts, under load', () => {
       final = await api.put('default', 'main', desired, 'wait=true&timeout_secs=120');
     }
     expect(final?.body.state).toBe('succeeded');
-    const converged = await running.waitFor(async () => {
-      const p = await running.pipeline();
-      const serving = p.instances.filter((inst) => inst.phase === 'running');
-      return p.deploymentStatus === 'running' && p.runningCores === maxCores && serving.length === maxCores && p.instances.length === maxCores && p;
-    }, 'the pipeline to run on every core with one instance each', 60_000);
+    let last: unknown;
+    const converged = await running
+      .waitFor(async () => {
+        const p = await running.pipeline();
+        last = p;
+        const serving = p.instances.filter((inst) => inst.phase === 'running');
+        return p.deploymentStatus === 'running' && p.runningCores === maxCores && serving.length === maxCores && p.instances.length === maxCores && p;
+      }, 'the pipeline to run on every core with one instance each', 60_000)
+      .catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}; last status: ${JSON.stringify(last, null, 1)}`);
+      });
     expect(converged.instances.every((inst) => inst.deploymentGeneration === converged.activeGeneration)).toBe(true);
     const config = (await api.get('/config')).body;
     expect(config.groups.default.pipelines.main.nodes.batch.config.send_batch_size).toBe(77);

@@ -1,53 +1,7 @@
-// What the resilience suite measures of a running engine from the outside: its child processes, open file
-// descriptors and memory, read from /proc like an operator would; and a seeded random source, so that a failing run
-// can be replayed with the seed it prints.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+// The resilience suite's own helpers: a seeded random source, so that a failing run can be replayed with the seed it
+// prints. What it measures of the engine comes from test/support/proc.ts.
 export { rng as seededRandom } from '../support/wire-requests.js';
-
-/** Pids whose parent is `pid`. */
-export function childPids(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The command name may hold spaces and parentheses; the fields after its closing parenthesis do not.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) children.push(Number(entry));
-    } catch {
-      // Gone between the listing and the read.
-    }
-  }
-  return children.sort((a, b) => a - b);
-}
-
-/** Open file descriptors of `pid`, by kind (`socket`, `pipe`, `anon_inode`, or `file`). */
-export function openFds(pid: number): Record<string, number> {
-  const kinds: Record<string, number> = {};
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    let target: string;
-    try {
-      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-    } catch {
-      continue;
-    }
-    const kind = /^(socket|pipe|anon_inode):/.exec(target)?.[1] ?? 'file';
-    kinds[kind] = (kinds[kind] ?? 0) + 1;
-  }
-  return kinds;
-}
-
-export function fdTotal(pid: number): number {
-  return Object.values(openFds(pid)).reduce((a, b) => a + b, 0);
-}
-
-export function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
-}
-
+export { childPids, fdTotal, openFds, rssBytes } from '../support/proc.js';
 
 /** The seed from OTAP_RESILIENCE_SEED, or a fresh one; printed so that a failure can be replayed. */
 export function suiteSeed(name: string): number {
