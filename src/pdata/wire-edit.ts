@@ -5,6 +5,8 @@
 // that finds nothing changed inside a message rewinds to before it (`mark`/`rewind`) and keeps it as one range.
 import { varintSize, writeVarint } from './wire-reader.js';
 
+const NO_INPUT = Buffer.alloc(0);
+
 const OP_COPY = 0;
 const OP_VARINT = 1;
 const OP_BYTES = 2;
@@ -38,7 +40,7 @@ export class WireEdit {
 
   /** Forgets the input and the inserted bytes, so that nothing stays alive between requests. */
   release(): void {
-    this.input = Buffer.alloc(0);
+    this.input = NO_INPUT;
     this.blobs.length = 0;
   }
 

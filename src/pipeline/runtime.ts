@@ -143,10 +143,7 @@ export class PipelineRuntime {
       await this.extensions.start();
     } catch (error) {
       this.logger.error({ err: error }, (error as Error).message);
-      this.abandon('start failed');
-      await this.stopNodes(Date.now() + STOP_TIMEOUT_MS);
-      this.toStopped();
-      throw error;
+      return this.failStart(error as Error);
     }
     const reversed = [...this.runners].reverse();
     const order = reversed.sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]);
@@ -158,13 +155,18 @@ export class PipelineRuntime {
       } catch (cause) {
         const error = new NodeError(runner.name, runner.urn, 'start', cause);
         this.logger.error({ err: cause, node: runner.name }, error.message);
-        this.abandon('start failed');
-        await this.stopNodes(Date.now() + STOP_TIMEOUT_MS);
-        this.toStopped();
-        throw error;
+        return this.failStart(error);
       }
     }
     this.lifecycle.transition('running');
+  }
+
+  /** A start that failed stops whatever it started (nodes, then extensions) and rejects with `error`. */
+  private async failStart(error: Error): Promise<never> {
+    this.abandon('start failed');
+    await this.stopNodes(Date.now() + STOP_TIMEOUT_MS);
+    this.toStopped();
+    throw error;
   }
 
   private async runDrain(deadlineMs: number): Promise<DrainResult> {

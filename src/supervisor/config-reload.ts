@@ -19,6 +19,8 @@ export interface ConfigReloaderOptions {
   availableCores: readonly number[];
   /** The engine section in force: the admin server is set up once, so a change to it needs a restart. */
   engineSection: () => EngineConfig['engine'];
+  /** True once the engine drains for good: a reload still queued then is dropped, and systemd hears no READY. */
+  stopping: () => boolean;
   logger: Logger;
 }
 
@@ -45,12 +47,13 @@ export class ConfigReloader {
   private async loop(): Promise<void> {
     do {
       this.again = false;
+      if (this.options.stopping()) return;
       await notifyReloading('reloading the configuration');
       const record = await this.reloadOnce().catch((error: unknown) => {
         this.options.logger.error({ err: error }, 'config reload failed unexpectedly: nothing changed');
         return this.options.reconciler.recordRejected('reload', `reload failed: ${String(error)}`);
       });
-      await notifyReady(`last reload ${record.reconcileId}: ${record.state}`);
+      if (!this.options.stopping()) await notifyReady(`last reload ${record.reconcileId}: ${record.state}`);
     } while (this.again);
   }
 
@@ -75,10 +78,6 @@ export class ConfigReloader {
       const record = reconciler.recordRejected('reload', reason);
       logger.warn({ reconcileId: record.reconcileId, operation: outcome.operation }, `config reload rejected: ${reason}`);
       return record;
-    }
-    if (outcome.kind === 'invalid') {
-      // apply() takes a validated config; kept for the type's sake.
-      return reconciler.recordRejected('reload', 'the configuration is invalid', outcome.errors);
     }
     const record = outcome.reconcile;
     const changes = record.pipelines.filter((p) => p.action !== 'noop').map((p) => `${p.pipelineGroupId}:${p.pipelineId} ${p.action} ${p.state}`);

@@ -43,6 +43,9 @@ export class Engine {
   readonly reconciler: Reconciler;
   private readonly reloader: ConfigReloader;
   private admin: { address: string; close(): Promise<void> } | null = null;
+  private markBooted!: () => void;
+  /** Settles when start() has ended, however it ended. */
+  private readonly booted = new Promise<void>((resolve) => (this.markBooted = resolve));
   private stopping: Promise<void> | null = null;
 
   constructor(private readonly settings: EngineSettings) {
@@ -67,12 +70,21 @@ export class Engine {
       reconciler: this.reconciler,
       availableCores: settings.availableCores,
       engineSection: () => settings.config.engine,
+      stopping: () => this.stopping !== null,
       logger: settings.logger.child({ component: 'reload' }),
     });
   }
 
   /** Starts the admin API (first, so that its address is the first thing logged), then every pipeline. */
   async start(): Promise<void> {
+    try {
+      await this.startAll();
+    } finally {
+      this.markBooted();
+    }
+  }
+
+  private async startAll(): Promise<void> {
     const { logger } = this.settings;
     this.admin = await startAdminServer({
       backend: new EngineAdminBackend(this.manager, this.reconciler),
@@ -97,12 +109,17 @@ export class Engine {
   }
 
   /** Re-reads the config source and reconciles to it (SIGHUP). Ignored once shutting down. */
-  reload(): Promise<void> {
+  /**
+   * Re-reads the config source and reconciles to it (SIGHUP). One that arrives while the engine boots waits for every
+   * pipeline's first start: planning against runners still starting would race them. Ignored once shutting down.
+   */
+  async reload(): Promise<void> {
+    await this.booted;
     if (this.stopping) {
       this.settings.logger.warn('reload requested during shutdown: ignored');
-      return Promise.resolve();
+      return;
     }
-    return this.reloader.request();
+    await this.reloader.request();
   }
 
   /** Drains every pipeline (receivers first) until `deadlineMs`, then closes the admin API. Idempotent. */

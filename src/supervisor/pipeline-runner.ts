@@ -124,6 +124,7 @@ export class PipelineRunner {
     this.deps.ledger.watch(instance);
     slot.incoming = instance;
     instance.on('phase', () => this.refresh());
+    // Until it serves, an exit only takes it out of the slot (serve() re-wires it for recovery).
     instance.on('exit', () => this.onOtherExit(slot, instance));
     try {
       await instance.start(stepTimeoutMs);

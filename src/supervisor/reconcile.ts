@@ -52,13 +52,13 @@ export class Reconciler {
   }
 
   /** Reconciles to a config that is already validated (a reload validates the file the way the engine loads it). */
-  async apply(validation: DesiredConfig, options: ApplyOptions, wait: WaitOptions): Promise<ReconcileOutcome> {
+  async apply(validation: DesiredConfig, options: ApplyOptions, wait: WaitOptions): Promise<Exclude<ReconcileOutcome, { kind: 'invalid' }>> {
     const { manager } = this;
     const desired = validation.config;
     const wanted = new Set(validation.pipelines.map((p) => keyOf(p.group, p.pipeline)));
     const missing = [...manager.runners.values()].filter((r) => !wanted.has(r.key));
     for (const key of [...wanted, ...(options.deleteMissing ? missing.map((r) => r.key) : [])]) {
-      const holder = manager.lock.holder(key);
+      const holder = manager.holderOf(key);
       if (holder) return { kind: 'busy', operation: holder } satisfies Busy;
     }
 

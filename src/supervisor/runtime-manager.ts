@@ -16,6 +16,7 @@ import { runRollout } from './rollout.js';
 
 export const DEFAULT_STEP_TIMEOUT_SECS = 60;
 export const DEFAULT_DRAIN_TIMEOUT_SECS = 60;
+const ENGINE_SHUTDOWN: OperationRef = { type: 'shutdown', id: 'engine-shutdown' };
 
 /** Told when an operation reaches its end (metrics count them by action and outcome, with durations). */
 export interface OperationObserver {
@@ -34,6 +35,8 @@ export class RuntimeManager {
   readonly rollouts = new RecordHistory<RolloutRecord>();
   readonly shutdowns = new RecordHistory<ShutdownRecord>();
   private readonly generations = new Map<string, number>();
+  /** Set when the engine starts draining for good (SIGTERM): every pipeline is busy from then on. */
+  private closing = false;
   private nextId = 1;
 
   constructor(
@@ -203,11 +206,20 @@ export class RuntimeManager {
 
   /** Engine shutdown: every pipeline drains, whatever operation runs. */
   async drainAll(deadlineMs: number): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.runners.values()].map((runner) => runner.drain(deadlineMs)));
   }
 
+  /**
+   * The operation that holds pipeline `key`, if any. Once the engine drains, that is the engine's own shutdown, for
+   * every pipeline: nothing may start a rollout (and so an instance) on a pipeline that is going away.
+   */
+  holderOf(key: string): OperationRef | undefined {
+    return this.closing ? ENGINE_SHUTDOWN : this.lock.holder(key);
+  }
+
   busy(group: string, pipeline: string): Busy | undefined {
-    const holder = this.lock.holder(keyOf(group, pipeline));
+    const holder = this.holderOf(keyOf(group, pipeline));
     return holder ? { kind: 'busy', operation: holder } : undefined;
   }
 

@@ -64,6 +64,20 @@ describe('admin API with a token from the config', () => {
     expect((await fetch(`${engine.adminUrl}/status`)).status).toBe(401);
   });
 
+  it('is what otap-engine ctl sends, from --token or OTAP_ENGINE_ADMIN_TOKEN, to the address of --url', async () => {
+    const ctl = (args: string[], env: Record<string, string> = {}) =>
+      execa(process.execPath, [ENGINE_BIN, 'ctl', '-o', 'json', ...args], { reject: false, stdin: 'ignore', env: { OTAP_ENGINE_ADMIN_TOKEN: '', ...env } });
+    const refused = await ctl(['--url', engine.adminUrl, 'status']);
+    expect(refused.exitCode).toBe(4);
+    expect(JSON.parse(refused.stdout as string).error_code).toBe('Unauthorized');
+    const byFlag = await ctl(['--url', engine.adminUrl, '--token', TOKEN, 'status']);
+    expect(byFlag.exitCode).toBe(0);
+    expect(Object.keys(JSON.parse(byFlag.stdout as string).pipelines)).toContain('default:main');
+    const byEnv = await ctl(['status'], { OTAP_ENGINE_ADMIN_URL: engine.adminUrl, OTAP_ENGINE_ADMIN_TOKEN: TOKEN });
+    expect(byEnv.exitCode).toBe(0);
+    expect((await ctl(['--url', engine.adminUrl, '--token', OTHER, 'status'])).exitCode).toBe(4);
+  });
+
   it('keeps the probes open', async () => {
     for (const probe of ['livez', 'readyz']) {
       const res = await fetch(`${engine.adminUrl}/api/v1/${probe}`);
@@ -105,6 +119,7 @@ describe('admin API with OTAP_ENGINE_ADMIN_TOKEN', () => {
     const yaml = configWith(`engine:\n  http_admin:\n    auth: { bearer_token: ${OTHER} }\n`);
     const engine = await startEngine(yaml, ['--http-admin-bind', '0.0.0.0:0'], { OTAP_ENGINE_ADMIN_TOKEN: TOKEN }, { adminToken: TOKEN });
     try {
+      expect(engine.adminUrl).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
       expect((await adminClient(engine.adminUrl, TOKEN).get('/status')).status).toBe(200);
       expect((await adminClient(engine.adminUrl, OTHER).get('/status')).status).toBe(401);
       expect(engine.lines.find((l) => l.includes('"admin listening"'))).toContain('"authentication":"env"');
@@ -112,6 +127,8 @@ describe('admin API with OTAP_ENGINE_ADMIN_TOKEN', () => {
       const instance = await engine.waitRunning();
       expect(readFileSync(`/proc/${instance.instances[0]!.pid!}/environ`, 'latin1')).not.toContain(TOKEN);
       const config = await adminClient(engine.adminUrl, TOKEN).get('/config');
+      expect(config.status).toBe(200);
+      expect(config.body.engine.http_admin.auth.bearer_token).toBe('***redacted***');
       expect(JSON.stringify(config.body)).not.toContain(OTHER);
     } finally {
       await engine.stop();

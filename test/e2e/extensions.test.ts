@@ -14,6 +14,7 @@ import { RawOtlpGrpcClient } from '../support/otlp-grpc-client.js';
 import { logsProto, rawRequest } from '../support/otlp-requests.js';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
 import { startTokenServer } from '../support/token-server.js';
+import { Scrape } from '../support/prometheus.js';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -99,7 +100,8 @@ describe('token providers for exporters', () => {
   });
 
   it('refreshes an oauth2 token before it expires, and exports carry the new one without a restart', async () => {
-    const idp = await startTokenServer({ lifetimeSeconds: 2 });
+    // Refresh due halfway through a 6 s token: 3 s of margin before it expires, even on a loaded machine.
+    const idp = await startTokenServer({ lifetimeSeconds: 6 });
     cleanups.push(() => idp.close());
     const out = await sink();
     const { engine } = await boot({
@@ -107,7 +109,7 @@ describe('token providers for exporters', () => {
       extensions: {
         idp: {
           type: 'extension:oauth2_client_credentials',
-          config: { token_url: idp.url, client_id: 'engine', client_secret: 'cs', expiry_buffer: '1s' },
+          config: { token_url: idp.url, client_id: 'engine', client_secret: 'cs', expiry_buffer: '3s' },
         },
       },
       nodes: { gen: GEN, out: httpOut(out.url, 'idp') },
@@ -170,8 +172,10 @@ describe('live changes of extensions', () => {
     const switched = out.requests;
     await out.waitFor(() => out.requests >= switched + 3);
     expect(new Set(bearers(out).slice(switched))).toEqual(new Set(['Bearer after-token']));
-    const shown = JSON.stringify((await api.get('/groups/default/pipelines/main')).body);
-    expect(shown).not.toContain('after-token');
+    const described = await api.get('/groups/default/pipelines/main');
+    expect(described.status).toBe(200);
+    expect(JSON.stringify(described.body)).toContain('***redacted***');
+    expect(JSON.stringify(described.body)).not.toContain('after-token');
     expect(engine.lines.join('\n')).not.toMatch(/before-token|after-token/);
   });
 
@@ -292,7 +296,11 @@ describe('receiver:otlp with an authorizer', () => {
     const counters = await engine.waitFor(async () => {
       const c = (await engine.pipeline()).instances[0]?.nodes?.ingest;
       return c?.requestsUnauthorized === 5 ? c : undefined;
-    }, 'requestsUnauthorized in the status');
+    }, 'requestsUnauthorized in the status', 40_000);
     expect(counters.itemsReceived).toBe(2);
+    // And in the metrics, as the pipeline's total.
+    const scrape = await Scrape.of(engine.adminUrl);
+    expect(scrape.sum('otap_pipeline_node_requests_unauthorized_total', { group: 'default', pipeline: 'main', node: 'ingest' })).toBe(5);
+    expect(scrape.all('otap_pipeline_node_requests_unauthorized_total', { node: 'out' })).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ describe('GET /api/v1/metrics', () => {
     return engine.waitFor(async () => {
       const scrape = await Scrape.of(engine.adminUrl);
       return scrape.sum('otap_pipeline_node_items_received_total', { ...main, node: 'perf' }) >= items && scrape;
-    }, `perf totals to reach ${items}`);
+    }, `perf totals to reach ${items}`, 40_000);
   }
 
   beforeAll(async () => {
@@ -84,6 +84,17 @@ describe('GET /api/v1/metrics', () => {
     expect(scrape.sum('otap_supervisor_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
+  it('counts a restart by recovery, and keeps the crashed instance in the pipeline totals', async () => {
+    const victim = (await engine.pipeline()).instances[0]!.pid!;
+    process.kill(victim, 'SIGKILL');
+    const scrape = await engine.waitFor(async () => {
+      const s = await Scrape.of(engine.adminUrl);
+      const p = await engine.pipeline();
+      return s.sum('otap_instance_restarts_total', main) === 1 && p.instances[0]?.phase === 'running' && p.instances[0].pid !== victim && s;
+    }, 'the restart to show', 40_000);
+    expect(scrape.sum('otap_pipeline_node_items_received_total', { ...main, node: 'ingest' })).toBe(300);
+  });
+
   it('keeps a retired generation in the pipeline totals and counts the rollout with its duration', async () => {
     const put = await api.put('default', 'main', pipeline(50));
     expect(put.body.state).toBe('succeeded');
@@ -93,7 +104,7 @@ describe('GET /api/v1/metrics', () => {
     const scrape = await engine.waitFor(async () => {
       const s = await Scrape.of(engine.adminUrl);
       return s.all('otap_instance_node_items_received_total', { ...main, generation: '1' }).length === 0 && s;
-    }, 'generation 1 to leave the instance series');
+    }, 'generation 1 to leave the instance series', 40_000);
     expect(scrape.all('otap_instance_node_items_received_total', { ...main, node: 'perf' }).map((s) => [s.labels.generation, s.value])).toEqual([['2', 200]]);
     expect(scrape.sum('otap_pipeline_node_items_received_total', { ...main, node: 'ingest' })).toBe(500);
     expect(scrape.sum('otap_rollouts_total', { action: 'replace', outcome: 'succeeded' })).toBe(1);

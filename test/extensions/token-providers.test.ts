@@ -81,8 +81,9 @@ describe('oauth2_client_credentials', () => {
   });
 
   it('fetches at start with client_secret_basic and the scopes, and refreshes before the token expires', async () => {
-    idp = await startTokenServer({ lifetimeSeconds: 2 });
-    const b = await make('oauth2_client_credentials', config(idp.url, { expiry_buffer: '1s' }));
+    // Refresh due halfway through a 6 s token: 3 s of margin before it expires, even on a loaded machine.
+    idp = await startTokenServer({ lifetimeSeconds: 6 });
+    const b = await make('oauth2_client_credentials', config(idp.url, { expiry_buffer: '3s' }));
     await b.start();
     expect(await tokenOf(b)).toBe('tok-1');
     const [first] = idp.requests;

@@ -86,9 +86,9 @@ describe('processor:attribute byte path = decode path', () => {
         ['ключ', 'k'],
       ] as const) {
         const pdata: PData = { signal: 'logs', payload: boundaryLogs(bodyLength, key), items: 1 };
-        compare([{ action: 'rename', key, new_key: newKey }], ['record'], pdata);
-        compare([{ action: 'delete', key }], ['record'], pdata);
-        compare([{ action: 'upsert', key: newKey, value: 'w'.repeat(bodyLength % 7) }], ['record', 'scope', 'resource'], pdata);
+        expect(compare([{ action: 'rename', key, new_key: newKey }], ['record'], pdata)).toBe(true);
+        expect(compare([{ action: 'delete', key }], ['record'], pdata)).toBe(true);
+        expect(compare([{ action: 'upsert', key: newKey, value: 'w'.repeat(bodyLength % 7) }], ['record', 'scope', 'resource'], pdata)).toBe(true);
       }
     }
   });
@@ -96,8 +96,8 @@ describe('processor:attribute byte path = decode path', () => {
   it('an empty request, and one with only empty containers', () => {
     const insert: AttributeActionConfig[] = [{ action: 'insert', key: 'k', value: 1 }];
     for (const payload of [new Uint8Array(0), len(1, new Uint8Array(0)), len(1, len(2, new Uint8Array(0))), len(1, len(2, len(2, new Uint8Array(0))))]) {
-      compare(insert, ['resource', 'scope', 'record'], { signal: 'logs', payload, items: 0 });
-      compare([{ action: 'rename', key: 'k', new_key: 'j' }], ['record'], { signal: 'logs', payload, items: 0 });
+      expect(compare(insert, ['resource', 'scope', 'record'], { signal: 'logs', payload, items: 0 })).toBe(true);
+      expect(compare([{ action: 'rename', key: 'k', new_key: 'j' }], ['record'], { signal: 'logs', payload, items: 0 })).toBe(true);
     }
   });
 

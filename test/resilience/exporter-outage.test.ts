@@ -2,8 +2,7 @@
 // every refusal the clients see is retryable (429/503 with Retry-After), and everything acknowledged arrives.
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEngine, type RunningEngine } from '../support/engine.js';
-import { post, streamLogs } from '../support/otlp-load.js';
-import { encodeLogsRequest } from '../support/otlp-load.js';
+import { encodeLogsRequest, streamLogs } from '../support/otlp-load.js';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
 import { rssBytes, sleep } from './support.js';
 import http from 'node:http';
@@ -92,9 +91,9 @@ describe('exporter endpoint down for 30 s', () => {
     console.log(
       `exporter-outage: ${result.acked.length} acked, ${result.refused} refused requests, peak instance RSS ${(peakRss / 2 ** 20).toFixed(1)} MiB, ${missing.length} missing`,
     );
+    // Delivery is at least once: a peer that answers after the exporter's timeout may get a message twice, so
+    // duplicates are allowed here; losing one is not.
     expect(missing).toEqual([]);
-    const all = [...first.logs, ...second.logs].filter((body) => !body.startsWith('probe'));
-    expect(new Set(all).size).toBe(all.length);
     expect((await running.pipeline()).instances[0]).toMatchObject({ pid, phase: 'running' });
   });
 });

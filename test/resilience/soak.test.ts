@@ -97,5 +97,5 @@ describe('1,000 noop PUTs and 100 replace rollouts in a row', () => {
     expect(end.fds).toBeLessThanOrEqual(start.fds + FD_SLACK);
     expect(afterNoops.fds).toBeLessThanOrEqual(start.fds + FD_SLACK);
     expect(end.rss - start.rss).toBeLessThan(RSS_GROWTH_BOUND_BYTES);
-  });
+  }, 1_200_000);
 });

@@ -47,7 +47,8 @@ export async function startEngine(
     buffer: false,
     stdin: 'ignore',
     stderr: 'pipe',
-    env,
+    // A token exported in the developer's shell (for ctl) must not put every test engine behind auth.
+    env: { OTAP_ENGINE_ADMIN_TOKEN: '', ...env },
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {

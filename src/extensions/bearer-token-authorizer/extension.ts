@@ -31,6 +31,13 @@ export function createBearerTokenAuthorizer(_name: string, raw: Record<string, u
     staleReason = reason;
   };
 
+  // The accepted list changes only with the file: merged once per version of it, not per request.
+  let merged: { version: number; digests: typeof configured } | undefined;
+  const withFile = ({ value, version }: { value: typeof configured; version: number }): typeof configured => {
+    if (merged?.version !== version) merged = { version, digests: [...configured, ...value] };
+    return merged.digests;
+  };
+
   return {
     capabilities: {
       bearer_token_authorizer: {
@@ -38,7 +45,7 @@ export function createBearerTokenAuthorizer(_name: string, raw: Record<string, u
         async authorize(header): Promise<AuthDecision> {
           const parsed = credentialsFor('Bearer', header);
           if (!parsed.ok) return parsed;
-          const accepted = file ? [...configured, ...(await file.read(onStale)).value] : configured;
+          const accepted = file ? withFile(await file.read(onStale)) : configured;
           return matchesAnyDigest(parsed.credentials, accepted) ? { ok: true } : { ok: false, reason: 'token not accepted' };
         },
       },

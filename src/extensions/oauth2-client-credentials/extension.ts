@@ -8,6 +8,7 @@ import type { BearerToken } from '../capabilities.js';
 import type { Extension } from '../extension.js';
 import type { OAuth2ClientCredentialsConfig } from './descriptor.js';
 import { requestToken, type TokenRequest } from './token-request.js';
+import { sleep } from '../../pipeline/retry.js';
 
 class OAuth2ClientCredentials implements Extension {
   readonly capabilities = { bearer_token_provider: { token: () => this.token() } };
@@ -51,7 +52,8 @@ class OAuth2ClientCredentials implements Extension {
         throw new Error(`no token after ${attempt} attempt${attempt === 1 ? '' : 's'} within ${this.startTimeoutMs} ms: ${this.lastFailure}`);
       }
       this.logger.warn({ attempt, retryInMs: waitMs, reason: this.lastFailure }, 'token request failed: retrying');
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      // Abortable: a stop during start (a rollout given up) must not wait out the backoff.
+      await sleep(waitMs, this.stopping.signal);
       backoffMs = Math.min(backoffMs * 2, this.maxBackoffMs);
     }
   }

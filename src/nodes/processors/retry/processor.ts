@@ -23,20 +23,6 @@ export interface RetrySettings {
   maxPendingBytes: number;
 }
 
-export interface RetryStats {
-  /** Messages taken in. */
-  messages: number;
-  /** Retries started (attempts after the first). */
-  retries: number;
-  /** Messages delivered after at least one retry. */
-  recovered: number;
-  /** Messages whose retries ran out (max_elapsed_time, drain deadline, pipeline gone): their upstream ack failed. */
-  exhausted: number;
-  /** Messages held right now, and their payload bytes. */
-  pending: number;
-  pendingBytes: number;
-}
-
 /** One message held until its fate is known. */
 interface Pending {
   /** As it arrived, with the upstream acks (this processor holds one reference on each until it settles). */
@@ -85,7 +71,6 @@ export class RetryProcessor implements Processor {
   /** Set by flush: no retry starts after the drain deadline. */
   private drainDeadline = Number.POSITIVE_INFINITY;
   private abandoned = false;
-  private readonly counts = { messages: 0, retries: 0, recovered: 0, exhausted: 0 };
   private retrying: Episode | undefined;
   private exhaustion: Episode | undefined;
 
@@ -116,7 +101,6 @@ export class RetryProcessor implements Processor {
     const entry: Pending = { pdata, bytes, retryUntil: now + this.settings.maxElapsedMs, firstAttemptAt: now, attempts: 0 };
     this.pending.add(entry);
     this.pendingBytes += bytes;
-    this.counts.messages++;
     // Our own reference on the upstream acks: the runtime releases its one when process returns.
     holdAcks(pdata);
     // The first attempt's emit is awaited, so that a full downstream slows the input down as with any processor.
@@ -156,10 +140,6 @@ export class RetryProcessor implements Processor {
     for (const entry of this.pending) clearTimeout(entry.timer);
   }
 
-  stats(): RetryStats {
-    return { ...this.counts, pending: this.pending.size, pendingBytes: this.pendingBytes };
-  }
-
   private async attempt(entry: Pending): Promise<void> {
     const ctx = this.ctx as NodeContext;
     const { signal, payload, items } = entry.pdata;
@@ -183,7 +163,6 @@ export class RetryProcessor implements Processor {
     if (!this.pending.has(entry)) return;
     if (outcome.ok) {
       if (outcome.rejectedItems) rejectAcks(entry.pdata, outcome.rejectedItems, outcome.message);
-      if (entry.attempts > 1) this.counts.recovered++;
       // A delivery shows the way downstream works again.
       this.retrying?.end();
       this.exhaustion?.end();
@@ -202,7 +181,6 @@ export class RetryProcessor implements Processor {
     entry.retryAt = startAt;
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
-      this.counts.retries++;
       void this.attempt(entry);
     }, delayMs);
   }
@@ -215,7 +193,6 @@ export class RetryProcessor implements Processor {
   private exhaust(entry: Pending, why: string, count = true): void {
     const elapsedMs = Date.now() - entry.firstAttemptAt;
     const reason = `node "${this.name}": gave up after ${entry.attempts} attempt${entry.attempts === 1 ? '' : 's'} in ${elapsedMs} ms (${why})${entry.lastReason === undefined ? '' : `: ${entry.lastReason}`}`;
-    this.counts.exhausted++;
     if (count) this.ctx?.recordDropped?.(entry.pdata);
     this.exhaustion?.hit(entry.pdata.items, { reason });
     this.remove(entry);
