@@ -1,12 +1,13 @@
 // Bearer token authentication of the admin API (docs/admin/authentication.md). Mounted before every router, so a request
 // without the token is refused before any body is read or parsed; the probes stay open for load balancers and systemd.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { BEARER_TOKEN_PATTERN } from '../config/schema.js';
 import { ApiError } from './errors.js';
 import { carriesBody } from './json-body.js';
+import { credentialsFor } from '../util/authorization.js';
+import { digest, matchesAnyDigest } from '../util/secrets.js';
 
 /** Where the expected token comes from. Only its digest is kept, so no object of ours holds the token itself. */
 export interface AdminTokenSource {
@@ -15,10 +16,6 @@ export interface AdminTokenSource {
 }
 
 const REALM = 'Bearer realm="otap-engine"';
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
 
 /** Why a token cannot be used, or undefined. Never quotes the token. */
 export function tokenProblem(token: string): string | undefined {
@@ -72,16 +69,6 @@ export async function readTokenFile(path: string): Promise<{ ok: true; token: st
   return problem === undefined ? { ok: true, token } : { ok: false, reason: `the token in ${path} is unusable: ${problem}` };
 }
 
-/** The credentials of `Authorization: Bearer <token>`, or why there are none. */
-function presentedToken(header: string | undefined): { token: string } | { missing: true } {
-  if (header === undefined) return { missing: true };
-  const space = header.indexOf(' ');
-  const scheme = space < 0 ? header : header.slice(0, space);
-  // Another scheme (Basic, ...) counts as no credentials (RFC 6750 §3.1): the answer names no error then.
-  if (scheme.toLowerCase() !== 'bearer') return { missing: true };
-  return { token: space < 0 ? '' : header.slice(space + 1).trim() };
-}
-
 function refuse(wrongToken: boolean, hasBody: boolean): ApiError {
   const headers: Record<string, string> = {
     'WWW-Authenticate': wrongToken ? `${REALM}, error="invalid_token"` : REALM,
@@ -109,11 +96,12 @@ function routedForm(path: string): string {
 export function requireBearerToken({ source, publicPaths }: RequireBearerTokenOptions): RequestHandler {
   return async (req, _res, next) => {
     if (publicPaths.has(routedForm(req.path))) return next();
-    const presented = presentedToken(req.headers.authorization);
-    if ('missing' in presented) return next(refuse(false, carriesBody(req.headers)));
+    // No header, another scheme (Basic, ...) or no token after `Bearer` are no credentials (RFC 6750 §3.1): the
+    // answer then names no error.
+    const presented = credentialsFor('Bearer', req.headers.authorization);
+    if (!presented.ok) return next(refuse(false, carriesBody(req.headers)));
     const expected = await source.currentDigest();
-    // Both sides are digests of the same length, so the comparison takes the same time whatever the token's length.
-    const valid = expected !== undefined && timingSafeEqual(digest(presented.token), expected);
+    const valid = expected !== undefined && matchesAnyDigest(presented.credentials, [expected]);
     next(valid ? undefined : refuse(true, carriesBody(req.headers)));
   };
 }

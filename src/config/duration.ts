@@ -1,7 +1,8 @@
 // Durations and byte sizes as operators write them. Both parsers accept exactly what the joi schemas in
 // src/nodes/common-schemas.ts let through, so a validated value always parses; anything else is a bug and throws.
 
-const DURATION = /^([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)$/;
+/** A duration as written in a config: a number and a unit (`250ms`, `1.5s`, `1m`). */
+export const DURATION_PATTERN = /^([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)$/;
 const MS_PER_UNIT: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
@@ -14,7 +15,7 @@ const MS_PER_UNIT: Record<string, number> = {
 
 /** `250ms` → 250, `30s` → 30000, `1m` → 60000 (milliseconds; sub-millisecond units give fractions). */
 export function parseDuration(text: string): number {
-  const match = DURATION.exec(text.trim());
+  const match = DURATION_PATTERN.exec(text.trim());
   const unit = match?.[2];
   if (!match || unit === undefined) throw new RangeError(`not a duration: ${JSON.stringify(text)} (use 250ms, 30s, 1m)`);
   return Number(match[1]) * (MS_PER_UNIT[unit] as number);

@@ -1,6 +1,6 @@
 // Joi pieces shared by node config schemas and the engine config schema.
 import Joi from 'joi';
-import { parseByteSize, parseDuration } from '../config/duration.js';
+import { DURATION_PATTERN, parseByteSize, parseDuration } from '../config/duration.js';
 
 /** `host:port` with a port 0..65535; IPv6 hosts in brackets (`[::1]:4317`). */
 export const listenAddress = Joi.string()
@@ -16,12 +16,11 @@ export const listenAddress = Joi.string()
  * `250ms`, `30s`, `1m`, `1h`, validated and written in one canonical form (`1000ms` for `1s`), so that two ways of
  * writing the same duration give the same effective config: the planner answers noop, not replace.
  */
-const DURATION_TEXT = /^[0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h)$/;
 
 export const duration = Joi.string()
-  .pattern(DURATION_TEXT, 'duration (250ms, 30s, 1m)')
+  .pattern(DURATION_PATTERN, 'duration (250ms, 30s, 1m)')
   // Rules all run with abortEarly off: a value the pattern refused is left as it is for that error to speak.
-  .custom((value: string) => (DURATION_TEXT.test(value) ? canonicalDuration(value) : value));
+  .custom((value: string) => (DURATION_PATTERN.test(value) ? canonicalDuration(value) : value));
 
 /** Whole milliseconds when it is a whole number of them, else the smallest unit that keeps it exact. */
 export function canonicalDuration(value: string): string {

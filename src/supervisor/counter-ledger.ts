@@ -3,6 +3,7 @@
 // never go back when a generation is retired, a core is resized away, or a crashed instance is replaced.
 import type { NodeCounters } from '../ipc/messages.js';
 import type { InstanceProcess } from './instance-process.js';
+import { keyOf } from './runtime-manager.js';
 
 /** The cumulative fields of NodeCounters (queue depth is a level, throughput has its own shape). */
 export type CumulativeCounter = Exclude<{ [K in keyof NodeCounters]-?: NodeCounters[K] extends number | undefined ? K : never }[keyof NodeCounters], 'queueDepth'>;
@@ -31,10 +32,17 @@ function addInto(totals: CounterTotals, counters: NodeCounters): void {
   for (const field of CUMULATIVE_COUNTERS) totals[field] += counters[field] ?? 0;
 }
 
+/** A pipeline's totals, node by node. */
+export interface PipelineTotals {
+  group: string;
+  pipeline: string;
+  nodes: Map<string, CounterTotals>;
+}
+
 export class CounterLedger {
   private readonly live = new Set<InstanceProcess>();
-  /** pipeline key (`group:pipeline`) → node → totals of instances that have exited. */
-  private readonly retired = new Map<string, Map<string, CounterTotals>>();
+  /** Totals of the instances that have exited, by pipeline key. */
+  private readonly retired = new Map<string, PipelineTotals>();
 
   /** Follows an instance from its creation: its counters are live until it exits, then retired. */
   watch(instance: InstanceProcess): void {
@@ -48,39 +56,31 @@ export class CounterLedger {
   }
 
   /** A deleted pipeline's history goes with it. */
-  forget(pipelineKey: string): void {
-    this.retired.delete(pipelineKey);
+  forget(group: string, pipeline: string): void {
+    this.retired.delete(keyOf(group, pipeline));
   }
 
-  /** pipeline key → node → totals over every instance the pipeline ever had. */
-  totals(): Map<string, Map<string, CounterTotals>> {
-    const out = new Map<string, Map<string, CounterTotals>>();
-    const nodesOf = (key: string) => out.get(key) ?? out.set(key, new Map()).get(key)!;
-    for (const [key, nodes] of this.retired) {
-      const into = nodesOf(key);
-      for (const [node, totals] of nodes) into.set(node, { ...totals });
+  /** Every pipeline's totals over every instance it ever had. */
+  totals(): PipelineTotals[] {
+    const out = new Map<string, PipelineTotals>();
+    for (const [key, entry] of this.retired) {
+      out.set(key, { ...entry, nodes: new Map([...entry.nodes].map(([node, totals]) => [node, { ...totals }])) });
     }
-    for (const instance of this.live) {
-      const into = nodesOf(pipelineKeyOf(instance));
-      for (const [node, counters] of Object.entries(instance.counters)) {
-        const totals = into.get(node) ?? into.set(node, zeroTotals()).get(node)!;
-        addInto(totals, counters);
-      }
-    }
-    return out;
+    for (const instance of this.live) addInstance(out, instance);
+    return [...out.values()];
   }
 
   private retire(instance: InstanceProcess): void {
-    if (!this.live.delete(instance)) return;
-    const key = pipelineKeyOf(instance);
-    const nodes = this.retired.get(key) ?? this.retired.set(key, new Map()).get(key)!;
-    for (const [node, counters] of Object.entries(instance.counters)) {
-      const totals = nodes.get(node) ?? nodes.set(node, zeroTotals()).get(node)!;
-      addInto(totals, counters);
-    }
+    if (this.live.delete(instance)) addInstance(this.retired, instance);
   }
 }
 
-function pipelineKeyOf(instance: InstanceProcess): string {
-  return `${instance.spec.group}:${instance.spec.pipeline}`;
+function addInstance(into: Map<string, PipelineTotals>, instance: InstanceProcess): void {
+  const { group, pipeline } = instance.spec;
+  const key = keyOf(group, pipeline);
+  const entry = into.get(key) ?? into.set(key, { group, pipeline, nodes: new Map() }).get(key)!;
+  for (const [node, counters] of Object.entries(instance.counters)) {
+    const totals = entry.nodes.get(node) ?? entry.nodes.set(node, zeroTotals()).get(node)!;
+    addInto(totals, counters);
+  }
 }

@@ -110,8 +110,7 @@ export class EngineMetrics implements AdminMetrics, OperationObserver {
     // Counted only by some nodes (receivers bound to an authorizer): no series of zeros for every other node.
     const optional = OPTIONAL_COUNTERS.has(field);
     this.counter(`otap_pipeline_node_${name}_total`, `${NODE_COUNTER_HELP[field]} Pipeline total over all its instances, past and present.`, [...PIPELINE_LABELS, 'node'], (add) => {
-      for (const [key, nodes] of this.view().totals) {
-        const [group, pipeline] = splitKey(key);
+      for (const { group, pipeline, nodes } of this.view().totals) {
         for (const [node, totals] of nodes) if (!optional || totals[field] !== 0) add({ group, pipeline, node }, totals[field]);
       }
     });
@@ -226,9 +225,4 @@ const VIEW_REUSE_MS = 200;
 
 function instanceLabels(spec: { group: string; pipeline: string; core: number; generation: number }) {
   return { group: spec.group, pipeline: spec.pipeline, core: String(spec.core), generation: String(spec.generation) };
-}
-
-function splitKey(key: string): [string, string] {
-  const at = key.indexOf(':');
-  return [key.slice(0, at), key.slice(at + 1)];
 }

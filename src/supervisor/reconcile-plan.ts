@@ -2,17 +2,22 @@
 // the document against what runs now, without starting anything or taking a lock. Answers what a PUT dry run answers,
 // pipeline by pipeline, so an operator can review a whole config file before applying it.
 import type { ReconcilePlanOutcome, ReconcileRequest } from '../admin/backend.js';
-import { validateEngineConfig } from '../config/index.js';
+import { validateEngineConfig, type ValidationResult } from '../config/index.js';
 import { diffPipelines } from '../config/diff.js';
 import { substituteEnvInValue } from '../config/env-subst-value.js';
 import type { ReconcilePipelinePlan } from '../state/operations.js';
 import { planRollout } from './planner.js';
 import { keyOf, type RuntimeManager } from './runtime-manager.js';
 
+/** A reconcile body's config as the engine would take it: `${env:…}` substituted, then validated as a whole document. */
+export function validateReconcileConfig(manager: RuntimeManager, config: unknown): ValidationResult {
+  const substituted = substituteEnvInValue(config, '');
+  if (!substituted.ok) return { ok: false, errors: substituted.errors };
+  return validateEngineConfig(substituted.value, { availableCores: manager.availableCores });
+}
+
 export function planReconcile(manager: RuntimeManager, request: ReconcileRequest): ReconcilePlanOutcome {
-  const substituted = substituteEnvInValue(request.config, '');
-  if (!substituted.ok) return { kind: 'invalid', errors: substituted.errors };
-  const validation = validateEngineConfig(substituted.value, { availableCores: manager.availableCores });
+  const validation = validateReconcileConfig(manager, request.config);
   if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
 
   const pipelines: ReconcilePipelinePlan[] = validation.pipelines.map((candidate) => {

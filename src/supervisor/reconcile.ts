@@ -2,12 +2,12 @@
 // pipeline of the document is planned and rolled out concurrently; with deleteMissing, pipelines it no longer names
 // are drained and forgotten. What succeeded is committed; a pipeline whose rollout failed keeps its old config.
 import type { Busy, ReconcileOutcome, ReconcileRequest, WaitOptions } from '../admin/backend.js';
-import { validateEngineConfig, type ConfigError, type EffectivePipeline, type EngineConfig } from '../config/index.js';
-import { substituteEnvInValue } from '../config/env-subst-value.js';
+import type { ConfigError, EffectivePipeline, EngineConfig } from '../config/index.js';
 import type { ReconcilePipelineStatus, ReconcileStatus, ReconcileTrigger } from '../state/operations.js';
 import { isoNow } from '../util/time.js';
 import { waitAtMost } from './operation-lock.js';
 import { planRollout } from './planner.js';
+import { validateReconcileConfig } from './reconcile-plan.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_STEP_TIMEOUT_SECS, keyOf, type RuntimeManager } from './runtime-manager.js';
 
 const RECONCILES_KEPT = 32;
@@ -43,10 +43,7 @@ export class Reconciler {
   }
 
   async reconcile(request: ReconcileRequest, wait: WaitOptions): Promise<ReconcileOutcome> {
-    const { manager } = this;
-    const substituted = substituteEnvInValue(request.config, '');
-    if (!substituted.ok) return { kind: 'invalid', errors: substituted.errors };
-    const validation = validateEngineConfig(substituted.value, { availableCores: manager.availableCores });
+    const validation = validateReconcileConfig(this.manager, request.config);
     if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
     return this.apply(validation, { deleteMissing: request.deleteMissing, trigger: 'api' }, wait);
   }

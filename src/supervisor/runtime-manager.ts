@@ -243,7 +243,7 @@ export class RuntimeManager {
   forget(group: string, pipeline: string): void {
     const key = keyOf(group, pipeline);
     this.runners.delete(key);
-    this.deps.ledger.forget(key);
+    this.deps.ledger.forget(group, pipeline);
     delete this.committed.groups[group]?.pipelines[pipeline];
   }
 

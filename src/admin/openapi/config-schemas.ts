@@ -1,10 +1,12 @@
 // JSON Schemas of the configuration (`otel_dataflow/v1`, src/config/schema.ts) and of the request bodies and
 // descriptions built from it. Node and extension `config` maps belong to each node type (docs/nodes) and stay open here.
 // Bodies may carry `${env:VAR}` / `${env:VAR:-default}` references; the engine substitutes them before validating.
+import { DURATION_PATTERN } from '../../config/duration.js';
+import { ID_PATTERN } from '../../config/ids.js';
 import { ref, type JsonSchema } from './json-schema.js';
 
-const ID = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
-const DURATION: JsonSchema = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h)$', examples: ['250ms', '30s', '1m'] };
+const ID = ID_PATTERN.source;
+const DURATION: JsonSchema = { type: 'string', pattern: DURATION_PATTERN.source, examples: ['250ms', '30s', '1m'] };
 const seconds: JsonSchema = { type: 'integer', minimum: 1, maximum: 3600, default: 60 };
 const description: JsonSchema = { type: 'string' };
 const freeConfig: JsonSchema = { type: ['object', 'null'], description: "The node type's own settings (docs/nodes)." };

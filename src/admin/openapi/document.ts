@@ -7,9 +7,10 @@ import { operationSchemas } from './operation-schemas.js';
 import { pipelinePaths } from './pipeline-paths.js';
 import type { OpenApiObject } from './responses.js';
 import { statusSchemas } from './status-schemas.js';
+import { ID_PATTERN } from '../../config/ids.js';
+import { OPERATION_ID_PATTERN } from '../schemas.js';
 
-const ID_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
-const OPERATION_ID_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
+
 
 function pathId(name: string, description: string, pattern: string): OpenApiObject {
   return { name, in: 'path', required: true, description, schema: { type: 'string', pattern } };
@@ -64,11 +65,11 @@ function buildDocument(): OpenApiObject {
         },
       },
       parameters: {
-        group: pathId('group', 'Pipeline group id; not `.` or `..`.', ID_PATTERN),
-        pipeline: pathId('pipeline', 'Pipeline id; not `.` or `..`.', ID_PATTERN),
-        rolloutId: pathId('rolloutId', 'From the answer that started the rollout (or its `Location`).', OPERATION_ID_PATTERN),
-        shutdownId: pathId('shutdownId', 'From the answer that started the shutdown (or its `Location`).', OPERATION_ID_PATTERN),
-        reconcileId: pathId('reconcileId', 'From the answer that started the reconcile, or `latest`.', OPERATION_ID_PATTERN),
+        group: pathId('group', 'Pipeline group id; not `.` or `..`.', ID_PATTERN.source),
+        pipeline: pathId('pipeline', 'Pipeline id; not `.` or `..`.', ID_PATTERN.source),
+        rolloutId: pathId('rolloutId', 'From the answer that started the rollout (or its `Location`).', OPERATION_ID_PATTERN.source),
+        shutdownId: pathId('shutdownId', 'From the answer that started the shutdown (or its `Location`).', OPERATION_ID_PATTERN.source),
+        reconcileId: pathId('reconcileId', 'From the answer that started the reconcile, or `latest`.', OPERATION_ID_PATTERN.source),
         wait: queryFlag('wait', 'Answer only when the operation has ended, or when `timeout_secs` ran out (504, the operation goes on).'),
         timeout_secs: {
           name: 'timeout_secs',

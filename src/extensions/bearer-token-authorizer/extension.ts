@@ -4,8 +4,8 @@
 import { parseDuration } from '../../config/duration.js';
 import type { AuthDecision } from '../capabilities.js';
 import type { Extension, ExtensionContext } from '../extension.js';
-import { credentialsFor } from '../support/authorization.js';
-import { digest, matchesAnyDigest } from '../support/secrets.js';
+import { credentialsFor } from '../../util/authorization.js';
+import { digest, matchesAnyDigest } from '../../util/secrets.js';
 import { WatchedFile } from '../support/watched-file.js';
 import type { BearerTokenAuthorizerConfig } from './descriptor.js';
 

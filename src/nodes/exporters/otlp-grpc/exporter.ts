@@ -7,7 +7,7 @@ import { parseDuration } from '../../../config/duration.js';
 import { GRPC_EXPORT_PATHS } from '../../../pdata/otlp-schema.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
 import type { BearerTokenProvider, NodeCapabilities } from '../../../extensions/capabilities.js';
-import { bearerHeader } from '../../../extensions/support/authorization.js';
+import { bearerHeader } from '../../../util/authorization.js';
 import type { ExportResult, PData } from '../../../pipeline/pdata.js';
 import { INITIAL_BACKOFF_MS, MAX_BACKOFF_MS } from '../../../pipeline/retry.js';
 import { classify, type CallOutcome } from './classify.js';

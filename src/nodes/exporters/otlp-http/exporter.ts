@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { parseDuration } from '../../../config/duration.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
 import type { BearerTokenProvider, NodeCapabilities } from '../../../extensions/capabilities.js';
-import { bearerHeader } from '../../../extensions/support/authorization.js';
+import { bearerHeader } from '../../../util/authorization.js';
 import type { ExportResult, PData } from '../../../pipeline/pdata.js';
 import { bodyEncoder, CONTENT_TYPES, type BodyEncoder } from './body.js';
 import { classify } from './classify.js';

@@ -6,7 +6,7 @@
 import { KeyValue } from '../../../pdata/otlp-schema.js';
 import { emptyKeyValueFields, readKeyValue } from '../../../pdata/wire-key-value.js';
 import { KEY_VALUE } from '../../../pdata/wire-layout.js';
-import { bytesEqual, fieldHead, NOT_ON_WIRE, varintSize, WIRE_LEN, type WireReader } from '../../../pdata/wire-reader.js';
+import { bytesEqual, fieldHead, lengthDelimited, NOT_ON_WIRE, varintSize, WIRE_LEN, type WireReader } from '../../../pdata/wire-reader.js';
 import type { WireEdit } from '../../../pdata/wire-edit.js';
 import type { AttributeActionConfig, AttributeConfigValue } from './config.js';
 
@@ -82,13 +82,7 @@ export function compileWireActions(configs: readonly AttributeActionConfig[]): W
   return {
     creates: configs.some((c) => c.action === 'insert' || c.action === 'upsert'),
     classes,
-    keyFields: classes.map((bytes) => {
-      const head = fieldHead(KEY_VALUE.key, bytes.length);
-      const out = new Uint8Array(head.length + bytes.length);
-      out.set(head);
-      out.set(bytes, head.length);
-      return out;
-    }),
+    keyFields: classes.map((bytes) => lengthDelimited(KEY_VALUE.key, bytes)),
     constantKeyValues,
     constantValues,
     constantClasses,
