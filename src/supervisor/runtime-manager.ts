@@ -17,6 +17,7 @@ import { runRollout } from './rollout.js';
 export const DEFAULT_STEP_TIMEOUT_SECS = 60;
 export const DEFAULT_DRAIN_TIMEOUT_SECS = 60;
 const ENGINE_SHUTDOWN: OperationRef = { type: 'shutdown', id: 'engine-shutdown' };
+const ENGINE_START: OperationRef = { type: 'rollout', id: 'engine-start' };
 
 /** Told when an operation reaches its end (metrics count them by action and outcome, with durations). */
 export interface OperationObserver {
@@ -37,6 +38,8 @@ export class RuntimeManager {
   private readonly generations = new Map<string, number>();
   /** Set when the engine starts draining for good (SIGTERM): every pipeline is busy from then on. */
   private closing = false;
+  /** Set while the pipelines of the initial config have their first start: an operation now would race it. */
+  private booting = false;
   private nextId = 1;
 
   constructor(
@@ -47,8 +50,13 @@ export class RuntimeManager {
 
   /** Boot: every pipeline of the initial config at generation 1, with runtime recovery from the first attempt. */
   async boot(pipelines: EffectivePipeline[]): Promise<void> {
-    for (const pipeline of pipelines) this.runners.set(keyOf(pipeline.group, pipeline.pipeline), this.newRunner(pipeline, this.takeGeneration(keyOf(pipeline.group, pipeline.pipeline))));
-    await Promise.allSettled([...this.runners.values()].map((runner) => runner.start()));
+    this.booting = true;
+    try {
+      for (const pipeline of pipelines) this.runners.set(keyOf(pipeline.group, pipeline.pipeline), this.newRunner(pipeline, this.takeGeneration(keyOf(pipeline.group, pipeline.pipeline))));
+      await Promise.allSettled([...this.runners.values()].map((runner) => runner.start()));
+    } finally {
+      this.booting = false;
+    }
   }
 
   runner(group: string, pipeline: string): PipelineRunner | undefined {
@@ -211,11 +219,14 @@ export class RuntimeManager {
   }
 
   /**
-   * The operation that holds pipeline `key`, if any. Once the engine drains, that is the engine's own shutdown, for
-   * every pipeline: nothing may start a rollout (and so an instance) on a pipeline that is going away.
+   * The operation that holds pipeline `key`, if any. While the engine boots, that is its start, and once it drains,
+   * its shutdown, for every pipeline: no operation may race a first start, or start an instance on a pipeline that
+   * is going away.
    */
   holderOf(key: string): OperationRef | undefined {
-    return this.closing ? ENGINE_SHUTDOWN : this.lock.holder(key);
+    if (this.closing) return ENGINE_SHUTDOWN;
+    if (this.booting) return ENGINE_START;
+    return this.lock.holder(key);
   }
 
   busy(group: string, pipeline: string): Busy | undefined {
