@@ -5,25 +5,14 @@ import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient } from '../support/admin.js';
+import { GENERATOR_GROUPS } from '../support/configs.js';
 import { ENGINE_BIN, startEngine, writeConfig, type RunningEngine } from '../support/engine.js';
 
 // Distinctive enough that finding it anywhere in the output can only mean a leak.
 const TOKEN = 'adm-E2E-5b7c0f2e9a41d3c8';
 const OTHER = 'adm-E2E-other-61f0d2a7c3';
 
-const pipelineYaml = `
-groups:
-  default:
-    pipelines:
-      main:
-        policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
-        nodes:
-          gen: { type: receiver:traffic_generator, config: { rate: 20 } }
-          out: { type: exporter:noop }
-        connections:
-          - { from: gen, to: out }
-`;
-const configWith = (engineSection: string) => `version: otel_dataflow/v1\n${engineSection}${pipelineYaml}`;
+const configWith = (engineSection: string) => `version: otel_dataflow/v1\n${engineSection}${GENERATOR_GROUPS}`;
 
 const generator = {
   nodes: {

@@ -1,9 +1,7 @@
 // Engine configs several end-to-end files start from.
 
-/** One generator pipeline `default/main` on one core, and an empty group `tenants` to create pipelines in. */
-export const GENERATOR_WITH_EMPTY_GROUP = `
-version: otel_dataflow/v1
-groups:
+/** The `groups:` section of GENERATOR_WITH_EMPTY_GROUP, for a test that writes its own `engine:` section above it. */
+export const GENERATOR_GROUPS = `groups:
   default:
     pipelines:
       main:
@@ -16,3 +14,8 @@ groups:
   tenants:
     pipelines: {}
 `;
+
+/** One generator pipeline `default/main` on one core, and an empty group `tenants` to create pipelines in. */
+export const GENERATOR_WITH_EMPTY_GROUP = `
+version: otel_dataflow/v1
+${GENERATOR_GROUPS}`;

@@ -7,7 +7,7 @@ import { parseDuration } from '../../../config/duration.js';
 import { GRPC_EXPORT_PATHS } from '../../../pdata/otlp-schema.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
 import type { BearerTokenProvider, NodeCapabilities } from '../../../extensions/capabilities.js';
-import { bearerHeader } from '../../../util/authorization.js';
+import { bearerAuthorization, PartialWarning } from '../otlp-export-support.js';
 import type { ExportResult, PData } from '../../../pipeline/pdata.js';
 import { INITIAL_BACKOFF_MS, MAX_BACKOFF_MS } from '../../../pipeline/retry.js';
 import { classify, type CallOutcome } from './classify.js';
@@ -23,7 +23,7 @@ class OtlpGrpcExporter implements Exporter {
   private readonly metadata = new grpc.Metadata();
   private readonly timeoutMs: number;
   private logger: Logger | undefined;
-  private warnedPartial = false;
+  private readonly partialWarning = new PartialWarning();
 
   constructor(
     private readonly config: Partial<OtlpGrpcExporterConfig>,
@@ -62,20 +62,13 @@ class OtlpGrpcExporter implements Exporter {
     if (!client) return { kind: 'failure', reason: 'exporter is not started' };
     let authorization: string | undefined;
     if (this.tokens) {
-      // Asked per export, not cached here: the provider knows when its token was rotated or refreshed.
-      try {
-        authorization = bearerHeader((await this.tokens.token()).value);
-      } catch (error) {
-        return { kind: 'retryable', reason: (error as Error).message };
-      }
+      const auth = await bearerAuthorization(this.tokens);
+      if ('retryable' in auth) return { kind: 'retryable', reason: auth.retryable };
+      authorization = auth.header;
     }
     const outcome = await this.call(client, pdata, authorization);
     const { result, partial } = classify(outcome);
-    // Rejected items are counted and logged by the runtime; a warning with nothing rejected is only worth one line.
-    if (partial && partial.rejected === 0 && !this.warnedPartial) {
-      this.logger?.warn({ message: partial.message }, 'peer accepted the data with a warning (logged once)');
-      this.warnedPartial = true;
-    }
+    this.partialWarning.note(partial, this.logger);
     return result;
   }
 

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { parseDuration } from '../../../config/duration.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
 import type { BearerTokenProvider, NodeCapabilities } from '../../../extensions/capabilities.js';
-import { bearerHeader } from '../../../util/authorization.js';
+import { bearerAuthorization, PartialWarning } from '../otlp-export-support.js';
 import type { ExportResult, PData } from '../../../pipeline/pdata.js';
 import { bodyEncoder, CONTENT_TYPES, type BodyEncoder } from './body.js';
 import { classify } from './classify.js';
@@ -25,7 +25,7 @@ class OtlpHttpExporter implements Exporter {
   private readonly encode: BodyEncoder | undefined;
   private readonly sendsJson: boolean;
   private logger: Logger | undefined;
-  private warnedPartial = false;
+  private readonly partialWarning = new PartialWarning();
 
   constructor(
     private readonly config: Partial<OtlpHttpExporterConfig>,
@@ -63,20 +63,13 @@ class OtlpHttpExporter implements Exporter {
     }
     const headers: Record<string, string> = { ...this.baseHeaders, 'content-length': String(body.byteLength) };
     if (this.tokens) {
-      // Asked per export, not cached here: the provider knows when its token was rotated or refreshed.
-      try {
-        headers.authorization = bearerHeader((await this.tokens.token()).value);
-      } catch (error) {
-        return { kind: 'retryable', reason: (error as Error).message };
-      }
+      const auth = await bearerAuthorization(this.tokens);
+      if ('retryable' in auth) return { kind: 'retryable', reason: auth.retryable };
+      headers.authorization = auth.header;
     }
     const outcome = await post(target, agent, target.paths[pdata.signal], headers, body, this.timeoutMs);
     const { result, partial } = classify(outcome, this.sendsJson);
-    // Rejected items are counted and logged by the runtime; a warning with nothing rejected is only worth one line.
-    if (partial && partial.rejected === 0 && !this.warnedPartial) {
-      this.logger?.warn({ message: partial.message }, 'peer accepted the data with a warning (logged once)');
-      this.warnedPartial = true;
-    }
+    this.partialWarning.note(partial, this.logger);
     return result;
   }
 

@@ -33,15 +33,12 @@ export interface AdmissionStats {
   refusedItems: number;
 }
 
+export function noAdmissions(): AdmissionStats {
+  return { acceptedRequests: 0, acceptedItems: 0, emptyRequests: 0, invalidRequests: 0, refusedRequests: 0, refusedItems: 0 };
+}
+
 export class Admitter {
-  private readonly counts: AdmissionStats = {
-    acceptedRequests: 0,
-    acceptedItems: 0,
-    emptyRequests: 0,
-    invalidRequests: 0,
-    refusedRequests: 0,
-    refusedItems: 0,
-  };
+  private readonly counts: AdmissionStats = noAdmissions();
   /** Refusals since the pipeline was last seen accepting; > 0 means an episode is under way. */
   private refusedInEpisode = 0;
 

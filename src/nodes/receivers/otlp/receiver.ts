@@ -3,7 +3,7 @@
 import type { Socket } from 'node:net';
 import type { NodeContext, NodeInstance, Receiver } from '../../../pipeline/node.js';
 import type { BearerTokenAuthorizer, NodeCapabilities } from '../../../extensions/capabilities.js';
-import { Admitter, type AdmissionStats } from './admission.js';
+import { Admitter, noAdmissions, type AdmissionStats } from './admission.js';
 import { RequestAuth } from './auth.js';
 import type { OtlpReceiverConfig } from './descriptor.js';
 import { OtlpGrpcServer } from './grpc-receiver.js';
@@ -76,16 +76,7 @@ export class OtlpReceiver implements Receiver {
 
   /** What the receiver admitted and refused so far (all zero before start). */
   stats(): AdmissionStats {
-    return (
-      this.admitter?.stats() ?? {
-        acceptedRequests: 0,
-        acceptedItems: 0,
-        emptyRequests: 0,
-        invalidRequests: 0,
-        refusedRequests: 0,
-        refusedItems: 0,
-      }
-    );
+    return this.admitter?.stats() ?? noAdmissions();
   }
 }
 
