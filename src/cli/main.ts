@@ -1,6 +1,6 @@
 // `otap-engine`: validate the config, or run the engine until a signal stops it. Resolves with the exit code.
 import { fileURLToPath } from 'node:url';
-import { loadAndValidate, formatConfigErrors } from '../config/index.js';
+import { loadAndValidate, formatConfigErrors, type ConfigWarning } from '../config/index.js';
 import { setUpAdminAuth } from '../admin/auth-settings.js';
 import { availableCores } from '../supervisor/available-cores.js';
 import { createLogger } from '../util/logger.js';
@@ -26,7 +26,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const source = options.config ?? EMBEDDED_CONFIG;
-  const result = await loadAndValidate(source, { availableCores: cores });
+  const result = await loadAndValidate(source, {
+    availableCores: cores,
+    coreCheck: options.validateAndExit ? 'warn' : 'enforce',
+  });
+  if (result.warnings.length > 0) process.stderr.write(formatWarnings(result.warnings));
   if (!result.ok) {
     process.stderr.write(`otap-engine: invalid configuration (${source}):\n${formatConfigErrors(result.errors)}\n`);
     return 2;
@@ -51,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`otap-engine: ${adminAuth.message}\n`);
     return 2;
   }
+  for (const warning of result.warnings) logger.warn({ path: warning.path }, `config: ${warning.message}`);
   const engine = new Engine({
     config: result.config,
     configSource: source,
@@ -71,4 +76,8 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   return stopped;
+}
+
+function formatWarnings(warnings: readonly ConfigWarning[]): string {
+  return warnings.map((w) => `otap-engine: warning: ${w.path}: ${w.message}\n`).join('');
 }

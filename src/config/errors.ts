@@ -42,6 +42,15 @@ export interface ConfigError {
   code: ConfigErrorCode;
 }
 
+/**
+ * A field that is valid but changes nothing here (an upstream setting of its Rust runtime, a hint this engine does not
+ * need). Printed by `--validate-and-exit` and logged at start; it never makes a config invalid.
+ */
+export interface ConfigWarning {
+  path: string;
+  message: string;
+}
+
 /** Path of errors that belong to no field (YAML syntax, a source that cannot be read). */
 export const ROOT_PATH = '(root)';
 
@@ -67,6 +76,12 @@ export function configError(path: readonly PathSegment[] | string, code: ConfigE
 /** One line per error, `PATH: MESSAGE`. */
 export function formatConfigErrors(errors: readonly ConfigError[]): string {
   return errors.map((e) => `${e.path}: ${e.message}`).join('\n');
+}
+
+/** Sorted by path like errors, duplicates removed (a node config validated twice warns once). */
+export function sortConfigWarnings(warnings: readonly ConfigWarning[]): ConfigWarning[] {
+  const unique = new Map(warnings.map((w) => [`${w.path}\u0000${w.message}`, w]));
+  return [...unique.values()].sort((a, b) => naturalCompare(a.path, b.path) || naturalCompare(a.message, b.message));
 }
 
 /**

@@ -4,7 +4,7 @@
 import { knownExtensionUrns, lookupExtension } from '../extensions/catalog.js';
 import { CAPABILITY_NAMES } from '../extensions/capabilities.js';
 import type { ExtensionSpec } from './types.js';
-import { configError, type ConfigError } from './errors.js';
+import { configError, type ConfigError, type ConfigWarning } from './errors.js';
 import { validateWithJoi } from './joi-errors.js';
 import type { PipelineLocation, ResolvedExtension, ResolvedNode } from './model.js';
 import { parseComponentUrn } from './urn.js';
@@ -13,11 +13,13 @@ export interface ExtensionsResult {
   /** Extensions whose type is known, by name; one whose config failed has `config: undefined`. */
   extensions: Map<string, ResolvedExtension>;
   errors: ConfigError[];
+  warnings: ConfigWarning[];
 }
 
 export function resolveExtensions(specs: Record<string, ExtensionSpec>, at: PipelineLocation): ExtensionsResult {
   const extensions = new Map<string, ResolvedExtension>();
   const errors: ConfigError[] = [];
+  const warnings: ConfigWarning[] = [];
   for (const [name, spec] of Object.entries(specs)) {
     const path = [...at.base, 'extensions', name];
     const parsed = parseComponentUrn(spec.type);
@@ -38,9 +40,10 @@ export function resolveExtensions(specs: Record<string, ExtensionSpec>, at: Pipe
     }
     const checked = validateWithJoi<Record<string, unknown>>(descriptor.configSchema, spec.config ?? {}, [...path, 'config']);
     if (!checked.ok) errors.push(...checked.errors);
+    warnings.push(...checked.warnings);
     extensions.set(name, { name, urn: descriptor.urn, descriptor, config: checked.ok ? checked.value : undefined });
   }
-  return { extensions, errors };
+  return { extensions, errors, warnings };
 }
 
 /**

@@ -2,22 +2,25 @@
 // pipeline per pipeline, or every error with its path. Nothing here throws for a bad config.
 import type { EffectivePipeline } from './effective.js';
 import type { EngineConfig } from './types.js';
-import { configError, ROOT_PATH, sortConfigErrors, type ConfigError } from './errors.js';
+import { configError, ROOT_PATH, sortConfigErrors, sortConfigWarnings, type ConfigError, type ConfigWarning } from './errors.js';
 import { documentSchema } from './schema.js';
 import { validateWithJoi } from './joi-errors.js';
 import { validateSemantics } from './validate.js';
+import type { CoreCheck } from './pipeline-check.js';
 import { ConfigLoadError, loadConfigText } from './load.js';
 import { substituteEnv, type EnvEnvironment } from './env-subst.js';
 import { envProblemsToErrors } from './env-errors.js';
 import { parseYaml } from './yaml-parse.js';
 
 export type ValidationResult =
-  | { ok: true; config: EngineConfig; pipelines: EffectivePipeline[] }
-  | { ok: false; errors: ConfigError[] };
+  | { ok: true; config: EngineConfig; pipelines: EffectivePipeline[]; warnings: ConfigWarning[] }
+  | { ok: false; errors: ConfigError[]; warnings: ConfigWarning[] };
 
 export interface ValidationContext {
   /** Cores the engine may use; core allocations are resolved against them. */
   availableCores: readonly number[];
+  /** `warn` judges the file alone (`--validate-and-exit`); the default `enforce` judges it for this machine. */
+  coreCheck?: CoreCheck;
 }
 
 export interface LoadContext extends ValidationContext {
@@ -29,13 +32,14 @@ export function validateEngineConfig(raw: unknown, ctx: ValidationContext): Vali
   // joi would say `"value" must be of type object`; an empty file or a bare scalar deserves a plainer answer.
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     const message = 'the config must be a map with version and groups';
-    return { ok: false, errors: [configError(ROOT_PATH, 'InvalidValue', message)] };
+    return { ok: false, errors: [configError(ROOT_PATH, 'InvalidValue', message)], warnings: [] };
   }
   const shaped = validateWithJoi<EngineConfig>(documentSchema, raw, []);
-  if (!shaped.ok) return { ok: false, errors: sortConfigErrors(shaped.errors) };
-  const { errors, pipelines } = validateSemantics(shaped.value, ctx);
-  if (errors.length > 0) return { ok: false, errors: sortConfigErrors(errors) };
-  return { ok: true, config: shaped.value, pipelines };
+  if (!shaped.ok) return { ok: false, errors: sortConfigErrors(shaped.errors), warnings: sortConfigWarnings(shaped.warnings) };
+  const { errors, warnings, pipelines } = validateSemantics(shaped.value, ctx);
+  const allWarnings = sortConfigWarnings([...shaped.warnings, ...warnings]);
+  if (errors.length > 0) return { ok: false, errors: sortConfigErrors(errors), warnings: allWarnings };
+  return { ok: true, config: shaped.value, pipelines, warnings: allWarnings };
 }
 
 /** load (path, file:, env:, yaml:) → `${env:...}` substitution → YAML → validation. */
@@ -46,19 +50,20 @@ export async function loadAndValidate(source: string, ctx: LoadContext): Promise
     text = (await loadConfigText(source, env)).text;
   } catch (error) {
     if (!(error instanceof ConfigLoadError)) throw error;
-    return { ok: false, errors: [configError(ROOT_PATH, 'ConfigLoadFailed', error.message)] };
+    return { ok: false, errors: [configError(ROOT_PATH, 'ConfigLoadFailed', error.message)], warnings: [] };
   }
   const substituted = substituteEnv(text, env);
   if (!substituted.ok) {
-    return { ok: false, errors: sortConfigErrors(envProblemsToErrors(substituted.problems, substituted.markedText)) };
+    const errors = sortConfigErrors(envProblemsToErrors(substituted.problems, substituted.markedText));
+    return { ok: false, errors, warnings: [] };
   }
   const parsed = parseYaml(substituted.text);
-  if (!parsed.ok) return { ok: false, errors: sortConfigErrors(parsed.errors) };
+  if (!parsed.ok) return { ok: false, errors: sortConfigErrors(parsed.errors), warnings: [] };
   return validateEngineConfig(parsed.value, ctx);
 }
 
 export { formatConfigErrors, sortConfigErrors, formatPath, ROOT_PATH } from './errors.js';
-export type { ConfigError, ConfigErrorCode } from './errors.js';
+export type { ConfigError, ConfigErrorCode, ConfigWarning } from './errors.js';
 export { ConfigLoadError, loadConfigText } from './load.js';
 export { substituteEnv } from './env-subst.js';
 export { parseDuration, parseByteSize } from './duration.js';

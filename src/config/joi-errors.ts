@@ -1,10 +1,20 @@
 // One place that validates with joi and turns its error details into ConfigErrors with full paths and stable codes.
 import type Joi from 'joi';
-import { configError, formatPath, type ConfigError, type ConfigErrorCode, type PathSegment } from './errors.js';
+import {
+  configError,
+  formatPath,
+  type ConfigError,
+  type ConfigErrorCode,
+  type ConfigWarning,
+  type PathSegment,
+} from './errors.js';
 import { RESERVED_GROUP } from './schema.js';
 import { isSecretKey } from '../util/redact.js';
 
-export type JoiResult<T> = { ok: true; value: T } | { ok: false; errors: ConfigError[] };
+/** Warnings come with either outcome: a field with no effect here is worth saying even when another field is wrong. */
+export type JoiResult<T> =
+  | { ok: true; value: T; warnings: ConfigWarning[] }
+  | { ok: false; errors: ConfigError[]; warnings: ConfigWarning[] };
 
 const OPTIONS: Joi.ValidationOptions = {
   abortEarly: false,
@@ -18,9 +28,14 @@ const OPTIONS: Joi.ValidationOptions = {
 /** Validates `value` (found at `prefix` in the document) and returns the value with defaults, or every error. */
 export function validateWithJoi<T>(schema: Joi.Schema, value: unknown, prefix: readonly PathSegment[]): JoiResult<T> {
   const result = schema.validate(value, OPTIONS);
-  if (!result.error) return { ok: true, value: result.value as T };
+  const warnings = (result.warning?.details ?? []).map((d) => ({
+    path: formatPath([...prefix, ...d.path]),
+    message: withoutSecrets(d, [...prefix, ...d.path]),
+  }));
+  if (!result.error) return { ok: true, value: result.value as T, warnings };
   return {
     ok: false,
+    warnings,
     errors: result.error.details.map((d) => {
       const path = [...prefix, ...d.path];
       return configError(path, codeFor(d.type, formatPath(path)), withoutSecrets(d, path));

@@ -2,7 +2,7 @@
 // node type's own joi schema, which fills its defaults.
 import { knownNodeUrns, lookupNode } from '../nodes/catalog.js';
 import type { NodeSpec } from './types.js';
-import { configError, type ConfigError } from './errors.js';
+import { configError, type ConfigError, type ConfigWarning } from './errors.js';
 import { validateWithJoi } from './joi-errors.js';
 import type { PipelineLocation, ResolvedNode } from './model.js';
 import { parseComponentUrn } from './urn.js';
@@ -13,11 +13,13 @@ export interface NodesResult {
   /** False when some node's type could not be resolved, so kind-based checks would mislead. */
   allTypesKnown: boolean;
   errors: ConfigError[];
+  warnings: ConfigWarning[];
 }
 
 export function resolveNodes(specs: Record<string, NodeSpec>, at: PipelineLocation): NodesResult {
   const nodes = new Map<string, ResolvedNode>();
   const errors: ConfigError[] = [];
+  const warnings: ConfigWarning[] = [];
   let allTypesKnown = true;
   for (const [name, spec] of Object.entries(specs)) {
     const path = [...at.base, 'nodes', name];
@@ -33,6 +35,7 @@ export function resolveNodes(specs: Record<string, NodeSpec>, at: PipelineLocati
       'config',
     ]);
     if (!checked.ok) errors.push(...checked.errors);
+    warnings.push(...checked.warnings);
     nodes.set(name, {
       name,
       urn: descriptor.urn,
@@ -42,7 +45,7 @@ export function resolveNodes(specs: Record<string, NodeSpec>, at: PipelineLocati
       capabilities: { ...(spec.capabilities ?? {}) },
     });
   }
-  return { nodes, allTypesKnown, errors };
+  return { nodes, allTypesKnown, errors, warnings };
 }
 
 type TypeResult =

@@ -2,14 +2,14 @@
 // extensions and capabilities, connections, graph shape, policies and cores. It reports everything it can find and
 // builds the effective pipeline only when nothing is wrong.
 import type { EffectivePipeline } from './effective.js';
-import type { PipelineSpec } from './types.js';
-import { configError, type ConfigError } from './errors.js';
+import type { CoreAllocation, PipelineSpec } from './types.js';
+import { configError, type ConfigError, type ConfigWarning } from './errors.js';
 import { resolveNodes } from './nodes.js';
 import { checkCapabilities, resolveExtensions } from './extensions.js';
 import { resolveConnections } from './connections.js';
 import { checkEndpoints, findCycles, findUnconnected } from './graph.js';
 import { resolvePolicies, type PolicyLayers, type PolicyScope } from './policies.js';
-import { resolveCoreAllocation } from './cores.js';
+import { resolveCoreAllocation, type CoreResolution } from './cores.js';
 import { collectListeners, type ListenerEntry } from './listeners.js';
 import { buildEffectivePipeline } from './effective-build.js';
 import { pipelineLabel, type PipelineLocation } from './model.js';
@@ -19,16 +19,24 @@ export interface PipelineCheckInput {
   spec: PipelineSpec;
   layers: PolicyLayers;
   availableCores: readonly number[];
+  /**
+   * `enforce` when the engine is about to run the config here; `warn` for `--validate-and-exit`, which (as upstream's)
+   * judges the file, not this machine: a config is often validated where it is written, not where it runs.
+   */
+  coreCheck: CoreCheck;
 }
+
+export type CoreCheck = 'enforce' | 'warn';
 
 export interface PipelineCheck {
   errors: ConfigError[];
+  warnings: ConfigWarning[];
   /** Addresses this pipeline listens on, for the check across pipelines. */
   listeners: ListenerEntry[];
   effective: EffectivePipeline | undefined;
 }
 
-export function checkPipeline({ at, spec, layers, availableCores }: PipelineCheckInput): PipelineCheck {
+export function checkPipeline({ at, spec, layers, availableCores, coreCheck }: PipelineCheckInput): PipelineCheck {
   const declaredNodes = new Set(Object.keys(spec.nodes));
   const extensionSpecs = spec.extensions ?? {};
   const nodes = resolveNodes(spec.nodes, at);
@@ -44,15 +52,23 @@ export function checkPipeline({ at, spec, layers, availableCores }: PipelineChec
     ...findUnconnected(declaredNodes, connections.referenced, at),
   ];
 
+  const warnings = [...nodes.warnings, ...extensions.warnings];
+
   const { policies, coreAllocationScope } = resolvePolicies(layers);
-  const cores = resolveCoreAllocation(policies.coreAllocation, availableCores);
+  let cores: CoreResolution = resolveCoreAllocation(policies.coreAllocation, availableCores);
   if (!cores.ok) {
     const message = `pipeline ${pipelineLabel(at)}: ${cores.message}${inheritedFrom(coreAllocationScope, at)}`;
-    errors.push(configError([...at.base, 'policies', 'resources', 'core_allocation'], 'CoreAllocationUnmet', message));
+    const path = [...at.base, 'policies', 'resources', 'core_allocation'];
+    if (coreCheck === 'enforce') {
+      errors.push(configError(path, 'CoreAllocationUnmet', message));
+    } else {
+      warnings.push({ path: configError(path, 'CoreAllocationUnmet', message).path, message: `${message}; it cannot start on this machine` });
+      cores = resolveCoreAllocation(policies.coreAllocation, allocationWanted(policies.coreAllocation, availableCores));
+    }
   }
 
   const listeners = collectListeners(nodes.nodes, at);
-  if (errors.length > 0 || !cores.ok) return { errors, listeners, effective: undefined };
+  if (errors.length > 0 || !cores.ok) return { errors, warnings, listeners, effective: undefined };
   const effective = buildEffectivePipeline({
     at,
     policies,
@@ -61,8 +77,27 @@ export function checkPipeline({ at, spec, layers, availableCores }: PipelineChec
     edges: connections.edges,
     extensions: extensions.extensions.values(),
   });
-  return { errors, listeners, effective };
+  return { errors, warnings, listeners, effective };
 }
+
+/**
+ * The cores an allocation asks for, as if the machine had them: what a validation away from the target host plans on.
+ * A range too large to list is left to resolveCoreAllocation, which refuses it.
+ */
+function allocationWanted(allocation: CoreAllocation, available: readonly number[]): number[] {
+  switch (allocation.type) {
+    case 'all_cores':
+      return available.length > 0 ? [...available] : [0];
+    case 'core_count':
+      return Array.from({ length: Math.max(allocation.count, available.length, 1) }, (_, i) => i);
+    case 'core_set':
+      return allocation.set.flatMap(({ start, end }) =>
+        end - start < MAX_CORES_LISTED ? Array.from({ length: Math.max(0, end - start + 1) }, (_, i) => start + i) : [],
+      );
+  }
+}
+
+const MAX_CORES_LISTED = 4096;
 
 // The error sits on the pipeline either way (it is the pipeline that cannot run); the message says where the
 // allocation was actually written.
@@ -78,4 +113,3 @@ function inheritedFrom(scope: PolicyScope, at: PipelineLocation): string {
       return '';
   }
 }
-

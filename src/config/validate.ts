@@ -2,17 +2,20 @@
 // share (listening addresses).
 import type { EffectivePipeline } from './effective.js';
 import type { EngineConfig } from './types.js';
-import type { ConfigError } from './errors.js';
+import type { ConfigError, ConfigWarning } from './errors.js';
 import { findAddressConflicts, type ListenerEntry } from './listeners.js';
-import { checkPipeline } from './pipeline-check.js';
+import { checkPipeline, type CoreCheck } from './pipeline-check.js';
 
 export interface SemanticContext {
   /** Cores the engine may use (after --num-cores / --core-id-range). */
   availableCores: readonly number[];
+  /** `warn` judges the file alone (`--validate-and-exit`); the default `enforce` judges it for this machine. */
+  coreCheck?: CoreCheck;
 }
 
 export interface SemanticResult {
   errors: ConfigError[];
+  warnings: ConfigWarning[];
   /** One per pipeline, ordered by group then pipeline name; complete only when `errors` is empty. */
   pipelines: EffectivePipeline[];
 }
@@ -21,6 +24,7 @@ const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b
 
 export function validateSemantics(config: EngineConfig, ctx: SemanticContext): SemanticResult {
   const errors: ConfigError[] = [];
+  const warnings: ConfigWarning[] = [];
   const listeners: ListenerEntry[] = [];
   const pipelines: EffectivePipeline[] = [];
   for (const [group, groupSpec] of Object.entries(config.groups).sort(byKey)) {
@@ -30,12 +34,14 @@ export function validateSemantics(config: EngineConfig, ctx: SemanticContext): S
         spec,
         layers: { top: config.policies, group: groupSpec.policies, pipeline: spec.policies },
         availableCores: ctx.availableCores,
+        coreCheck: ctx.coreCheck ?? 'enforce',
       });
       errors.push(...check.errors);
+      warnings.push(...check.warnings);
       listeners.push(...check.listeners);
       if (check.effective) pipelines.push(check.effective);
     }
   }
   errors.push(...findAddressConflicts(listeners));
-  return { errors, pipelines };
+  return { errors, warnings, pipelines };
 }

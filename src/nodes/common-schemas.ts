@@ -46,3 +46,17 @@ export function byteSizeDefaulting(value: number | string): Joi.AlternativesSche
 }
 
 export const httpUrl = Joi.string().uri({ scheme: ['http', 'https'] });
+
+/**
+ * An upstream field that has no meaning in this engine (a setting of upstream's Rust runtime, a hint we do not need):
+ * accepted as `schema` allows, and reported as a warning naming `reason` by `--validate-and-exit` and at start. A field
+ * whose value we cannot honour is an error instead, never this.
+ */
+export function noEffect<S extends Joi.Schema>(schema: S, reason: string): S {
+  return schema
+    .custom((value: unknown, helpers) => {
+      helpers.warn('otap.noEffect', { reason });
+      return value;
+    })
+    .messages({ 'otap.noEffect': `{{#label}} has no effect in this engine: ${reason}` }) as S;
+}

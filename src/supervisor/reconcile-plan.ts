@@ -12,7 +12,7 @@ import { keyOf, type RuntimeManager } from './runtime-manager.js';
 /** A reconcile body's config as the engine would take it: `${env:…}` substituted, then validated as a whole document. */
 export function validateReconcileConfig(manager: RuntimeManager, config: unknown): ValidationResult {
   const substituted = substituteEnvInValue(config, '');
-  if (!substituted.ok) return { ok: false, errors: substituted.errors };
+  if (!substituted.ok) return { ok: false, errors: substituted.errors, warnings: [] };
   return validateEngineConfig(substituted.value, { availableCores: manager.availableCores });
 }
 
