@@ -11,6 +11,8 @@ export interface Edge {
   from: string;
   port: string;
   to: string;
+  /** The targets this one competes with for each message (dispatch one_of), itself included; absent: it gets all. */
+  oneOf?: string[];
   /** Index of the connection the edge came from, for error paths. */
   connection: number;
 }
@@ -79,13 +81,30 @@ export function resolveConnections(
       }
       targets.push(text);
     }
-    for (const s of sources) for (const to of targets) edges.push({ from: s.node, port: s.port, to, connection: index });
+    // Upstream's default: several targets of one connection share its messages, each message to one of them.
+    const distinct = [...new Set(targets)].sort();
+    const competing = distinct.length > 1 && (spec.policies?.dispatch ?? 'one_of') === 'one_of';
+    for (const s of sources) {
+      for (const to of targets) {
+        edges.push({ from: s.node, port: s.port, to, connection: index, ...(competing ? { oneOf: distinct } : {}) });
+      }
+    }
   });
   return { edges, referenced, errors };
 }
 
 // A node that declares no ports has only the default one; a node whose config failed cannot say, so it is trusted.
+// Node-level `outputs` (upstream's declaration) narrow that further: a connection may only name a declared output.
 function checkPort(node: ResolvedNode | undefined, port: string | undefined): string | undefined {
+  if (node?.outputs !== undefined && node.outputs.length > 0) {
+    const selected = port ?? node.defaultOutput ?? DEFAULT_PORT;
+    if (!node.outputs.includes(selected)) {
+      return `"${node.name}" declares outputs ${node.outputs.join(', ')}; "${selected}" is not one of them`;
+    }
+    if (node.config === undefined || node.descriptor.outputPorts === undefined) return undefined;
+    const ports = node.descriptor.outputPorts(node.config);
+    return ports.includes(selected) ? undefined : `"${node.name}" has no output port "${selected}"; its ports: ${ports.join(', ')}`;
+  }
   if (node?.config === undefined) return undefined;
   const ports = node.descriptor.outputPorts?.(node.config) ?? [DEFAULT_PORT];
   // A node with named ports and no default one would send nothing down a plain `from: node` connection.

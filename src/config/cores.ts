@@ -14,8 +14,11 @@ export function resolveCoreAllocation(allocation: CoreAllocation, available: rea
     case 'all_cores':
       return pool.length > 0 ? { ok: true, cores: pool } : { ok: false, message: 'no cores are available' };
     case 'core_count': {
-      const n = allocation.count;
-      if (!Number.isInteger(n) || n < 1) return { ok: false, message: `core_count must be at least 1, got ${n}` };
+      // 0 asks for every core the engine may use (upstream's meaning).
+      const n = allocation.count === 0 ? pool.length : allocation.count;
+      if (!Number.isInteger(n) || n < 1) {
+        return { ok: false, message: allocation.count === 0 ? 'no cores are available' : `core_count must be at least 1, got ${n}` };
+      }
       if (n > pool.length) {
         return { ok: false, message: `core_count ${n} exceeds the ${pool.length} available cores (${poolText})` };
       }

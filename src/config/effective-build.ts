@@ -1,7 +1,7 @@
 // Builds the EffectivePipeline the planner and the instances work from: everything sorted by name so that the
 // order an operator wrote things in never shows, duplicate edges collapsed (a repeated connection is one channel).
 import type { EffectiveEdge, EffectiveExtension, EffectiveNode, EffectivePipeline, ResolvedPolicies } from './effective.js';
-import type { Edge } from './connections.js';
+import { DEFAULT_PORT, type Edge } from './connections.js';
 import { hashPipeline } from './hash.js';
 import type { PipelineLocation, ResolvedExtension, ResolvedNode } from './model.js';
 
@@ -22,15 +22,29 @@ function compare(a: string, b: string): number {
 
 export function buildEffectivePipeline(input: EffectiveInput): EffectivePipeline {
   const nodes: EffectiveNode[] = [...input.nodes]
-    .map((n) => ({ name: n.name, urn: n.urn, kind: n.kind, config: n.config ?? {}, capabilities: { ...n.capabilities } }))
+    .map((n) => ({
+      name: n.name,
+      urn: n.urn,
+      kind: n.kind,
+      config: n.config ?? {},
+      capabilities: { ...n.capabilities },
+      ...(n.defaultOutput !== undefined && n.defaultOutput !== DEFAULT_PORT ? { defaultOutput: n.defaultOutput } : {}),
+      ...(Object.keys(n.identity).length > 0 ? { identity: n.identity } : {}),
+    }))
     .sort(byName);
   const extensions: EffectiveExtension[] = [...input.extensions]
     .map((e) => ({ name: e.name, urn: e.urn, config: e.config ?? {} }))
     .sort(byName);
   const unique = new Map<string, EffectiveEdge>();
-  for (const { from, port, to } of input.edges) unique.set(JSON.stringify([from, port, to]), { from, port, to });
+  for (const { from, port, to, oneOf } of input.edges) {
+    unique.set(JSON.stringify([from, port, to, oneOf ?? null]), { from, port, to, ...(oneOf ? { oneOf } : {}) });
+  }
   const edges = [...unique.values()].sort(
-    (a, b) => compare(a.from, b.from) || compare(a.port, b.port) || compare(a.to, b.to),
+    (a, b) =>
+      compare(a.from, b.from) ||
+      compare(a.port, b.port) ||
+      compare(a.to, b.to) ||
+      compare(JSON.stringify(a.oneOf ?? null), JSON.stringify(b.oneOf ?? null)),
   );
   const cores = [...input.cores].sort((a, b) => a - b);
   const { hash, graphHash } = hashPipeline({ policies: input.policies, cores, nodes, edges, extensions });

@@ -1,12 +1,20 @@
 // The effective config of one pipeline: every default applied, policies resolved pipeline > group > top level,
 // node types expanded to full URNs, connections flattened into sorted edges, keys sorted. Two pipelines with the
 // same effective config are the same pipeline: the planner compares `hash`.
-import type { RuntimeRecoveryPolicy } from './types.js';
+import type { HealthPhaseKind, Quorum, RuntimeRecoveryPolicy } from './types.js';
+
+/** Which phases count as live and ready, and how many cores must be in them (upstream's health policy). */
+export interface ResolvedHealth {
+  liveIf: HealthPhaseKind[];
+  readyIf: HealthPhaseKind[];
+  liveQuorum: Quorum;
+  readyQuorum: Quorum;
+}
 
 export interface ResolvedPolicies {
   coreAllocation: import('./types.js').CoreAllocation;
   channelCapacity: { pdata: number };
-  readyQuorumPercent: number;
+  health: ResolvedHealth;
   runtimeRecovery: {
     enabled: boolean;
     maxRestarts: number;
@@ -27,6 +35,10 @@ export interface EffectiveNode {
   /** The node's config after its own schema applied defaults. */
   config: Record<string, unknown>;
   capabilities: Record<string, string>;
+  /** Where the node's unnamed emits go, when not to the `default` port (node-level `default_output`). */
+  defaultOutput?: string;
+  /** Attributes that identify the node in the engine's own telemetry (`entity.extend.identity_attributes`). */
+  identity?: Record<string, string | number | boolean>;
 }
 
 export interface EffectiveEdge {
@@ -34,6 +46,12 @@ export interface EffectiveEdge {
   /** Output port of `from`; `default` when the connection named none. */
   port: string;
   to: string;
+  /**
+   * Present when `to` is one of several targets that compete for each message (dispatch `one_of`, upstream's
+   * default for a connection with several targets): every member of that group, sorted. Absent: `to` gets every
+   * message sent on the port.
+   */
+  oneOf?: string[];
 }
 
 export interface EffectiveExtension {

@@ -8,6 +8,7 @@ import { configError, type ConfigError, type ConfigWarning } from './errors.js';
 import { validateWithJoi } from './joi-errors.js';
 import type { PipelineLocation, ResolvedExtension, ResolvedNode } from './model.js';
 import { parseComponentUrn } from './urn.js';
+import { notSupportedType } from './nodes.js';
 
 export interface ExtensionsResult {
   /** Extensions whose type is known, by name; one whose config failed has `config: undefined`. */
@@ -34,7 +35,7 @@ export function resolveExtensions(specs: Record<string, ExtensionSpec>, at: Pipe
     }
     const descriptor = lookupExtension(parsed.value.urn);
     if (!descriptor) {
-      const message = `unknown extension type ${parsed.value.urn}; known types: ${knownExtensionUrns().join(', ')}`;
+      const message = notSupportedType(parsed.value.urn, 'extensions', knownExtensionUrns());
       errors.push(configError([...path, 'type'], 'UnknownExtensionType', message));
       continue;
     }

@@ -6,6 +6,7 @@ import { configError, ROOT_PATH, sortConfigErrors, sortConfigWarnings, type Conf
 import { documentSchema } from './schema.js';
 import { validateWithJoi } from './joi-errors.js';
 import { validateSemantics } from './validate.js';
+import { wellFormedParts } from './salvage.js';
 import type { CoreCheck } from './pipeline-check.js';
 import { ConfigLoadError, loadConfigText } from './load.js';
 import { substituteEnv, type EnvEnvironment } from './env-subst.js';
@@ -35,7 +36,15 @@ export function validateEngineConfig(raw: unknown, ctx: ValidationContext): Vali
     return { ok: false, errors: [configError(ROOT_PATH, 'InvalidValue', message)], warnings: [] };
   }
   const shaped = validateWithJoi<EngineConfig>(documentSchema, raw, []);
-  if (!shaped.ok) return { ok: false, errors: sortConfigErrors(shaped.errors), warnings: sortConfigWarnings(shaped.warnings) };
+  if (!shaped.ok) {
+    // Group and pipeline names the schema refused are reported already; what is well formed is still checked.
+    const deeper = validateSemantics(wellFormedParts(raw as Record<string, unknown>), ctx);
+    return {
+      ok: false,
+      errors: sortConfigErrors([...shaped.errors, ...deeper.errors]),
+      warnings: sortConfigWarnings([...shaped.warnings, ...deeper.warnings]),
+    };
+  }
   const { errors, warnings, pipelines } = validateSemantics(shaped.value, ctx);
   const allWarnings = sortConfigWarnings([...shaped.warnings, ...warnings]);
   if (errors.length > 0) return { ok: false, errors: sortConfigErrors(errors), warnings: allWarnings };

@@ -20,6 +20,11 @@ export interface ResolvedNode {
   /** Undefined when the config failed its schema (the error is already recorded). */
   config: Record<string, unknown> | undefined;
   capabilities: Record<string, string>;
+  /** The node-level `outputs`: when given, the only ports connections may name. */
+  outputs: string[] | undefined;
+  defaultOutput: string | undefined;
+  /** `entity.extend.identity_attributes`, values only. */
+  identity: Record<string, string | number | boolean>;
 }
 
 export interface ResolvedExtension {

@@ -43,7 +43,14 @@ export function resolveNodes(specs: Record<string, NodeSpec>, at: PipelineLocati
       descriptor,
       config: checked.ok ? checked.value : undefined,
       capabilities: { ...(spec.capabilities ?? {}) },
+      outputs: spec.outputs,
+      defaultOutput: spec.default_output ?? (spec.outputs?.length === 1 ? spec.outputs[0] : undefined),
+      identity: identityOf(spec),
     });
+    if (spec.default_output !== undefined && spec.outputs !== undefined && !spec.outputs.includes(spec.default_output)) {
+      const message = `"${spec.default_output}" is not among the node's outputs (${spec.outputs.join(', ')})`;
+      errors.push(configError([...path, 'default_output'], 'UnknownPort', message));
+    }
   }
   return { nodes, allTypesKnown, errors, warnings };
 }
@@ -64,11 +71,24 @@ function resolveNodeType(type: string): TypeResult {
   }
   const descriptor = lookupNode(parsed.value.urn);
   if (!descriptor) {
+    const sameKind = knownNodeUrns().filter((urn) => parseComponentUrn(urn).ok && urn.split(':')[2] === parsed.value.kind);
     return {
       ok: false,
       code: 'UnknownNodeType',
-      message: `unknown node type ${parsed.value.urn}; known types: ${knownNodeUrns().join(', ')}`,
+      message: notSupportedType(parsed.value.urn, `${parsed.value.kind}s`, sameKind),
     };
   }
   return { ok: true, descriptor };
+}
+
+/** One wording for a node or extension type this engine does not have, with what it has of that kind beside it. */
+export function notSupportedType(urn: string, kindPlural: string, known: readonly string[]): string {
+  return `${urn} is not supported by this engine (supported ${kindPlural}: ${known.join(', ')})`;
+}
+
+function identityOf(spec: NodeSpec): Record<string, string | number | boolean> {
+  const attributes = spec.entity?.extend?.identity_attributes ?? {};
+  return Object.fromEntries(
+    Object.entries(attributes).map(([key, attribute]) => [key, typeof attribute === 'object' ? attribute.value : attribute]),
+  );
 }

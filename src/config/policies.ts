@@ -2,7 +2,7 @@
 // runtime_recovery): the most specific scope that names a family supplies all of it, and fields it leaves out take
 // the built-in defaults, never the outer scope's values. Mixing scopes inside a family would make a pipeline's
 // behaviour depend on fields written far away from it.
-import type { ResolvedPolicies } from './effective.js';
+import type { ResolvedHealth, ResolvedPolicies } from './effective.js';
 import type { CoreAllocation, Policies, RuntimeRecoveryPolicy } from './types.js';
 import { parseDuration } from './duration.js';
 
@@ -16,7 +16,13 @@ export interface PolicyLayers {
 
 export const DEFAULT_CORE_ALLOCATION: CoreAllocation = { type: 'all_cores' };
 export const DEFAULT_CHANNEL_CAPACITY = 128;
-export const DEFAULT_READY_QUORUM_PERCENT = 100;
+/** Upstream's defaults: live in every phase but deleted with one core, ready when every core runs. */
+export const DEFAULT_HEALTH: Readonly<ResolvedHealth> = Object.freeze<ResolvedHealth>({
+  liveIf: ['Pending', 'Starting', 'Running', 'Updating', 'RollingBack', 'Draining', 'Stopped', 'Rejected', 'Failed', 'Deleting'],
+  readyIf: ['Running', 'Updating'],
+  liveQuorum: { AtLeast: 1 },
+  readyQuorum: { Percent: 100 },
+});
 export const DEFAULT_RUNTIME_RECOVERY: Readonly<RuntimeRecoveryPolicy> = Object.freeze({
   enabled: true,
   max_restarts: 5,
@@ -48,7 +54,7 @@ export function resolvePolicies(layers: PolicyLayers): PolicyResolution {
     policies: {
       coreAllocation: coreAllocation ?? DEFAULT_CORE_ALLOCATION,
       channelCapacity: { pdata: pick('channel_capacity', layers).value?.pdata ?? DEFAULT_CHANNEL_CAPACITY },
-      readyQuorumPercent: pick('health', layers).value?.ready_quorum?.Percent ?? DEFAULT_READY_QUORUM_PERCENT,
+      health: resolveHealth(pick('health', layers).value),
       runtimeRecovery: {
         enabled: recovery.enabled,
         maxRestarts: recovery.max_restarts,
@@ -59,5 +65,14 @@ export function resolvePolicies(layers: PolicyLayers): PolicyResolution {
       },
     },
     coreAllocationScope: coreAllocation === undefined ? 'default' : resources.scope,
+  };
+}
+
+function resolveHealth(health: Policies['health']): ResolvedHealth {
+  return {
+    liveIf: [...(health?.live_if ?? DEFAULT_HEALTH.liveIf)],
+    readyIf: [...(health?.ready_if ?? DEFAULT_HEALTH.readyIf)],
+    liveQuorum: { ...(health?.live_quorum ?? DEFAULT_HEALTH.liveQuorum) },
+    readyQuorum: { ...(health?.ready_quorum ?? DEFAULT_HEALTH.readyQuorum) },
   };
 }

@@ -3,40 +3,10 @@
 // semantic validation. Unknown fields are errors at every level; joi objects with declared keys refuse others.
 import Joi from 'joi';
 import { ID_PATTERN, ID_RULE, PROTOTYPE_KEYS } from './ids.js';
-import { duration, listenAddress } from '../nodes/common-schemas.js';
+import { listenAddress, noEffect, notSupported } from '../nodes/common-schemas.js';
+import { policiesSchema } from './policies-schema.js';
 
-const coreRange = Joi.object({
-  start: Joi.number().integer().min(0).required(),
-  end: Joi.number().integer().min(Joi.ref('start')).required().messages({ 'number.min': '{{#label}} must not be below start' }),
-});
-
-const coreAllocation = Joi.object({
-  type: Joi.string().valid('all_cores', 'core_count', 'core_set').required(),
-  count: Joi.when('type', {
-    is: 'core_count',
-    then: Joi.number().integer().min(1).required(),
-    otherwise: Joi.forbidden(),
-  }),
-  set: Joi.when('type', {
-    is: 'core_set',
-    then: Joi.array().items(coreRange).min(1).required(),
-    otherwise: Joi.forbidden(),
-  }),
-});
-
-export const policiesSchema = Joi.object({
-  resources: Joi.object({ core_allocation: coreAllocation }),
-  channel_capacity: Joi.object({ pdata: Joi.number().integer().min(1) }),
-  health: Joi.object({ ready_quorum: Joi.object({ Percent: Joi.number().min(0).max(100).required() }) }),
-  runtime_recovery: Joi.object({
-    enabled: Joi.boolean(),
-    max_restarts: Joi.number().integer().min(0),
-    initial_backoff: duration,
-    max_backoff: duration,
-    startup_timeout: duration,
-    reset_after: duration,
-  }),
-});
+export { policiesSchema };
 
 const description = Joi.string().allow('');
 // Node and extension configs belong to their type's schema; here they only have to be maps (YAML `config:` is null).
@@ -47,20 +17,48 @@ const id = Joi.string().pattern(ID_PATTERN).invalid(...PROTOTYPE_KEYS);
 
 const extension = Joi.object({ type: Joi.string().required(), description, config: freeConfig });
 
+const portName = Joi.string().min(1);
+
+const identityValue = Joi.alternatives(Joi.string().allow(''), Joi.number(), Joi.boolean());
+
 const node = Joi.object({
   type: Joi.string().required(),
   description,
   config: freeConfig,
   capabilities: Joi.object().pattern(name, Joi.string()),
+  outputs: Joi.array().items(portName).unique(),
+  default_output: portName,
+  entity: Joi.object({
+    extend: Joi.object({
+      identity_attributes: Joi.object().pattern(
+        Joi.string().min(1),
+        Joi.alternatives(identityValue, Joi.object({ value: identityValue.required(), brief: Joi.string().allow('') })),
+      ),
+    }),
+  }),
+  policies: Joi.object({
+    telemetry: Joi.object({
+      item_counts: noEffect(Joi.boolean(), 'this engine always counts the items every node receives and sends'),
+    }),
+  }),
+  rate_limiters: notSupported('receiver admission rate limits are not implemented'),
+  header_capture: notSupported('transport headers are neither captured nor propagated'),
+  header_propagation: notSupported('transport headers are neither captured nor propagated'),
 });
 
 const endpoints = Joi.alternatives(Joi.string(), Joi.array().items(Joi.string()).min(1)).messages({
   'alternatives.types': '{{#label}} must be a node name or a list of node names',
 });
 
-const connection = Joi.object({ from: endpoints.required(), to: endpoints.required() });
+const connection = Joi.object({
+  from: endpoints.required(),
+  to: endpoints.required(),
+  policies: Joi.object({ dispatch: Joi.string().valid('one_of', 'broadcast') }),
+});
 
 export const pipelineSchema = Joi.object({
+  // Upstream's pdata flavour: OTLP bytes travel here whichever it names, and every node reads them.
+  type: noEffect(Joi.string().valid('otap', 'otlp'), 'pipelines carry OTLP protobuf bytes whatever their type'),
   description,
   policies: policiesSchema,
   extensions: Joi.object().pattern(name, extension),
@@ -75,6 +73,7 @@ const group = Joi.object({
     .pattern(id, pipelineSchema)
     .pattern(name, Joi.any().forbidden().messages({ 'any.unknown': `{{#label}}: a pipeline id ${ID_RULE}` }))
     .required(),
+  topics: notSupported('topics connect pipelines of upstream\'s single process; pipelines here are separate processes'),
 });
 
 // A bearer token travels in an HTTP header, which cannot carry spaces or control characters at its ends and should not
@@ -99,7 +98,10 @@ export const documentSchema = Joi.object({
     .required()
     .messages({ 'any.only': `{{#label}} must be ${SUPPORTED_VERSION}` }),
   policies: policiesSchema,
-  engine: Joi.object({ http_admin: Joi.object({ bind_address: listenAddress, auth: adminAuth }) }),
+  engine: Joi.object({
+    http_admin: Joi.object({ bind_address: listenAddress, auth: adminAuth }),
+    controller: Joi.object({ extensions: Joi.object().pattern(name, extension) }),
+  }),
   groups: Joi.object({
     // The engine keeps its own pipelines under this name.
     [RESERVED_GROUP]: Joi.any()

@@ -1,10 +1,35 @@
 // The configuration as an operator writes it (`version: otel_dataflow/v1`), after YAML parsing and env substitution.
 // Field names follow the upstream OTAP Dataflow Engine so that its configs load unchanged.
 
+/** Upstream also spells `type` as `strategy`; the schema turns either into `type`. `count: 0` means every core. */
 export type CoreAllocation =
   | { type: 'all_cores' }
   | { type: 'core_count'; count: number }
   | { type: 'core_set'; set: Array<{ start: number; end: number }> };
+
+/** Upstream's quorum: exactly one of the two keys. */
+export type Quorum = { Percent: number } | { AtLeast: number };
+
+/** Upstream's phase kinds, as its configs spell them. */
+export type HealthPhaseKind =
+  | 'Pending'
+  | 'Starting'
+  | 'Running'
+  | 'Updating'
+  | 'RollingBack'
+  | 'Draining'
+  | 'Stopped'
+  | 'Rejected'
+  | 'Failed'
+  | 'Deleting'
+  | 'Deleted';
+
+export interface HealthPolicy {
+  live_if?: HealthPhaseKind[];
+  ready_if?: HealthPhaseKind[];
+  live_quorum?: Quorum;
+  ready_quorum?: Quorum;
+}
 
 export interface RuntimeRecoveryPolicy {
   enabled: boolean;
@@ -18,10 +43,16 @@ export interface RuntimeRecoveryPolicy {
 
 export interface Policies {
   resources?: { core_allocation?: CoreAllocation };
-  channel_capacity?: { pdata?: number };
-  health?: { ready_quorum?: { Percent: number } };
+  /** `control` sizes upstream's per-node control queues: accepted with a warning (see policies-schema.ts). */
+  channel_capacity?: { pdata?: number; control?: { node?: number; pipeline?: number; completion?: number } };
+  health?: HealthPolicy;
   runtime_recovery?: Partial<RuntimeRecoveryPolicy>;
+  /** Upstream's instrumentation switches: accepted with a warning (this engine's counters are always on). */
+  telemetry?: Record<string, unknown>;
 }
+
+/** An identity attribute: a bare value, or upstream's `{ value, brief }`. */
+export type IdentityAttribute = string | number | boolean | { value: string | number | boolean; brief?: string };
 
 export interface NodeSpec {
   type: string;
@@ -29,6 +60,13 @@ export interface NodeSpec {
   config?: Record<string, unknown>;
   /** capability name -> extension name (extensions issue) */
   capabilities?: Record<string, string>;
+  /** Output ports the node declares; connections may only name these. */
+  outputs?: string[];
+  /** The port a node's unnamed emits go to, when it has several. */
+  default_output?: string;
+  /** Attributes that identify the node in the engine's own telemetry (its log lines). */
+  entity?: { extend?: { identity_attributes?: Record<string, IdentityAttribute> } };
+  policies?: { telemetry?: { item_counts?: boolean } };
 }
 
 export interface ExtensionSpec {
@@ -37,13 +75,19 @@ export interface ExtensionSpec {
   config?: Record<string, unknown>;
 }
 
+export type DispatchPolicy = 'one_of' | 'broadcast';
+
 export interface ConnectionSpec {
   /** A node name, or `node["port"]` naming an output port; or a list of them. */
   from: string | string[];
   to: string | string[];
+  /** How a message reaches several targets: one of them (upstream's default) or every one. */
+  policies?: { dispatch?: DispatchPolicy };
 }
 
 export interface PipelineSpec {
+  /** Upstream's pdata flavour of the pipeline (otap | otlp); data here is OTLP either way. */
+  type?: 'otap' | 'otlp';
   description?: string;
   policies?: Policies;
   extensions?: Record<string, ExtensionSpec>;
@@ -66,6 +110,8 @@ export interface AdminAuthConfig {
 
 export interface EngineSection {
   http_admin?: { bind_address?: string; auth?: AdminAuthConfig };
+  /** Engine-wide extensions (upstream: the OpAMP client); validated field by field. */
+  controller?: { extensions?: Record<string, ExtensionSpec> };
 }
 
 export interface EngineConfig {

@@ -58,5 +58,15 @@ export function noEffect<S extends Joi.Schema>(schema: S, reason: string): S {
       helpers.warn('otap.noEffect', { reason });
       return value;
     })
-    .messages({ 'otap.noEffect': `{{#label}} has no effect in this engine: ${reason}` }) as S;
+    .messages({ 'otap.noEffect': `has no effect in this engine: ${reason}` }) as S;
+}
+
+/**
+ * An upstream field or section this engine cannot honour: accepted as a shape (so the message is about the feature,
+ * not about its spelling) and refused with `reason`.
+ */
+export function notSupported(reason: string): Joi.AnySchema {
+  return Joi.any()
+    .custom((_value: unknown, helpers) => helpers.error('otap.notSupported'))
+    .messages({ 'otap.notSupported': `is not supported by this engine: ${reason}` });
 }

@@ -8,7 +8,8 @@ import { RuntimeContext, type ErrorSink } from './context.js';
 import { newCounters } from './counters.js';
 import { ExporterRunner } from './exporter-runner.js';
 import { instantiate, type FactoryResolver } from './factory.js';
-import type { GraphPlan } from './graph.js';
+import { DEFAULT_PORT, type GraphPlan, type PortRoute } from './graph.js';
+import { OneOfChannels } from './dispatch.js';
 import type { PData } from './pdata.js';
 import { ProcessorRunner } from './processor-runner.js';
 import { ReceiverRunner } from './receiver-runner.js';
@@ -34,15 +35,27 @@ export async function assembleRunners(plan: GraphPlan, capacity: number, opts: A
   for (const node of plan.order) if (node.kind !== 'receiver') inputs.set(node.name, new Channel<PData>(capacity));
 
   return plan.order.map((node, i) => {
+    const channelOf = (to: string): Channel<PData> => inputs.get(to) as Channel<PData>;
     const ports = new Map<string, Channel<PData>[]>();
-    for (const [port, targets] of plan.downstream.get(node.name) ?? []) {
-      ports.set(port, targets.map((to) => inputs.get(to) as Channel<PData>));
+    const choices = new Map<string, OneOfChannels[]>();
+    const routes = plan.routes.get(node.name) ?? new Map<string, PortRoute>();
+    for (const [port, route] of routes) {
+      if (route.all.length > 0) ports.set(port, route.all.map(channelOf));
+      if (route.oneOf.length > 0) choices.set(port, route.oneOf.map((group) => new OneOfChannels(group.map(channelOf))));
     }
-    const logger = opts.logger.child({ node: node.name });
+    // A node's unnamed emits go to its declared default output (node-level default_output).
+    if (node.defaultOutput !== undefined && !routes.has(DEFAULT_PORT)) {
+      const port = ports.get(node.defaultOutput);
+      const groups = choices.get(node.defaultOutput);
+      if (port !== undefined) ports.set(DEFAULT_PORT, port);
+      if (groups !== undefined) choices.set(DEFAULT_PORT, groups);
+    }
+    const identity = node.identity === undefined ? {} : { entity: node.identity };
+    const logger = opts.logger.child({ node: node.name, ...identity });
     const counters = newCounters();
     // Present (from zero) only where it can move, so every other node's counters keep their shape.
     if (node.kind === 'receiver' && node.capabilities.bearer_token_authorizer !== undefined) counters.requestsUnauthorized = 0;
-    const ctx = new RuntimeContext(node.name, logger, ports, counters, opts.errors, node.kind === 'receiver');
+    const ctx = new RuntimeContext(node.name, logger, ports, counters, opts.errors, node.kind === 'receiver', choices);
     const base: RunnerBase = { name: node.name, urn: node.urn, ctx, counters, errors: opts.errors, logger };
     const instance = instances[i];
     const input = inputs.get(node.name);

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { failAcks, holdAcks, releaseAcks } from './ack.js';
 import { ChannelClosedError, type Channel } from './channel.js';
+import type { OneOfChannels } from './dispatch.js';
 import { Episode } from './episode.js';
 import { DEFAULT_PORT } from './graph.js';
 import type { NodeContext } from './node.js';
@@ -25,6 +26,8 @@ export class RuntimeContext implements NodeContext {
     private readonly errors: ErrorSink,
     /** Receivers count what they offer as received; other nodes count what they take from their input. */
     private readonly countOffered: boolean,
+    /** Per port, the groups of which each message reaches one member (dispatch one_of); most ports have none. */
+    private readonly choices: ReadonlyMap<string, readonly OneOfChannels[]> = new Map(),
   ) {
     this.refusals = new Episode(logger, 'downstream full: refusing data');
     this.drops = new Episode(logger, 'dropping data that has nowhere to go');
@@ -33,7 +36,7 @@ export class RuntimeContext implements NodeContext {
   // Arrow properties rather than methods: nodes may pass `ctx.emit` around detached from `ctx`.
   readonly emit = (pdata: PData, port: string = DEFAULT_PORT): Promise<void> => {
     if (this.countOffered) countReceived(this.counters, pdata);
-    const targets = this.ports.get(port);
+    const targets = this.targetsOf(port);
     if (targets === undefined || targets.length === 0) return this.unrouted(pdata, port);
     for (const channel of targets) {
       // All or nothing: a stopped downstream means the pipeline is going away, so send nowhere.
@@ -60,7 +63,7 @@ export class RuntimeContext implements NodeContext {
 
   readonly tryEmit = (pdata: PData, port: string = DEFAULT_PORT): boolean => {
     if (this.countOffered) countReceived(this.counters, pdata);
-    const targets = this.ports.get(port);
+    const targets = this.targetsOf(port);
     if (targets === undefined || targets.length === 0) {
       void this.unrouted(pdata, port);
       return true;
@@ -90,6 +93,16 @@ export class RuntimeContext implements NodeContext {
   readonly reportError = (error: Error, fatal = true): void => {
     this.errors(this.name, error, fatal);
   };
+
+  /** The channels one message on `port` goes to: every fixed target, and the chosen member of each one_of group. */
+  private targetsOf(port: string): readonly Channel<PData>[] | undefined {
+    const fixed = this.ports.get(port);
+    const groups = this.choices.get(port);
+    if (groups === undefined) return fixed;
+    const targets = fixed === undefined ? [] : fixed.slice();
+    for (const group of groups) targets.push(group.pick());
+    return targets;
+  }
 
   private unrouted(pdata: PData, port: string): Promise<void> {
     countDropped(this.counters, pdata);

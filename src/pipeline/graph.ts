@@ -11,6 +11,14 @@ export interface GraphPlan {
   upstream: Map<string, string[]>;
   /** node → port → downstream node names (deduplicated, in config order). */
   downstream: Map<string, Map<string, string[]>>;
+  /** node → port → how a message sent on it is delivered. */
+  routes: Map<string, Map<string, PortRoute>>;
+}
+
+/** Every message goes to each of `all` and to one member of each `oneOf` group. */
+export interface PortRoute {
+  all: string[];
+  oneOf: string[][];
 }
 
 export function planGraph(config: Pick<EffectivePipeline, 'nodes' | 'edges'>): GraphPlan {
@@ -21,6 +29,7 @@ export function planGraph(config: Pick<EffectivePipeline, 'nodes' | 'edges'>): G
   }
   const upstream = new Map<string, string[]>(config.nodes.map((n) => [n.name, []]));
   const downstream = new Map<string, Map<string, string[]>>(config.nodes.map((n) => [n.name, new Map()]));
+  const routes = new Map<string, Map<string, PortRoute>>(config.nodes.map((n) => [n.name, new Map()]));
 
   for (const edge of config.edges) {
     const from = byName.get(edge.from);
@@ -35,9 +44,20 @@ export function planGraph(config: Pick<EffectivePipeline, 'nodes' | 'edges'>): G
     ports.set(port, targets);
     const ups = upstream.get(to.name) as string[];
     if (!ups.includes(from.name)) ups.push(from.name);
+    addRoute(routes.get(from.name) as Map<string, PortRoute>, port, edge);
   }
 
-  return { order: topologicalOrder(config.nodes, upstream, downstream), upstream, downstream };
+  return { order: topologicalOrder(config.nodes, upstream, downstream), upstream, downstream, routes };
+}
+
+function addRoute(ports: Map<string, PortRoute>, port: string, edge: EffectivePipeline['edges'][number]): void {
+  const route = ports.get(port) ?? { all: [], oneOf: [] };
+  ports.set(port, route);
+  if (edge.oneOf === undefined) {
+    if (!route.all.includes(edge.to)) route.all.push(edge.to);
+  } else if (!route.oneOf.some((group) => group.join('\u0000') === edge.oneOf!.join('\u0000'))) {
+    route.oneOf.push([...edge.oneOf]);
+  }
 }
 
 // Kahn's algorithm, seeded in config order so the result is deterministic.

@@ -1,4 +1,5 @@
 // The admin API's view of the engine: projections of the runtime manager (secrets redacted) and its operations.
+import { isLive } from './status-projection.js';
 import type {
   CreateGroupOutcome,
   DeleteGroupOutcome,
@@ -60,11 +61,15 @@ export class EngineAdminBackend implements LiveAdminBackend {
     return redactSecrets(this.manager.committed);
   }
 
-  /** Live unless a pipeline has failed beyond its own recovery: that one will not heal without an operator. */
+  /**
+   * Live unless a pipeline has failed beyond its own recovery (that one will not heal without an operator) or one meant
+   * to run has fewer cores in a live phase than its health policy's live quorum.
+   */
   livez(): ProbeResult {
     const failing: ProbeFailure[] = [];
     for (const [key, runner] of this.manager.runners) {
       if (runner.status().deploymentStatus === 'failed') failing.push({ pipeline: key, condition: 'Failed' });
+      else if (runner.desired === 'running' && !isLive(runner)) failing.push({ pipeline: key, condition: 'Live' });
     }
     return probe('livez', failing);
   }

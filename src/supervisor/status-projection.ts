@@ -1,8 +1,10 @@
 // PipelineStatus (CONTRACT.md §3) derived from the runner's slots and instances at the moment it is asked for.
 import type { RolloutStatus } from '../state/operations.js';
 import type { Condition, CoreStatus, RolloutSummary, DeploymentError, DeploymentStatus, InstanceStatus, ListenerStatus, PipelineStatus } from '../state/status-types.js';
-import type { PipelineRunner } from './pipeline-runner.js';
+import type { CoreSlot, PipelineRunner } from './pipeline-runner.js';
 import type { ProcessStats } from './process-stats.js';
+import { countInPhases, describeQuorum, quorumMet } from '../state/health.js';
+import type { InstancePhase } from '../state/phase.js';
 
 export function projectPipelineStatus(
   runner: PipelineRunner,
@@ -17,7 +19,7 @@ export function projectPipelineStatus(
 
   for (const slot of runner.slots.values()) {
     const instance = slot.current;
-    const phase = slot.gaveUp !== null ? 'failed' : (instance?.phase ?? (runner.desired === 'stopped' ? 'stopped' : 'pending'));
+    const phase = corePhase(runner, slot);
     if (phase === 'running') {
       runningCores += 1;
       servingGenerations[String(slot.core)] = instance!.generation;
@@ -71,16 +73,32 @@ function rolloutSummary(rollout: RolloutStatus): RolloutSummary {
 
 export function observeConditions(runner: PipelineRunner): Condition[] {
   const totalCores = runner.slots.size;
-  const runningCores = [...runner.slots.values()].filter((slot) => slot.gaveUp === null && slot.current?.phase === 'running').length;
-  const quorum = runner.config.policies.readyQuorumPercent;
-  const quorumMet = runningCores > 0 && (runningCores * 100) / totalCores >= quorum;
+  const { readyIf, readyQuorum } = runner.config.policies.health;
+  const readyCores = countInPhases(corePhases(runner), readyIf);
+  const met = quorumMet(readyQuorum, readyCores, totalCores);
   return [
     runner.conditions.observe('Accepted', 'True', 'ConfigValid', 'the pipeline configuration is valid'),
     runner.conditions.observe(
       'Ready',
-      quorumMet ? 'True' : 'False',
-      quorumMet ? 'QuorumMet' : 'QuorumNotMet',
-      `${runningCores} of ${totalCores} cores running (quorum ${quorum}%)`,
+      met ? 'True' : 'False',
+      met ? 'QuorumMet' : 'QuorumNotMet',
+      `${readyCores} of ${totalCores} cores ready (quorum ${describeQuorum(readyQuorum)})`,
     ),
   ];
+}
+
+/** Live when enough cores are in a live phase (upstream's live_if and live_quorum). */
+export function isLive(runner: PipelineRunner): boolean {
+  const { liveIf, liveQuorum } = runner.config.policies.health;
+  return quorumMet(liveQuorum, countInPhases(corePhases(runner), liveIf), runner.slots.size);
+}
+
+/** The phase each core shows: its serving instance's, failed once recovery gave up, else pending or stopped. */
+function corePhases(runner: PipelineRunner): InstancePhase[] {
+  return [...runner.slots.values()].map((slot) => corePhase(runner, slot));
+}
+
+function corePhase(runner: PipelineRunner, slot: CoreSlot): InstancePhase {
+  if (slot.gaveUp !== null) return 'failed';
+  return slot.current?.phase ?? (runner.desired === 'stopped' ? 'stopped' : 'pending');
 }

@@ -12,7 +12,11 @@ describe('resolveCoreAllocation', () => {
   it('core_count refuses more cores than available, and fewer than one', () => {
     const tooMany = resolveCoreAllocation({ type: 'core_count', count: 64 }, available);
     expect(tooMany).toEqual({ ok: false, message: 'core_count 64 exceeds the 4 available cores (0-3)' });
-    expect(resolveCoreAllocation({ type: 'core_count', count: 0 }, available).ok).toBe(false);
+    expect(resolveCoreAllocation({ type: 'core_count', count: -1 }, available).ok).toBe(false);
+  });
+  it('core_count 0 takes every available core, as upstream', () => {
+    expect(resolveCoreAllocation({ type: 'core_count', count: 0 }, available)).toEqual({ ok: true, cores: [0, 1, 2, 3] });
+    expect(resolveCoreAllocation({ type: 'core_count', count: 0 }, []).ok).toBe(false);
   });
   it('core_set takes the listed ranges', () => {
     const set = [{ start: 2, end: 3 }, { start: 0, end: 0 }];

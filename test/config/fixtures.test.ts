@@ -52,7 +52,7 @@ describe('the env-defaults-and-overrides fixture', () => {
     expect(otlp?.policies).toMatchObject({
       coreAllocation: { type: 'core_count', count: 1 },
       channelCapacity: { pdata: 256 },
-      readyQuorumPercent: 50,
+      health: { liveIf: ['Pending', 'Starting', 'Running', 'Updating', 'RollingBack', 'Draining', 'Stopped', 'Rejected', 'Failed', 'Deleting'], readyIf: ['Running', 'Updating'], liveQuorum: { AtLeast: 1 }, readyQuorum: { Percent: 50 } },
       runtimeRecovery: { maxRestarts: 5, startupTimeoutMs: 10_000 },
     });
     expect(otlp?.cores).toEqual([0]);

@@ -11,10 +11,12 @@ const withConnections = (connections: unknown[], extra: Record<string, unknown> 
   doc({ main: pipeline({ nodes: { ...nodes, ...extra }, connections }) });
 
 describe('node types and configs', () => {
-  it('lists the known types for an unknown one', () => {
+  it('says an unknown type is not supported and lists the supported ones of its kind', () => {
     const [error] = errorsOf(doc({ main: pipeline({ nodes: { gen: { type: 'receiver:kafka' }, sink: { type: 'exporter:noop' } } }) }));
     expect(error).toMatchObject({ path: `${P}.nodes.gen.type`, code: 'UnknownNodeType' });
+    expect(error?.message).toMatch(/^urn:otel:receiver:kafka is not supported by this engine \(supported receivers: /);
     expect(error?.message).toContain('urn:otel:receiver:otlp');
+    expect(error?.message).not.toContain('exporter:noop');
   });
   it('checks node configs with the full path and applies defaults', () => {
     const bad = { type: 'receiver:otlp', config: { protocols: { grpc: { listening_addr: '127.0.0.1:0', max_recv: 1 } } } };
@@ -32,12 +34,37 @@ describe('node types and configs', () => {
 });
 
 describe('connections', () => {
-  it('flattens lists into sorted edges with the default port', () => {
+  it('flattens lists into sorted edges with the default port; several targets compete (one_of) by default', () => {
     const result = validOf(withConnections([{ from: ['gen'], to: 'batch' }, { from: 'batch', to: ['sink', 'console'] }]));
+    expect(result.pipelines[0]?.edges).toEqual([
+      { from: 'batch', port: 'default', to: 'console', oneOf: ['console', 'sink'] },
+      { from: 'batch', port: 'default', to: 'sink', oneOf: ['console', 'sink'] },
+      { from: 'gen', port: 'default', to: 'batch' },
+    ]);
+  });
+  it('dispatch broadcast sends every message to every target', () => {
+    const broadcast = { from: 'batch', to: ['sink', 'console'], policies: { dispatch: 'broadcast' } };
+    const result = validOf(withConnections([{ from: 'gen', to: 'batch' }, broadcast]));
     expect(result.pipelines[0]?.edges).toEqual([
       { from: 'batch', port: 'default', to: 'console' },
       { from: 'batch', port: 'default', to: 'sink' },
       { from: 'gen', port: 'default', to: 'batch' },
+    ]);
+    const bad = { from: 'batch', to: ['sink', 'console'], policies: { dispatch: 'all' } };
+    expect(pathsAndCodes(errorsOf(withConnections([{ from: 'gen', to: 'batch' }, bad])))).toEqual([
+      [`${P}.connections[1].policies.dispatch`, 'InvalidValue'],
+    ]);
+  });
+  it('node-level outputs limit the ports connections may name; default_output must be one of them', () => {
+    const batchWith = (fields: Record<string, unknown>) => ({ batch: { type: 'processor:batch', ...fields } });
+    const routed = [{ from: 'gen', to: 'batch' }, { from: 'batch["main"]', to: ['sink', 'console'] }];
+    const valid = validOf(withConnections(routed, batchWith({ outputs: ['main'] })));
+    expect(valid.pipelines[0]?.nodes.find((n) => n.name === 'batch')?.defaultOutput).toBe('main');
+    const badDefault = withConnections(routed, batchWith({ outputs: ['main', 'spare'], default_output: 'other' }));
+    expect(pathsAndCodes(errorsOf(badDefault))).toEqual([[`${P}.nodes.batch.default_output`, 'UnknownPort']]);
+    const undeclared = [{ from: 'gen', to: 'batch' }, { from: 'batch["nope"]', to: ['sink', 'console'] }];
+    expect(pathsAndCodes(errorsOf(withConnections(undeclared, batchWith({ outputs: ['main'] }))))).toEqual([
+      [`${P}.connections[1].from`, 'UnknownPort'],
     ]);
   });
   it('accepts the default port spelled out and refuses undeclared ports', () => {

@@ -5,7 +5,7 @@ import { doc, errorsOf, P, pipeline, validOf } from './helpers.js';
 const DEFAULTS = {
   coreAllocation: { type: 'all_cores' },
   channelCapacity: { pdata: 128 },
-  readyQuorumPercent: 100,
+  health: { liveIf: ['Pending', 'Starting', 'Running', 'Updating', 'RollingBack', 'Draining', 'Stopped', 'Rejected', 'Failed', 'Deleting'], readyIf: ['Running', 'Updating'], liveQuorum: { AtLeast: 1 }, readyQuorum: { Percent: 100 } },
   runtimeRecovery: {
     enabled: true,
     maxRestarts: 5,
@@ -30,7 +30,7 @@ describe('resolvePolicies', () => {
       pipeline: { runtime_recovery: { max_restarts: 1 } },
     });
     expect(policies.channelCapacity.pdata).toBe(32);
-    expect(policies.readyQuorumPercent).toBe(10);
+    expect(policies.health.readyQuorum).toEqual({ Percent: 10 });
     expect(policies.coreAllocation).toEqual({ type: 'core_count', count: 1 });
     expect(coreAllocationScope).toBe('group');
     expect(policies.runtimeRecovery.maxRestarts).toBe(1);
@@ -58,11 +58,11 @@ describe('policies in a document', () => {
         h: { pipelines: { c: pipeline() } },
       },
     };
-    const capacities = validOf(raw).pipelines.map((p) => [p.group, p.pipeline, p.policies.channelCapacity.pdata, p.policies.readyQuorumPercent]);
+    const capacities = validOf(raw).pipelines.map((p) => [p.group, p.pipeline, p.policies.channelCapacity.pdata, p.policies.health.readyQuorum]);
     expect(capacities).toEqual([
-      ['g', 'a', 20, 75],
-      ['g', 'b', 30, 75],
-      ['h', 'c', 10, 75],
+      ['g', 'a', 20, { Percent: 75 }],
+      ['g', 'b', 30, { Percent: 75 }],
+      ['h', 'c', 10, { Percent: 75 }],
     ]);
   });
   it('reports an unmet allocation against each pipeline that inherits it', () => {

@@ -86,6 +86,40 @@ describe('PipelineRuntime graph', () => {
     expect(runtime.counters().in?.itemsSent).toBe(3);
   });
 
+  it('dispatch one_of gives each message to one member of the group, in turn', async () => {
+    const receiver = new TestReceiver();
+    const [a, b, all] = [new ScriptedExporter(), new ScriptedExporter(), new ScriptedExporter()];
+    const group = ['a', 'b'];
+    const config = pipeline(
+      [node('in', 'receiver', 'test'), node('a', 'exporter', 'test'), node('b', 'exporter', 'test'), node('all', 'exporter', 'test')],
+      [{ ...edge('in', 'a'), oneOf: group }, { ...edge('in', 'b'), oneOf: group }, edge('in', 'all')],
+    );
+    const runtime = await PipelineRuntime.build(config, { logger: silent, resolveFactory: resolver({ in: receiver, a, b, all }) });
+    cleanups.push(() => runtime.stop());
+    await runtime.start();
+    for (let i = 0; i < 6; i++) await receiver.emit(uniqueLogs(1).pdata);
+    await until(() => all.exported.length === 6 && a.exported.length + b.exported.length === 6, 5000, 'every message delivered');
+    expect([a.exported.length, b.exported.length]).toEqual([3, 3]);
+    const counters = runtime.counters();
+    expect(counters.in?.itemsSent).toBe(6);
+    expect(counters.a?.itemsReceived).toBe(3);
+  });
+
+  it('sends a node\'s unnamed emits to its default_output', async () => {
+    const receiver = new TestReceiver();
+    const out = new ScriptedExporter();
+    const config = pipeline(
+      [{ ...node('in', 'receiver', 'test'), defaultOutput: 'main' }, node('out', 'exporter', 'test')],
+      [edge('in', 'out', 'main')],
+    );
+    const runtime = await PipelineRuntime.build(config, { logger: silent, resolveFactory: resolver({ in: receiver, out }) });
+    cleanups.push(() => runtime.stop());
+    await runtime.start();
+    await receiver.emit(uniqueLogs(2).pdata);
+    await until(() => out.exported.length === 1, 5000, 'delivered through the default output');
+    expect(runtime.counters().in?.itemsDropped).toBe(0);
+  });
+
   it('tryEmit is all or nothing across fan-out and counts refusals; emit waits for room', async () => {
     const receiver = new TestReceiver();
     const slow = new ScriptedExporter();

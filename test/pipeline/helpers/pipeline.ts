@@ -16,7 +16,7 @@ export function pipeline(nodes: EffectiveNode[], edges: EffectiveEdge[], capacit
     policies: {
       coreAllocation: { type: 'all_cores' },
       channelCapacity: { pdata: capacity },
-      readyQuorumPercent: 100,
+      health: { liveIf: ['Pending', 'Starting', 'Running', 'Updating', 'RollingBack', 'Draining', 'Stopped', 'Rejected', 'Failed', 'Deleting'], readyIf: ['Running', 'Updating'], liveQuorum: { AtLeast: 1 }, readyQuorum: { Percent: 100 } },
       runtimeRecovery: {
         enabled: false,
         maxRestarts: 0,
