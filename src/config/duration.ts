@@ -1,24 +1,44 @@
 // Durations and byte sizes as operators write them. Both parsers accept exactly what the joi schemas in
 // src/nodes/common-schemas.ts let through, so a validated value always parses; anything else is a bug and throws.
 
-/** A duration as written in a config: a number and a unit (`250ms`, `1.5s`, `1m`). */
-export const DURATION_PATTERN = /^([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)$/;
+// Upstream reads durations with humantime: a number and a unit, several in a row (`1h 30m`), units short or long
+// (`250ms`, `30s`, `5min`, `72h`, `7d`, `2 days`). The same set is accepted here; months and years, whose length
+// humantime fixes by convention rather than by the calendar, are left out.
+const UNIT = 'nanoseconds|nanosecond|nsec|ns|microseconds|microsecond|usec|us|µs|milliseconds|millisecond|msec|ms|seconds|second|secs|sec|s|minutes|minute|mins|min|m|hours|hour|hrs|hr|h|days|day|d|weeks|week|w';
+const PART = `([0-9]+(?:\\.[0-9]+)?)\\s*(${UNIT})`;
+/** A duration as written in a config: `250ms`, `1.5s`, `1m`, `1h 30m`, `7d`. */
+export const DURATION_PATTERN = new RegExp(`^(?:${PART})(?:\\s*${PART})*$`);
+const PARTS = new RegExp(PART, 'g');
 const MS_PER_UNIT: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
-  µs: 1e-3,
   ms: 1,
   s: 1000,
   m: 60_000,
   h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+const UNIT_ALIASES: Record<string, keyof typeof MS_PER_UNIT> = {
+  nanoseconds: 'ns', nanosecond: 'ns', nsec: 'ns', ns: 'ns',
+  microseconds: 'us', microsecond: 'us', usec: 'us', us: 'us', µs: 'us',
+  milliseconds: 'ms', millisecond: 'ms', msec: 'ms', ms: 'ms',
+  seconds: 's', second: 's', secs: 's', sec: 's', s: 's',
+  minutes: 'm', minute: 'm', mins: 'm', min: 'm', m: 'm',
+  hours: 'h', hour: 'h', hrs: 'h', hr: 'h', h: 'h',
+  days: 'd', day: 'd', d: 'd',
+  weeks: 'w', week: 'w', w: 'w',
 };
 
-/** `250ms` → 250, `30s` → 30000, `1m` → 60000 (milliseconds; sub-millisecond units give fractions). */
+/** `250ms` → 250, `30s` → 30000, `1h 30m` → 5400000 (milliseconds; sub-millisecond units give fractions). */
 export function parseDuration(text: string): number {
-  const match = DURATION_PATTERN.exec(text.trim());
-  const unit = match?.[2];
-  if (!match || unit === undefined) throw new RangeError(`not a duration: ${JSON.stringify(text)} (use 250ms, 30s, 1m)`);
-  return Number(match[1]) * (MS_PER_UNIT[unit] as number);
+  const trimmed = text.trim();
+  if (!DURATION_PATTERN.test(trimmed)) throw new RangeError(`not a duration: ${JSON.stringify(text)} (use 250ms, 30s, 1m)`);
+  let ms = 0;
+  for (const [, amount, unit] of trimmed.matchAll(PARTS)) {
+    ms += Number(amount) * (MS_PER_UNIT[UNIT_ALIASES[unit as string] as string] as number);
+  }
+  return ms;
 }
 
 const BYTE_SIZE = /^([0-9]+(?:\.[0-9]+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?$/;

@@ -7,6 +7,7 @@ import { documentSchema } from './schema.js';
 import { validateWithJoi } from './joi-errors.js';
 import { validateSemantics } from './validate.js';
 import { wellFormedParts } from './salvage.js';
+import { checkControllerExtensions } from './controller.js';
 import type { CoreCheck } from './pipeline-check.js';
 import { ConfigLoadError, loadConfigText } from './load.js';
 import { substituteEnv, type EnvEnvironment } from './env-subst.js';
@@ -45,8 +46,11 @@ export function validateEngineConfig(raw: unknown, ctx: ValidationContext): Vali
       warnings: sortConfigWarnings([...shaped.warnings, ...deeper.warnings]),
     };
   }
-  const { errors, warnings, pipelines } = validateSemantics(shaped.value, ctx);
-  const allWarnings = sortConfigWarnings([...shaped.warnings, ...warnings]);
+  const semantic = validateSemantics(shaped.value, ctx);
+  const controller = checkControllerExtensions(shaped.value);
+  const errors = [...semantic.errors, ...controller.errors];
+  const pipelines = semantic.pipelines;
+  const allWarnings = sortConfigWarnings([...shaped.warnings, ...semantic.warnings, ...controller.warnings]);
   if (errors.length > 0) return { ok: false, errors: sortConfigErrors(errors), warnings: allWarnings };
   return { ok: true, config: shaped.value, pipelines, warnings: allWarnings };
 }
@@ -80,5 +84,6 @@ export { resolveCoreAllocation, formatCoreList } from './cores.js';
 export { canonicalJson } from './hash.js';
 export { parseComponentUrn } from './urn.js';
 export { DEFAULT_RUNTIME_RECOVERY } from './policies.js';
+export { controllerStartRefusal } from './controller.js';
 export type { EffectivePipeline, ResolvedPolicies } from './effective.js';
 export type { EngineConfig } from './types.js';

@@ -12,6 +12,7 @@ import { fanoutProcessor } from './processors/fanout/descriptor.js';
 import { debugProcessor } from './processors/debug/descriptor.js';
 import { memoryLimiterProcessor } from './processors/memory-limiter/descriptor.js';
 import { retryProcessor } from './processors/retry/descriptor.js';
+import { durableBufferProcessor } from './processors/durable-buffer/descriptor.js';
 import { otlpHttpExporter } from './exporters/otlp-http/descriptor.js';
 import { consoleExporter } from './exporters/console/descriptor.js';
 import { noopExporter } from './exporters/noop/descriptor.js';
@@ -31,6 +32,7 @@ const descriptors: readonly NodeDescriptor[] = [
   debugProcessor,
   memoryLimiterProcessor,
   retryProcessor,
+  durableBufferProcessor,
   otlpHttpExporter,
   consoleExporter,
   noopExporter,

@@ -52,13 +52,15 @@ export const httpUrl = Joi.string().uri({ scheme: ['http', 'https'] });
  * accepted as `schema` allows, and reported as a warning naming `reason` by `--validate-and-exit` and at start. A field
  * whose value we cannot honour is an error instead, never this.
  */
-export function noEffect<S extends Joi.Schema>(schema: S, reason: string): S {
-  return schema
+export function noEffect(schema: Joi.Schema, reason: string): Joi.AlternativesSchema {
+  // Wrapped: joi skips the rules of a schema whose value matched its valid() list, so the warning rides outside it.
+  return Joi.alternatives()
+    .try(schema)
     .custom((value: unknown, helpers) => {
       helpers.warn('otap.noEffect', { reason });
       return value;
     })
-    .messages({ 'otap.noEffect': `has no effect in this engine: ${reason}` }) as S;
+    .messages({ 'otap.noEffect': `has no effect in this engine: ${reason}` });
 }
 
 /**

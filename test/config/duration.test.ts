@@ -12,10 +12,20 @@ describe('parseDuration', () => {
     ['500µs', 0.5],
     ['1000000ns', 1],
     ['0s', 0],
+    // humantime, as upstream reads them
+    ['1d', 86_400_000],
+    ['1 d', 86_400_000],
+    ['72h', 259_200_000],
+    ['1h 30m', 5_400_000],
+    ['1h30m', 5_400_000],
+    ['5min', 300_000],
+    ['2 days', 172_800_000],
+    ['1week', 604_800_000],
+    ['10sec', 10_000],
   ])('%s is %d ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
-  it.each(['', '250', 'ms', '1 d', '-1s', '1d', 'soon'])('refuses %j', (text) => {
+  it.each(['', '250', 'ms', '-1s', 'soon', '1y', '1h and 5m', '1.s'])('refuses %j', (text) => {
     expect(() => parseDuration(text)).toThrow(RangeError);
   });
 });
