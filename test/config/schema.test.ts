@@ -31,7 +31,7 @@ describe('document schema', () => {
       resources: { core_allocation: { type: 'some_cores' } },
       channel_capacity: { pdata: 0 },
       health: { ready_quorum: { Percent: 101 } },
-      runtime_recovery: { enabled: 'maybe', max_restarts: -1, initial_backoff: '250', max_backoff: 30, reset_after: '1 m' },
+      runtime_recovery: { enabled: 'maybe', max_restarts: -1, initial_backoff: '250', max_backoff: 30, reset_after: 'soon' },
     };
     expect(pathsAndCodes(errorsOf(doc({ main: pipeline({ policies }) })))).toEqual([
       [`${P}.policies.channel_capacity.pdata`, 'InvalidValue'],
