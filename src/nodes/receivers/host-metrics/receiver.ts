@@ -32,6 +32,8 @@ export interface HostMetricsStats {
 interface InFlight {
   done: Promise<void>;
   abandoned: boolean;
+  /** Fires when the scrape has run out of time. */
+  deadline?: NodeJS.Timeout;
 }
 
 export class HostMetricsReceiver implements Receiver {
@@ -106,7 +108,10 @@ export class HostMetricsReceiver implements Receiver {
   async stop(): Promise<void> {
     this.state = 'stopped';
     clearTimeout(this.timer);
-    if (this.inFlight) this.inFlight.abandoned = true;
+    if (this.inFlight) {
+      this.inFlight.abandoned = true;
+      clearTimeout(this.inFlight.deadline);
+    }
   }
 
   stats(): HostMetricsStats {
@@ -156,10 +161,9 @@ export class HostMetricsReceiver implements Receiver {
       if (this.inFlight === run) this.inFlight = undefined;
     });
     this.inFlight = run;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const timedOut = new Promise<'timeout'>((resolve) => (run.deadline = setTimeout(() => resolve('timeout'), timeoutMs)));
     void Promise.race([run.done, timedOut]).then((outcome) => {
-      clearTimeout(timer);
+      clearTimeout(run.deadline);
       if (outcome === 'timeout') {
         run.abandoned = true;
         this.counts.scrapes_overrun++;
