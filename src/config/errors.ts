@@ -33,6 +33,8 @@ export type ConfigErrorCode =
   // cross-pipeline and resources
   | 'AddressInUse'
   | 'CoreAllocationUnmet'
+  | 'HostWideNodeOnManyCores'
+  | 'HostWideConflict'
   | 'ExtensionNotFound';
 
 export interface ConfigError {

@@ -12,6 +12,7 @@ import { resolvePolicies, type PolicyLayers, type PolicyScope } from './policies
 import { resolveCoreAllocation, type CoreResolution } from './cores.js';
 import { collectListeners, type ListenerEntry } from './listeners.js';
 import { buildEffectivePipeline } from './effective-build.js';
+import { checkHostWideNodes, type HostWideEntry } from './host-wide.js';
 import { pipelineLabel, type PipelineLocation } from './model.js';
 
 export interface PipelineCheckInput {
@@ -33,6 +34,8 @@ export interface PipelineCheck {
   warnings: ConfigWarning[];
   /** Addresses this pipeline listens on, for the check across pipelines. */
   listeners: ListenerEntry[];
+  /** Nodes that observe the host, for the check across pipelines. */
+  hostWide: HostWideEntry[];
   effective: EffectivePipeline | undefined;
 }
 
@@ -67,8 +70,12 @@ export function checkPipeline({ at, spec, layers, availableCores, coreCheck }: P
     }
   }
 
+  const hostWide = checkHostWideNodes(nodes.nodes, cores.ok ? cores.cores : undefined, policies.coreAllocation, coreCheck, at);
+  errors.push(...hostWide.errors);
+  warnings.push(...hostWide.warnings);
+
   const listeners = collectListeners(nodes.nodes, at);
-  if (errors.length > 0 || !cores.ok) return { errors, warnings, listeners, effective: undefined };
+  if (errors.length > 0 || !cores.ok) return { errors, warnings, listeners, hostWide: hostWide.entries, effective: undefined };
   const effective = buildEffectivePipeline({
     at,
     policies,
@@ -77,7 +84,7 @@ export function checkPipeline({ at, spec, layers, availableCores, coreCheck }: P
     edges: connections.edges,
     extensions: extensions.extensions.values(),
   });
-  return { errors, warnings, listeners, effective };
+  return { errors, warnings, listeners, hostWide: hostWide.entries, effective };
 }
 
 /**

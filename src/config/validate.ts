@@ -5,6 +5,7 @@ import type { EngineConfig } from './types.js';
 import type { ConfigError, ConfigWarning } from './errors.js';
 import { findAddressConflicts, type ListenerEntry } from './listeners.js';
 import { checkPipeline, type CoreCheck } from './pipeline-check.js';
+import { findHostWideConflicts, type HostWideEntry } from './host-wide.js';
 
 export interface SemanticContext {
   /** Cores the engine may use (after --num-cores / --core-id-range). */
@@ -26,6 +27,7 @@ export function validateSemantics(config: EngineConfig, ctx: SemanticContext): S
   const errors: ConfigError[] = [];
   const warnings: ConfigWarning[] = [];
   const listeners: ListenerEntry[] = [];
+  const hostWide: HostWideEntry[] = [];
   const pipelines: EffectivePipeline[] = [];
   for (const [group, groupSpec] of Object.entries(config.groups).sort(byKey)) {
     for (const [pipeline, spec] of Object.entries(groupSpec.pipelines).sort(byKey)) {
@@ -39,9 +41,11 @@ export function validateSemantics(config: EngineConfig, ctx: SemanticContext): S
       errors.push(...check.errors);
       warnings.push(...check.warnings);
       listeners.push(...check.listeners);
+      hostWide.push(...check.hostWide);
       if (check.effective) pipelines.push(check.effective);
     }
   }
   errors.push(...findAddressConflicts(listeners));
+  errors.push(...findHostWideConflicts(hostWide));
   return { errors, warnings, pipelines };
 }

@@ -3,6 +3,7 @@
 import type { NodeDescriptor } from './descriptor.js';
 import { otlpReceiver } from './receivers/otlp/descriptor.js';
 import { trafficGenerator } from './receivers/traffic-generator/descriptor.js';
+import { hostMetricsReceiver } from './receivers/host-metrics/descriptor.js';
 import { batchProcessor } from './processors/batch/descriptor.js';
 import { faultProcessor } from './processors/fault/descriptor.js';
 import { filterProcessor } from './processors/filter/descriptor.js';
@@ -23,6 +24,7 @@ import { perfExporter } from './exporters/perf/descriptor.js';
 const descriptors: readonly NodeDescriptor[] = [
   otlpReceiver,
   trafficGenerator,
+  hostMetricsReceiver,
   batchProcessor,
   faultProcessor,
   filterProcessor,

@@ -16,4 +16,10 @@ export interface NodeDescriptor {
   outputPorts?(config: Record<string, unknown>): string[];
   /** Extension capabilities a node of this type can bind (`capabilities:` in its config); absent means none. */
   capabilities?: readonly CapabilityName[];
+  /**
+   * For a node that observes the machine itself rather than data sent to it (host metrics): what it observes, from its
+   * validated config (`host root /`). Such a node runs only in a one-core pipeline, and no two nodes of a config may
+   * observe the same thing (src/config/host-wide.ts). Absent for every other node.
+   */
+  hostWide?(config: Record<string, unknown>): string;
 }
