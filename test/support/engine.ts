@@ -39,7 +39,7 @@ export async function startEngine(
   yaml: string,
   args: string[] = [],
   env: Record<string, string> = {},
-  options: { adminToken?: string } = {},
+  options: { adminToken?: string; cwd?: string } = {},
 ): Promise<RunningEngine> {
   const configFile = writeConfig(yaml);
   const child: ResultPromise = execa(process.execPath, [ENGINE_BIN, '--config', configFile, '--http-admin-bind', '127.0.0.1:0', ...args], {
@@ -47,6 +47,7 @@ export async function startEngine(
     buffer: false,
     stdin: 'ignore',
     stderr: 'pipe',
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     // A token exported in the developer's shell (for ctl) must not put every test engine behind auth.
     env: { OTAP_ENGINE_ADMIN_TOKEN: '', ...env },
   });
@@ -71,7 +72,9 @@ export async function startEngine(
     }
   });
   const exited = child.then((r) => ({ exitCode: r.exitCode, signal: r.signal }));
-  void exited.then((r) => rejectAdmin(new Error(`engine exited before its admin API listened: ${JSON.stringify(r)}\n${lines.join('\n')}`)));
+  void exited.then((r) =>
+    rejectAdmin(new Error(`engine exited before its admin API listened: ${JSON.stringify(r)}\n${lines.join('\n')}\n${stderr}`)),
+  );
   const adminUrl = await admin;
 
   const headers: Record<string, string> = options.adminToken === undefined ? {} : { authorization: `Bearer ${options.adminToken}` };
