@@ -39,7 +39,7 @@ describe('upstream pipelines as PUT bodies', () => {
 
   it('rolls one out for real: otlp-otlp.yaml serves', async () => {
     const doc = parse((await localised(corpusText('otlp-otlp.yaml'))).yaml) as Doc;
-    const [[, pipeline]] = Object.values(doc.groups).map((group) => Object.entries(group.pipelines)[0] as [string, unknown]);
+    const pipeline = Object.values(doc.groups)[0]?.pipelines.main;
     const res = await api.put('upstream', 'forward', pipeline, 'wait=true&timeout_secs=60');
     expect(res.status).toBe(200);
     const status = await engine.waitRunning('upstream:forward');
