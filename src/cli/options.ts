@@ -1,5 +1,6 @@
 // Command-line parsing (CONTRACT.md §1). Errors in the arguments are exit code 2, like an invalid config.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createRequire } from 'node:module';
 import type { LogFormat } from '../util/logger.js';
 
 export interface CliOptions {
@@ -13,6 +14,8 @@ export interface CliOptions {
   logLevel: string;
   logFormat: LogFormat;
 }
+
+const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'exit'; code: number };
 
@@ -34,9 +37,10 @@ function hostPort(value: string): string {
 export function parseArgs(argv: string[], out: { stdout: (s: string) => void; stderr: (s: string) => void }): ParsedArgs {
   const program = new Command('otap-engine')
     .description('Telemetry dataflow engine whose pipelines are changed live through an admin API')
-    .option('--config <source>', 'config: a path, file:PATH, env:VAR or yaml:INLINE (default: the embedded configs/default.yaml)')
+    .version(version, '--version', 'print the version and exit')
+    .option('-c, --config <source>', 'config: a path, file:PATH, env:VAR or yaml:INLINE (default: the embedded configs/default.yaml)')
     .addOption(new Option('--num-cores <n>', 'number of cores the engine may use').argParser(positiveInt).conflicts('coreIdRange'))
-    .option('--core-id-range <list>', 'cores the engine may use, for example "0-3,6"')
+    .option('--core-id-range <list>', 'cores the engine may use, for example "0-3,6", "0..3" or "0..=3"')
     .option('--http-admin-bind <host:port>', 'admin API address (overrides engine.http_admin.bind_address)', hostPort)
     .option('--validate-and-exit', 'validate the config, print every error with its path, and exit', false)
     .option('--allow-unauthenticated-admin', 'allow the admin API on a non-loopback address without authentication', false)

@@ -72,13 +72,16 @@ function tryParse(text: string): CoreSelection {
 
 const MAX_CORE_ID = 65_535;
 
-/** `"0-3,6"` → `[0, 1, 2, 3, 6]` (ascending, no duplicates). Throws a CoreSelectionError naming the bad part. */
+/**
+ * `"0-3,6"` → `[0, 1, 2, 3, 6]` (ascending, no duplicates). Upstream's spellings of a range, `0..3` and `0..=3`, are
+ * both inclusive, as upstream reads them. Throws a CoreSelectionError naming the bad part.
+ */
 export function parseCoreIdRange(text: string): number[] {
   const cores = new Set<number>();
   const trimmed = text.trim();
   if (trimmed === '') throw new CoreSelectionError('core list is empty (expected e.g. "0-3,6")');
   for (const part of trimmed.split(',')) {
-    const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    const match = /^\s*(\d+)\s*(?:(?:-|\.\.=?)\s*(\d+)\s*)?$/.exec(part);
     if (!match) throw new CoreSelectionError(`"${part.trim()}" is not a core id or range (expected e.g. "0-3,6")`);
     const start = Number(match[1]);
     const end = match[2] === undefined ? start : Number(match[2]);

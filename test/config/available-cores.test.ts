@@ -7,7 +7,11 @@ describe('parseCoreIdRange', () => {
     expect(parseCoreIdRange('0-3,6')).toEqual([0, 1, 2, 3, 6]);
     expect(parseCoreIdRange(' 6, 2-3 ,3 ')).toEqual([2, 3, 6]);
   });
-  it.each(['', 'a', '1-', '3-1', '1,,2', '-1', '1.5', '99999'])('refuses %j with a clear message', (text) => {
+  it("reads upstream's 0..3 and 0..=3, both inclusive", () => {
+    expect(parseCoreIdRange('0..3,6')).toEqual([0, 1, 2, 3, 6]);
+    expect(parseCoreIdRange('0..=3,6-7')).toEqual([0, 1, 2, 3, 6, 7]);
+  });
+  it.each(['', 'a', '1-', '3-1', '1,,2', '-1', '1.5', '99999', '0...3', '0..'])('refuses %j with a clear message', (text) => {
     expect(() => parseCoreIdRange(text)).toThrow(CoreSelectionError);
   });
 });
