@@ -7,7 +7,7 @@
 // everywhere. When the engine is about to run the config, more than one core is an error.
 import { configError, type ConfigError, type ConfigWarning, type PathSegment } from './errors.js';
 import { pipelineLabel, type PipelineLocation, type ResolvedNode } from './model.js';
-import type { CoreCheck } from './pipeline-check.js';
+import type { CoreCheck } from './model.js';
 import type { CoreAllocation } from './types.js';
 
 export interface HostWideEntry {

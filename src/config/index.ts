@@ -8,7 +8,7 @@ import { validateWithJoi } from './joi-errors.js';
 import { validateSemantics } from './validate.js';
 import { wellFormedParts } from './salvage.js';
 import { checkControllerExtensions } from './controller.js';
-import type { CoreCheck } from './pipeline-check.js';
+import type { CoreCheck } from './model.js';
 import { ConfigLoadError, loadConfigText } from './load.js';
 import { substituteEnv, type EnvEnvironment } from './env-subst.js';
 import { envProblemsToErrors } from './env-errors.js';

@@ -38,3 +38,9 @@ export interface ResolvedExtension {
 export function pipelineLabel(at: PipelineLocation): string {
   return `${at.group}/${at.pipeline}`;
 }
+
+/**
+ * `enforce` when the engine is about to run the config here; `warn` for `--validate-and-exit`, which (as upstream's)
+ * judges the file, not this machine: a config is often validated where it is written, not where it runs.
+ */
+export type CoreCheck = 'enforce' | 'warn';

@@ -13,7 +13,7 @@ import { resolveCoreAllocation, type CoreResolution } from './cores.js';
 import { collectListeners, type ListenerEntry } from './listeners.js';
 import { buildEffectivePipeline } from './effective-build.js';
 import { checkHostWideNodes, type HostWideEntry } from './host-wide.js';
-import { pipelineLabel, type PipelineLocation } from './model.js';
+import { pipelineLabel, type CoreCheck, type PipelineLocation } from './model.js';
 
 export interface PipelineCheckInput {
   at: PipelineLocation;
@@ -27,7 +27,6 @@ export interface PipelineCheckInput {
   coreCheck: CoreCheck;
 }
 
-export type CoreCheck = 'enforce' | 'warn';
 
 export interface PipelineCheck {
   errors: ConfigError[];

@@ -4,7 +4,8 @@ import type { EffectivePipeline } from './effective.js';
 import type { EngineConfig } from './types.js';
 import type { ConfigError, ConfigWarning } from './errors.js';
 import { findAddressConflicts, type ListenerEntry } from './listeners.js';
-import { checkPipeline, type CoreCheck } from './pipeline-check.js';
+import { checkPipeline } from './pipeline-check.js';
+import type { CoreCheck } from './model.js';
 import { findHostWideConflicts, type HostWideEntry } from './host-wide.js';
 
 export interface SemanticContext {

@@ -1,6 +1,7 @@
 // Periodic heartbeat: the instance's own CPU share and memory plus its node counters. Heartbeats may be dropped;
 // lifecycle events never are, so nothing depends on a single heartbeat arriving.
-import type { InstanceMessage, NodeCounters } from '../ipc/messages.js';
+import type { InstanceMessage } from '../ipc/messages.js';
+import type { NodeCounters } from '../pipeline/counter-types.js';
 
 export function startHeartbeat(
   intervalMs: number,

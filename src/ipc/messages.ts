@@ -2,6 +2,7 @@
 // Both sides handle them with an exhaustive Record<Msg['type'], Handler>, so a new message cannot be forgotten.
 import type { EffectivePipeline } from '../config/effective.js';
 import type { ListenerSpec } from '../pipeline/node.js';
+import type { NodeCounters } from '../pipeline/counter-types.js';
 
 /** Who an instance is: every event, metric and log line of it carries these. */
 export interface InstanceIdentity {
@@ -17,36 +18,6 @@ export interface InstanceSpec extends InstanceIdentity {
   heartbeatIntervalMs: number;
   logLevel: string;
   logFormat: 'json' | 'pretty';
-}
-
-export interface ThroughputCounts {
-  items: number;
-  messages: number;
-  bytes: number;
-}
-
-export interface ThroughputStats extends ThroughputCounts {
-  bySignal: Record<'logs' | 'traces' | 'metrics', ThroughputCounts>;
-}
-
-/** Per node counters, cumulative since the instance started. */
-export interface NodeCounters {
-  itemsReceived: number;
-  itemsSent: number;
-  itemsRefused: number;
-  itemsDropped: number;
-  itemsFailed: number;
-  /** Protobuf bytes of the messages counted above (whole messages only; see src/pipeline/counters.ts). */
-  bytesReceived: number;
-  bytesSent: number;
-  bytesRefused: number;
-  bytesDropped: number;
-  bytesFailed: number;
-  queueDepth: number;
-  /** Per signal totals of a measuring exporter (`exporter:perf`), shown in status and metrics. */
-  throughput?: ThroughputStats;
-  /** Requests refused for missing or rejected credentials; only on receivers bound to an authorizer extension. */
-  requestsUnauthorized?: number;
 }
 
 // supervisor -> instance

@@ -5,12 +5,14 @@
 // one property check per delivery. A peer that accepted the data but rejected part of it (OTLP partial success) does
 // not fail the ack: the data was handled and must not be sent again, so the outcome is delivered with the rejected
 // items counted, for the receiver to pass on to its client.
-import type { PData } from './pdata.js';
 
 export type AckOutcome =
   /** `rejectedItems` (> 0 when present): items a peer accepted and then rejected for good, summed over every path. */
   | { ok: true; rejectedItems?: number; message?: string }
   | { ok: false; reason: string };
+
+/** What the helpers below need of a PData: its acks (a structural type, so this file does not import pdata.ts). */
+type Acknowledged = { readonly acks?: readonly Ack[] };
 
 const DELIVERED: AckOutcome = Object.freeze({ ok: true });
 
@@ -59,18 +61,18 @@ export class Ack {
   }
 }
 
-export function holdAcks(pdata: PData, count = 1): void {
+export function holdAcks(pdata: Acknowledged, count = 1): void {
   if (pdata.acks) for (const ack of pdata.acks) ack.hold(count);
 }
 
-export function releaseAcks(pdata: PData, failure?: string): void {
+export function releaseAcks(pdata: Acknowledged, failure?: string): void {
   if (pdata.acks) for (const ack of pdata.acks) ack.release(failure);
 }
 
-export function failAcks(pdata: PData, reason: string): void {
+export function failAcks(pdata: Acknowledged, reason: string): void {
   if (pdata.acks) for (const ack of pdata.acks) ack.fail(reason);
 }
 
-export function rejectAcks(pdata: PData, items: number, message?: string): void {
+export function rejectAcks(pdata: Acknowledged, items: number, message?: string): void {
   if (pdata.acks) for (const ack of pdata.acks) ack.reject(items, message);
 }

@@ -1,7 +1,7 @@
 // Per node counters as the runtime updates them; `queueDepth` is read from the input channel when a snapshot is taken.
 // Bytes are the protobuf size of whole messages: items a node drops from inside a message (a filter) or out of what it
 // holds count in items only, since no byte size belongs to them.
-import type { NodeCounters } from '../ipc/messages.js';
+import type { NodeCounters } from './counter-types.js';
 import type { PData } from './pdata.js';
 
 export type MutableCounters = Omit<NodeCounters, 'queueDepth'>;

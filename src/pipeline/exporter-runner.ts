@@ -10,7 +10,7 @@ import type { PData } from './pdata.js';
 import { Backoff, sleep } from './retry.js';
 import { ConsumerRunner, type RunnerBase } from './runner.js';
 import { countDropped } from './counters.js';
-import type { ThroughputStats } from '../ipc/messages.js';
+import type { ThroughputStats } from './counter-types.js';
 
 export class ExporterRunner extends ConsumerRunner {
   readonly kind: NodeKind = 'exporter';

@@ -3,7 +3,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { PData, ExportResult } from './pdata.js';
-import type { ThroughputStats } from '../ipc/messages.js';
+import type { ThroughputStats } from './counter-types.js';
 
 export interface NodeContext {
   /** Name of this node in the pipeline config. */

@@ -6,7 +6,7 @@ import type { NodeKind } from '../config/effective.js';
 import type { Channel } from './channel.js';
 import type { ErrorSink, RuntimeContext } from './context.js';
 import { countFailed, countReceived, type MutableCounters } from './counters.js';
-import type { ThroughputStats } from '../ipc/messages.js';
+import type { ThroughputStats } from './counter-types.js';
 import { releaseAcks } from './ack.js';
 import { Episode } from './episode.js';
 import type { PData } from './pdata.js';

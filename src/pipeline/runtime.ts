@@ -3,7 +3,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { EffectivePipeline } from '../config/effective.js';
-import type { NodeCounters } from '../ipc/messages.js';
+import type { NodeCounters } from './counter-types.js';
 import { ExtensionHost, type ExtensionResolver } from '../extensions/host.js';
 import { assembleRunners } from './assemble.js';
 import { drainInOrder } from './drain.js';

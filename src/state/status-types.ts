@@ -1,6 +1,6 @@
 // The shapes the admin API returns (CONTRACT.md §3). Base fields keep their shape forever; later issues only add.
 import type { InstancePhase } from './phase.js';
-import type { NodeCounters } from '../ipc/messages.js';
+import type { NodeCounters } from '../pipeline/counter-types.js';
 import type { RolloutAction, RolloutState } from './operations.js';
 
 export interface Condition {

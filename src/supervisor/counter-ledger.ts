@@ -1,7 +1,7 @@
 // Node counters across instance lifetimes. An instance reports cumulative counters (heartbeats, and its final ones when
 // drained); when it exits, what it last reported is folded into its pipeline's retired totals. So a pipeline's totals
 // never go back when a generation is retired, a core is resized away, or a crashed instance is replaced.
-import type { NodeCounters } from '../ipc/messages.js';
+import type { NodeCounters } from '../pipeline/counter-types.js';
 import type { InstanceProcess } from './instance-process.js';
 import { keyOf } from './runtime-manager.js';
 

@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { adminRequestHistogram, type AdminMetrics } from '../admin/metrics.js';
 import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
 import { SIGNALS } from '../pipeline/pdata.js';
-import type { NodeCounters } from '../ipc/messages.js';
+import type { NodeCounters } from '../pipeline/counter-types.js';
 import type { InstanceStatus, PipelineStatus } from '../state/status-types.js';
 import { CUMULATIVE_COUNTERS, type CounterLedger, type CumulativeCounter } from './counter-ledger.js';
 import type { OperationObserver, RuntimeManager } from './runtime-manager.js';

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { parseDuration } from '../../../config/duration.js';
-import type { ThroughputCounts, ThroughputStats } from '../../../ipc/messages.js';
+import type { ThroughputCounts, ThroughputStats } from '../../../pipeline/counter-types.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
 import { SIGNALS, type ExportResult, type PData, type Signal } from '../../../pipeline/pdata.js';
 import type { PerfExporterConfig } from './descriptor.js';

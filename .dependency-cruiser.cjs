@@ -1,0 +1,47 @@
+// The layer rules of src/ (DESIGN.md §5, docs/architecture.md), checked by `npm test` through `npm run lint:deps`.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'An import cycle makes load order matter and hides which part depends on which.',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'data-plane-below-control-plane',
+      severity: 'error',
+      comment: 'Nodes, pipelines and pdata run inside instances: they never reach into the supervisor or the admin API.',
+      from: { path: '^src/(nodes|pipeline|pdata)/' },
+      to: { path: '^src/(supervisor|admin)/' },
+    },
+    {
+      name: 'config-and-state-stand-alone',
+      severity: 'error',
+      comment: 'Config and state are read by every side; they depend on neither the supervisor nor the admin API.',
+      from: { path: '^src/(config|state)/' },
+      to: { path: '^src/(supervisor|admin)/' },
+    },
+    {
+      name: 'admin-not-instance',
+      severity: 'error',
+      comment: 'The admin API lives in the supervisor process; instance code never loads there.',
+      from: { path: '^src/admin/' },
+      to: { path: '^src/instance/' },
+    },
+    {
+      name: 'instance-not-supervisor',
+      severity: 'error',
+      comment: 'An instance talks to the supervisor over IPC only.',
+      from: { path: '^src/instance/' },
+      to: { path: '^src/supervisor/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};
