@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { otlpReceiver } from '../../src/nodes/receivers/otlp/descriptor.js';
 import { parseByteSize } from '../../src/config/duration.js';
 import { validateWithJoi } from '../../src/config/joi-errors.js';
+import { REDACTED, redactSecrets } from '../../src/util/redact.js';
 
 const AT = ['nodes', 'ingest', 'config'];
 const check = (config: unknown) => validateWithJoi<Record<string, any>>(otlpReceiver.configSchema, config, AT);
-const grpc = (fields: Record<string, unknown>) => ({ protocols: { grpc: { listening_addr: '127.0.0.1:4317', ...fields } } });
-const http = (fields: Record<string, unknown>) => ({ protocols: { http: { listening_addr: '127.0.0.1:4318', ...fields } } });
+type Config = { protocols: Record<string, Record<string, any>> };
+const grpc = (fields: Record<string, unknown>): Config => ({ protocols: { grpc: { listening_addr: '127.0.0.1:4317', ...fields } } });
+const http = (fields: Record<string, unknown>): Config => ({ protocols: { http: { listening_addr: '127.0.0.1:4318', ...fields } } });
 const FILES = { cert_file: './test-certs/server.crt', key_file: './test-certs/server.key' };
 
 /** The errors of `config` as `path: message`, or [] when it is valid. */
@@ -180,6 +182,12 @@ describe('receiver:otlp config', () => {
       expect.stringMatching(/^nodes\.ingest\.config\.protocols\.grpc\.tls\.reload_interval: .*no file to re-read/),
     ]);
     expect(warnings(grpc({ tls: { cert_pem: 'P', key_pem: 'K', client_ca_file: 'ca.crt', reload_interval: '1m' } }))).toEqual([]);
+  });
+
+  it('keeps an inline private key out of what the admin API shows, and the file paths in', () => {
+    const shown = redactSecrets(grpc({ tls: { cert_pem: 'CERT', key_pem: 'KEY', client_ca_file: 'ca.crt' } }));
+    expect(shown.protocols.grpc!.tls).toEqual({ cert_pem: 'CERT', key_pem: REDACTED, client_ca_file: 'ca.crt' });
+    expect(redactSecrets(grpc({ tls: FILES })).protocols.grpc!.tls).toEqual(FILES);
   });
 
   it('gives the same effective config when validated again', () => {

@@ -67,11 +67,14 @@ describe('receiver:otlp TLS reload', () => {
     expect(await untilPresented(h.http.port, identity, 'http/1.1', 'good again')).toEqual({ ok: true, commonName: 'good again' });
   });
 
-  it('accepts client certificates of a rotated client CA, and no longer those of the old one', async () => {
+  it.each([
+    ['every reload_interval', { reload_interval: '100ms' }],
+    ['on a file event with watch_client_ca', { reload_interval: '1h', watch_client_ca: true }],
+  ])('accepts client certificates of a rotated client CA, and no longer those of the old one (%s)', async (_, reload) => {
     const certs = makeCertificates();
     const next = makeCertificates();
     const h = await started({
-      http: { tls: { cert_file: certs.serverCert, key_file: certs.serverKey, client_ca_file: certs.caCert, reload_interval: '100ms' } },
+      http: { tls: { cert_file: certs.serverCert, key_file: certs.serverKey, client_ca_file: certs.caCert, ...reload } },
     });
     const ca = readFileSync(certs.caCert);
     const oldClient = { ca, cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey) };

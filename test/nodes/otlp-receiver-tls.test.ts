@@ -7,7 +7,7 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type ReceiverHarness } from '../support/otlp-harness.js';
 import { RawOtlpGrpcClient } from '../support/otlp-grpc-client.js';
 import { logsProto } from '../support/otlp-requests.js';
@@ -29,7 +29,6 @@ beforeAll(() => {
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
-afterAll(() => undefined);
 
 const serverTls = () => ({ cert_file: certs.serverCert, key_file: certs.serverKey });
 const mutualTls = () => ({ ...serverTls(), client_ca_file: certs.caCert });
@@ -99,6 +98,14 @@ describe('receiver:otlp mutual TLS', () => {
     await sdk.flush();
     await h.ctx.waitForItems(1);
     expect(h.ctx.items()).toBe(1);
+  });
+
+  it('include_system_ca_certs_pool: alone it requires a certificate from a system CA; with client_ca_file, that CA counts too', async () => {
+    const systemOnly = await started({ http: { tls: { ...serverTls(), include_system_ca_certs_pool: true } } });
+    expect(await postTls(systemOnly.http.port, '/v1/logs', logsProto(['x']), { ca })).toMatchObject({ ok: false });
+    expect(await postTls(systemOnly.http.port, '/v1/logs', logsProto(['x']), client())).toMatchObject({ ok: false });
+    const both = await started({ http: { tls: { ...mutualTls(), include_system_ca_certs_pool: true } } });
+    expect(await postTls(both.http.port, '/v1/logs', logsProto(['x']), client())).toMatchObject({ ok: true, status: 200 });
   });
 
   it('trusts the inline client_ca_pem and serves the inline cert_pem / key_pem', async () => {

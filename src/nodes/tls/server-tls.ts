@@ -101,8 +101,8 @@ export class ServerTlsMaterial {
     this.listeners.clear();
   }
 
-  /** Reads the files again; swaps in what changed if it loads. Exposed for tests of the reload rules. */
-  check(): void {
+  /** Reads the files again; swaps in what changed if it loads. */
+  private check(): void {
     const loaded = this.load();
     if (!loaded.ok) {
       if (loaded.reason !== this.failure) {

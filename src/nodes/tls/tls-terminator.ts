@@ -15,7 +15,6 @@ export class TlsTerminator {
   private readonly server: tls.Server;
   private failedSinceLog = 0;
   private loggedAt = Number.NEGATIVE_INFINITY;
-  private failures = 0;
   /** The TCP connections taken and still open, so that a stop can close handshakes under way too. */
   private readonly sockets = new Set<Socket>();
 
@@ -39,11 +38,6 @@ export class TlsTerminator {
     material.onChange((options) => this.server.setSecureContext(options));
   }
 
-  /** Handshakes that failed so far (no certificate, an untrusted one, a timeout, a client that was not speaking TLS). */
-  get failedHandshakes(): number {
-    return this.failures;
-  }
-
   /** Starts the handshake on a socket accepted paused (pauseOnConnect). */
   accept(socket: Socket): void {
     this.sockets.add(socket);
@@ -59,7 +53,6 @@ export class TlsTerminator {
   }
 
   private failed(error: Error & { code?: string }, socket: tls.TLSSocket): void {
-    this.failures++;
     this.failedSinceLog++;
     // Node closes the socket after this event; destroying here too covers a handshake timeout, which it leaves open.
     socket.destroy();

@@ -169,6 +169,8 @@ export class OtlpHttpServer {
         return this.fail(res, encoding ?? 'json', 503, message, { close: true, headers: RETRY_LATER });
       }
       try {
+        // A slot that frees up after the timeout answered comes too late: the client retries this request anyway.
+        if (res.headersSent) return;
         return await this.admitted(req, res, signal, encoding);
       } finally {
         limit.release();
