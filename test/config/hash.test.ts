@@ -33,7 +33,7 @@ const verbose = {
           nodes: {
             out: { config: { verbosity: 'basic' }, type: 'urn:otel:console:exporter' },
             batch: { type: 'urn:otel:processor:batch', config: { timeout: '200ms', send_batch_max_size: 0, send_batch_size: 8192 } },
-            in: otlp('urn:otel:receiver:otlp', { protocols: { grpc: { max_recv_msg_size: '4MiB', listening_addr: '127.0.0.1:45901' } } }),
+            in: otlp('urn:otel:receiver:otlp', { protocols: { grpc: { max_decoding_message_size: '4MiB', listening_addr: '127.0.0.1:45901' } } }),
           },
           policies: {
             runtime_recovery: { reset_after: '60s', enabled: true, max_restarts: 5, initial_backoff: '250ms', max_backoff: '30s', startup_timeout: '30s' },

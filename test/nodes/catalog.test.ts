@@ -62,7 +62,7 @@ describe('node catalog', () => {
     expect(batch.validate({ timeout: '0.5ns' }).value.timeout).toBe('1ns');
     expect(batch.validate(batch.validate({ timeout: '7ns' }).value).error).toBeUndefined();
     const otlp = lookupNode('urn:otel:receiver:otlp')!.configSchema;
-    const size = (v?: unknown) => otlp.validate({ protocols: { grpc: { listening_addr: '127.0.0.1:0', ...(v === undefined ? {} : { max_recv_msg_size: v }) } } }).value.protocols.grpc.max_recv_msg_size;
+    const size = (v?: unknown) => otlp.validate({ protocols: { grpc: { listening_addr: '127.0.0.1:0', ...(v === undefined ? {} : { max_decoding_message_size: v }) } } }).value.protocols.grpc.max_decoding_message_size;
     expect(size()).toBe(4 * 1024 * 1024);
     expect(size('4MiB')).toBe(4 * 1024 * 1024);
     expect(size(4194304)).toBe(4 * 1024 * 1024);

@@ -1,5 +1,5 @@
 // receiver:otlp over gRPC: malformed requests are INVALID_ARGUMENT, a full pipeline is RESOURCE_EXHAUSTED with a
-// RetryInfo hint, max_recv_msg_size is enforced, and the channel keeps working after each refusal.
+// RetryInfo hint, max_decoding_message_size is enforced, and the channel keeps working after each refusal.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import net from 'node:net';
@@ -49,8 +49,8 @@ describe('receiver:otlp gRPC refusals', () => {
     expect(harness.receiver.stats()).toMatchObject({ refusedRequests: 1, refusedItems: 1, acceptedItems: 1 });
   });
 
-  it('enforces max_recv_msg_size', async () => {
-    harness = await startReceiver({ grpc: { max_recv_msg_size: '1KiB' } });
+  it('enforces max_decoding_message_size', async () => {
+    harness = await startReceiver({ grpc: { max_decoding_message_size: '1KiB' } });
     client = new RawOtlpGrpcClient(harness.grpcAddress);
     const big = logsProto(Array.from({ length: 50 }, (_, i) => `a fairly long log record body ${i}`));
     expect(big.length).toBeGreaterThan(1024);

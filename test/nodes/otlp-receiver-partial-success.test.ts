@@ -34,8 +34,10 @@ function partialSuccess(rejected: number, message: string): Uint8Array {
 async function pipelineToPartialPeer(rejected: number, options: { waitForResult?: boolean; batch?: boolean } = {}) {
   const sink = await startSink(() => ({ status: 200, body: partialSuccess(rejected, 'too old for this peer') }));
   const receiverConfig = otlpReceiver.configSchema.validate({
-    protocols: { http: { listening_addr: '127.0.0.1:0' }, grpc: { listening_addr: '127.0.0.1:0' } },
-    wait_for_result: options.waitForResult ?? true,
+    protocols: {
+      http: { listening_addr: '127.0.0.1:0', wait_for_result: options.waitForResult ?? true },
+      grpc: { listening_addr: '127.0.0.1:0', wait_for_result: options.waitForResult ?? true },
+    },
   });
   if (receiverConfig.error) throw receiverConfig.error;
   const nodes = [

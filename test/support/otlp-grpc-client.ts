@@ -11,8 +11,9 @@ const identity = (b: Buffer): Buffer => b;
 export class RawOtlpGrpcClient {
   private readonly client: grpc.Client;
 
-  constructor(address: string, options: grpc.ClientOptions = {}) {
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), options);
+  /** `credentials`: TLS (grpc.credentials.createSsl) for a receiver with `tls`; plaintext when absent. */
+  constructor(address: string, options: grpc.ClientOptions = {}, credentials = grpc.credentials.createInsecure()) {
+    this.client = new grpc.Client(address, credentials, options);
   }
 
   /** `metadata` goes with the call (an `authorization` entry, for receivers that authenticate). */

@@ -12,6 +12,7 @@ import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@ope
 import type { Logger } from '@opentelemetry/api-logs';
 import type { Tracer } from '@opentelemetry/api';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import * as grpc from '@grpc/grpc-js';
 
 export type SdkProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 export const SDK_PROTOCOLS: readonly SdkProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
@@ -23,19 +24,26 @@ export interface SdkOptions {
   maxExportBatchSize?: number;
   /** Extra HTTP headers (HTTP exporters only). */
   headers?: Record<string, string>;
+  /** TLS for an `https://` endpoint: the CA to trust and, for mutual TLS, the client certificate and key (PEM). */
+  tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 const resource = resourceFromAttributes({ 'service.name': 'otap-engine-test' });
 
 function logExporter(protocol: SdkProtocol, endpoint: string, options: SdkOptions): LogRecordExporter {
   const compression = options.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
+  const { tls } = options;
   switch (protocol) {
     case 'grpc':
+      if (tls) {
+        const credentials = grpc.credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null);
+        return new GrpcLogExporter({ url: endpoint, compression, credentials });
+      }
       return new GrpcLogExporter({ url: endpoint, compression });
     case 'http/json':
-      return new JsonLogExporter({ url: `${endpoint}/v1/logs`, compression, headers: options.headers });
+      return new JsonLogExporter({ url: `${endpoint}/v1/logs`, compression, headers: options.headers, ...(tls ? { httpAgentOptions: tls } : {}) });
     case 'http/protobuf':
-      return new ProtoLogExporter({ url: `${endpoint}/v1/logs`, compression, headers: options.headers });
+      return new ProtoLogExporter({ url: `${endpoint}/v1/logs`, compression, headers: options.headers, ...(tls ? { httpAgentOptions: tls } : {}) });
   }
 }
 

@@ -6,17 +6,6 @@ import type { Signal } from '../../../pipeline/pdata.js';
 import { scanRequest } from '../../../pdata/wire.js';
 import { Ack, type AckOutcome } from '../../../pipeline/ack.js';
 
-/** How long a request waits for its result before it is answered as retryable. */
-export const DEFAULT_RESULT_TIMEOUT_MS = 30_000;
-
-function withTimeout(result: Promise<AckOutcome>, ms: number): Promise<AckOutcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<AckOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, reason: `no result within ${ms} ms` }), ms);
-  });
-  return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
-}
-
 export type Admission =
   /** `result` is there when the receiver waits for the result: it settles when the exporters are done with the data. */
   | { kind: 'accepted'; items: number; result?: Promise<AckOutcome> }
@@ -42,14 +31,13 @@ export class Admitter {
   /** Refusals since the pipeline was last seen accepting; > 0 means an episode is under way. */
   private refusedInEpisode = 0;
 
-  constructor(
-    private readonly ctx: NodeContext,
-    /** `wait_for_result`: answer only once the exporters acknowledged the data. */
-    private readonly waitForResult = false,
-    private readonly resultTimeoutMs = DEFAULT_RESULT_TIMEOUT_MS,
-  ) {}
+  constructor(private readonly ctx: NodeContext) {}
 
-  admit(signal: Signal, payload: Uint8Array): Admission {
+  /**
+   * `waitForResult` (the protocol's `wait_for_result`): the data carries an Ack and the admission a `result` that
+   * settles once the exporters are done with it; how long to wait for it is the protocol's `timeout`.
+   */
+  admit(signal: Signal, payload: Uint8Array, waitForResult: boolean): Admission {
     const scan = scanRequest(signal, payload);
     if (!scan.ok) {
       this.counts.invalidRequests++;
@@ -59,7 +47,7 @@ export class Admitter {
       this.counts.emptyRequests++;
       return { kind: 'accepted', items: 0 };
     }
-    const ack = this.waitForResult ? new Ack(scan.items) : undefined;
+    const ack = waitForResult ? new Ack(scan.items) : undefined;
     if (!this.ctx.tryEmit(ack ? { signal, payload, items: scan.items, acks: [ack] } : { signal, payload, items: scan.items })) {
       ack?.release();
       this.counts.refusedRequests++;
@@ -78,7 +66,7 @@ export class Admitter {
     if (!ack) return { kind: 'accepted', items: scan.items };
     // The receiver's own reference goes now that every delivery holds one.
     ack.release();
-    return { kind: 'accepted', items: scan.items, result: withTimeout(ack.settled, this.resultTimeoutMs) };
+    return { kind: 'accepted', items: scan.items, result: ack.settled };
   }
 
   stats(): AdmissionStats {

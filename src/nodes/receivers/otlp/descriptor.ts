@@ -1,15 +1,25 @@
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
 import type { ListenerSpec } from '../../../pipeline/node.js';
-import { byteSizeDefaulting, listenAddress } from '../../common-schemas.js';
+import type { OtlpReceiverConfig } from './config.js';
+import { grpcSettingsSchema, httpSettingsSchema, moved } from './settings-schema.js';
 
-export interface OtlpReceiverConfig {
-  /** Answer a request only once the exporters acknowledged its data (503 / UNAVAILABLE when they could not). */
-  wait_for_result: boolean;
-  protocols: {
-    grpc?: { listening_addr: string; max_recv_msg_size: number | string };
-    http?: { listening_addr: string; max_request_body_size: number | string };
-  };
+export type { OtlpReceiverConfig } from './config.js';
+
+/** Host and port of `host:port` / `[v6]:port`. */
+function hostPort(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':');
+  return { host: address.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(address.slice(colon + 1)) };
+}
+
+const UNSPECIFIED = new Set(['0.0.0.0', '::']);
+
+/** As upstream: the two protocols cannot listen on the same port of the same (or every) interface. Port 0 picks two. */
+function conflicting(grpc: string, http: string): boolean {
+  const a = hostPort(grpc);
+  const b = hostPort(http);
+  if (a.port !== b.port || a.port === 0) return false;
+  return a.host === b.host || UNSPECIFIED.has(a.host) || UNSPECIFIED.has(b.host);
 }
 
 export const otlpReceiver: NodeDescriptor = {
@@ -18,18 +28,21 @@ export const otlpReceiver: NodeDescriptor = {
   capabilities: ['bearer_token_authorizer'],
   configSchema: Joi.object({
     protocols: Joi.object({
-      grpc: Joi.object({
-        listening_addr: listenAddress.required(),
-        max_recv_msg_size: byteSizeDefaulting('4MiB'),
-      }),
-      http: Joi.object({
-        listening_addr: listenAddress.required(),
-        max_request_body_size: byteSizeDefaulting('4MiB'),
-      }),
+      grpc: grpcSettingsSchema,
+      http: httpSettingsSchema,
     })
       .or('grpc', 'http')
-      .required(),
-    wait_for_result: Joi.boolean().default(false),
+      .required()
+      .custom((value: OtlpReceiverConfig['protocols'], helpers) =>
+        value.grpc && value.http && conflicting(value.grpc.listening_addr, value.http.listening_addr)
+          ? helpers.error('otlp.conflict', { grpc: value.grpc.listening_addr, http: value.http.listening_addr })
+          : value,
+      )
+      .messages({
+        'object.missing': '{{#label}} needs at least one of grpc and http',
+        'otlp.conflict': '{{#label}}: grpc ({{#grpc}}) and http ({{#http}}) cannot listen on the same address',
+      }),
+    wait_for_result: moved('protocols.grpc.wait_for_result / protocols.http.wait_for_result'),
   }),
   listeners(name, config): ListenerSpec[] {
     const { protocols } = config as unknown as OtlpReceiverConfig;

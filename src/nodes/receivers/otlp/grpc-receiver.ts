@@ -1,13 +1,18 @@
 // OTLP/gRPC on connections the supervisor accepted: a grpc-js Server that never binds, fed through a connection
-// injector. Payloads pass through as the received bytes (identity (de)serializers); only the wire scan looks inside.
+// injector. With `tls`, the TLS terminator completes the handshake first and the injector gets the decrypted socket.
+// Payloads pass through as the received bytes (identity (de)serializers); only the wire scan looks inside.
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { SIGNALS, type Signal } from '../../../pipeline/pdata.js';
 import { GRPC_EXPORT_PATHS } from '../../../pdata/otlp-schema.js';
+import type { TlsTerminator } from '../../tls/tls-terminator.js';
 import type { Admission, Admitter } from './admission.js';
 import type { RequestAuth } from './auth.js';
+import type { ConcurrencyLimit } from './concurrency.js';
 import { deliveredBody, retryStatusDetails } from './responses.js';
+import { applySocketOptions, type SocketOptions } from './socket-options.js';
 
 const RETRY_AFTER_SECONDS = 1;
 const EMPTY_RESPONSE = Buffer.alloc(0);
@@ -15,10 +20,24 @@ const identity = (b: Buffer): Buffer => b;
 
 export interface OtlpGrpcOptions {
   maxRecvBytes: number;
+  waitForResult: boolean;
+  /** `timeout`: a request not answered by then is CANCELLED (retryable for OTLP clients). None when undefined. */
+  timeoutMs: number | undefined;
+  /** `max_concurrent_requests`, when set; `loadShed` refuses over it instead of waiting. */
+  limit: ConcurrencyLimit | undefined;
+  loadShed: boolean;
+  /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS; unlimited when undefined. */
+  maxStreams: number | undefined;
+  /** HTTP/2 PING interval and how long to wait for its answer; keepalive off when the interval is undefined. */
+  keepaliveMs: number | undefined;
+  keepaliveTimeoutMs: number | undefined;
+  socket: SocketOptions;
   admitter: Admitter;
   logger: Logger;
   /** Present when the receiver binds an authorizer. */
   auth?: RequestAuth;
+  /** Builds the TLS terminator that hands decrypted sockets to `onSecure`; absent without `tls`. */
+  tls?: (onSecure: (socket: Duplex) => void) => TlsTerminator;
 }
 
 /**
@@ -45,40 +64,45 @@ function refusal(message: string): Partial<grpc.StatusObject> {
   return { code: grpc.status.RESOURCE_EXHAUSTED, details: message, metadata };
 }
 
+function serverOptions(options: OtlpGrpcOptions): grpc.ServerOptions {
+  const out: grpc.ServerOptions = { 'grpc.max_receive_message_length': options.maxRecvBytes };
+  if (options.maxStreams !== undefined) out['grpc.max_concurrent_streams'] = options.maxStreams;
+  if (options.keepaliveMs !== undefined) {
+    out['grpc.keepalive_time_ms'] = options.keepaliveMs;
+    if (options.keepaliveTimeoutMs !== undefined) out['grpc.keepalive_timeout_ms'] = options.keepaliveTimeoutMs;
+  }
+  return out;
+}
+
+type Callback = grpc.sendUnaryData<Buffer>;
+
 export class OtlpGrpcServer {
   private readonly server: grpc.Server;
   private readonly injector: grpc.ConnectionInjector;
+  private readonly tls: TlsTerminator | undefined;
   private shutdown: Promise<void> | undefined;
   private deadline = 0;
-  /** Takes connections that raced the routing switch; see accept(). */
+  /** Takes connections that raced the routing switch; see inject(). */
   private lateInjector: grpc.ConnectionInjector | undefined;
 
   constructor(private readonly options: OtlpGrpcOptions) {
-    this.server = new grpc.Server({
-      'grpc.max_receive_message_length': options.maxRecvBytes,
-    });
+    this.server = new grpc.Server(serverOptions(options));
     for (const signal of SIGNALS) {
       this.server.addService(exportService(signal), {
-        Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) =>
-          this.authenticated(signal, call, callback),
+        Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: Callback) => void this.handle(signal, call, callback),
       });
     }
+    // TLS, when configured, is done before grpc-js sees the connection: its injector always gets a plain stream.
     this.injector = this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    this.tls = options.tls?.((socket) => this.inject(socket));
   }
 
   accept(socket: Socket): void {
-    if (!this.shutdown) {
-      this.injector.injectConnection(socket);
-      socket.resume();
-      return;
-    }
-    // A connection that raced the routing switch is told to go at once: GOAWAY before any stream, so its client
-    // retries the calls on a new connection, which reaches a serving instance. It needs an injector of its own:
-    // grpc-js stops tracking the sessions of an injector once tryShutdown closed it, and could not GOAWAY them.
-    this.lateInjector ??= this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-    this.lateInjector.injectConnection(socket);
+    applySocketOptions(socket, this.options.socket);
+    if (this.tls) return this.tls.accept(socket);
+    this.inject(socket);
+    // The supervisor accepted with pauseOnConnect; nothing reads a paused socket until it is resumed.
     socket.resume();
-    this.lateInjector.drain(Math.max(0, this.deadline - Date.now()));
   }
 
   /** GOAWAY to every connection; calls in flight finish; resolves when all sessions closed, or at the deadline. */
@@ -87,6 +111,7 @@ export class OtlpGrpcServer {
     this.shutdown ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.server.forceShutdown();
+        this.tls?.closeAll();
         resolve();
       }, Math.max(0, deadline - Date.now()));
       this.server.tryShutdown(() => {
@@ -99,38 +124,73 @@ export class OtlpGrpcServer {
 
   stop(): Promise<void> {
     this.server.forceShutdown();
+    this.tls?.closeAll();
     return Promise.resolve();
   }
 
-  private authenticated(signal: Signal, call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>): void {
-    const { auth } = this.options;
-    if (!auth) return this.export(signal, call.request, callback);
-    const header = call.metadata.get('authorization')[0];
-    void auth.check(typeof header === 'string' ? header : undefined, 'grpc').then((decision) => {
-      if (decision.ok) return this.export(signal, call.request, callback);
-      callback({ code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid credentials' });
-    });
+  private inject(socket: Duplex): void {
+    if (!this.shutdown) return this.injector.injectConnection(socket);
+    // A connection that raced the routing switch is told to go at once: GOAWAY before any stream, so its client
+    // retries the calls on a new connection, which reaches a serving instance. It needs an injector of its own:
+    // grpc-js stops tracking the sessions of an injector once tryShutdown closed it, and could not GOAWAY them.
+    this.lateInjector ??= this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    this.lateInjector.injectConnection(socket);
+    this.lateInjector.drain(Math.max(0, this.deadline - Date.now()));
   }
 
-  private export(signal: Signal, request: Buffer, callback: grpc.sendUnaryData<Buffer>): void {
+  private async handle(signal: Signal, call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: Callback): Promise<void> {
+    const { limit, timeoutMs } = this.options;
+    let answered = false;
+    let holdsSlot = false;
+    let timer: NodeJS.Timeout | undefined;
+    // Exactly one answer per call, whichever comes first: the result, the timeout, or the client going away.
+    const answer = (error: Partial<grpc.StatusObject> | null, body?: Buffer): void => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(timer);
+      if (holdsSlot) limit?.release();
+      if (error) callback(error);
+      else callback(null, body);
+    };
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => answer({ code: grpc.status.CANCELLED, details: `request not completed within the receiver's timeout (${timeoutMs} ms)` }), timeoutMs);
+    }
+    call.once('cancelled', () => answer({ code: grpc.status.CANCELLED, details: 'cancelled by the client' }));
+    if (limit) {
+      if (this.options.loadShed) holdsSlot = limit.tryAcquire();
+      else holdsSlot = await limit.acquire(timeoutMs);
+      if (!holdsSlot) return answer(refusal(`more than max_concurrent_requests (${limit.max}) requests in flight, retry later`));
+      if (answered) return limit.release();
+    }
+    const { auth } = this.options;
+    if (auth) {
+      const header = call.metadata.get('authorization')[0];
+      const decision = await auth.check(typeof header === 'string' ? header : undefined, 'grpc');
+      if (!decision.ok) return answer({ code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid credentials' });
+    }
+    if (answered) return;
+    this.export(signal, call.request, answer);
+  }
+
+  private export(signal: Signal, request: Buffer, answer: (error: Partial<grpc.StatusObject> | null, body?: Buffer) => void): void {
     let admission: Admission;
     try {
-      admission = this.options.admitter.admit(signal, request);
+      admission = this.options.admitter.admit(signal, request, this.options.waitForResult);
     } catch (error) {
       // grpc-js does not catch a handler's throw; answering INTERNAL keeps the instance up.
       this.options.logger.error({ err: error }, 'OTLP/gRPC request failed unexpectedly');
-      return callback({ code: grpc.status.INTERNAL, details: 'internal error' });
+      return answer({ code: grpc.status.INTERNAL, details: 'internal error' });
     }
     switch (admission.kind) {
       case 'accepted':
-        if (!admission.result) return callback(null, EMPTY_RESPONSE);
+        if (!admission.result) return answer(null, EMPTY_RESPONSE);
         return void admission.result.then((outcome) =>
-          outcome.ok ? callback(null, deliveredBody(signal, 'protobuf', outcome)) : callback({ code: grpc.status.UNAVAILABLE, details: `data not delivered: ${outcome.reason}` }),
+          outcome.ok ? answer(null, deliveredBody(signal, 'protobuf', outcome)) : answer({ code: grpc.status.UNAVAILABLE, details: `data not delivered: ${outcome.reason}` }),
         );
       case 'invalid':
-        return callback({ code: grpc.status.INVALID_ARGUMENT, details: `malformed ${signal} request: ${admission.reason}` });
+        return answer({ code: grpc.status.INVALID_ARGUMENT, details: `malformed ${signal} request: ${admission.reason}` });
       case 'full':
-        return callback(refusal('pipeline is full, retry later'));
+        return answer(refusal('pipeline is full, retry later'));
     }
   }
 }

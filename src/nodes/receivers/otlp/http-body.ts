@@ -24,10 +24,14 @@ function tooLarge(what: string, maxBytes: number): BodyResult {
   return { ok: false, status: 413, reason: `${what} exceeds max_request_body_size (${maxBytes} bytes)` };
 }
 
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+/** `acceptCompressed` false (`accept_compressed_requests`) refuses every Content-Encoding but identity with 415. */
+export function readBody(req: IncomingMessage, maxBytes: number, acceptCompressed = true): Promise<BodyResult> {
   const encoding = contentEncoding(req.headers);
   if (encoding === undefined) {
     return Promise.resolve({ ok: false, status: 415, reason: `unsupported Content-Encoding: ${req.headers['content-encoding']}` });
+  }
+  if (encoding !== 'identity' && !acceptCompressed) {
+    return Promise.resolve({ ok: false, status: 415, reason: `compressed requests are not accepted here (accept_compressed_requests: false): Content-Encoding ${encoding}` });
   }
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes) return Promise.resolve(tooLarge(`Content-Length ${declared}`, maxBytes));

@@ -1,22 +1,39 @@
-// receiver:otlp: OTLP over gRPC and HTTP/1.1 on connections the supervisor hands over. Both protocols share one
-// admission step (wire scan → tryEmit), so a request is validated, counted and refused the same way on either.
+// receiver:otlp: OTLP over gRPC and HTTP/1.1, plain or TLS, on connections the supervisor hands over. Both protocols
+// share one admission step (wire scan → tryEmit), so a request is validated, counted and refused the same way on either.
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
 import type { NodeContext, NodeInstance, Receiver } from '../../../pipeline/node.js';
 import type { BearerTokenAuthorizer, NodeCapabilities } from '../../../extensions/capabilities.js';
+import { parseDuration } from '../../../config/duration.js';
+import { ServerTlsMaterial, type TlsServerSettings } from '../../tls/server-tls.js';
+import { TlsTerminator } from '../../tls/tls-terminator.js';
 import { Admitter, noAdmissions, type AdmissionStats } from './admission.js';
 import { RequestAuth } from './auth.js';
-import type { OtlpReceiverConfig } from './descriptor.js';
+import { ConcurrencyLimit } from './concurrency.js';
+import type { GrpcSettings, OtlpReceiverConfig } from './config.js';
 import { OtlpGrpcServer } from './grpc-receiver.js';
 import { OtlpHttpServer } from './http-receiver.js';
-import { parseByteSize } from '../../../config/duration.js';
+import { socketOptions } from './socket-options.js';
 
 type State = 'created' | 'started' | 'draining' | 'stopped';
+
+const ms = (value: string | null | undefined): number | undefined =>
+  value === null || value === undefined ? undefined : parseDuration(value);
+
+/** HTTP/2 streams per connection: max_concurrent_streams, else max_concurrent_requests, capped by transport_concurrency_limit. */
+function maxStreams(grpc: GrpcSettings): number | undefined {
+  const streams = grpc.max_concurrent_streams || grpc.max_concurrent_requests || undefined;
+  const transport = grpc.transport_concurrency_limit || undefined;
+  return transport === undefined ? streams : Math.min(streams ?? transport, transport);
+}
 
 export class OtlpReceiver implements Receiver {
   private state: State = 'created';
   private admitter: Admitter | undefined;
   private http: OtlpHttpServer | undefined;
   private grpc: OtlpGrpcServer | undefined;
+  private readonly tlsMaterials: ServerTlsMaterial[] = [];
 
   constructor(
     private readonly name: string,
@@ -27,25 +44,44 @@ export class OtlpReceiver implements Receiver {
 
   async start(ctx: NodeContext): Promise<void> {
     if (this.state !== 'created') throw new Error(`receiver ${this.name}: start() in state ${this.state}`);
-    const admitter = new Admitter(ctx, this.config.wait_for_result);
+    const admitter = new Admitter(ctx);
     const auth = this.authorizer ? new RequestAuth(this.authorizer, ctx) : undefined;
     const { grpc, http } = this.config.protocols;
+    // Read before any server exists: a certificate that cannot be used fails the start, naming its field and file.
+    const grpcTls = grpc?.tls ? this.tlsFor('grpc', grpc.tls, ['h2'], ctx.logger) : undefined;
+    const httpTls = http?.tls ? this.tlsFor('http', http.tls, ['http/1.1'], ctx.logger) : undefined;
     if (http) {
       this.http = new OtlpHttpServer({
-        maxBodyBytes: parseByteSize(http.max_request_body_size),
+        maxBodyBytes: http.max_request_body_size,
+        acceptCompressed: http.accept_compressed_requests,
+        waitForResult: http.wait_for_result,
+        timeoutMs: parseDuration(http.timeout),
+        limit: http.max_concurrent_requests > 0 ? new ConcurrencyLimit(http.max_concurrent_requests) : undefined,
+        socket: socketOptions(http),
         admitter,
         logger: ctx.logger,
         ...(auth ? { auth } : {}),
+        ...(httpTls ? { tls: httpTls } : {}),
       });
     }
     if (grpc) {
       this.grpc = new OtlpGrpcServer({
-        maxRecvBytes: parseByteSize(grpc.max_recv_msg_size),
+        maxRecvBytes: grpc.max_decoding_message_size,
+        waitForResult: grpc.wait_for_result,
+        timeoutMs: ms(grpc.timeout),
+        limit: grpc.max_concurrent_requests > 0 ? new ConcurrencyLimit(grpc.max_concurrent_requests) : undefined,
+        loadShed: grpc.load_shed,
+        maxStreams: maxStreams(grpc),
+        keepaliveMs: ms(grpc.http2_keepalive_interval) || undefined,
+        keepaliveTimeoutMs: ms(grpc.http2_keepalive_timeout),
+        socket: socketOptions(grpc),
         admitter,
         logger: ctx.logger,
         ...(auth ? { auth } : {}),
+        ...(grpcTls ? { tls: grpcTls } : {}),
       });
     }
+    for (const material of this.tlsMaterials) material.start();
     this.admitter = admitter;
     this.state = 'started';
   }
@@ -71,12 +107,21 @@ export class OtlpReceiver implements Receiver {
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
+    for (const material of this.tlsMaterials) material.stop();
     await Promise.all([this.http?.stop(), this.grpc?.stop()]);
   }
 
   /** What the receiver admitted and refused so far (all zero before start). */
   stats(): AdmissionStats {
     return this.admitter?.stats() ?? noAdmissions();
+  }
+
+  /** Loads the protocol's TLS files now; the terminator is built by the protocol server, which owns its sockets. */
+  private tlsFor(protocol: 'grpc' | 'http', settings: TlsServerSettings, alpn: string[], logger: Logger) {
+    const where = `protocols.${protocol}.tls`;
+    const material = new ServerTlsMaterial(settings, where, logger);
+    this.tlsMaterials.push(material);
+    return (onSecure: (socket: Duplex) => void) => new TlsTerminator(material, alpn, onSecure, logger, where);
   }
 }
 
