@@ -41,17 +41,29 @@ export class SyslogIntake {
   private readonly truncated: Episode;
   private readonly partial: Episode;
   private readonly refused: Episode;
+  private readonly failures: Episode;
 
   constructor(logger: Logger) {
     this.invalid = new Episode(logger, 'empty syslog messages: not forwarded');
     this.truncated = new Episode(logger, `syslog messages longer than ${MAX_MESSAGE_SIZE} bytes: cut`);
     this.partial = new Episode(logger, 'messages without a valid syslog header: forwarded with the raw text as body', 'warn');
     this.refused = new Episode(logger, 'downstream full: syslog datagrams dropped');
+    this.failures = new Episode(logger, 'syslog messages that could not be turned into records (a bug): not forwarded', 'error');
   }
 
-  /** The message's encoded log record, or undefined when it is refused. */
+  /** The message's encoded log record, or undefined when it is refused. Never throws: input must not stop a socket. */
   admit(message: Buffer, truncated: boolean): Buffer | undefined {
     this.stats.received_logs_total++;
+    try {
+      return this.record(message, truncated);
+    } catch (error) {
+      this.stats.received_logs_invalid++;
+      this.failures.hit(1, { err: error });
+      return undefined;
+    }
+  }
+
+  private record(message: Buffer, truncated: boolean): Buffer | undefined {
     if (truncated) {
       this.stats.received_logs_truncated++;
       this.truncated.hit(1, { bytes: message.length });
