@@ -90,7 +90,9 @@ export class DatagramListeners {
   }
 
   boundAddresses(owner: string): Array<{ id: string; protocol: ListenerSpec['protocol']; address: string }> {
-    return [...this.entries.values()].filter((e) => e.owner === owner).map((e) => ({ id: e.spec.id, protocol: e.spec.protocol, address: e.boundAddress }));
+    return [...this.entries.values()]
+      .filter((e) => e.owner === owner)
+      .map((e) => ({ id: e.spec.id, protocol: e.spec.protocol, address: e.boundAddress }));
   }
 
   /**

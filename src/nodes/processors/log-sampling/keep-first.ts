@@ -38,9 +38,8 @@ function onWire(payload: Uint8Array, keep: number): Kept {
   reader.reset(payload);
   edit.begin(payload);
   const state = { left: keep };
-  walk(0, payload.length, LOGS.resources, (start, tagEnd, contentStart, contentEnd) =>
-    container(start, tagEnd, contentStart, contentEnd, LOGS.scopes, state, (s, t, cs, ce) => container(s, t, cs, ce, LOGS.records, state, undefined)),
-  );
+  const scope: Visit = (s, t, cs, ce) => container(s, t, cs, ce, LOGS.records, state, undefined);
+  walk(0, payload.length, LOGS.resources, (s, t, cs, ce) => container(s, t, cs, ce, LOGS.scopes, state, scope));
   return { payload: edit.finish(), kept: keep - state.left };
 }
 
@@ -69,7 +68,15 @@ function walk(from: number, end: number, field: number, visit: Visit): void {
  * A resource (`child` = its scopes) or a scope (`child` = its records; `inner` undefined): kept whole, dropped whole,
  * or cut through, with a new length.
  */
-function container(start: number, tagEnd: number, contentStart: number, contentEnd: number, child: number, state: { left: number }, inner: Visit | undefined): void {
+function container(
+  start: number,
+  tagEnd: number,
+  contentStart: number,
+  contentEnd: number,
+  child: number,
+  state: { left: number },
+  inner: Visit | undefined,
+): void {
   const records = countRecords(contentStart, contentEnd, child, inner !== undefined);
   if (records === 0 || records <= state.left) {
     edit.copy(start, contentEnd);

@@ -54,14 +54,20 @@ export function logRecordFields(message: ParsedMessage): LogRecordFields {
     case 'cef':
       break;
   }
-  if (message.format === 'cef' || message.format === 'cef_rfc5424' || message.format === 'cef_rfc3164') cefAttributes(message.cef, attributes);
+  if (message.format === 'cef' || message.format === 'cef_rfc5424' || message.format === 'cef_rfc3164') {
+    cefAttributes(message.cef, attributes);
+  }
   attributes.push(['input.format', message.format]);
   const [severityNumber, severityText] = priority ? (OTEL_SEVERITY[priority.severity] ?? UNSPECIFIED) : UNSPECIFIED;
   return { timeNs, severityNumber, severityText, body: isFullyParsed(message) ? undefined : message.input, attributes };
 }
 
 function rfc5424Attributes(m: Rfc5424Message, out: Attribute[]): void {
-  out.push(['syslog.version', BigInt(m.version)], ['syslog.facility', BigInt(m.priority.facility)], ['syslog.severity', BigInt(m.priority.severity)]);
+  out.push(
+    ['syslog.version', BigInt(m.version)],
+    ['syslog.facility', BigInt(m.priority.facility)],
+    ['syslog.severity', BigInt(m.priority.severity)],
+  );
   if (m.hostname) out.push(['syslog.host_name', m.hostname]);
   if (m.appName) out.push(['syslog.app_name', m.appName]);
   if (m.procId) {
