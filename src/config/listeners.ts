@@ -1,14 +1,18 @@
 // Listening addresses across the whole config. The supervisor owns one socket per address and routes it to one
 // pipeline, so two receivers (in any pipelines) on the same address cannot both work. Port 0 asks for a free port
-// and never conflicts; a wildcard host (0.0.0.0, ::) conflicts with every host on the same port.
+// and never conflicts; a wildcard host (0.0.0.0, ::) conflicts with every host on the same port. UDP ports are apart
+// from TCP ports: a UDP listener conflicts only with another UDP listener.
 import { configError, type ConfigError, type PathSegment } from './errors.js';
 import { pipelineLabel, type PipelineLocation, type ResolvedNode } from './model.js';
+import type { ListenerSpec } from '../pipeline/node.js';
 
 export interface ListenerEntry {
   pipeline: string;
   /** `<node>/<protocol>`, as the descriptor names it. */
   listener: string;
   address: string;
+  /** `udp`, or any of the protocols over TCP. */
+  protocol: ListenerSpec['protocol'];
   path: readonly PathSegment[];
 }
 
@@ -22,6 +26,7 @@ export function collectListeners(nodes: ReadonlyMap<string, ResolvedNode>, at: P
         pipeline: pipelineLabel(at),
         listener: spec.id,
         address: spec.address,
+        protocol: spec.protocol,
         path: [...at.base, 'nodes', node.name, 'config', ...configPath],
       });
     }
@@ -32,7 +37,8 @@ export function collectListeners(nodes: ReadonlyMap<string, ResolvedNode>, at: P
 export function findAddressConflicts(listeners: readonly ListenerEntry[]): ConfigError[] {
   const errors: ConfigError[] = [];
   listeners.forEach((entry, i) => {
-    const others = listeners.filter((other, j) => j !== i && sameAddress(entry.address, other.address));
+    const udp = entry.protocol === 'udp';
+    const others = listeners.filter((other, j) => j !== i && (other.protocol === 'udp') === udp && sameAddress(entry.address, other.address));
     if (others.length === 0) return;
     const users = others.map((o) => `listener ${o.listener} of pipeline ${o.pipeline}`).join(', ');
     errors.push(configError(entry.path, 'AddressInUse', `address ${entry.address} is also used by ${users}`));

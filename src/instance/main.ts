@@ -1,5 +1,6 @@
 // Entry of an instance process: hosts one pipeline on one core for one generation. It does nothing until the
 // supervisor sends `start`, and it exits when its IPC channel closes, so no instance outlives its supervisor.
+import dgram from 'node:dgram';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { dispatch, type HandlerMap, type InstanceMessage, type InstanceSpec, type SupervisorMessage } from '../ipc/messages.js';
@@ -65,6 +66,17 @@ const handlers: HandlerMap<SupervisorMessage, [Socket | undefined]> = {
       return;
     }
     runtime.accept(msg.listenerId, socket);
+  },
+  datagram_socket: (msg, handle) => {
+    if (!handle) return;
+    // The handle is the supervisor's bound UDP socket (a descriptor of it); binding a dgram.Socket to it starts reading.
+    const socket = dgram.createSocket(msg.family);
+    socket.bind(handle as unknown as number);
+    if (!runtime || draining) {
+      socket.close();
+      return;
+    }
+    runtime.acceptDatagrams(msg.listenerId, socket);
   },
 };
 

@@ -26,7 +26,9 @@ export type SupervisorMessage =
   /** Receivers stop admitting, the graph flushes, exporters flush, then `drained`. */
   | { type: 'drain'; deadlineMs: number }
   /** Sent with a net.Socket handle: a connection the supervisor accepted for `listenerId`. */
-  | { type: 'connection'; listenerId: string };
+  | { type: 'connection'; listenerId: string }
+  /** Sent with the supervisor's bound UDP handle for `udp` listener `listenerId` (a descriptor of the same socket). */
+  | { type: 'datagram_socket'; listenerId: string; family: 'udp4' | 'udp6' };
 
 // instance -> supervisor
 export type InstanceMessage =

@@ -20,6 +20,8 @@ import { noopExporter } from './exporters/noop/descriptor.js';
 import { fileExporter } from './exporters/file/descriptor.js';
 import { otlpGrpcExporter } from './exporters/otlp-grpc/descriptor.js';
 import { perfExporter } from './exporters/perf/descriptor.js';
+import { syslogCefReceiver } from './receivers/syslog-cef/descriptor.js';
+import { logSamplingProcessor } from './processors/log-sampling/descriptor.js';
 
 const descriptors: readonly NodeDescriptor[] = [
   otlpReceiver,
@@ -41,6 +43,8 @@ const descriptors: readonly NodeDescriptor[] = [
   fileExporter,
   otlpGrpcExporter,
   perfExporter,
+  syslogCefReceiver,
+  logSamplingProcessor,
 ];
 
 const byUrn = new Map(descriptors.map((d) => [d.urn, d]));

@@ -29,4 +29,6 @@ export const implementations: Readonly<Record<string, () => Promise<NodeFactory>
   'urn:otel:exporter:file': async () => (await import('./exporters/file/exporter.js')).createFileExporter,
   'urn:otel:exporter:otlp_grpc': async () => (await import('./exporters/otlp-grpc/exporter.js')).createOtlpGrpcExporter,
   'urn:otel:exporter:perf': async () => (await import('./exporters/perf/exporter.js')).createPerfExporter,
+  'urn:otel:receiver:syslog_cef': async () => (await import('./receivers/syslog-cef/receiver.js')).createSyslogCefReceiver,
+  'urn:otel:processor:log_sampling': async () => (await import('./processors/log-sampling/processor.js')).createLogSamplingProcessor,
 };

@@ -1,5 +1,6 @@
 // The contract between the pipeline runtime (src/pipeline) and node implementations (src/nodes). A node never sees
 // channels or other nodes: it gets a context that emits downstream, and the runtime owns ordering, drain and backpressure.
+import type { Socket as DatagramSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { PData, ExportResult } from './pdata.js';
@@ -34,11 +35,15 @@ export interface NodeContext {
   countUnauthorized?(requests: number): void;
 }
 
-/** A listening address the supervisor owns for this receiver; accepted connections are handed over to `accept`. */
+/**
+ * A listening address the supervisor owns for this receiver. Accepted connections are handed over to `accept`; for
+ * `udp` the supervisor binds one socket and gives each serving instance a descriptor of it (`acceptDatagrams`).
+ */
 export interface ListenerSpec {
   /** Stable id within the pipeline: `<node>/<protocol>`. */
   id: string;
-  protocol: 'http' | 'grpc';
+  /** `tcp` is a plain stream (syslog); every protocol but `udp` listens on TCP. */
+  protocol: 'http' | 'grpc' | 'tcp' | 'udp';
   /** host:port as configured (port 0 lets the supervisor pick one). */
   address: string;
 }
@@ -48,6 +53,11 @@ export interface Receiver {
   start(ctx: NodeContext): Promise<void>;
   /** Takes one connection the supervisor accepted on listener `listenerId`. */
   accept(listenerId: string, socket: Socket): void;
+  /**
+   * Takes this instance's descriptor of the supervisor's datagram socket for `udp` listener `listenerId`, already
+   * reading: the receiver listens for 'message' at once and closes it to stop reading (drain). Once per instance.
+   */
+  acceptDatagrams?(listenerId: string, socket: DatagramSocket): void;
   /** Stops admitting (new requests refused politely, connections told to go), resolves when in-flight requests are answered. */
   drain(deadline: number): Promise<void>;
   /** Releases everything at once (after drain, or at the deadline). */

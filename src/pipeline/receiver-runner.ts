@@ -1,5 +1,6 @@
 // Runs a receiver. It has no input channel: data arrives on sockets the runtime hands over, and the receiver's own
 // emits (through its context) count what it took in, passed on and refused.
+import type { Socket as DatagramSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import type { NodeKind } from '../config/effective.js';
 import type { MutableCounters } from './counters.js';
@@ -31,6 +32,11 @@ export class ReceiverRunner implements NodeRunner {
 
   accept(listenerId: string, socket: Socket): void {
     this.node.accept(listenerId, socket);
+  }
+
+  acceptDatagrams(listenerId: string, socket: DatagramSocket): void {
+    if (!this.node.acceptDatagrams) throw new Error(`receiver ${this.name} does not take datagrams (listener ${listenerId})`);
+    this.node.acceptDatagrams(listenerId, socket);
   }
 
   finish(deadlineMs: number): Promise<void> {

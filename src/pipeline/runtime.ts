@@ -1,5 +1,6 @@
 // One pipeline graph inside one instance process: builds the nodes, wires them with bounded channels, starts them
 // downstream-first, routes accepted connections to receivers, and drains them upstream-first within a deadline.
+import type { Socket as DatagramSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { EffectivePipeline } from '../config/effective.js';
@@ -108,6 +109,23 @@ export class PipelineRuntime {
       runner.accept(listenerId, socket);
     } catch (error) {
       socket.destroy();
+      this.report(runner.name, asError(error), false);
+    }
+  }
+
+  /** A descriptor of the supervisor's datagram socket for a `udp` listener (see ReceiverRunner.acceptDatagrams). */
+  acceptDatagrams(listenerId: string, socket: DatagramSocket): void {
+    const name = listenerId.slice(0, Math.max(0, listenerId.lastIndexOf('/')));
+    const runner = this.runners.find((r) => r.name === name);
+    if (!(runner instanceof ReceiverRunner) || this.state !== 'running') {
+      this.logger.warn({ listenerId, state: this.state }, 'datagram socket for an unknown listener or a runtime not serving: closed');
+      closeDatagrams(socket);
+      return;
+    }
+    try {
+      runner.acceptDatagrams(listenerId, socket);
+    } catch (error) {
+      closeDatagrams(socket);
       this.report(runner.name, asError(error), false);
     }
   }
@@ -237,6 +255,14 @@ export class PipelineRuntime {
         this.logger.error({ err: listenerError }, 'node error listener threw');
       }
     }
+  }
+}
+
+function closeDatagrams(socket: DatagramSocket): void {
+  try {
+    socket.close();
+  } catch {
+    // Already closed.
   }
 }
 

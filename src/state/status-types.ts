@@ -40,7 +40,7 @@ export interface InstanceStatus {
 
 export interface ListenerStatus {
   id: string;
-  protocol: 'http' | 'grpc';
+  protocol: 'http' | 'grpc' | 'tcp' | 'udp';
   /** The address actually bound (port 0 resolved). */
   address: string;
 }

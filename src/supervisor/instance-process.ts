@@ -12,6 +12,7 @@ import { IllegalTransition, isTerminal, nextPhase, type InstanceEvent, type Inst
 import type { CoreEvent } from '../state/status-types.js';
 import { isoNow } from '../util/time.js';
 import type { ConnectionTarget } from './listener-table.js';
+import type { DatagramFamily, UdpHandle } from './datagram-listeners.js';
 import { ADMIN_TOKEN_ENV } from '../admin/auth-settings.js';
 
 const childEntry = fileURLToPath(new URL('../instance/main.js', import.meta.url));
@@ -105,6 +106,19 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
     if (!child || !child.connected || this.phase !== 'running') return false;
     try {
       child.send({ type: 'connection', listenerId } satisfies SupervisorMessage, socket);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Sends the child its descriptor of a shared UDP socket; it reads from it until it drains. */
+  shareDatagrams(listenerId: string, handle: UdpHandle, family: DatagramFamily): boolean {
+    const child = this.child;
+    if (!child || !child.connected || this.phase !== 'running') return false;
+    try {
+      // A raw libuv UDP handle travels like a dgram.Socket (Node's 'dgram.Native' handle type).
+      child.send({ type: 'datagram_socket', listenerId, family } satisfies SupervisorMessage, handle as unknown as Socket);
       return true;
     } catch {
       return false;

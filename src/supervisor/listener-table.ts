@@ -4,9 +4,10 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
 import type { ListenerSpec } from '../pipeline/node.js';
+import { DatagramListeners, type DatagramTarget } from './datagram-listeners.js';
 
 /** Something that can take a connection: a serving instance. */
-export interface ConnectionTarget {
+export interface ConnectionTarget extends DatagramTarget {
   readonly key: string;
   /** Whether this target's pipeline config has listener `listenerId` on `address` (generations may differ). */
   serves(listenerId: string, address: string): boolean;
@@ -36,14 +37,18 @@ export class ListenerTable {
   private readonly maxWaiting: number;
   private readonly waitTimeoutMs: number;
   private waitingOverflowLogged = false;
+  /** `udp` listeners: nothing to accept, every serving instance reads the one socket (datagram-listeners.ts). */
+  private readonly datagrams: DatagramListeners;
 
   constructor(private readonly options: ListenerTableOptions) {
+    this.datagrams = new DatagramListeners(options.logger);
     this.maxWaiting = options.maxWaiting ?? 1024;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 10_000;
   }
 
   /** Binds `spec.address` for `owner` (a pipeline key); idempotent. Resolves with the bound host:port. */
   async bind(owner: string, spec: ListenerSpec): Promise<string> {
+    if (spec.protocol === 'udp') return this.datagrams.bind(owner, spec);
     const key = entryKey(owner, spec);
     const existing = this.entries.get(key);
     if (existing) return existing.boundAddress;
@@ -72,6 +77,7 @@ export class ListenerTable {
    * it. Draining instances are simply not listed: this is the cutover.
    */
   setServing(owner: string, targets: ConnectionTarget[]): void {
+    this.datagrams.setServing(owner, targets);
     for (const entry of this.entries.values()) {
       if (entry.owner !== owner) continue;
       entry.targets = targets.filter((t) => t.serves(entry.spec.id, entry.spec.address));
@@ -83,7 +89,8 @@ export class ListenerTable {
   boundAddresses(owner: string): Array<{ id: string; protocol: ListenerSpec['protocol']; address: string }> {
     return [...this.entries.values()]
       .filter((e) => e.owner === owner)
-      .map((e) => ({ id: e.spec.id, protocol: e.spec.protocol, address: e.boundAddress }));
+      .map((e) => ({ id: e.spec.id, protocol: e.spec.protocol, address: e.boundAddress }))
+      .concat(this.datagrams.boundAddresses(owner));
   }
 
   /**
@@ -92,6 +99,7 @@ export class ListenerTable {
    * children waits for the children to close them, and they close them only when they drain, which comes after this.
    */
   close(owner?: string, keep: ListenerSpec[] = []): void {
+    this.datagrams.close(owner, keep);
     const kept = new Set(keep.map((spec) => entryKey(owner ?? '', spec)));
     for (const [key, entry] of this.entries) {
       if (owner !== undefined && entry.owner !== owner) continue;

@@ -12,6 +12,8 @@ function minimalConfig(urn: string): Record<string, unknown> {
   if (urn.endsWith(':memory_limiter')) return { limit: '512MiB' };
   if (urn.endsWith(':attribute')) return { actions: [{ action: 'delete', key: 'k' }] };
   if (urn.endsWith(':otlp_grpc')) return { endpoint: '127.0.0.1:1' };
+  if (urn.endsWith(':syslog_cef')) return { protocol: { udp: { listening_addr: '127.0.0.1:0' } } };
+  if (urn.endsWith(':log_sampling')) return { policy: { zip: { interval: '1s', max_items: 10 } } };
   // Every field has a default; a size spelled as text checks that its canonical form is stable.
   if (urn.endsWith(':retry')) return { max_pending_bytes: '1MiB' };
   return {};

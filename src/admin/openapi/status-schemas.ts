@@ -118,7 +118,7 @@ export const statusSchemas: Record<string, JsonSchema> = {
     additionalProperties: false,
     properties: {
       id: { type: 'string', examples: ['ingest/http'] },
-      protocol: { enum: ['http', 'grpc'] },
+      protocol: { enum: ['http', 'grpc', 'tcp', 'udp'] },
       address: { type: 'string', description: 'The address actually bound (port 0 resolved).' },
     },
   },
