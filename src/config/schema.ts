@@ -4,6 +4,7 @@
 import Joi from 'joi';
 import { ID_PATTERN, ID_RULE, PROTOTYPE_KEYS } from './ids.js';
 import { duration, listenAddress } from '../nodes/common-schemas.js';
+import { engineTelemetryKeys } from './engine-telemetry.js';
 
 const coreRange = Joi.object({
   start: Joi.number().integer().min(0).required(),
@@ -99,7 +100,10 @@ export const documentSchema = Joi.object({
     .required()
     .messages({ 'any.only': `{{#label}} must be ${SUPPORTED_VERSION}` }),
   policies: policiesSchema,
-  engine: Joi.object({ http_admin: Joi.object({ bind_address: listenAddress, auth: adminAuth }) }),
+  engine: Joi.object({
+    http_admin: Joi.object({ bind_address: listenAddress, auth: adminAuth }),
+    ...engineTelemetryKeys(pipelineSchema, policiesSchema),
+  }),
   groups: Joi.object({
     // The engine keeps its own pipelines under this name.
     [RESERVED_GROUP]: Joi.any()

@@ -1,5 +1,6 @@
 // The configuration as an operator writes it (`version: otel_dataflow/v1`), after YAML parsing and env substitution.
 // Field names follow the upstream OTAP Dataflow Engine so that its configs load unchanged.
+import type { EngineObservabilityConfig, EngineTelemetryConfig } from './engine-telemetry.js';
 
 export type CoreAllocation =
   | { type: 'all_cores' }
@@ -66,6 +67,8 @@ export interface AdminAuthConfig {
 
 export interface EngineSection {
   http_admin?: { bind_address?: string; auth?: AdminAuthConfig };
+  telemetry?: EngineTelemetryConfig;
+  observability?: EngineObservabilityConfig;
 }
 
 export interface EngineConfig {

@@ -5,6 +5,7 @@ import type { EngineConfig } from './types.js';
 import type { ConfigError, ConfigWarning } from './errors.js';
 import { findAddressConflicts, type ListenerEntry } from './listeners.js';
 import { checkPipeline, type CoreCheck } from './pipeline-check.js';
+import { checkObservability } from './observability.js';
 
 export interface SemanticContext {
   /** Cores the engine may use (after --num-cores / --core-id-range). */
@@ -42,6 +43,10 @@ export function validateSemantics(config: EngineConfig, ctx: SemanticContext): S
       if (check.effective) pipelines.push(check.effective);
     }
   }
+  const observability = checkObservability(config, { availableCores: ctx.availableCores, coreCheck: ctx.coreCheck ?? 'enforce' });
+  errors.push(...observability.errors);
+  warnings.push(...observability.warnings);
+  listeners.push(...observability.listeners);
   errors.push(...findAddressConflicts(listeners));
   return { errors, warnings, pipelines };
 }

@@ -2,6 +2,7 @@
 // Both sides handle them with an exhaustive Record<Msg['type'], Handler>, so a new message cannot be forgotten.
 import type { EffectivePipeline } from '../config/effective.js';
 import type { ListenerSpec } from '../pipeline/node.js';
+import type { InstanceTelemetry, TelemetryBatch } from './telemetry.js';
 
 /** Who an instance is: every event, metric and log line of it carries these. */
 export interface InstanceIdentity {
@@ -17,6 +18,8 @@ export interface InstanceSpec extends InstanceIdentity {
   heartbeatIntervalMs: number;
   logLevel: string;
   logFormat: 'json' | 'pretty';
+  /** engine.telemetry as this instance acts on it; absent: console lines. */
+  telemetry?: InstanceTelemetry;
 }
 
 export interface ThroughputCounts {
@@ -55,7 +58,9 @@ export type SupervisorMessage =
   /** Receivers stop admitting, the graph flushes, exporters flush, then `drained`. */
   | { type: 'drain'; deadlineMs: number }
   /** Sent with a net.Socket handle: a connection the supervisor accepted for `listenerId`. */
-  | { type: 'connection'; listenerId: string };
+  | { type: 'connection'; listenerId: string }
+  /** The engine's own logs and metrics, to the observability instance's receiver:internal_telemetry. */
+  | { type: 'telemetry'; batch: TelemetryBatch };
 
 // instance -> supervisor
 export type InstanceMessage =
@@ -67,7 +72,9 @@ export type InstanceMessage =
   | { type: 'drain_started' }
   /** `nodes`: the final counters, so that a drained instance's last seconds are not lost from the totals. */
   | { type: 'drained'; forcedNodes: string[]; nodes: Record<string, NodeCounters> }
-  | { type: 'error'; node?: string; message: string; fatal: boolean };
+  | { type: 'error'; node?: string; message: string; fatal: boolean }
+  /** The instance's own log lines, for the observability pipeline; `dropped`: lines it had no room for since the last. */
+  | { type: 'logs'; lines: string[]; dropped: number };
 
 export type SupervisorMessageType = SupervisorMessage['type'];
 export type InstanceMessageType = InstanceMessage['type'];

@@ -3,6 +3,7 @@
 import type { NodeDescriptor } from './descriptor.js';
 import { otlpReceiver } from './receivers/otlp/descriptor.js';
 import { trafficGenerator } from './receivers/traffic-generator/descriptor.js';
+import { internalTelemetryReceiver } from './receivers/internal-telemetry/descriptor.js';
 import { batchProcessor } from './processors/batch/descriptor.js';
 import { faultProcessor } from './processors/fault/descriptor.js';
 import { filterProcessor } from './processors/filter/descriptor.js';
@@ -22,6 +23,7 @@ import { perfExporter } from './exporters/perf/descriptor.js';
 const descriptors: readonly NodeDescriptor[] = [
   otlpReceiver,
   trafficGenerator,
+  internalTelemetryReceiver,
   batchProcessor,
   faultProcessor,
   filterProcessor,
