@@ -104,17 +104,19 @@ export class Engine {
     logger.info({ address: this.admin.address, authentication }, 'admin listening');
     this.stats.start();
     // The observability pipeline first: it takes the regular pipelines' telemetry from their first line.
-    await this.settings.telemetry?.start({
-      listeners: this.listeners,
-      stats: this.stats,
-      ledger: this.ledger,
-      registry: this.metrics.registry,
-      logger,
-      availableCores: this.settings.availableCores,
-      heartbeatIntervalMs: this.settings.heartbeatIntervalMs ?? 5000,
-      stabilisationMs: this.settings.stabilisationMs ?? 500,
-    });
-    await this.manager.boot(this.settings.pipelines);
+    const telemetry = this.settings.telemetry;
+    await this.manager.boot(this.settings.pipelines, async () =>
+      telemetry?.start({
+        listeners: this.listeners,
+        stats: this.stats,
+        ledger: this.ledger,
+        registry: this.metrics.registry,
+        logger,
+        availableCores: this.settings.availableCores,
+        heartbeatIntervalMs: this.settings.heartbeatIntervalMs ?? 5000,
+        stabilisationMs: this.settings.stabilisationMs ?? 500,
+      }),
+    );
     const runners = [...this.manager.runners.values()];
     const ready = runners.filter((runner) => runner.status().deploymentStatus === 'running').length;
     logger.info({ pipelines: runners.length, ready }, 'engine started');
