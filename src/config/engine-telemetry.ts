@@ -3,7 +3,7 @@
 // internal_telemetry receiver, logs enabled when a provider uses `its`) is in observability.ts. Values are kept as
 // written (no defaults filled in here): engine-telemetry-settings.ts resolves them when the engine starts.
 import Joi from 'joi';
-import { duration } from '../nodes/common-schemas.js';
+import { duration, noEffect } from '../nodes/common-schemas.js';
 import { parseDuration } from './duration.js';
 import { parseLevelDirective } from './log-level.js';
 import type { ConnectionSpec, NodeSpec, Policies } from './types.js';
@@ -132,6 +132,8 @@ export function engineObservabilitySchema(pipeline: Joi.ObjectSchema, policies: 
   const observabilityPolicies = policies.keys({
     resources: refused('the engine runs it on one core of its choice'),
     runtime_recovery: refused('it follows the engine, not a recovery policy of its own'),
+    // Health policies shape status and probes, and this pipeline has neither (it is not in /status).
+    health: noEffect(policies.extract('health'), 'the observability pipeline has no status or probes of its own here'),
   });
   return Joi.object({
     pipeline: Joi.object({

@@ -143,7 +143,9 @@ describe('engine.observability', () => {
   });
 
   it("takes the pipeline policies upstream allows there and refuses resources and runtime_recovery", () => {
-    validOf(observability({ ...toConsole, policies: { channel_capacity: { pdata: 64 } } }));
+    const valid = validOf(observability({ ...toConsole, policies: { channel_capacity: { pdata: 64 }, health: { ready_quorum: { Percent: 50 } } } }));
+    expect(valid.warnings).toEqual([expect.objectContaining({ path: `${OBS}.policies.health`, message: expect.stringMatching(/no effect/) })]);
+    expect(checkObservability(valid.config, { availableCores: [0] }).effective?.policies.channelCapacity.pdata).toBe(64);
     const errors = errorsOf(
       observability({
         ...toConsole,

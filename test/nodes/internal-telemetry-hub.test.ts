@@ -61,6 +61,17 @@ describe('TelemetryHub', () => {
     expect(warnings.filter((w) => w.includes('dropping log lines: episode ended'))).toHaveLength(1);
   });
 
+  it('does not hold a stopping engine for an observability instance that cannot take lines', async () => {
+    const printed: string[] = [];
+    const hub = new TelemetryHub(10, (line) => printed.push(line));
+    hub.connect(async () => false);
+    hub.destination('controller').write('last words');
+    // A deadline far beyond the test's own timeout: flush must give up at the refusal, not at the deadline.
+    await hub.flush(Date.now() + 600_000);
+    hub.close();
+    expect(printed).toEqual(['last words']);
+  });
+
   it('writes to the console once closed, and sends metric snapshots only while connected', async () => {
     const printed: string[] = [];
     const hub = new TelemetryHub(10, (line) => printed.push(line));

@@ -154,7 +154,8 @@ export class EngineTelemetry {
         this.hub?.close();
         return;
       }
-      await this.sendSnapshot();
+      // Bounded: an instance that stopped reading must not hold the engine's shutdown.
+      await Promise.race([this.sendSnapshot(), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadlineMs - Date.now())).unref())]);
       await this.hub.flush(deadlineMs);
       this.hub.close();
       await this.runner.drain(deadlineMs);

@@ -28,7 +28,8 @@ export class TelemetryHub {
   readonly stats: HubStats = { forwardedLines: 0, droppedLines: 0, metricSnapshots: 0 };
   private pending: LogBatch[] = [];
   private pendingLines = 0;
-  private inFlight: Promise<void> | null = null;
+  /** The batch being handed over; resolves whether the instance took it. */
+  private inFlight: Promise<boolean> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private target: TelemetryTarget | null = null;
   private closed = false;
@@ -66,11 +67,15 @@ export class TelemetryHub {
     return ok;
   }
 
-  /** Hands over every line waiting, until `deadlineMs`. */
+  /**
+   * Hands over every line waiting, until `deadlineMs`. Gives up at the first batch the instance cannot take: a stopping
+   * engine does not wait for an observability pipeline that is not running.
+   */
   async flush(deadlineMs: number): Promise<void> {
     while ((this.pendingLines > 0 || this.inFlight) && this.target && !this.closed && Date.now() < deadlineMs) {
       this.kick();
-      await Promise.race([this.inFlight ?? delay(RETRY_DELAY_MS), delay(Math.max(0, deadlineMs - Date.now()))]);
+      const taken = await Promise.race([this.inFlight ?? Promise.resolve(false), delay(Math.max(0, deadlineMs - Date.now())).then(() => false)]);
+      if (!taken) return;
     }
   }
 
@@ -132,8 +137,9 @@ export class TelemetryHub {
           this.schedule();
         } else {
           this.putBack(batches, lines);
-          this.timer ??= setTimeout(() => this.kick(), RETRY_DELAY_MS).unref();
+          if (!this.closed) this.timer ??= setTimeout(() => this.kick(), RETRY_DELAY_MS).unref();
         }
+        return ok;
       });
   }
 
