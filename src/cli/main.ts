@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { controllerStartRefusal, loadAndValidate, formatConfigErrors, type ConfigWarning } from '../config/index.js';
 import { setUpAdminAuth } from '../admin/auth-settings.js';
 import { availableCores } from '../supervisor/available-cores.js';
-import { createLogger } from '../util/logger.js';
+import { createLogger, type LogFormat } from '../util/logger.js';
+import type { Logger } from 'pino';
+import type { EngineTelemetry } from '../supervisor/observability/engine-telemetry.js';
 import { parseArgs } from './options.js';
 import { installSignalHandlers } from './signals.js';
 
@@ -48,7 +50,9 @@ export async function main(argv: string[]): Promise<number> {
 
   // Loaded only to run: validation stays quick and never pulls in the admin server or process management.
   const { Engine } = await import('../supervisor/engine.js');
-  const logger = createLogger({ level: options.logLevel, format: options.logFormat });
+  const { EngineTelemetry } = await import('../supervisor/observability/engine-telemetry.js');
+  const telemetry = new EngineTelemetry(result.config, { logLevel: options.logLevel, logFormat: options.logFormat });
+  const logger = supervisorLogger(telemetry, 'global', options.logFormat);
   const adminBind = options.httpAdminBind ?? result.config.engine?.http_admin?.bind_address ?? DEFAULT_ADMIN_BIND;
   const adminAuth = await setUpAdminAuth({
     config: result.config.engine?.http_admin?.auth,
@@ -62,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   for (const warning of result.warnings) logger.warn({ path: warning.path }, `config: ${warning.message}`);
+  const configuredLevel = result.config.engine?.telemetry?.logs?.level;
+  if (telemetry.settings.levelFrom === 'cli' && configuredLevel !== undefined) {
+    logger.info({ level: telemetry.logLevel, configured: configuredLevel }, '--log-level overrides engine.telemetry.logs.level');
+  }
   const engine = new Engine({
     config: result.config,
     configSource: source,
@@ -70,8 +78,10 @@ export async function main(argv: string[]): Promise<number> {
     adminBind,
     adminAuth: { source: adminAuth.source, tokenOrigin: adminAuth.tokenOrigin },
     logger,
-    logLevel: options.logLevel,
+    adminLogger: supervisorLogger(telemetry, 'admin', options.logFormat),
+    logLevel: telemetry.logLevel,
     logFormat: options.logFormat,
+    telemetry,
   });
   const stopped = installSignalHandlers(engine, logger, SHUTDOWN_DRAIN_MS);
   try {
@@ -86,4 +96,10 @@ export async function main(argv: string[]): Promise<number> {
 
 function formatWarnings(warnings: readonly ConfigWarning[]): string {
   return warnings.map((w) => `otap-engine: warning: ${w.path}: ${w.message}\n`).join('');
+}
+
+/** A supervisor logger writing where engine.telemetry.logs.providers sends `source` (the console by default). */
+function supervisorLogger(telemetry: EngineTelemetry, source: 'global' | 'admin', format: LogFormat): Logger {
+  const destination = telemetry.loggerDestination(source);
+  return createLogger({ level: telemetry.logLevel, format, ...(destination ? { destination } : {}) });
 }

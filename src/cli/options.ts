@@ -11,7 +11,8 @@ export interface CliOptions {
   validateAndExit: boolean;
   /** Lets the admin API listen on a non-loopback address without authentication (refused otherwise). */
   allowUnauthenticatedAdmin: boolean;
-  logLevel: string;
+  /** Absent when not given: engine.telemetry.logs.level applies, else info. */
+  logLevel?: string;
   logFormat: LogFormat;
 }
 
@@ -44,7 +45,7 @@ export function parseArgs(argv: string[], out: { stdout: (s: string) => void; st
     .option('--http-admin-bind <host:port>', 'admin API address (overrides engine.http_admin.bind_address)', hostPort)
     .option('--validate-and-exit', 'validate the config, print every error with its path, and exit', false)
     .option('--allow-unauthenticated-admin', 'allow the admin API on a non-loopback address without authentication', false)
-    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--log-level <level>', 'log level (default: engine.telemetry.logs.level, else info)').choices(LOG_LEVELS))
     .addOption(new Option('--log-format <format>', 'log format').choices(['json', 'pretty']).default('json'))
     .addHelpText('after', '\nClient of a running engine: otap-engine ctl --help (status, apply, rollout status --watch, ...).')
     .exitOverride()

@@ -5,6 +5,7 @@ import Joi from 'joi';
 import { ID_PATTERN, ID_RULE, PROTOTYPE_KEYS } from './ids.js';
 import { listenAddress, noEffect, notSupported } from '../nodes/common-schemas.js';
 import { policiesSchema } from './policies-schema.js';
+import { engineTelemetryKeys } from './engine-telemetry.js';
 
 export { policiesSchema };
 
@@ -101,6 +102,7 @@ export const documentSchema = Joi.object({
   engine: Joi.object({
     http_admin: Joi.object({ bind_address: listenAddress, auth: adminAuth }),
     controller: Joi.object({ extensions: Joi.object().pattern(name, extension) }),
+    ...engineTelemetryKeys(pipelineSchema, policiesSchema),
   }),
   groups: Joi.object({
     // The engine keeps its own pipelines under this name.

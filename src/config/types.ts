@@ -1,5 +1,6 @@
 // The configuration as an operator writes it (`version: otel_dataflow/v1`), after YAML parsing and env substitution.
 // Field names follow the upstream OTAP Dataflow Engine so that its configs load unchanged.
+import type { EngineObservabilityConfig, EngineTelemetryConfig } from './engine-telemetry.js';
 
 /** Upstream also spells `type` as `strategy`; the schema turns either into `type`. `count: 0` means every core. */
 export type CoreAllocation =
@@ -112,6 +113,8 @@ export interface EngineSection {
   http_admin?: { bind_address?: string; auth?: AdminAuthConfig };
   /** Engine-wide extensions (upstream: the OpAMP client); validated field by field. */
   controller?: { extensions?: Record<string, ExtensionSpec> };
+  telemetry?: EngineTelemetryConfig;
+  observability?: EngineObservabilityConfig;
 }
 
 export interface EngineConfig {

@@ -7,6 +7,7 @@ import { findAddressConflicts, type ListenerEntry } from './listeners.js';
 import { checkPipeline } from './pipeline-check.js';
 import type { CoreCheck } from './model.js';
 import { findHostWideConflicts, type HostWideEntry } from './host-wide.js';
+import { checkObservability } from './observability.js';
 
 export interface SemanticContext {
   /** Cores the engine may use (after --num-cores / --core-id-range). */
@@ -46,6 +47,10 @@ export function validateSemantics(config: EngineConfig, ctx: SemanticContext): S
       if (check.effective) pipelines.push(check.effective);
     }
   }
+  const observability = checkObservability(config, { availableCores: ctx.availableCores, coreCheck: ctx.coreCheck ?? 'enforce' });
+  errors.push(...observability.errors);
+  warnings.push(...observability.warnings);
+  listeners.push(...observability.listeners);
   errors.push(...findAddressConflicts(listeners));
   errors.push(...findHostWideConflicts(hostWide));
   return { errors, warnings, pipelines };

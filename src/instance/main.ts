@@ -7,6 +7,8 @@ import { dispatch, type HandlerMap, type InstanceMessage, type InstanceSpec, typ
 import { PipelineRuntime } from '../pipeline/runtime.js';
 import { createLogger } from '../util/logger.js';
 import { startHeartbeat } from './heartbeat.js';
+import { instanceLogRoute, type LogRoute } from './log-route.js';
+import { telemetryFeed } from '../nodes/receivers/internal-telemetry/feed.js';
 
 /** How long an orphaned instance may try to hand over what it holds before it exits. */
 const ORPHAN_DRAIN_MS = 1000;
@@ -15,6 +17,7 @@ let runtime: PipelineRuntime | null = null;
 let logger: Logger | null = null;
 let stopHeartbeat: (() => void) | null = null;
 let draining: Promise<void> | null = null;
+let logRoute: LogRoute | null = null;
 
 function send(message: InstanceMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -24,10 +27,13 @@ function send(message: InstanceMessage): Promise<void> {
 }
 
 async function start(spec: InstanceSpec): Promise<void> {
+  logRoute = instanceLogRoute(spec.telemetry, spec.logFormat, send);
+  telemetryFeed.configure(spec.telemetry?.observability);
   logger = createLogger({
-    level: spec.logLevel,
+    level: logRoute.level ?? spec.logLevel,
     format: spec.logFormat,
     bindings: { group: spec.group, pipeline: spec.pipeline, core: spec.core, generation: spec.generation },
+    ...(logRoute.destination ? { destination: logRoute.destination } : {}),
   });
   try {
     runtime = await PipelineRuntime.build(spec.config, { logger, onNodeStarting: (node) => void send({ type: 'node_starting', node }) });
@@ -37,6 +43,7 @@ async function start(spec: InstanceSpec): Promise<void> {
     const message = (error as Error).message;
     logger.error({ err: error }, 'instance failed to start');
     await send({ type: 'error', message, fatal: true, ...nodeOf(error) });
+    await logRoute?.flush();
     process.exit(1);
   }
   stopHeartbeat = startHeartbeat(spec.heartbeatIntervalMs, () => runtime?.counters() ?? {}, (m) => void send(m));
@@ -50,6 +57,8 @@ function drain(deadlineMs: number): Promise<void> {
     const result = runtime ? await runtime.drain(deadlineMs) : { forcedNodes: [] };
     stopHeartbeat?.();
     logger?.info({ forcedNodes: result.forcedNodes }, 'instance drained');
+    // Its last lines leave before `drained`: the supervisor hands them on before it stops the observability pipeline.
+    await logRoute?.flush();
     await send({ type: 'drained', forcedNodes: result.forcedNodes, nodes: runtime?.counters() ?? {} });
     process.exit(0);
   })();
@@ -59,6 +68,7 @@ function drain(deadlineMs: number): Promise<void> {
 const handlers: HandlerMap<SupervisorMessage, [Socket | undefined]> = {
   start: (msg) => void start(msg.spec),
   drain: (msg) => void drain(msg.deadlineMs),
+  telemetry: (msg) => telemetryFeed.deliver(msg.batch),
   connection: (msg, socket) => {
     if (!socket) return;
     if (!runtime || draining) {

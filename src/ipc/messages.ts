@@ -3,6 +3,7 @@
 import type { EffectivePipeline } from '../config/effective.js';
 import type { ListenerSpec } from '../pipeline/node.js';
 import type { NodeCounters } from '../pipeline/counter-types.js';
+import type { InstanceTelemetry, TelemetryBatch } from './telemetry.js';
 
 /** Who an instance is: every event, metric and log line of it carries these. */
 export interface InstanceIdentity {
@@ -18,6 +19,8 @@ export interface InstanceSpec extends InstanceIdentity {
   heartbeatIntervalMs: number;
   logLevel: string;
   logFormat: 'json' | 'pretty';
+  /** engine.telemetry as this instance acts on it; absent: console lines. */
+  telemetry?: InstanceTelemetry;
 }
 
 // supervisor -> instance
@@ -28,7 +31,9 @@ export type SupervisorMessage =
   /** Sent with a net.Socket handle: a connection the supervisor accepted for `listenerId`. */
   | { type: 'connection'; listenerId: string }
   /** Sent with the supervisor's bound UDP handle for `udp` listener `listenerId` (a descriptor of the same socket). */
-  | { type: 'datagram_socket'; listenerId: string; family: 'udp4' | 'udp6' };
+  | { type: 'datagram_socket'; listenerId: string; family: 'udp4' | 'udp6' }
+  /** The engine's own logs and metrics, to the observability instance's receiver:internal_telemetry. */
+  | { type: 'telemetry'; batch: TelemetryBatch };
 
 // instance -> supervisor
 export type InstanceMessage =
@@ -40,7 +45,9 @@ export type InstanceMessage =
   | { type: 'drain_started' }
   /** `nodes`: the final counters, so that a drained instance's last seconds are not lost from the totals. */
   | { type: 'drained'; forcedNodes: string[]; nodes: Record<string, NodeCounters> }
-  | { type: 'error'; node?: string; message: string; fatal: boolean };
+  | { type: 'error'; node?: string; message: string; fatal: boolean }
+  /** The instance's own log lines, for the observability pipeline; `dropped`: lines it had no room for since the last. */
+  | { type: 'logs'; lines: string[]; dropped: number };
 
 export type SupervisorMessageType = SupervisorMessage['type'];
 export type InstanceMessageType = InstanceMessage['type'];

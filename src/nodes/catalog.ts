@@ -4,6 +4,7 @@ import type { NodeDescriptor } from './descriptor.js';
 import { otlpReceiver } from './receivers/otlp/descriptor.js';
 import { trafficGenerator } from './receivers/traffic-generator/descriptor.js';
 import { hostMetricsReceiver } from './receivers/host-metrics/descriptor.js';
+import { internalTelemetryReceiver } from './receivers/internal-telemetry/descriptor.js';
 import { batchProcessor } from './processors/batch/descriptor.js';
 import { faultProcessor } from './processors/fault/descriptor.js';
 import { filterProcessor } from './processors/filter/descriptor.js';
@@ -27,6 +28,7 @@ const descriptors: readonly NodeDescriptor[] = [
   otlpReceiver,
   trafficGenerator,
   hostMetricsReceiver,
+  internalTelemetryReceiver,
   batchProcessor,
   faultProcessor,
   filterProcessor,

@@ -10,6 +10,7 @@ export const implementations: Readonly<Record<string, () => Promise<NodeFactory>
   'urn:otel:receiver:otlp': async () => (await import('./receivers/otlp/receiver.js')).createOtlpReceiver,
   'urn:otel:receiver:traffic_generator': async () => (await import('./receivers/traffic-generator/receiver.js')).createTrafficGenerator,
   'urn:otel:receiver:host_metrics': async () => (await import('./receivers/host-metrics/receiver.js')).createHostMetricsReceiver,
+  'urn:otel:receiver:internal_telemetry': async () => (await import('./receivers/internal-telemetry/receiver.js')).createInternalTelemetryReceiver,
   'urn:otel:processor:batch': async () => (await import('./processors/batch/processor.js')).createBatchProcessor,
   'urn:otel:processor:attribute': async () => (await import('./processors/attribute/processor.js')).createAttributeProcessor,
   'urn:otel:processor:filter': async () => (await import('./processors/filter/processor.js')).createFilterProcessor,

@@ -16,6 +16,7 @@ import { CounterLedger } from './counter-ledger.js';
 import { EngineMetrics } from './engine-metrics.js';
 import { EngineAdminBackend } from './engine-admin-backend.js';
 import { notifyReady, notifyStopping } from './sd-notify.js';
+import type { EngineTelemetry } from './observability/engine-telemetry.js';
 
 export interface EngineSettings {
   config: EngineConfig;
@@ -32,6 +33,10 @@ export interface EngineSettings {
   heartbeatIntervalMs?: number;
   /** How long a new instance must stay up after ready before a rollout trusts it. */
   stabilisationMs?: number;
+  /** engine.telemetry and engine.observability: where logs go, and the observability pipeline if there is one. */
+  telemetry?: EngineTelemetry;
+  /** The admin API's logger when its lines go elsewhere than the supervisor's (engine.telemetry.logs.providers.admin). */
+  adminLogger?: Logger;
 }
 
 export class Engine {
@@ -61,7 +66,9 @@ export class Engine {
         heartbeatIntervalMs: settings.heartbeatIntervalMs ?? 5000,
         logLevel: settings.logLevel,
         logFormat: settings.logFormat,
+        telemetry: settings.telemetry?.pipelineInstances(),
       },
+      instanceLogs: settings.telemetry?.instanceLogs,
       stabilisationMs: settings.stabilisationMs ?? 500,
     });
     this.reconciler = new Reconciler(this.manager, (status) => this.metrics.reconcileFinished(status));
@@ -89,14 +96,27 @@ export class Engine {
     this.admin = await startAdminServer({
       backend: new EngineAdminBackend(this.manager, this.reconciler),
       bind: this.settings.adminBind,
-      logger: logger.child({ component: 'admin' }),
+      logger: (this.settings.adminLogger ?? logger).child({ component: 'admin' }),
       metrics: this.metrics,
       ...(this.settings.adminAuth?.source !== undefined ? { auth: this.settings.adminAuth.source } : {}),
     });
     const authentication = this.settings.adminAuth?.tokenOrigin ?? 'none';
     logger.info({ address: this.admin.address, authentication }, 'admin listening');
     this.stats.start();
-    await this.manager.boot(this.settings.pipelines);
+    // The observability pipeline first: it takes the regular pipelines' telemetry from their first line.
+    const telemetry = this.settings.telemetry;
+    await this.manager.boot(this.settings.pipelines, async () =>
+      telemetry?.start({
+        listeners: this.listeners,
+        stats: this.stats,
+        ledger: this.ledger,
+        registry: this.metrics.registry,
+        logger,
+        availableCores: this.settings.availableCores,
+        heartbeatIntervalMs: this.settings.heartbeatIntervalMs ?? 5000,
+        stabilisationMs: this.settings.stabilisationMs ?? 500,
+      }),
+    );
     const runners = [...this.manager.runners.values()];
     const ready = runners.filter((runner) => runner.status().deploymentStatus === 'running').length;
     logger.info({ pipelines: runners.length, ready }, 'engine started');
@@ -129,6 +149,8 @@ export class Engine {
       void notifyStopping();
       this.settings.logger.info('draining all pipelines');
       await this.manager.drainAll(deadlineMs);
+      // Last, so that it hands on the regular pipelines' last lines.
+      await this.settings.telemetry?.stop(deadlineMs);
       this.listeners.close();
       this.stats.stop();
       await this.admin?.close();
@@ -140,5 +162,6 @@ export class Engine {
   /** Last resort on a second signal: every child is killed at once. */
   killAll(): void {
     for (const runner of this.manager.runners.values()) runner.killAll();
+    this.settings.telemetry?.killAll();
   }
 }

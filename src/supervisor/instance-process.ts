@@ -14,6 +14,7 @@ import { isoNow } from '../util/time.js';
 import type { ConnectionTarget } from './listener-table.js';
 import type { DatagramFamily, UdpHandle } from './datagram-listeners.js';
 import { ADMIN_TOKEN_ENV } from '../admin/auth-settings.js';
+import type { TelemetryBatch } from '../ipc/telemetry.js';
 
 const childEntry = fileURLToPath(new URL('../instance/main.js', import.meta.url));
 
@@ -66,6 +67,8 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
     readonly spec: InstanceSpec,
     logger: Logger,
     private readonly recentEvents: CoreEvent[],
+    /** Takes the log lines the child sends for the observability pipeline (engine.telemetry providers `its`). */
+    private readonly onLogs?: (lines: string[], dropped: number) => void,
   ) {
     super();
     // Every supervisor line about an instance says which core and generation it is (group and pipeline come bound).
@@ -125,6 +128,19 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
     }
   }
 
+  /** Hands the child a batch of the engine's telemetry; resolves false when it could not take it (not running). */
+  sendTelemetry(batch: TelemetryBatch): Promise<boolean> {
+    const child = this.child;
+    if (!child?.connected || this.phase !== 'running') return Promise.resolve(false);
+    return new Promise((resolve) => {
+      try {
+        child.send({ type: 'telemetry', batch } satisfies SupervisorMessage, undefined, {}, (error) => resolve(!error));
+      } catch {
+        resolve(false);
+      }
+    });
+  }
+
   /** Asks the child to drain and waits for its exit until `deadlineMs` (epoch ms); past it the child is killed. */
   async drain(deadlineMs: number): Promise<ExitInfo> {
     if (isTerminal(this.phase) || !this.child) return this.exited;
@@ -171,6 +187,7 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
       this.apply('drained');
       if (msg.forcedNodes.length > 0) this.record('drain_incomplete', `nodes not drained in time: ${msg.forcedNodes.join(', ')}`);
     },
+    logs: (msg) => this.onLogs?.(msg.lines, msg.dropped),
     error: (msg) => {
       this.lastError = { ...(msg.node !== undefined ? { node: msg.node } : {}), message: msg.message };
       this.record('error', describeNodeError(msg.node, msg.message));

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { EffectivePipeline } from '../config/effective.js';
 import type { InstanceSpec } from '../ipc/messages.js';
+import type { InstanceTelemetry } from '../ipc/telemetry.js';
 import { lookupNode } from '../nodes/catalog.js';
 import type { ListenerSpec } from '../pipeline/node.js';
 import { ConditionTracker } from '../state/conditions.js';
@@ -25,7 +26,9 @@ export interface RunnerDeps {
   /** Keeps every instance's node counters, and the pipeline totals of those that exited. */
   ledger: CounterLedger;
   logger: Logger;
-  instanceOptions: { heartbeatIntervalMs: number; logLevel: string; logFormat: LogFormat };
+  instanceOptions: { heartbeatIntervalMs: number; logLevel: string; logFormat: LogFormat; telemetry?: InstanceTelemetry };
+  /** Takes the log lines instances send for the observability pipeline. */
+  instanceLogs?: (lines: string[], dropped: number) => void;
   /** How long a new instance must stay up after `ready` before it counts as healthy. */
   stabilisationMs: number;
 }
@@ -120,7 +123,7 @@ export class PipelineRunner {
     // An engine shutdown may overtake a rollout: nothing new starts on a pipeline that is going away.
     if (this.desired !== 'running') throw new Error('the pipeline is stopping');
     const slot = this.slot(core);
-    const instance = new InstanceProcess(this.instanceSpec(core, config, generation), this.deps.logger, slot.events);
+    const instance = new InstanceProcess(this.instanceSpec(core, config, generation), this.deps.logger, slot.events, this.deps.instanceLogs);
     this.deps.ledger.watch(instance);
     slot.incoming = instance;
     instance.on('phase', () => this.refresh());
@@ -287,7 +290,7 @@ export class PipelineRunner {
   private async startServing(slot: CoreSlot, spec: InstanceSpec): Promise<void> {
     slot.restartTimer = null;
     if (this.desired !== 'running') return;
-    const instance = new InstanceProcess(spec, this.deps.logger, slot.events);
+    const instance = new InstanceProcess(spec, this.deps.logger, slot.events, this.deps.instanceLogs);
     this.deps.ledger.watch(instance);
     slot.current = instance;
     instance.on('phase', () => this.refresh());

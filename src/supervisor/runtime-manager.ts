@@ -48,10 +48,14 @@ export class RuntimeManager {
     private readonly deps: RunnerDeps & { operations?: OperationObserver },
   ) {}
 
-  /** Boot: every pipeline of the initial config at generation 1, with runtime recovery from the first attempt. */
-  async boot(pipelines: EffectivePipeline[]): Promise<void> {
+  /**
+   * Boot: every pipeline of the initial config at generation 1, with runtime recovery from the first attempt.
+   * `first` runs before them, inside the boot (every pipeline answers busy meanwhile): the engine's observability pipeline.
+   */
+  async boot(pipelines: EffectivePipeline[], first?: () => Promise<void>): Promise<void> {
     this.booting = true;
     try {
+      await first?.();
       for (const pipeline of pipelines) this.runners.set(keyOf(pipeline.group, pipeline.pipeline), this.newRunner(pipeline, this.takeGeneration(keyOf(pipeline.group, pipeline.pipeline))));
       await Promise.allSettled([...this.runners.values()].map((runner) => runner.start()));
     } finally {

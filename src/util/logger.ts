@@ -1,5 +1,5 @@
 // One logger factory for both processes: JSON lines by default (journald, log shippers), pretty for a terminal.
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { REDACTED } from './redact.js';
 
 export type LogFormat = 'json' | 'pretty';
@@ -19,8 +19,10 @@ const REDACT = {
   censor: REDACTED,
 };
 
-export function createLogger(options: { level: string; format: LogFormat; bindings?: Record<string, unknown> }): Logger {
+/** `destination`: where JSON lines go instead of the console (engine.telemetry.logs.providers); it takes any format. */
+export function createLogger(options: { level: string; format: LogFormat; bindings?: Record<string, unknown>; destination?: DestinationStream }): Logger {
   const base = { pid: process.pid, ...(options.bindings ?? {}) };
+  if (options.destination) return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime }, options.destination);
   if (options.format === 'pretty') {
     return pino({ level: options.level, base, redact: REDACT, transport: { target: 'pino-pretty', options: { colorize: true } } });
   }

@@ -1,0 +1,48 @@
+// Where an instance's own log lines go, per `engine.telemetry.logs.providers` (the supervisor picks the mode: `engine`
+// for pipelines, `internal` for the observability pipeline): the console, written as they come (console_direct) or
+// in the background (console_async); the supervisor, which passes them to the observability pipeline (its); nowhere.
+import { pino, type DestinationStream } from 'pino';
+import type { InstanceMessage } from '../ipc/messages.js';
+import type { InstanceTelemetry } from '../ipc/telemetry.js';
+import { LogForwarder } from '../util/log-forwarder.js';
+import type { LogFormat } from '../util/logger.js';
+
+export interface LogRoute {
+  /** Overrides the spec's level (noop: silent). */
+  level?: string;
+  destination?: DestinationStream;
+  /** Resolves once every line written so far has left the process. */
+  flush(): Promise<void>;
+}
+
+const NOTHING_TO_FLUSH = (): Promise<void> => Promise.resolve();
+
+export function instanceLogRoute(
+  telemetry: InstanceTelemetry | undefined,
+  format: LogFormat,
+  send: (message: InstanceMessage) => Promise<void>,
+): LogRoute {
+  switch (telemetry?.logs) {
+    case undefined:
+    case 'console_direct':
+      return { flush: NOTHING_TO_FLUSH };
+    case 'console_async':
+      // The pretty format's transport already writes from a worker thread.
+      return format === 'json' ? consoleAsync() : { flush: NOTHING_TO_FLUSH };
+    case 'noop':
+      return { level: 'silent', flush: NOTHING_TO_FLUSH };
+    case 'its': {
+      const forwarder = new LogForwarder(telemetry.maxPendingLines, (lines, dropped) => send({ type: 'logs', lines, dropped }));
+      return { destination: forwarder, flush: () => forwarder.flush() };
+    }
+  }
+}
+
+/** The console, written by the event loop when it is free: a burst of logs does not hold up the pipeline. */
+export function consoleAsync(): LogRoute {
+  const destination = pino.destination({ dest: 1, sync: false });
+  return {
+    destination,
+    flush: () => new Promise<void>((resolve) => destination.flush(() => resolve())),
+  };
+}
