@@ -13,6 +13,7 @@ function minimalConfig(urn: string): Record<string, unknown> {
   if (urn.endsWith(':attribute')) return { actions: [{ action: 'delete', key: 'k' }] };
   if (urn.endsWith(':otlp_grpc')) return { endpoint: '127.0.0.1:1' };
   if (urn.endsWith(':syslog_cef')) return { protocol: { udp: { listening_addr: '127.0.0.1:0' } } };
+  if (urn.endsWith(':durable_buffer')) return { path: '/tmp/otap-engine-catalog-buffer' };
   if (urn.endsWith(':log_sampling')) return { policy: { zip: { interval: '1s', max_items: 10 } } };
   // Every field has a default; a size spelled as text checks that its canonical form is stable.
   if (urn.endsWith(':retry')) return { max_pending_bytes: '1MiB' };
@@ -36,6 +37,11 @@ describe('node catalog', () => {
     expect(Object.keys(implementations).sort()).toEqual(knownNodeUrns());
     for (const urn of knownNodeUrns()) {
       const descriptor = lookupNode(urn)!;
+      if (urn === 'urn:otel:processor:durable_buffer') {
+        // Validated but not runnable yet: building it fails with the reason, never with a missing module.
+        await expect(implementations[urn]!()).rejects.toThrow(/durable_buffer is not available in this version/);
+        continue;
+      }
       const factory = await implementations[urn]!();
       const config = withFaultInjection(() => descriptor.configSchema.validate(minimalConfig(urn)));
       expect(config.error).toBeUndefined();
