@@ -6,35 +6,11 @@ import Joi from 'joi';
 import { duration, noEffect } from '../nodes/common-schemas.js';
 import { parseDuration } from './duration.js';
 import { parseLevelDirective } from './log-level.js';
-import type { ConnectionSpec, NodeSpec, Policies } from './types.js';
+import type { LogSource } from './types.js';
 import type { AttributeValue, ProviderMode } from '../ipc/telemetry.js';
 
-export type LogSource = 'global' | 'engine' | 'internal' | 'admin';
 export const LOG_SOURCES: readonly LogSource[] = ['global', 'engine', 'internal', 'admin'];
 export const PROVIDER_MODES: readonly ProviderMode[] = ['noop', 'its', 'console_async', 'console_direct'];
-
-export interface EngineTelemetryConfig {
-  reporting_channel_size?: number;
-  reporting_interval?: string;
-  logs?: {
-    level?: string;
-    providers?: Partial<Record<LogSource, ProviderMode>>;
-    tap?: { enabled?: boolean; max_entries?: number; max_bytes?: number };
-  };
-  resource?: Record<string, AttributeValue>;
-  detectors?: string[];
-}
-
-export interface ObservabilityPipelineSpec {
-  policies?: Policies;
-  nodes: Record<string, NodeSpec>;
-  connections?: ConnectionSpec[];
-}
-
-export interface EngineObservabilityConfig {
-  /** Absent: upstream's built-in pipeline (observability.ts). */
-  pipeline?: ObservabilityPipelineSpec;
-}
 
 /** Resource detectors this engine runs (resource-detectors.ts), by upstream's names. */
 export const DETECTORS = ['service_instance', 'env', 'service_name', 'host', 'os', 'process', 'container'] as const;

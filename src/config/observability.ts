@@ -5,7 +5,7 @@
 // is present: without it the engine has no observability pipeline and no extra process.
 import type { EffectivePipeline } from './effective.js';
 import type { EngineConfig, Policies } from './types.js';
-import type { ObservabilityPipelineSpec } from './engine-telemetry.js';
+import type { ObservabilityPipelineSpec } from './types.js';
 import { configError, type ConfigError, type ConfigWarning, type PathSegment } from './errors.js';
 import { checkPipeline } from './pipeline-check.js';
 import type { CoreCheck } from './model.js';

@@ -1,6 +1,6 @@
 // The configuration as an operator writes it (`version: otel_dataflow/v1`), after YAML parsing and env substitution.
 // Field names follow the upstream OTAP Dataflow Engine so that its configs load unchanged.
-import type { EngineObservabilityConfig, EngineTelemetryConfig } from './engine-telemetry.js';
+import type { AttributeValue, ProviderMode } from '../ipc/telemetry.js';
 
 /** Upstream also spells `type` as `strategy`; the schema turns either into `type`. `count: 0` means every core. */
 export type CoreAllocation =
@@ -122,4 +122,30 @@ export interface EngineConfig {
   policies?: Policies;
   engine?: EngineSection;
   groups: Record<string, GroupSpec>;
+}
+
+// `engine.telemetry` and `engine.observability` (schemas in engine-telemetry.ts).
+export type LogSource = 'global' | 'engine' | 'internal' | 'admin';
+
+export interface EngineTelemetryConfig {
+  reporting_channel_size?: number;
+  reporting_interval?: string;
+  logs?: {
+    level?: string;
+    providers?: Partial<Record<LogSource, ProviderMode>>;
+    tap?: { enabled?: boolean; max_entries?: number; max_bytes?: number };
+  };
+  resource?: Record<string, AttributeValue>;
+  detectors?: string[];
+}
+
+export interface ObservabilityPipelineSpec {
+  policies?: Policies;
+  nodes: Record<string, NodeSpec>;
+  connections?: ConnectionSpec[];
+}
+
+export interface EngineObservabilityConfig {
+  /** Absent: upstream's built-in pipeline (observability.ts). */
+  pipeline?: ObservabilityPipelineSpec;
 }

@@ -3,7 +3,7 @@
 // never go back when a generation is retired, a core is resized away, or a crashed instance is replaced.
 import type { NodeCounters } from '../pipeline/counter-types.js';
 import type { InstanceProcess } from './instance-process.js';
-import { keyOf } from './runtime-manager.js';
+import { keyOf } from './pipeline-key.js';
 
 /** The cumulative fields of NodeCounters (queue depth is a level, throughput has its own shape). */
 export type CumulativeCounter = Exclude<{ [K in keyof NodeCounters]-?: NodeCounters[K] extends number | undefined ? K : never }[keyof NodeCounters], 'queueDepth'>;

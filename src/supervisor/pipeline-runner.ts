@@ -17,6 +17,7 @@ import { InstanceProcess, RECENT_EVENTS, type ExitInfo } from './instance-proces
 import type { ListenerTable } from './listener-table.js';
 import type { ProcessStats } from './process-stats.js';
 import type { CounterLedger } from './counter-ledger.js';
+import type { CoreSlot } from './core-slot.js';
 import { RestartWindow } from './restart-window.js';
 import { observeConditions, projectPipelineStatus } from './status-projection.js';
 
@@ -33,21 +34,6 @@ export interface RunnerDeps {
   stabilisationMs: number;
 }
 
-export interface CoreSlot {
-  core: number;
-  /** The instance that serves this core (or is being restarted by recovery). */
-  current: InstanceProcess | null;
-  /** A new instance being started by an operation, not serving yet. */
-  incoming: InstanceProcess | null;
-  /** Old instances finishing their work after a cutover. */
-  draining: Set<InstanceProcess>;
-  window: RestartWindow;
-  restarts: number;
-  events: CoreEvent[];
-  restartTimer: NodeJS.Timeout | null;
-  gaveUp: string | null;
-  conditions: ConditionTracker;
-}
 
 export interface CoreDrainResult {
   coreId: number;

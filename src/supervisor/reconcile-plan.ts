@@ -7,7 +7,8 @@ import { diffPipelines } from '../config/diff.js';
 import { substituteEnvInValue } from '../config/env-subst-value.js';
 import type { ReconcilePipelinePlan } from '../state/operations.js';
 import { planRollout } from './planner.js';
-import { keyOf, type RuntimeManager } from './runtime-manager.js';
+import type { RuntimeManager } from './runtime-manager.js';
+import { keyOf } from './pipeline-key.js';
 
 /** A reconcile body's config as the engine would take it: `${env:…}` substituted, then validated as a whole document. */
 export function validateReconcileConfig(manager: RuntimeManager, config: unknown): ValidationResult {

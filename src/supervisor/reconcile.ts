@@ -8,7 +8,8 @@ import { isoNow } from '../util/time.js';
 import { waitAtMost } from './operation-lock.js';
 import { planRollout } from './planner.js';
 import { validateReconcileConfig } from './reconcile-plan.js';
-import { DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_STEP_TIMEOUT_SECS, keyOf, type RuntimeManager } from './runtime-manager.js';
+import { DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_STEP_TIMEOUT_SECS, type RuntimeManager } from './runtime-manager.js';
+import { keyOf } from './pipeline-key.js';
 
 const RECONCILES_KEPT = 32;
 /** `GET /config/reconciles/latest` names the most recent reconcile, whatever started it (an API call or a reload). */

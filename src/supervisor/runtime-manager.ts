@@ -11,6 +11,7 @@ import type { PipelinePlan, RolloutStatus, ShutdownStatus } from '../state/opera
 import { RecordHistory, RolloutRecord, ShutdownRecord } from './operation-records.js';
 import { OperationLock, waitAtMost, type OperationRef } from './operation-lock.js';
 import { PipelineRunner, type RunnerDeps } from './pipeline-runner.js';
+import { keyOf } from './pipeline-key.js';
 import { planRollout } from './planner.js';
 import { runRollout } from './rollout.js';
 
@@ -290,6 +291,3 @@ export class RuntimeManager {
   }
 }
 
-export function keyOf(group: string, pipeline: string): string {
-  return `${group}:${pipeline}`;
-}

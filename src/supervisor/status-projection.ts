@@ -1,13 +1,26 @@
 // PipelineStatus (CONTRACT.md §3) derived from the runner's slots and instances at the moment it is asked for.
 import type { RolloutStatus } from '../state/operations.js';
 import type { Condition, CoreStatus, RolloutSummary, DeploymentError, DeploymentStatus, InstanceStatus, ListenerStatus, PipelineStatus } from '../state/status-types.js';
-import type { CoreSlot, PipelineRunner } from './pipeline-runner.js';
+import type { CoreSlot } from './core-slot.js';
+import type { EffectivePipeline } from '../config/effective.js';
+import type { ConditionTracker } from '../state/conditions.js';
+import type { DesiredStatus } from '../state/status-types.js';
+
+/** What the projection reads of a pipeline runner (the runner calls the projection, so it names no runner type). */
+export interface ProjectedRunner {
+  readonly slots: ReadonlyMap<number, CoreSlot>;
+  readonly desired: DesiredStatus;
+  readonly config: EffectivePipeline;
+  readonly conditions: ConditionTracker;
+  readonly generation: number;
+  readonly latestRollout: RolloutStatus | null;
+}
 import type { ProcessStats } from './process-stats.js';
 import { countInPhases, describeQuorum, quorumMet } from '../state/health.js';
 import type { InstancePhase } from '../state/phase.js';
 
 export function projectPipelineStatus(
-  runner: PipelineRunner,
+  runner: ProjectedRunner,
   stats: ProcessStats,
   deployment: { status: DeploymentStatus; since: string; error: DeploymentError | null },
   listeners: ListenerStatus[],
@@ -71,7 +84,7 @@ function rolloutSummary(rollout: RolloutStatus): RolloutSummary {
   return { rolloutId, action, state, targetGeneration, startedAt, updatedAt, ...(failureReason ? { failureReason } : {}) };
 }
 
-export function observeConditions(runner: PipelineRunner): Condition[] {
+export function observeConditions(runner: ProjectedRunner): Condition[] {
   const totalCores = runner.slots.size;
   const { readyIf, readyQuorum } = runner.config.policies.health;
   const readyCores = countInPhases(corePhases(runner), readyIf);
@@ -88,17 +101,17 @@ export function observeConditions(runner: PipelineRunner): Condition[] {
 }
 
 /** Live when enough cores are in a live phase (upstream's live_if and live_quorum). */
-export function isLive(runner: PipelineRunner): boolean {
+export function isLive(runner: ProjectedRunner): boolean {
   const { liveIf, liveQuorum } = runner.config.policies.health;
   return quorumMet(liveQuorum, countInPhases(corePhases(runner), liveIf), runner.slots.size);
 }
 
 /** The phase each core shows: its serving instance's, failed once recovery gave up, else pending or stopped. */
-function corePhases(runner: PipelineRunner): InstancePhase[] {
+function corePhases(runner: ProjectedRunner): InstancePhase[] {
   return [...runner.slots.values()].map((slot) => corePhase(runner, slot));
 }
 
-function corePhase(runner: PipelineRunner, slot: CoreSlot): InstancePhase {
+function corePhase(runner: ProjectedRunner, slot: CoreSlot): InstancePhase {
   if (slot.gaveUp !== null) return 'failed';
   return slot.current?.phase ?? (runner.desired === 'stopped' ? 'stopped' : 'pending');
 }

@@ -7,7 +7,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { EngineConfig } from '../../config/types.js';
-import type { LogSource } from '../../config/engine-telemetry.js';
+import type { LogSource } from '../../config/types.js';
 import { resolveTelemetrySettings, type TelemetrySettings } from '../../config/telemetry-settings.js';
 import { checkObservability, INTERNAL_TELEMETRY_URN, OBSERVABILITY_GROUP, OBSERVABILITY_PIPELINE } from '../../config/observability.js';
 import type { InstanceTelemetry, ProviderMode } from '../../ipc/telemetry.js';
