@@ -1,5 +1,5 @@
 // Secrets never leave the engine: anything under a key that names a credential is replaced before it is shown.
-const SECRET_KEY = /(token|secret|password|passwd|authorization|api[_-]?key|credential|private[_-]?key)/i;
+const SECRET_KEY = /(token|secret|password|passwd|authorization|api[_-]?key|credential|private[_-]?key|key_pem)/i;
 /**
  * Keys that say where a credential is, not what it is (`token_url`, `tokens_file`, `bearer_token_file`): an operator
  * needs to see them to tell why a token cannot be read, and they give nothing away.
