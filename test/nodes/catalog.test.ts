@@ -11,7 +11,7 @@ function minimalConfig(urn: string): Record<string, unknown> {
   if (urn.endsWith(':fanout')) return { outputs: ['a'] };
   if (urn.endsWith(':memory_limiter')) return { limit: '512MiB' };
   if (urn.endsWith(':attribute')) return { actions: [{ action: 'delete', key: 'k' }] };
-  if (urn.endsWith(':otlp_grpc')) return { endpoint: '127.0.0.1:1' };
+  if (urn.endsWith(':otlp_grpc')) return { grpc_endpoint: 'http://127.0.0.1:1' };
   // Every field has a default; a size spelled as text checks that its canonical form is stable.
   if (urn.endsWith(':retry')) return { max_pending_bytes: '1MiB' };
   return {};

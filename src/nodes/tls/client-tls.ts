@@ -16,8 +16,12 @@ export interface ClientTls {
 /** A start failure whose message names the setting (and file) at fault, never a secret. */
 export class ClientTlsError extends Error {}
 
-/** The TLS settings for connections to `host`; `config` may be absent (an https:// endpoint with no `tls` block). */
-export async function loadClientTls(config: ClientTlsConfig | undefined, host: string): Promise<ClientTls> {
+/**
+ * The TLS settings of an exporter; `config` may be absent (an https:// endpoint with no `tls` block). Without
+ * server_name_override the caller's connection names the host it connects to (SNI and certificate check), as
+ * node:https does by itself.
+ */
+export async function loadClientTls(config: ClientTlsConfig | undefined): Promise<ClientTls> {
   const tlsConfig = config ?? {};
   const customCa = [
     ...(tlsConfig.ca_file !== undefined ? [await readSetting('ca_file', tlsConfig.ca_file)] : []),
@@ -40,12 +44,11 @@ export async function loadClientTls(config: ClientTlsConfig | undefined, host: s
     throw new ClientTlsError(`tls: the configured certificates cannot be used: ${(error as Error).message}`);
   }
   const options: tls.ConnectionOptions = { secureContext };
-  const name = tlsConfig.server_name_override ?? host;
-  // SNI carries DNS names only (RFC 6066); an IP address is still checked against the certificate's IP entries.
-  if (isIP(name) === 0) options.servername = name;
-  if (tlsConfig.server_name_override !== undefined) {
-    const expected = tlsConfig.server_name_override;
-    options.checkServerIdentity = (_host, peer) => tls.checkServerIdentity(expected, peer);
+  const override = tlsConfig.server_name_override;
+  if (override !== undefined) {
+    // SNI carries DNS names only (RFC 6066); an IP address is still checked against the certificate's IP entries.
+    if (isIP(override) === 0) options.servername = override;
+    options.checkServerIdentity = (_host, peer) => tls.checkServerIdentity(override, peer);
   }
   const verifiesServer = tlsConfig.insecure_skip_verify !== true;
   if (!verifiesServer) options.rejectUnauthorized = false;

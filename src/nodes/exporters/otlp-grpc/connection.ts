@@ -164,7 +164,9 @@ function connectSocket(settings: ConnectionSettings): Promise<net.Socket> {
         resolve(tcp);
         return;
       }
-      const secure = tls.connect({ ...settings.tls, socket: tcp, ALPNProtocols: ['h2'] });
+      // Without an override the endpoint's host is what the certificate must name (and the SNI, when it is a name).
+      const servername = settings.tls.servername ?? (net.isIP(settings.host) === 0 ? settings.host : undefined);
+      const secure = tls.connect({ ...settings.tls, socket: tcp, ALPNProtocols: ['h2'], ...(servername ? { servername } : {}), host: settings.host });
       current = secure;
       tcp.off('error', fail);
       tcp.on('error', quiet);

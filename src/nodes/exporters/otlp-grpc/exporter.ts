@@ -174,7 +174,7 @@ class OtlpGrpcExporter implements Exporter {
     const connectionWindow = c.initial_connection_window_size === undefined ? 32 * 1024 * 1024 : c.initial_connection_window_size;
     if (connectionWindow !== null) settings.connectionWindow = connectionWindow;
     if (target.tls) {
-      const tls = await loadClientTls(c.tls, target.host);
+      const tls = await loadClientTls(c.tls);
       warnUnverifiedTls(this.logger!, tls.verifiesServer);
       settings.tls = tls.options;
     }

@@ -22,6 +22,9 @@ export function classify(outcome: PostOutcome, sentJson = false): Classified {
       return { result: { kind: 'retryable', reason: describe(outcome.error) } };
     case 'invalid':
       return { result: { kind: 'failure', reason: `request could not be made: ${outcome.error.message}` } };
+    case 'too-large':
+      // The peer took the data; an answer we will not read is no reason to send it again (upstream fails it too).
+      return { result: { kind: 'failure', reason: `HTTP ${outcome.status} with a body larger than max_response_body_length (${outcome.limit} bytes)` } };
     case 'response':
       break;
   }
