@@ -3,6 +3,7 @@
 // semantic validation. Unknown fields are errors at every level; joi objects with declared keys refuse others.
 import Joi from 'joi';
 import { ID_PATTERN, ID_RULE, PROTOTYPE_KEYS } from './ids.js';
+import { adminTlsSchema } from './admin-tls.js';
 import { duration, listenAddress } from '../nodes/common-schemas.js';
 
 const coreRange = Joi.object({
@@ -99,7 +100,7 @@ export const documentSchema = Joi.object({
     .required()
     .messages({ 'any.only': `{{#label}} must be ${SUPPORTED_VERSION}` }),
   policies: policiesSchema,
-  engine: Joi.object({ http_admin: Joi.object({ bind_address: listenAddress, auth: adminAuth }) }),
+  engine: Joi.object({ http_admin: Joi.object({ bind_address: listenAddress, auth: adminAuth, tls: adminTlsSchema }) }),
   groups: Joi.object({
     // The engine keeps its own pipelines under this name.
     [RESERVED_GROUP]: Joi.any()
