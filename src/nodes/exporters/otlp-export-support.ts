@@ -43,3 +43,15 @@ export function warnIgnoredProxyVariables(logger: Logger, env: NodeJS.ProcessEnv
 export function warnUnverifiedTls(logger: Logger, verifiesServer: boolean): void {
   if (!verifiesServer) logger.warn('TLS without checking the server certificate (tls.insecure_skip_verify: true): anyone on the path can read and change the data');
 }
+
+/**
+ * A transport error in a few words: its code first (ECONNREFUSED, ERR_TLS_CERT_ALTNAME_INVALID...). OpenSSL's own text
+ * for an alert the peer sent is mostly noise, so those are said plainly.
+ */
+export function describeTransportError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED') return `${code}: the peer requires a client certificate (tls.cert_file and tls.key_file)`;
+  if (code?.startsWith('ERR_SSL_')) return `${code}: the peer ended the TLS session`;
+  const message = error.message.trim();
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
+}

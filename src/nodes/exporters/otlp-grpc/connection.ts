@@ -182,8 +182,9 @@ function connectSocket(settings: ConnectionSettings): Promise<net.Socket> {
   });
 }
 
-/** OpenSSL's text alone ("alert number 116") rarely says which side is unhappy; the TLS handshake is named. */
+/** The handshake is named, so that a certificate problem reads as one. */
 function describeTlsError(error: Error): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  return new Error(`TLS handshake failed: ${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}`);
+  const described = new Error(`TLS handshake failed: ${error.message}`);
+  (described as NodeJS.ErrnoException).code = (error as NodeJS.ErrnoException).code;
+  return described;
 }

@@ -14,7 +14,7 @@ import type { BearerTokenProvider, NodeCapabilities } from '../../../extensions/
 import type { ExportResult, PData } from '../../../pipeline/pdata.js';
 import { loadClientTls } from '../../tls/client-tls.js';
 import { compress, compressionMethod, type CompressionMethod } from '../compress.js';
-import { bearerAuthorization, PartialWarning, warnIgnoredProxyVariables, warnUnverifiedTls } from '../otlp-export-support.js';
+import { bearerAuthorization, describeTransportError, PartialWarning, warnIgnoredProxyVariables, warnUnverifiedTls } from '../otlp-export-support.js';
 import { classify, GrpcCode, type CallOutcome } from './classify.js';
 import { Http2Connection, type ConnectionSettings } from './connection.js';
 import type { OtlpGrpcExporterConfig } from './descriptor.js';
@@ -102,7 +102,7 @@ class OtlpGrpcExporter implements Exporter {
         try {
           session = await connection.acquire();
         } catch (error) {
-          return { kind: 'status', code: GrpcCode.UNAVAILABLE, details: `cannot connect: ${(error as Error).message}` };
+          return { kind: 'status', code: GrpcCode.UNAVAILABLE, details: `cannot connect: ${describeTransportError(error as Error)}` };
         }
         if (request.deadline !== undefined && Date.now() >= request.deadline) {
           return { kind: 'status', code: GrpcCode.DEADLINE_EXCEEDED, details: 'the call passed its timeout while connecting' };

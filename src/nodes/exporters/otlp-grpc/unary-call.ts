@@ -3,6 +3,7 @@
 // comes back as a CallOutcome, never as an exception; classify.ts maps that to an export outcome.
 import http2 from 'node:http2';
 import { inflateSync, gunzipSync } from 'node:zlib';
+import { describeTransportError } from '../otlp-export-support.js';
 import { GrpcCode, type CallOutcome } from './classify.js';
 
 /** Answers are a partial_success at most; anything bigger than gRPC's usual receive limit is refused. */
@@ -73,7 +74,7 @@ export function unaryCall(session: http2.ClientHttp2Session, request: UnaryReque
         return settle({ kind: 'status', code: codeOfReset(stream.rstCode), details: `the peer reset the call (HTTP/2 code ${stream.rstCode})` });
       }
       // The connection went before an answer (lost, closed, refused by a GOAWAY): worth sending again elsewhere.
-      settle({ kind: 'status', code: GrpcCode.UNAVAILABLE, details: streamError?.message ?? 'the connection closed before the peer answered' });
+      settle({ kind: 'status', code: GrpcCode.UNAVAILABLE, details: streamError ? describeTransportError(streamError) : 'the connection closed before the peer answered' });
     });
     stream.write(request.prefix);
     stream.end(request.message);
