@@ -2,7 +2,7 @@
 // what the test scripts, and a bare HTTP/2 peer that shows the frames as they travel (for compression).
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { exportService } from '../../src/nodes/receivers/otlp/grpc-receiver.js';
 import { pino } from 'pino';
@@ -150,7 +150,7 @@ describe('exporter:otlp_grpc', () => {
     expect(peer.calls).toHaveLength(1);
   });
 
-  it('compresses with gzip when asked: the frame is flagged, grpc-encoding says gzip, the content is unchanged', async () => {
+  it('compresses with gzip or deflate when asked: the frame is flagged, grpc-encoding says which, the content is unchanged', async () => {
     const seen: Array<{ encoding: unknown; flag: number; message: Buffer }> = [];
     const server = http2.createServer();
     server.on('stream', (stream, headers) => {
@@ -160,7 +160,7 @@ describe('exporter:otlp_grpc', () => {
         const frame = Buffer.concat(chunks);
         const flag = frame.readUInt8(0);
         const body = frame.subarray(5, 5 + frame.readUInt32BE(1));
-        seen.push({ encoding: headers['grpc-encoding'], flag, message: flag === 1 ? gunzipSync(body) : body });
+        seen.push({ encoding: headers['grpc-encoding'], flag, message: flag === 0 ? body : headers['grpc-encoding'] === 'gzip' ? gunzipSync(body) : inflateSync(body) });
         stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-accept-encoding': 'identity,gzip' }, { waitForTrailers: true });
         stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
         stream.end(Buffer.alloc(5));
@@ -175,7 +175,9 @@ describe('exporter:otlp_grpc', () => {
     expect(await gzip.export(pdata)).toEqual({ kind: 'success' });
     const plain = await exporterFor(`127.0.0.1:${port}`);
     expect(await plain.export(pdata)).toEqual({ kind: 'success' });
-    expect(seen.map((s) => [s.encoding, s.flag])).toEqual([['gzip', 1], ['gzip', 1], [undefined, 0]]);
+    const deflate = await exporterFor(`127.0.0.1:${port}`, { compression: 'deflate' });
+    expect(await deflate.export(pdata)).toEqual({ kind: 'success' });
+    expect(seen.map((s) => [s.encoding, s.flag])).toEqual([['gzip', 1], ['gzip', 1], [undefined, 0], ['deflate', 1]]);
     for (const s of seen) expect(Buffer.compare(s.message, Buffer.from(pdata.payload))).toBe(0);
   });
 
