@@ -169,10 +169,10 @@ describe('exporter:otlp_http in flight', () => {
     expect(sink.requests.map((r) => r.path)).toEqual([...Array(8).fill('/base/v1/logs'), '/elsewhere/traces?tenant=a']);
   });
 
-  it('fails an export whose successful answer is larger than max_response_body_length', async () => {
+  it('fails an export whose successful answer is larger than max_response_body_length (TCP keepalive and nodelay off)', async () => {
     const sink = await startSink((_r, i) => ({ status: 200, body: Buffer.alloc(i === 0 ? 2048 : 16, 1) }));
     cleanups.push(() => sink.close());
-    const out = await started(createOtlpHttpExporter('out', { endpoint: sink.url, max_response_body_length: 1024 }).node as Exporter);
+    const out = await started(createOtlpHttpExporter('out', { endpoint: sink.url, max_response_body_length: 1024, http: { tcp_keepalive: null, tcp_nodelay: false } }).node as Exporter);
     const { pdata } = uniqueLogs(1);
     expect(await out.export(pdata)).toEqual({ kind: 'failure', reason: 'HTTP 200 with a body larger than max_response_body_length (1024 bytes)' });
     expect((await out.export(pdata)).kind).toBe('success');
