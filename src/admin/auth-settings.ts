@@ -16,6 +16,8 @@ export interface AdminAuthInputs {
   /** The bind address in force (after --http-admin-bind). */
   bind: string;
   allowUnauthenticated: boolean;
+  /** The admin API requires client certificates (engine.http_admin.tls.client_ca_file): that is authentication too. */
+  clientCertificates?: boolean;
   logger: Logger;
 }
 
@@ -38,7 +40,7 @@ export function isLoopbackHost(host: string): boolean {
 export async function setUpAdminAuth(inputs: AdminAuthInputs): Promise<AdminAuthSetup> {
   const resolved = await resolveSource(inputs);
   if (!resolved.ok) return resolved;
-  if (resolved.source !== undefined) return resolved;
+  if (resolved.source !== undefined || inputs.clientCertificates === true) return resolved;
 
   const { host } = parseBindAddress(inputs.bind);
   if (isLoopbackHost(host)) return resolved;
@@ -48,7 +50,7 @@ export async function setUpAdminAuth(inputs: AdminAuthInputs): Promise<AdminAuth
       ok: false,
       message:
         `refusing to start: ${exposure}. Anyone who reaches it could change or stop every pipeline. ` +
-        `Configure engine.http_admin.auth (or set ${ADMIN_TOKEN_ENV}), bind it to a loopback address, ` +
+        `Configure engine.http_admin.auth (or set ${ADMIN_TOKEN_ENV}) or client certificates (engine.http_admin.tls.client_ca_file), bind it to a loopback address, ` +
         'or pass --allow-unauthenticated-admin to accept the risk',
     };
   }

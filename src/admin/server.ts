@@ -1,6 +1,7 @@
-// Starts and stops the admin HTTP server. The engine (composition root) calls this once; tests call it with a test
+// Starts and stops the admin HTTP(S) server. The engine (composition root) calls this once; tests call it with a test
 // backend on port 0.
 import { createServer, type Server } from 'node:http';
+import { createServer as createSecureServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createAdminApp } from './app.js';
@@ -9,6 +10,7 @@ import type { AdminMetrics } from './metrics.js';
 import type { LiveAdminBackend } from './backend.js';
 import { formatAddress, parseBindAddress } from './bind-address.js';
 import { answerClientError } from './client-error.js';
+import type { AdminTls } from './tls-settings.js';
 
 export interface AdminServerOptions {
   backend: LiveAdminBackend;
@@ -20,11 +22,15 @@ export interface AdminServerOptions {
   /** When given, every request but the probes must carry this bearer token. */
   auth?: AdminTokenSource;
   metrics?: AdminMetrics;
+  /** When given, the API speaks HTTPS only; with `clientCa`, every client must present a certificate it issued. */
+  tls?: AdminTls;
 }
 
 export interface AdminServer {
   /** `host:port` actually bound (port 0 resolved). */
   address: string;
+  /** `http://host:port` or `https://host:port`. */
+  url: string;
   /** Stops listening and cuts open connections at once. Idempotent. */
   close(): Promise<void>;
 }
@@ -48,11 +54,12 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     ...(options.auth !== undefined ? { auth: options.auth } : {}),
     ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
   });
-  const server = createServer(app);
+  const server = options.tls ? secureServer(options.tls, app, options.logger) : createServer(app);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, options.logger));
   await listen(server, host, port);
   server.on('error', (err) => options.logger.error({ err }, 'admin server error'));
   const address = formatAddress(server.address() as AddressInfo);
+  const url = `${options.tls ? 'https' : 'http'}://${address}`;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -63,5 +70,21 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     });
     return closing;
   };
-  return { address, close };
+  return { address, url, close };
+}
+
+function secureServer(tls: AdminTls, app: Parameters<typeof createServer>[1], logger: Logger): Server {
+  const mutual = tls.clientCa !== undefined;
+  const server = createSecureServer(
+    {
+      cert: tls.cert,
+      key: tls.key,
+      // Mutual TLS: a client without a certificate from these CAs never gets past the handshake, probes included.
+      ...(mutual ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+    },
+    app,
+  );
+  // Plain HTTP on this port, a client certificate refused, a scanner: the handshake fails and the connection closes.
+  server.on('tlsClientError', (err: NodeJS.ErrnoException) => logger.debug({ code: err.code, reason: err.message }, 'admin TLS handshake failed'));
+  return server as unknown as Server;
 }

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { controllerStartRefusal, loadAndValidate, formatConfigErrors, type ConfigWarning } from '../config/index.js';
 import { setUpAdminAuth } from '../admin/auth-settings.js';
+import { loadAdminTls } from '../admin/tls-settings.js';
 import { availableCores } from '../supervisor/available-cores.js';
 import { createLogger, type LogFormat } from '../util/logger.js';
 import type { Logger } from 'pino';
@@ -54,11 +55,17 @@ export async function main(argv: string[]): Promise<number> {
   const telemetry = new EngineTelemetry(result.config, { logLevel: options.logLevel, logFormat: options.logFormat });
   const logger = supervisorLogger(telemetry, 'global', options.logFormat);
   const adminBind = options.httpAdminBind ?? result.config.engine?.http_admin?.bind_address ?? DEFAULT_ADMIN_BIND;
+  const adminTls = await loadAdminTls(result.config.engine?.http_admin?.tls);
+  if (!adminTls.ok) {
+    process.stderr.write(`otap-engine: ${adminTls.message}\n`);
+    return 2;
+  }
   const adminAuth = await setUpAdminAuth({
     config: result.config.engine?.http_admin?.auth,
     env: process.env,
     bind: adminBind,
     allowUnauthenticated: options.allowUnauthenticatedAdmin,
+    clientCertificates: adminTls.tls?.clientCa !== undefined,
     logger,
   });
   if (!adminAuth.ok) {
@@ -77,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
     availableCores: cores,
     adminBind,
     adminAuth: { source: adminAuth.source, tokenOrigin: adminAuth.tokenOrigin },
+    ...(adminTls.tls !== undefined ? { adminTls: adminTls.tls } : {}),
     logger,
     adminLogger: supervisorLogger(telemetry, 'admin', options.logFormat),
     logLevel: telemetry.logLevel,

@@ -6,6 +6,7 @@ import { ID_PATTERN, ID_RULE, PROTOTYPE_KEYS } from './ids.js';
 import { listenAddress, noEffect, notSupported } from '../nodes/common-schemas.js';
 import { policiesSchema } from './policies-schema.js';
 import { engineTelemetryKeys } from './engine-telemetry.js';
+import { adminTlsSchema } from './admin-tls.js';
 
 export { policiesSchema };
 
@@ -100,7 +101,7 @@ export const documentSchema = Joi.object({
     .messages({ 'any.only': `{{#label}} must be ${SUPPORTED_VERSION}` }),
   policies: policiesSchema,
   engine: Joi.object({
-    http_admin: Joi.object({ bind_address: listenAddress, auth: adminAuth }),
+    http_admin: Joi.object({ bind_address: listenAddress, auth: adminAuth, tls: adminTlsSchema }),
     controller: Joi.object({ extensions: Joi.object().pattern(name, extension) }),
     ...engineTelemetryKeys(pipelineSchema, policiesSchema),
   }),

@@ -109,8 +109,15 @@ export interface AdminAuthConfig {
   bearer_token_file?: string;
 }
 
+/** `engine.http_admin.tls`: the admin API over HTTPS; with `client_ca_file`, clients need a certificate (mTLS). */
+export interface AdminTlsConfig {
+  cert_file: string;
+  key_file: string;
+  client_ca_file?: string;
+}
+
 export interface EngineSection {
-  http_admin?: { bind_address?: string; auth?: AdminAuthConfig };
+  http_admin?: { bind_address?: string; auth?: AdminAuthConfig; tls?: AdminTlsConfig };
   /** Engine-wide extensions (upstream: the OpAMP client); validated field by field. */
   controller?: { extensions?: Record<string, ExtensionSpec> };
   telemetry?: EngineTelemetryConfig;

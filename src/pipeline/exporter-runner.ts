@@ -1,6 +1,7 @@
-// Runs an exporter: one export at a time, in order. `retryable` is retried with backoff until it succeeds or the
-// runtime abandons its work (drain deadline or stop); `failure` drops the message. Holding the line on one message
-// while retrying is what makes backpressure reach the receivers instead of piling data up here.
+// Runs an exporter: one export at a time, in order, or as many at once as the exporter allows (`maxInFlight`).
+// `retryable` is retried with backoff until it succeeds or the runtime abandons its work (drain deadline or stop);
+// `failure` drops the message. Holding the line on the messages in flight while retrying is what makes backpressure
+// reach the receivers instead of piling data up here.
 import type { NodeKind } from '../config/effective.js';
 import { rejectAcks } from './ack.js';
 import type { Channel } from './channel.js';
@@ -17,9 +18,9 @@ export class ExporterRunner extends ConsumerRunner {
   private readonly retries: Episode;
   private readonly rejections: Episode;
   private readonly partial: Episode;
-  private inFlight: PData | undefined;
-  /** Why the last message was not delivered; undefined when it was. */
-  private lastFailure: string | undefined;
+  private readonly inFlight = new Set<PData>();
+  /** Why a message that carries acks was not delivered, until its acks are released. */
+  private readonly undeliveredReasons = new Map<PData, string>();
 
   constructor(
     base: RunnerBase,
@@ -43,17 +44,24 @@ export class ExporterRunner extends ConsumerRunner {
     await this.node.stop();
   }
 
+  protected override concurrency(): number {
+    return this.node.maxInFlight ?? 1;
+  }
+
   protected async handle(pdata: PData): Promise<void> {
-    this.inFlight = pdata;
+    this.inFlight.add(pdata);
     try {
-      await this.exportWithRetry(pdata);
+      const failure = await this.exportWithRetry(pdata);
+      if (failure !== undefined && pdata.acks) this.undeliveredReasons.set(pdata, failure);
     } finally {
-      this.inFlight = undefined;
+      this.inFlight.delete(pdata);
     }
   }
 
-  protected override undelivered(): string | undefined {
-    return this.lastFailure;
+  protected override undelivered(pdata: PData): string | undefined {
+    const reason = this.undeliveredReasons.get(pdata);
+    if (reason !== undefined) this.undeliveredReasons.delete(pdata);
+    return reason;
   }
 
   override throughput(): ThroughputStats | undefined {
@@ -61,23 +69,22 @@ export class ExporterRunner extends ConsumerRunner {
   }
 
   protected override abandonInFlight(): number {
-    return this.inFlight?.items ?? 0;
+    let items = 0;
+    for (const pdata of this.inFlight) items += pdata.items;
+    return items;
   }
 
   protected async flushNode(): Promise<void> {
     await this.node.flush?.();
   }
 
-  private async exportWithRetry(pdata: PData): Promise<void> {
+  /** Resolves with why the message was not delivered, or undefined when it was. */
+  private async exportWithRetry(pdata: PData): Promise<string | undefined> {
     let backoff: Backoff | undefined;
-    this.lastFailure = undefined;
     for (;;) {
       const result = await this.node.export(pdata);
       // An answer that arrives after the runtime gave up belongs to data already counted as dropped.
-      if (this.abandoned) {
-        this.lastFailure = `node "${this.name}": abandoned at the drain deadline`;
-        return;
-      }
+      if (this.abandoned) return `node "${this.name}": abandoned at the drain deadline`;
       switch (result.kind) {
         case 'success': {
           const rejected = Math.min(Math.max(result.rejectedItems ?? 0, 0), pdata.items);
@@ -95,24 +102,20 @@ export class ExporterRunner extends ConsumerRunner {
           }
           this.retries.end();
           this.rejections.end();
-          return;
+          return undefined;
         }
         case 'failure':
-          this.lastFailure = `node "${this.name}": ${result.reason}`;
           countDropped(this.counters, pdata);
           this.retries.end('gave up');
           this.rejections.hit(pdata.items, { reason: result.reason });
-          return;
+          return `node "${this.name}": ${result.reason}`;
         case 'retryable': {
           const firstRetry = backoff === undefined;
           backoff ??= new Backoff();
           const delayMs = backoff.next(result.retryAfterMs);
           this.retries.hit(firstRetry ? pdata.items : 0, { reason: result.reason, delayMs });
           await sleep(delayMs, this.abandonSignal);
-          if (this.abandoned) {
-            this.lastFailure = `node "${this.name}": abandoned at the drain deadline after: ${result.reason}`;
-            return;
-          }
+          if (this.abandoned) return `node "${this.name}": abandoned at the drain deadline after: ${result.reason}`;
         }
       }
     }

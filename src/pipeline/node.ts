@@ -81,6 +81,11 @@ export interface Processor {
 }
 
 export interface Exporter {
+  /**
+   * How many exports the runtime may have waiting on this exporter at once (default 1: one at a time, in order). Read
+   * once, when the exporter has started.
+   */
+  readonly maxInFlight?: number;
   start(ctx: NodeContext): Promise<void>;
   /** A measuring exporter's totals per signal, carried in heartbeats to status and metrics. */
   throughput?(): ThroughputStats;

@@ -1,6 +1,7 @@
 // A runner wraps one node for the runtime: its counters, its input channel and the steps of its lifecycle. Processors
-// and exporters share the consumer loop below: one message at a time, in order, a node's exception counted as failed
-// and reported (never thrown out of the loop, so one bad message cannot stop the pipeline).
+// and exporters share the consumer loop below: one message at a time, in order (an exporter may ask for several in
+// flight), a node's exception counted as failed and reported (never thrown out of the loop, so one bad message cannot
+// stop the pipeline).
 import type { Logger } from 'pino';
 import type { NodeKind } from '../config/effective.js';
 import type { Channel } from './channel.js';
@@ -104,7 +105,17 @@ export abstract class ConsumerRunner implements NodeRunner {
     this.loopDone = this.loop();
   }
 
+  /**
+   * How many messages may be handled at once. One keeps them in order; more lets an exporter wait on several peers'
+   * answers at a time (acks stay per message, so they settle correctly in any order).
+   */
+  protected concurrency(): number {
+    return 1;
+  }
+
   private async loop(): Promise<void> {
+    const limit = Math.max(1, Math.floor(this.concurrency()));
+    if (limit > 1) return this.concurrentLoop(limit);
     const input = this.input;
     for (;;) {
       const pdata = input.tryReceive();
@@ -116,13 +127,60 @@ export abstract class ConsumerRunner implements NodeRunner {
       try {
         const pending = this.handle(pdata);
         if (pending !== undefined) await pending;
-        this.failures.end();
-        if (pdata.acks) releaseAcks(pdata, this.undelivered(pdata));
+        this.succeeded(pdata);
       } catch (error) {
-        this.failed(pdata, error);
-        if (pdata.acks) releaseAcks(pdata, `node "${this.name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.threw(pdata, error);
       }
     }
+  }
+
+  private async concurrentLoop(limit: number): Promise<void> {
+    const input = this.input;
+    const running = new Set<Promise<void>>();
+    for (;;) {
+      // A full set holds the next message in the channel: backpressure reaches the receivers as with one at a time.
+      while (running.size >= limit) await Promise.race(running);
+      const pdata = input.tryReceive();
+      if (pdata === undefined) {
+        if (!(await input.readable())) break;
+        continue;
+      }
+      const pending = this.handleOne(pdata);
+      if (pending === undefined) continue;
+      const tracked: Promise<void> = pending.finally(() => running.delete(tracked));
+      running.add(tracked);
+    }
+    await Promise.all(running);
+  }
+
+  /** Handles one message and releases its acks; a promise only when the node's handling is asynchronous. */
+  private handleOne(pdata: PData): Promise<void> | undefined {
+    countReceived(this.counters, pdata);
+    let pending: Promise<void> | void;
+    try {
+      pending = this.handle(pdata);
+    } catch (error) {
+      this.threw(pdata, error);
+      return undefined;
+    }
+    if (pending === undefined) {
+      this.succeeded(pdata);
+      return undefined;
+    }
+    return pending.then(
+      () => this.succeeded(pdata),
+      (error: unknown) => this.threw(pdata, error),
+    );
+  }
+
+  private succeeded(pdata: PData): void {
+    this.failures.end();
+    if (pdata.acks) releaseAcks(pdata, this.undelivered(pdata));
+  }
+
+  private threw(pdata: PData, error: unknown): void {
+    this.failed(pdata, error);
+    if (pdata.acks) releaseAcks(pdata, `node "${this.name}" failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** Why the message just handled was not delivered, if it was not (exporters say; processors hand data on). */

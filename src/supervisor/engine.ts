@@ -7,6 +7,7 @@ import type { LogFormat } from '../util/logger.js';
 import { startAdminServer } from '../admin/server.js';
 import type { AdminTokenSource } from '../admin/auth.js';
 import type { AdminTokenOrigin } from '../admin/auth-settings.js';
+import type { AdminTls } from '../admin/tls-settings.js';
 import { ListenerTable } from './listener-table.js';
 import { ProcessStats } from './process-stats.js';
 import { RuntimeManager } from './runtime-manager.js';
@@ -27,6 +28,8 @@ export interface EngineSettings {
   adminBind: string;
   /** The admin API's token (none: open, which the CLI allows only on loopback or when told to). */
   adminAuth?: { source: AdminTokenSource | undefined; tokenOrigin: AdminTokenOrigin };
+  /** The admin API over HTTPS (engine.http_admin.tls, its files already read). */
+  adminTls?: AdminTls;
   logger: Logger;
   logLevel: string;
   logFormat: LogFormat;
@@ -47,7 +50,7 @@ export class Engine {
   readonly manager: RuntimeManager;
   readonly reconciler: Reconciler;
   private readonly reloader: ConfigReloader;
-  private admin: { address: string; close(): Promise<void> } | null = null;
+  private admin: { address: string; url: string; close(): Promise<void> } | null = null;
   private markBooted!: () => void;
   /** Settles when start() has ended, however it ended. */
   private readonly booted = new Promise<void>((resolve) => (this.markBooted = resolve));
@@ -99,9 +102,12 @@ export class Engine {
       logger: (this.settings.adminLogger ?? logger).child({ component: 'admin' }),
       metrics: this.metrics,
       ...(this.settings.adminAuth?.source !== undefined ? { auth: this.settings.adminAuth.source } : {}),
+      ...(this.settings.adminTls !== undefined ? { tls: this.settings.adminTls } : {}),
     });
     const authentication = this.settings.adminAuth?.tokenOrigin ?? 'none';
-    logger.info({ address: this.admin.address, authentication }, 'admin listening');
+    const { adminTls } = this.settings;
+    const tls = adminTls === undefined ? 'off' : adminTls.clientCa === undefined ? 'on' : 'mutual';
+    logger.info({ address: this.admin.address, url: this.admin.url, authentication, tls }, 'admin listening');
     this.stats.start();
     // The observability pipeline first: it takes the regular pipelines' telemetry from their first line.
     const telemetry = this.settings.telemetry;

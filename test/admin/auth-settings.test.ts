@@ -42,6 +42,13 @@ describe('setUpAdminAuth', () => {
     expect(logs.filter((l) => l.level === 40).map((l) => l.address)).toEqual(['0.0.0.0:8080']);
   });
 
+  it('counts required client certificates (mutual TLS) as authentication on a non-loopback address', async () => {
+    const { inputs: mutual, logs } = inputs({ bind: '0.0.0.0:8443', clientCertificates: true });
+    expect(await setUpAdminAuth(mutual)).toMatchObject({ ok: true, source: undefined, tokenOrigin: 'none' });
+    expect(logs.filter((l) => l.level === 40)).toEqual([]);
+    expect((await setUpAdminAuth(inputs({ bind: '0.0.0.0:8443', clientCertificates: false }).inputs)).ok).toBe(false);
+  });
+
   it('takes the token from the environment over the config, and then needs no flag on any address', async () => {
     const env = { [ADMIN_TOKEN_ENV]: 'from-env-123' };
     const setup = await setUpAdminAuth(inputs({ bind: '0.0.0.0:8080', env, config: { bearer_token: 'from-config-456' } }).inputs);

@@ -24,7 +24,7 @@ const exporting = (headers: Record<string, string>, extensions?: Doc): Doc =>
   pipeline({
     nodes: {
       in: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0' } } } },
-      out: { type: 'exporter:otlp_http', config: { endpoint: 'http://127.0.0.1:4318', headers } },
+      out: { type: 'exporter:otlp_http', config: { endpoint: 'http://127.0.0.1:4318', http: { headers } } },
     },
     connections: [{ from: 'in', to: 'out' }],
     ...(extensions ? { extensions } : {}),
@@ -229,8 +229,8 @@ describe('diffPipelines', () => {
     const after = effective(exporting({ authorization: 'Bearer s3cr3t-new', 'x-scope': 'b' }));
     const changes = diffPipelines(before, after);
     expect(changes).toEqual([
-      { path: 'nodes.out.config.headers.authorization', op: 'change', from: REDACTED, to: REDACTED },
-      { path: 'nodes.out.config.headers.x-scope', op: 'change', from: 'a', to: 'b' },
+      { path: 'nodes.out.config.http.headers.authorization', op: 'change', from: REDACTED, to: REDACTED },
+      { path: 'nodes.out.config.http.headers.x-scope', op: 'change', from: 'a', to: 'b' },
     ]);
     expect(JSON.stringify(diffPipelines(undefined, after))).not.toContain('s3cr3t');
     expect(JSON.stringify(diffPipelines(after, effective(pipeline())))).not.toContain('s3cr3t');

@@ -5,7 +5,7 @@ import { redactSecrets, REDACTED } from '../../src/util/redact.js';
 import { doc, errorsOf, P, pathsAndCodes, pipeline, validOf, type Doc } from './helpers.js';
 
 const HTTP_OUT = { type: 'exporter:otlp_http', config: { endpoint: 'http://127.0.0.1:4318' } };
-const GRPC_OUT = { type: 'exporter:otlp_grpc', config: { endpoint: '127.0.0.1:4317' } };
+const GRPC_OUT = { type: 'exporter:otlp_grpc', config: { grpc_endpoint: 'http://127.0.0.1:4317' } };
 const OTLP_IN = { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0' } } } };
 const OAUTH = {
   type: 'extension:oauth2_client_credentials',

@@ -10,7 +10,7 @@ function config(sinkUrl: string, extra: { filter?: boolean } = {}): string {
   const nodes: Record<string, unknown> = {
     ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0', wait_for_result: true } } } },
     batch: { type: 'processor:batch', config: { send_batch_size: 1000, timeout: '150ms' } },
-    out: { type: 'exporter:otlp_http', config: { endpoint: sinkUrl, timeout: '2s' } },
+    out: { type: 'exporter:otlp_http', config: { endpoint: sinkUrl, http: { timeout: '2s' } } },
   };
   const connections = [{ from: 'ingest', to: 'batch' }, { from: 'batch', to: 'out' }];
   if (extra.filter) {

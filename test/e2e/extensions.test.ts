@@ -85,7 +85,7 @@ describe('token providers for exporters', () => {
       nodes: {
         gen: GEN,
         http: httpOut(viaHttp.url, 'idp'),
-        grpc: { type: 'exporter:otlp_grpc', config: { endpoint: peer.address }, capabilities: { bearer_token_provider: 'idp' } },
+        grpc: { type: 'exporter:otlp_grpc', config: { grpc_endpoint: peer.address }, capabilities: { bearer_token_provider: 'idp' } },
         out1: httpOut(one.url, 'one'),
         out2: httpOut(two.url, 'two'),
       },

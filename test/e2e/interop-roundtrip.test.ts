@@ -34,7 +34,7 @@ describe('field-by-field round trip through the engine', () => {
       ...one,
       nodes: {
         ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0' } } } },
-        forward: { type: 'exporter:otlp_grpc', config: { endpoint: `http://127.0.0.1:${hop}` } },
+        forward: { type: 'exporter:otlp_grpc', config: { grpc_endpoint: `http://127.0.0.1:${hop}` } },
       },
       connections: [{ from: 'ingest', to: 'forward' }],
     };

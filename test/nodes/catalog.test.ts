@@ -11,7 +11,7 @@ function minimalConfig(urn: string): Record<string, unknown> {
   if (urn.endsWith(':fanout')) return { outputs: ['a'] };
   if (urn.endsWith(':memory_limiter')) return { limit: '512MiB' };
   if (urn.endsWith(':attribute')) return { actions: [{ action: 'delete', key: 'k' }] };
-  if (urn.endsWith(':otlp_grpc')) return { endpoint: '127.0.0.1:1' };
+  if (urn.endsWith(':otlp_grpc')) return { grpc_endpoint: 'http://127.0.0.1:1' };
   if (urn.endsWith(':syslog_cef')) return { protocol: { udp: { listening_addr: '127.0.0.1:0' } } };
   if (urn.endsWith(':durable_buffer')) return { path: '/tmp/otap-engine-catalog-buffer' };
   if (urn.endsWith(':log_sampling')) return { policy: { zip: { interval: '1s', max_items: 10 } } };

@@ -2,7 +2,7 @@
 // what the test scripts, and a bare HTTP/2 peer that shows the frames as they travel (for compression).
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { exportService } from '../../src/nodes/receivers/otlp/grpc-receiver.js';
 import { pino } from 'pino';
@@ -80,7 +80,7 @@ async function startPeer(answer: Peer['answer'] = () => ({}), address = '127.0.0
 }
 
 async function exporterFor(endpoint: string, config: Record<string, unknown> = {}): Promise<Exporter> {
-  const instance = createOtlpGrpcExporter('out', { endpoint, timeout: '2s', headers: {}, compression: 'none', ...config });
+  const instance = createOtlpGrpcExporter('out', { grpc_endpoint: endpoint, timeout: '2s', headers: {}, compression: 'none', ...config });
   if (instance.kind !== 'exporter') throw new Error('not an exporter');
   await instance.node.start(ctx);
   cleanups.push(() => instance.node.stop());
@@ -150,7 +150,7 @@ describe('exporter:otlp_grpc', () => {
     expect(peer.calls).toHaveLength(1);
   });
 
-  it('compresses with gzip when asked: the frame is flagged, grpc-encoding says gzip, the content is unchanged', async () => {
+  it('compresses with gzip or deflate when asked: the frame is flagged, grpc-encoding says which, the content is unchanged', async () => {
     const seen: Array<{ encoding: unknown; flag: number; message: Buffer }> = [];
     const server = http2.createServer();
     server.on('stream', (stream, headers) => {
@@ -160,7 +160,7 @@ describe('exporter:otlp_grpc', () => {
         const frame = Buffer.concat(chunks);
         const flag = frame.readUInt8(0);
         const body = frame.subarray(5, 5 + frame.readUInt32BE(1));
-        seen.push({ encoding: headers['grpc-encoding'], flag, message: flag === 1 ? gunzipSync(body) : body });
+        seen.push({ encoding: headers['grpc-encoding'], flag, message: flag === 0 ? body : headers['grpc-encoding'] === 'gzip' ? gunzipSync(body) : inflateSync(body) });
         stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-accept-encoding': 'identity,gzip' }, { waitForTrailers: true });
         stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
         stream.end(Buffer.alloc(5));
@@ -175,7 +175,9 @@ describe('exporter:otlp_grpc', () => {
     expect(await gzip.export(pdata)).toEqual({ kind: 'success' });
     const plain = await exporterFor(`127.0.0.1:${port}`);
     expect(await plain.export(pdata)).toEqual({ kind: 'success' });
-    expect(seen.map((s) => [s.encoding, s.flag])).toEqual([['gzip', 1], ['gzip', 1], [undefined, 0]]);
+    const deflate = await exporterFor(`127.0.0.1:${port}`, { compression: 'deflate' });
+    expect(await deflate.export(pdata)).toEqual({ kind: 'success' });
+    expect(seen.map((s) => [s.encoding, s.flag])).toEqual([['gzip', 1], ['gzip', 1], [undefined, 0], ['deflate', 1]]);
     for (const s of seen) expect(Buffer.compare(s.message, Buffer.from(pdata.payload))).toBe(0);
   });
 
@@ -257,7 +259,7 @@ describe('exporter:otlp_grpc', () => {
 
   it('answers failure once stopped, and stops twice without error', async () => {
     const peer = await startPeer();
-    const out = createOtlpGrpcExporter('out', { endpoint: peer.endpoint }).node as Exporter;
+    const out = createOtlpGrpcExporter('out', { grpc_endpoint: peer.endpoint }).node as Exporter;
     await out.start(ctx);
     expect(await out.export(traces)).toEqual({ kind: 'success' });
     await out.stop();
@@ -272,27 +274,61 @@ describe('exporter:otlp_grpc', () => {
     expect(retryHint(new Uint8Array([0xff, 0xff]))).toBeUndefined();
   });
 
-  it('validates its config: endpoint forms, headers gRPC can send, defaults in canonical form', () => {
+  it('validates its config: upstream defaults in canonical form, endpoint forms, headers gRPC can send', () => {
     const schema = otlpGrpcExporter.configSchema;
-    const ok = schema.validate({ endpoint: 'collector:4317' });
+    const ok = schema.validate({ grpc_endpoint: 'http://collector:4317' });
     expect(ok.error).toBeUndefined();
-    expect(ok.value).toEqual({ endpoint: 'collector:4317', timeout: '10000ms', headers: {}, compression: 'none' });
+    expect(ok.value).toEqual({
+      grpc_endpoint: 'http://collector:4317',
+      compression: 'none',
+      concurrency_limit: 256,
+      connect_timeout: '3000ms',
+      tcp_nodelay: true,
+      tcp_keepalive: '45000ms',
+      initial_stream_window_size: 8388608,
+      initial_connection_window_size: 33554432,
+      http2_adaptive_window: false,
+      http2_keepalive_interval: '30000ms',
+      http2_keepalive_timeout: '10000ms',
+      keep_alive_while_idle: true,
+      startup_check: 'none',
+      headers: {},
+      max_in_flight: 5,
+      num_connections: 1,
+    });
     expect(schema.validate(ok.value).value).toEqual(ok.value);
-    for (const endpoint of ['http://127.0.0.1:4317', 'https://otlp.example.net', 'https://otlp.example.net:443/', '[::1]:4317', 'http://[::1]:4317']) {
-      expect(schema.validate({ endpoint }).error, endpoint).toBeUndefined();
+    for (const grpc_endpoint of ['collector:4317', 'collector', 'https://otlp.example.net', 'https://otlp.example.net:443/', '[::1]:4317', 'http://[::1]:4317', ' http://h:1 ']) {
+      expect(schema.validate({ grpc_endpoint }).error, grpc_endpoint).toBeUndefined();
     }
-    const error = (config: Record<string, unknown>) => schema.validate(config).error?.message;
-    expect(error({})).toMatch(/"endpoint" is required/);
-    expect(error({ endpoint: 'collector' })).toMatch(/"endpoint" must be host:port/);
-    expect(error({ endpoint: 'collector:99999' })).toMatch(/port outside/);
-    expect(error({ endpoint: 'grpc://collector:4317' })).toMatch(/http or https/);
-    expect(error({ endpoint: 'http://collector:4317/v1/traces' })).toMatch(/must not have a path/);
-    expect(error({ endpoint: 'h:1', compression: 'zstd' })).toMatch(/"compression" must be one of/);
-    expect(error({ endpoint: 'h:1', timeout: '0s' })).toMatch(/"timeout" must be above 0/);
-    expect(error({ endpoint: 'h:1', headers: { 'x-key-bin': 'a' } })).toMatch(/-bin/);
-    expect(error({ endpoint: 'h:1', headers: { 'grpc-timeout': '1S' } })).toMatch(/reserved/);
-    expect(error({ endpoint: 'h:1', headers: { 'bad key': 'a' } })).toMatch(/may only hold/);
-    expect(error({ endpoint: 'h:1', headers: { authorization: 'a\nb' } })).toMatch(/printable ASCII/);
+    expect(schema.validate({ compression_method: 'gzip', grpc_endpoint: 'h:1' }).value).toMatchObject({ compression: 'gzip' });
+    expect(schema.validate({ grpc_endpoint: 'h:1', tcp_keepalive: null, http2_keepalive_interval: null, timeout: '5s' }).error).toBeUndefined();
+    const error = (config: Record<string, unknown>) => schema.validate(config, { abortEarly: false }).error?.message;
+    expect(error({})).toMatch(/"grpc_endpoint" is required/);
+    expect(error({ endpoint: 'h:1' })).toMatch(/"endpoint" is not allowed/);
+    expect(error({ grpc_endpoint: 'collector:99999' })).toMatch(/not a valid URL/);
+    expect(error({ grpc_endpoint: 'grpc://collector:4317' })).toMatch(/http or https/);
+    expect(error({ grpc_endpoint: 'http://collector:4317/v1/traces' })).toMatch(/must not have a path/);
+    expect(error({ grpc_endpoint: 'h:1', compression: 'zstd' })).toMatch(/zstd is not available/);
+    expect(error({ grpc_endpoint: 'h:1', timeout: '0s' })).toMatch(/"timeout" must be above 0/);
+    expect(error({ grpc_endpoint: 'h:1', headers: { 'x-key-bin': 'a' } })).toMatch(/-bin/);
+    expect(error({ grpc_endpoint: 'h:1', headers: { 'grpc-timeout': '1S' } })).toMatch(/reserved/);
+    expect(error({ grpc_endpoint: 'h:1', headers: { 'bad key': 'a' } })).toMatch(/may only hold/);
+    expect(error({ grpc_endpoint: 'h:1', headers: { authorization: 'a\nb' } })).toMatch(/printable ASCII/);
+    expect(error({ grpc_endpoint: 'h:1', headers: { 'X-Tenant': 'a', 'x-tenant': 'b' } })).toMatch(/given twice/);
+    expect(error({ grpc_endpoint: 'h:1', tcp_keepalive_interval: '5s' })).toMatch(/"tcp_keepalive_interval" is not supported by this engine/);
+    expect(error({ grpc_endpoint: 'h:1', tcp_keepalive_retries: 3 })).toMatch(/"tcp_keepalive_retries" is not supported/);
+    expect(error({ grpc_endpoint: 'h:1', proxy: { http_proxy: 'http://p:3128' } })).toMatch(/"proxy" is not supported by this engine/);
+    expect(error({ grpc_endpoint: 'h:1', user_agent: ' ' })).toMatch(/"user_agent" must be non-empty visible ASCII/);
+    expect(error({ grpc_endpoint: 'h:1', initial_stream_window_size: 2 ** 31 })).toMatch(/31-bit/);
+    expect(error({ grpc_endpoint: 'h:1', startup_check: 'ping' })).toMatch(/"startup_check" must be one of/);
+    // Upstream Rust runtime tuning: accepted, with a warning that says so.
+    const tuned = schema.validate({ grpc_endpoint: 'h:1', buffer_size: 1024, http2_adaptive_window: true });
+    expect(tuned.error).toBeUndefined();
+    expect(tuned.warning?.details.map((d) => d.message)).toEqual([
+      expect.stringMatching(/"http2_adaptive_window" has no effect in this engine/),
+      expect.stringMatching(/"buffer_size" has no effect in this engine/),
+    ]);
+    expect(schema.validate({ grpc_endpoint: 'h:1', http2_adaptive_window: false }).warning).toBeUndefined();
   });
 
   it('retries UNAVAILABLE through the runtime until the peer takes the data: every item arrives exactly once', async () => {
@@ -300,7 +336,7 @@ describe('exporter:otlp_grpc', () => {
     const receiver = new TestReceiver();
     const logs = captureLogs();
     const config = pipeline(
-      [node('in', 'receiver', 'test'), node('out', 'exporter', 'otlp_grpc', { endpoint: peer.endpoint, timeout: '2s', headers: {}, compression: 'none' })],
+      [node('in', 'receiver', 'test'), node('out', 'exporter', 'otlp_grpc', { grpc_endpoint: peer.endpoint, timeout: '2s', headers: {}, compression: 'none' })],
       [edge('in', 'out')],
     );
     const testNodes = resolver({ in: receiver });
@@ -317,11 +353,10 @@ describe('exporter:otlp_grpc', () => {
       await receiver.emit(pdata);
     }
     await until(() => runtime.counters().out?.itemsSent === 12, 10_000, 'all exported');
-    // The first message was refused twice, then accepted; each accepted call holds new records.
+    // Two calls were refused, then every message accepted once; with several calls in flight, in any order.
     const accepted = peer.calls.slice(2).flatMap((c) => logBodies(c.body));
-    expect(accepted).toEqual(sent);
+    expect([...accepted].sort()).toEqual([...sent].sort());
     expect(peer.calls).toHaveLength(5);
-    expect(logBodies(peer.calls[0]!.body)).toEqual(logBodies(peer.calls[2]!.body));
     expect(runtime.counters().out).toMatchObject({ itemsReceived: 12, itemsSent: 12, itemsDropped: 0 });
     expect(JSON.stringify(logs.lines)).toContain('UNAVAILABLE: starting');
   });
@@ -344,7 +379,7 @@ describe('exporter:otlp_grpc', () => {
       result = await out.export(traces);
     }
     expect(result).toEqual({ kind: 'success' });
-    // The channel's reconnect backoff is capped like the runtime's retries (5 s).
+    // Each call that finds no connection opens one: the peer is used as soon as it is back.
     expect(Date.now() - upAt).toBeLessThan(6000);
     expect(back.calls).toHaveLength(1);
   });

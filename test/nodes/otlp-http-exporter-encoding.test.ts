@@ -1,6 +1,6 @@
-// exporter:otlp_http with `encoding: json` and `compression: gzip`, against real HTTP peers on port 0: what the body
+// exporter:otlp_http with `encoding: json` and `http.compression`, against real HTTP peers on port 0: what the body
 // is, the headers that describe it, and how answers in JSON (or gzipped) are read.
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bodyEncoder } from '../../src/nodes/exporters/otlp-http/body.js';
@@ -21,8 +21,10 @@ afterEach(async () => {
 
 const ctx = { name: 'out', logger: pino({ level: 'silent' }) } as NodeContext;
 
+/** `encoding` is the exporter's own; every other key belongs under `http`. */
 async function exporterFor(endpoint: string, config: Record<string, unknown>): Promise<Exporter> {
-  const validated = otlpHttpExporter.configSchema.validate({ endpoint, timeout: '2s', ...config });
+  const { encoding, ...http } = config;
+  const validated = otlpHttpExporter.configSchema.validate({ endpoint, ...(encoding ? { encoding } : {}), http: { timeout: '2s', ...http } });
   if (validated.error) throw validated.error;
   const instance = createOtlpHttpExporter('out', validated.value as Record<string, unknown>);
   if (instance.kind !== 'exporter') throw new Error('not an exporter');
@@ -60,10 +62,10 @@ function protoOf(signal: Signal, body: Uint8Array): Uint8Array {
 describe('exporter:otlp_http encodings and compression', () => {
   it('defaults to protobuf without compression, with no encoder on the path', () => {
     const { value } = otlpHttpExporter.configSchema.validate({ endpoint: 'http://127.0.0.1:1' });
-    expect(value).toMatchObject({ encoding: 'proto', compression: 'none' });
+    expect(value).toMatchObject({ encoding: 'proto', http: { compression: 'none' } });
     expect(otlpHttpExporter.configSchema.validate({ endpoint: 'http://x', encoding: 'protobuf' }).error).toBeDefined();
-    expect(otlpHttpExporter.configSchema.validate({ endpoint: 'http://x', compression: 'zstd' }).error).toBeDefined();
-    expect(bodyEncoder('proto', 'none')).toBeUndefined();
+    expect(otlpHttpExporter.configSchema.validate({ endpoint: 'http://x', http: { compression: 'zstd' } }).error?.message).toMatch(/zstd is not available/);
+    expect(bodyEncoder('proto', undefined)).toBeUndefined();
   });
 
   it('sends OTLP/JSON that reads back as the same records, for every signal', async () => {
@@ -121,19 +123,21 @@ describe('exporter:otlp_http encodings and compression', () => {
     });
   });
 
-  it('keeps configured headers from describing the body differently', async () => {
+  it('deflates the body when asked: Content-Encoding deflate, the zlib format', async () => {
     const sink = await sinkFor();
-    const headers = { 'Content-Encoding': 'br', 'CONTENT-TYPE': 'text/plain', 'Content-Length': '1', authorization: 'Bearer t' };
-    const plain = await exporterFor(sink.url, { headers });
-    const zipped = await exporterFor(sink.url, { headers, encoding: 'json', compression: 'gzip' });
-    const { pdata } = uniqueLogs(2);
-    expect(await plain.export(pdata)).toEqual({ kind: 'success' });
-    expect(await zipped.export(pdata)).toEqual({ kind: 'success' });
-    const [first, second] = sink.requests;
-    expect(first?.headers).toMatchObject({ 'content-type': 'application/x-protobuf', authorization: 'Bearer t' });
-    expect(first?.headers['content-encoding']).toBeUndefined();
-    expect(first?.body.equals(Buffer.from(pdata.payload))).toBe(true);
-    expect(second?.headers).toMatchObject({ 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: 'Bearer t' });
+    const out = await exporterFor(sink.url, { compression: 'deflate' });
+    const { pdata } = uniqueLogs(3);
+    expect(await out.export(pdata)).toEqual({ kind: 'success' });
+    const request = sink.requests[0]!;
+    expect(request.headers['content-encoding']).toBe('deflate');
+    expect(inflateSync(request.body).equals(Buffer.from(pdata.payload))).toBe(true);
+  });
+
+  it('refuses configured headers that would describe the body or the answer differently', () => {
+    for (const name of ['Content-Encoding', 'CONTENT-TYPE', 'Content-Length', 'host', 'Accept', 'accept-encoding']) {
+      const error = otlpHttpExporter.configSchema.validate({ endpoint: 'http://x', http: { headers: { [name]: 'v' } } }).error;
+      expect(error?.message, name).toMatch(/set by the exporter/);
+    }
   });
 
   it('reads partial_success from JSON answers: typed, untyped after a JSON request, gzipped, proto field names', async () => {

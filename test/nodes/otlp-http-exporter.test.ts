@@ -18,8 +18,9 @@ afterEach(async () => {
 
 const ctx = { name: 'out', logger: pino({ level: 'silent' }) } as NodeContext;
 
-async function exporterFor(endpoint: string, config: Record<string, unknown> = {}): Promise<Exporter> {
-  const instance = createOtlpHttpExporter('out', { endpoint, timeout: '2s', headers: {}, ...config });
+/** `config` holds `http` settings; the exporter's own go in `own`. */
+async function exporterFor(endpoint: string, config: Record<string, unknown> = {}, own: Record<string, unknown> = {}): Promise<Exporter> {
+  const instance = createOtlpHttpExporter('out', { endpoint, ...own, http: { timeout: '2s', headers: {}, ...config } });
   if (instance.kind !== 'exporter') throw new Error('not an exporter');
   await instance.node.start(ctx);
   cleanups.push(() => instance.node.stop());
@@ -38,7 +39,7 @@ const metrics: PData = { signal: 'metrics', payload: new Uint8Array([10, 0]), it
 describe('exporter:otlp_http', () => {
   it('POSTs the encoded request per signal with its headers over one keep-alive connection', async () => {
     const sink = await sinkFor();
-    const out = await exporterFor(`${sink.url}/base`, { headers: { authorization: 'Bearer t', 'content-type': 'text/plain' } });
+    const out = await exporterFor(`${sink.url}/base`, { headers: { authorization: 'Bearer t' } });
     const { pdata, bodies } = uniqueLogs(3);
     expect(await out.export(pdata)).toEqual({ kind: 'success' });
     expect(await out.export(traces)).toEqual({ kind: 'success' });
@@ -132,11 +133,12 @@ describe('exporter:otlp_http', () => {
     expect(Date.now() - at).toBeLessThan(1000);
   });
 
-  it('answers failure for a header value that cannot be sent', async () => {
+  it('refuses to start with a header value that cannot be sent, naming the header and not the value', async () => {
     const sink = await sinkFor();
-    const out = await exporterFor(sink.url, { headers: { 'x-bad': 'a\nb' } });
-    const result = await out.export(traces);
-    expect(result.kind).toBe('failure');
+    const instance = createOtlpHttpExporter('out', { endpoint: sink.url, http: { headers: { 'x-bad': 'secret\nvalue' } } });
+    const started = (instance.node as Exporter).start(ctx);
+    await expect(started).rejects.toThrow(/header "x-bad" has a value with characters outside visible ASCII/);
+    await expect(started).rejects.not.toThrow(/secret/);
     expect(sink.requests).toHaveLength(0);
   });
 

@@ -42,7 +42,7 @@ async function pipelineToPartialPeer(rejected: number, options: { waitForResult?
   if (receiverConfig.error) throw receiverConfig.error;
   const nodes = [
     node('ingest', 'receiver', 'otlp', receiverConfig.value as Record<string, unknown>),
-    node('out', 'exporter', 'otlp_http', { endpoint: sink.url, timeout: '2s' }),
+    node('out', 'exporter', 'otlp_http', { endpoint: sink.url, http: { timeout: '2s' } }),
   ];
   const edges = [edge('ingest', 'out')];
   if (options.batch) {

@@ -35,7 +35,7 @@ async function retryToPeer(answer: (index: number) => SinkAnswer, retry: Record<
     [
       node('in', 'receiver', 'test'),
       node('retry', 'processor', 'retry', retryConfig(retry)),
-      node('out', 'exporter', 'otlp_http', { endpoint: sink.url, timeout: '2s' }),
+      node('out', 'exporter', 'otlp_http', { endpoint: sink.url, http: { timeout: '2s' } }),
     ],
     [edge('in', 'retry'), edge('retry', 'out')],
   );

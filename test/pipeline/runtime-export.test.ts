@@ -17,8 +17,9 @@ afterEach(async () => {
 async function graphTo(sink: Sink, capacity = 16) {
   const receiver = new TestReceiver();
   const logs = captureLogs();
+  // One export at a time: these tests follow each message through its retries in order.
   const config = pipeline(
-    [node('in', 'receiver', 'test'), node('out', 'exporter', 'otlp_http', { endpoint: sink.url, timeout: '2s' })],
+    [node('in', 'receiver', 'test'), node('out', 'exporter', 'otlp_http', { endpoint: sink.url, max_in_flight: 1, http: { timeout: '2s' } })],
     [edge('in', 'out')],
     capacity,
   );

@@ -30,7 +30,7 @@ describe('PipelineRuntime graph', () => {
       [
         node('in', 'receiver', 'test'),
         node('batch', 'processor', 'batch', { send_batch_size: 4, send_batch_max_size: 0, timeout: '1h' }),
-        node('out', 'exporter', 'otlp_http', { endpoint: sink.url, timeout: '5s', headers: { 'x-tenant': 't1' } }),
+        node('out', 'exporter', 'otlp_http', { endpoint: sink.url, http: { timeout: '5s', headers: { 'x-tenant': 't1' } } }),
       ],
       [edge('in', 'batch'), edge('batch', 'out')],
     );

@@ -132,7 +132,7 @@ describe('PipelineRuntime lifecycle', () => {
     const receiver = new TestReceiver();
     const logs = captureLogs();
     const config = pipeline(
-      [node('in', 'receiver', 'test'), node('out', 'exporter', 'otlp_http', { endpoint: sink.url })],
+      [node('in', 'receiver', 'test'), node('out', 'exporter', 'otlp_http', { endpoint: sink.url, max_in_flight: 1 })],
       [edge('in', 'out')],
       4,
     );

@@ -28,7 +28,7 @@ describe('exporter endpoint down for 30 s', () => {
       nodes: {
         ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0' } } } },
         batch: { type: 'processor:batch', config: { send_batch_size: 200, timeout: '50ms' } },
-        out: { type: 'exporter:otlp_http', config: { endpoint: first.url, timeout: '1s' } },
+        out: { type: 'exporter:otlp_http', config: { endpoint: first.url, http: { timeout: '1s' } } },
       },
       connections: [
         { from: 'ingest', to: 'batch' },

@@ -20,7 +20,7 @@ function spec(sinkUrl: string, cores: number, batchSize: number) {
     nodes: {
       ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0', wait_for_result: true } } } },
       batch: { type: 'processor:batch', config: { send_batch_size: batchSize, timeout: '20ms' } },
-      out: { type: 'exporter:otlp_http', config: { endpoint: sinkUrl, timeout: '2s' } },
+      out: { type: 'exporter:otlp_http', config: { endpoint: sinkUrl, http: { timeout: '2s' } } },
     },
     connections: [
       { from: 'ingest', to: 'batch' },

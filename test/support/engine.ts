@@ -1,6 +1,7 @@
 // Starts the real `bin/otap-engine` as a child process, the way an operator does, and talks to its admin API.
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,12 +35,22 @@ export function writeConfig(yaml: string): string {
   return file;
 }
 
-/** `adminToken`: the bearer token the harness's own status calls send, for an engine that requires one. */
+/** PEM files the harness's own calls use with an https:// admin API: the CA to trust, and a client certificate. */
+export interface AdminTlsFiles {
+  ca: string;
+  cert?: string;
+  key?: string;
+}
+
+/**
+ * `adminToken`: the bearer token the harness's own status calls send, for an engine that requires one; `adminTls`: what
+ * they trust (and present) when the admin API speaks HTTPS.
+ */
 export async function startEngine(
   yaml: string,
   args: string[] = [],
   env: Record<string, string> = {},
-  options: { adminToken?: string; cwd?: string } = {},
+  options: { adminToken?: string; adminTls?: AdminTlsFiles; cwd?: string } = {},
 ): Promise<RunningEngine> {
   const configFile = writeConfig(yaml);
   const child: ResultPromise = execa(process.execPath, [ENGINE_BIN, '--config', configFile, '--http-admin-bind', '127.0.0.1:0', ...args], {
@@ -68,7 +79,10 @@ export async function startEngine(
       const line = pending.slice(0, nl);
       pending = pending.slice(nl + 1);
       lines.push(line);
-      if (line.includes('"admin listening"')) resolveAdmin(`http://${JSON.parse(line).address}`);
+      if (line.includes('"admin listening"')) {
+        const fields = JSON.parse(line) as { address: string; url?: string };
+        resolveAdmin(fields.url ?? `http://${fields.address}`);
+      }
     }
   });
   const exited = child.then((r) => ({ exitCode: r.exitCode, signal: r.signal }));
@@ -79,7 +93,9 @@ export async function startEngine(
 
   const headers: Record<string, string> = options.adminToken === undefined ? {} : { authorization: `Bearer ${options.adminToken}` };
   const status = async (): Promise<EngineStatus> =>
-    (await fetch(`${adminUrl}/api/v1/status`, { headers })).json() as Promise<EngineStatus>;
+    adminUrl.startsWith('https:')
+      ? ((await httpsGetJson(`${adminUrl}/api/v1/status`, headers, options.adminTls)) as EngineStatus)
+      : ((await (await fetch(`${adminUrl}/api/v1/status`, { headers })).json()) as EngineStatus);
   const pipeline = async (key = 'default:main'): Promise<PipelineStatus> => {
     const s = await status();
     const p = s.pipelines[key];
@@ -118,6 +134,26 @@ export async function startEngine(
         return (await exited).exitCode;
       })()),
   };
+}
+
+/** GET over HTTPS with the given trust (fetch cannot be told which CA to trust); resolves with the parsed body. */
+export function httpsGetJson(url: string, headers: Record<string, string> = {}, tls?: AdminTlsFiles): Promise<unknown> {
+  const material = tls === undefined ? {} : { ca: readFileSync(tls.ca), ...(tls.cert ? { cert: readFileSync(tls.cert) } : {}), ...(tls.key ? { key: readFileSync(tls.key) } : {}) };
+  return new Promise((resolve, reject) => {
+    const request = https.get(url, { headers, ...material, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (error) {
+          reject(error);
+        }
+      });
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
 }
 
 /** True while `pid` is a live process (a zombie waiting for its reaper counts as gone). */

@@ -94,6 +94,13 @@ export const configSchemas: Record<string, JsonSchema> = {
                 closed({ bearer_token_file: { type: 'string' } }, ['bearer_token_file']),
               ],
             },
+            tls: {
+              ...closed(
+                { cert_file: { type: 'string' }, key_file: { type: 'string' }, client_ca_file: { type: 'string' } },
+                ['cert_file', 'key_file'],
+              ),
+              description: 'The admin API over HTTPS (PEM files read at start); with client_ca_file, clients need a certificate it issued.',
+            },
           }),
         }),
         groups: {

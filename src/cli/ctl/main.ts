@@ -22,6 +22,9 @@ Exit codes:
 interface GlobalOptions {
   url: string;
   token?: string;
+  cacert?: string;
+  cert?: string;
+  key?: string;
   output: 'table' | 'json';
 }
 
@@ -45,6 +48,9 @@ function buildProgram(run: (action: (ctx: CtlContext) => Promise<void>) => Promi
     .addHelpText('after', EXIT_CODES_HELP)
     .addOption(new Option('--url <url>', 'admin API address').env('OTAP_ENGINE_ADMIN_URL').default(DEFAULT_ADMIN_URL))
     .addOption(new Option('--token <token>', 'admin API bearer token').env('OTAP_ENGINE_ADMIN_TOKEN'))
+    .addOption(new Option('--cacert <file>', 'PEM CA bundle to trust for an https:// admin API').env('OTAP_ENGINE_ADMIN_CACERT'))
+    .addOption(new Option('--cert <file>', 'PEM client certificate, for an admin API that requires one (mutual TLS)').env('OTAP_ENGINE_ADMIN_CERT'))
+    .addOption(new Option('--key <file>', 'PEM key of --cert').env('OTAP_ENGINE_ADMIN_KEY'))
     .addOption(new Option('-o, --output <format>', 'table for people, json for scripts (the API JSON as it is)').choices(['table', 'json']).default('table'))
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -126,7 +132,11 @@ export async function runCtl(args: string[], io: CtlIo = processIo): Promise<num
   const program = buildProgram(async (action) => {
     const global = program.opts<GlobalOptions>();
     try {
-      const client = new AdminClient(normaliseBaseUrl(global.url), global.token || undefined);
+      const client = new AdminClient(normaliseBaseUrl(global.url), global.token || undefined, {
+        ...(global.cacert ? { cacert: global.cacert } : {}),
+        ...(global.cert ? { cert: global.cert } : {}),
+        ...(global.key ? { key: global.key } : {}),
+      });
       await action({ client, json: global.output === 'json', io });
     } catch (error) {
       report(error);

@@ -1,60 +1,112 @@
+// exporter:otlp_grpc's config: upstream's fields (its shared gRPC client settings, flattened, plus max_in_flight and
+// num_connections), with upstream's defaults. docs/nodes/otlp_grpc.md says how each one is honoured.
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
-import { parseDuration } from '../../../config/duration.js';
-import { durationDefaulting } from '../../common-schemas.js';
+import { byteSize, duration, durationDefaulting, noEffect } from '../../common-schemas.js';
+import { clientTlsSchema } from '../../tls/client-tls-schema.js';
+import type { ClientTlsConfig } from '../../tls/client-tls-config.js';
+import {
+  cannotHonour,
+  compression,
+  headersSchema,
+  noEffectWhen,
+  optionalDurationDefaulting,
+  positiveDuration,
+  userAgent,
+} from '../otlp-client-schemas.js';
 import { parseGrpcEndpoint } from './endpoint.js';
 import { metadataHeaderProblem } from './headers.js';
 
 export interface OtlpGrpcExporterConfig {
-  /** `host:port`, `http://host:port` (plaintext) or `https://host:port` (TLS with the default CAs). */
-  endpoint: string;
-  /** Deadline of one Export call. */
-  timeout: string;
+  /** `http://host:port` (plaintext), `https://host:port` (TLS); no scheme means http. */
+  grpc_endpoint: string;
+  compression: 'none' | 'gzip' | 'deflate' | null;
+  /** Most calls in flight on one connection. */
+  concurrency_limit: number;
+  connect_timeout: string;
+  tcp_nodelay: boolean;
+  /** Idle time before TCP keepalive probes; null: no TCP keepalive. */
+  tcp_keepalive: string | null;
+  initial_stream_window_size: number | null;
+  initial_connection_window_size: number | null;
+  http2_adaptive_window: boolean;
+  http2_keepalive_interval: string | null;
+  http2_keepalive_timeout: string | null;
+  keep_alive_while_idle: boolean;
+  /** Deadline of one Export call; none when absent (as upstream). */
+  timeout?: string | null;
+  tls?: ClientTlsConfig;
+  buffer_size?: number;
+  startup_check: 'none' | 'dns' | 'connect';
+  user_agent?: string | null;
   /** Sent as gRPC metadata with every call. */
   headers: Record<string, string>;
-  compression: 'none' | 'gzip';
+  /** Export calls in flight at once. */
+  max_in_flight: number;
+  /** HTTP/2 connections opened to the endpoint. */
+  num_connections: number;
 }
+
+const endpointsOfConfig = (ancestors: readonly unknown[]): string[] => {
+  const endpoint = (ancestors[0] as { grpc_endpoint?: unknown } | undefined)?.grpc_endpoint;
+  return typeof endpoint === 'string' ? [/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(endpoint.trim()) ? endpoint.trim() : `http://${endpoint.trim()}`] : [];
+};
+
+/** HTTP/2 window sizes are 31-bit. */
+const windowSize = byteSize
+  .custom((value: number, helpers) => (value > 2 ** 31 - 1 ? helpers.error('otap.window') : value))
+  .messages({ 'otap.window': '{{#label}} must be at most 2147483647 bytes (HTTP/2 windows are 31-bit)' });
 
 export const otlpGrpcExporter: NodeDescriptor = {
   urn: 'urn:otel:exporter:otlp_grpc',
   kind: 'exporter',
   capabilities: ['bearer_token_provider'],
   configSchema: Joi.object({
-    endpoint: Joi.string()
+    grpc_endpoint: Joi.string()
       .required()
       .custom((value: string, helpers) => {
         try {
           parseGrpcEndpoint(value);
-          return value;
+          return value.trim();
         } catch (error) {
           return helpers.error('any.invalid', { reason: (error as Error).message });
         }
       })
       .messages({ 'any.invalid': '{{#label}} {{#reason}}' }),
-    // A zero deadline would fail every call and retry it forever.
-    timeout: durationDefaulting('10s')
-      .custom((value: string, helpers) => (durationMs(value) === 0 ? helpers.error('any.invalid') : value))
-      .messages({ 'any.invalid': '{{#label}} must be above 0' }),
-    headers: Joi.object()
-      .pattern(Joi.string(), Joi.string())
-      .custom((value: Record<string, string>, helpers) => {
-        for (const [key, text] of Object.entries(value)) {
-          const reason = metadataHeaderProblem(key, text);
-          if (reason) return helpers.error('any.invalid', { reason });
-        }
-        return value;
-      })
-      .messages({ 'any.invalid': '{{#label}}: {{#reason}}' })
-      .default({}),
-    compression: Joi.string().valid('none', 'gzip').default('none'),
-  }),
+    compression: compression.default('none'),
+    concurrency_limit: Joi.number().integer().min(0).default(256),
+    connect_timeout: durationDefaulting('3s'),
+    tcp_nodelay: Joi.boolean().default(true),
+    tcp_keepalive: optionalDurationDefaulting('45s'),
+    tcp_keepalive_interval: cannotHonour(
+      duration.allow(null),
+      'Node.js sets only the idle time before TCP keepalive probes (tcp_keepalive); their interval is fixed',
+    ),
+    tcp_keepalive_retries: cannotHonour(
+      Joi.number().integer().min(0).allow(null),
+      'Node.js sets only the idle time before TCP keepalive probes (tcp_keepalive); their count is fixed',
+    ),
+    initial_stream_window_size: windowSize.allow(null).default(8 * 1024 * 1024),
+    initial_connection_window_size: windowSize.allow(null).default(32 * 1024 * 1024),
+    http2_adaptive_window: noEffectWhen(
+      Joi.boolean(),
+      (value) => value === true,
+      "Node.js's HTTP/2 has no adaptive (BDP) window; the fixed windows above apply",
+    ).default(false),
+    http2_keepalive_interval: optionalDurationDefaulting('30s'),
+    http2_keepalive_timeout: optionalDurationDefaulting('10s'),
+    keep_alive_while_idle: Joi.boolean().default(true),
+    timeout: positiveDuration.allow(null),
+    tls: clientTlsSchema(endpointsOfConfig),
+    buffer_size: noEffect(
+      Joi.number().integer().min(0).allow(null),
+      "it sizes upstream's transport request queue; here requests wait in the pipeline's bounded channel",
+    ),
+    startup_check: Joi.string().valid('none', 'dns', 'connect').default('none'),
+    proxy: cannotHonour(Joi.any(), 'exporters connect directly; HTTP(S) proxies are not implemented'),
+    user_agent: userAgent.allow(null),
+    headers: headersSchema(metadataHeaderProblem),
+    max_in_flight: Joi.number().integer().min(0).default(5),
+    num_connections: Joi.number().integer().min(0).default(1),
+  }).rename('compression_method', 'compression'),
 };
-
-/** The duration in ms, or NaN for text the duration pattern already refused (that error is the one to report). */
-function durationMs(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch {
-    return Number.NaN;
-  }
-}

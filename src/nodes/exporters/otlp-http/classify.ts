@@ -1,6 +1,7 @@
 // Maps what an OTLP/HTTP peer answered to an export outcome, following the OTLP/HTTP spec: 2xx accepted; 429, 502,
 // 503, 504 and network failures are transient (with the peer's Retry-After); every other status is final.
 import type { ExportResult } from '../../../pipeline/pdata.js';
+import { describeTransportError } from '../otlp-export-support.js';
 import type { PostOutcome } from './http-post.js';
 import { parsePartialSuccess, type PartialSuccess } from './partial-success.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -19,9 +20,12 @@ export interface Classified {
 export function classify(outcome: PostOutcome, sentJson = false): Classified {
   switch (outcome.kind) {
     case 'network':
-      return { result: { kind: 'retryable', reason: describe(outcome.error) } };
+      return { result: { kind: 'retryable', reason: describeTransportError(outcome.error) } };
     case 'invalid':
       return { result: { kind: 'failure', reason: `request could not be made: ${outcome.error.message}` } };
+    case 'too-large':
+      // The peer took the data; an answer we will not read is no reason to send it again (upstream fails it too).
+      return { result: { kind: 'failure', reason: `HTTP ${outcome.status} with a body larger than max_response_body_length (${outcome.limit} bytes)` } };
     case 'response':
       break;
   }
@@ -39,10 +43,6 @@ export function classify(outcome: PostOutcome, sentJson = false): Classified {
   return { result: { kind: 'failure', reason } };
 }
 
-function describe(error: Error): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code ? `${code}: ${error.message}` : error.message;
-}
 
 /** A short, printable hint of an error body (OTLP peers answer a google.rpc.Status or plain text). */
 function bodyText(body: Buffer, contentType: string | undefined): string {

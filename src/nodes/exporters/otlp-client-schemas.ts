@@ -1,0 +1,81 @@
+// Joi pieces the two OTLP exporters share for upstream's client settings (GrpcClientSettings, HttpClientSettings).
+import Joi from 'joi';
+import { parseDuration } from '../../config/duration.js';
+import { duration, durationDefaulting } from '../common-schemas.js';
+
+/** A duration above zero (a zero timeout would fail every call and retry it forever). */
+export const positiveDuration = duration
+  .custom((value: string, helpers) => (durationMs(value) === 0 ? helpers.error('otap.zero') : value))
+  .messages({ 'otap.zero': '{{#label}} must be above 0' });
+
+/** Upstream's `Option<Duration>` with a default: `null` turns the feature off. */
+export function optionalDurationDefaulting(value: string): Joi.StringSchema {
+  return durationDefaulting(value).allow(null);
+}
+
+/** The duration in ms, or NaN for text the duration pattern already refused (that error is the one to report). */
+export function durationMs(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Sent as the User-Agent: visible ASCII, not blank (upstream's rule). */
+export const userAgent = Joi.string()
+  .custom((value: string, helpers) => (value.trim() === '' || !/^[\x20-\x7e]+$/.test(value) ? helpers.error('otap.userAgent') : value))
+  .messages({ 'otap.userAgent': '{{#label}} must be non-empty visible ASCII' });
+
+/**
+ * An upstream field this engine cannot act on: absent it is fine, set it is an error saying why. For settings whose
+ * silent absence would change behaviour an operator relies on.
+ */
+export function cannotHonour(schema: Joi.Schema, reason: string): Joi.Schema {
+  return schema.custom((_value, helpers) => helpers.error('otap.cannotHonour', { reason })).messages({
+    'otap.cannotHonour': `{{#label}} is not supported by this engine: ${reason}`,
+  });
+}
+
+/** A setting that only matters with some values: those are accepted with a warning naming `reason`. */
+export function noEffectWhen<S extends Joi.Schema>(schema: S, applies: (value: any) => boolean, reason: string): S {
+  return schema
+    .custom((value: unknown, helpers) => {
+      if (applies(value)) helpers.warn('otap.noEffect', { reason });
+      return value;
+    })
+    .messages({ 'otap.noEffect': `{{#label}} has no effect in this engine: ${reason}` }) as S;
+}
+
+/**
+ * Upstream's compression methods. gzip and deflate are honoured; zstd is not available on this engine's Node.js (it
+ * has no zstd codec before Node 22.15), so it is refused rather than sent uncompressed. `none` is ours (no compression,
+ * the default) and costs nothing to keep; `null` (an empty YAML value) means none too, as upstream reads it.
+ */
+export const compression = Joi.string()
+  .valid('gzip', 'deflate', 'none')
+  .allow(null)
+  .messages({
+    'any.only': '{{#label}} must be one of gzip, deflate or none (zstd is not available: this engine\'s Node.js has no zstd codec)',
+  });
+
+/** Header names reserved by the exporter, and case-insensitive duplicates, as upstream refuses them. */
+export function headersSchema(problem: (name: string, value: string) => string | undefined): Joi.ObjectSchema {
+  return Joi.object()
+    .pattern(Joi.string(), Joi.string().allow(''))
+    .custom((value: Record<string, string>, helpers) => {
+      const seen = new Set<string>();
+      for (const [name, text] of Object.entries(value)) {
+        const reason = problem(name, text);
+        if (reason) return helpers.error('otap.header', { reason });
+        const lower = name.toLowerCase();
+        if (seen.has(lower)) {
+          return helpers.error('otap.header', { reason: `header ${JSON.stringify(name)} is given twice (names are case-insensitive)` });
+        }
+        seen.add(lower);
+      }
+      return value;
+    })
+    .messages({ 'otap.header': '{{#label}}: {{#reason}}' })
+    .default({});
+}
