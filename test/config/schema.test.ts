@@ -8,11 +8,11 @@ describe('document schema', () => {
   it('refuses unknown fields at every level', () => {
     const raw = doc(
       { main: { ...pipeline({ extra: 1 }), nodes: { gen: { type: 'receiver:traffic_generator', colour: 'red' }, sink: { type: 'exporter:noop' } } } },
-      { colour: 'blue', engine: { http_admin: { bind_address: '127.0.0.1:0', tls: true } } },
+      { colour: 'blue', engine: { http_admin: { bind_address: '127.0.0.1:0', tls_mode: true } } },
     );
     expect(pathsAndCodes(errorsOf(raw))).toEqual([
       ['colour', 'UnknownField'],
-      ['engine.http_admin.tls', 'UnknownField'],
+      ['engine.http_admin.tls_mode', 'UnknownField'],
       [`${P}.extra`, 'UnknownField'],
       [`${P}.nodes.gen.colour`, 'UnknownField'],
     ]);

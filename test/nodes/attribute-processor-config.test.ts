@@ -37,7 +37,7 @@ describe('processor:attribute config', () => {
       { action: 'hash', key: 'user.id' },
     ];
     const once = validate({ actions });
-    expect(once).toEqual({ ok: true, value: { actions, apply_to: ['record'] } });
+    expect(once).toEqual({ ok: true, value: { actions, apply_to: ['record'] }, warnings: [] });
     // The effective config is canonical: validating it again changes nothing (the planner compares effective configs).
     expect(validate(once.ok && once.value)).toEqual(once);
     expect(validate({ actions, apply_to: ['resource', 'scope', 'record'] })).toMatchObject({ ok: true });

@@ -13,7 +13,9 @@ const CERT_PEM = '-----BEGIN CERTIFICATE-----\nMIIBcertificate\n-----END CERTIFI
 const http = otlpHttpExporter.configSchema;
 const grpc = otlpGrpcExporter.configSchema;
 const messages = (result: { error?: { details: { message: string }[] } }) => result.error?.details.map((d) => d.message) ?? [];
-const warnings = (result: { warning?: { details: { message: string }[] } }) => result.warning?.details.map((d) => d.message) ?? [];
+// Warnings as the engine prints them: the field's path, then the message.
+const warnings = (result: { warning?: { details: { message: string; path: (string | number)[] }[] } }) =>
+  result.warning?.details.map((d) => `"${d.path.join('.')}" ${d.message}`) ?? [];
 
 describe('exporter:otlp_http config', () => {
   it("takes upstream's fields with upstream's defaults (client_pool_size and http defaulted here)", () => {

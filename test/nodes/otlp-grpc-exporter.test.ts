@@ -324,7 +324,7 @@ describe('exporter:otlp_grpc', () => {
     // Upstream Rust runtime tuning: accepted, with a warning that says so.
     const tuned = schema.validate({ grpc_endpoint: 'h:1', buffer_size: 1024, http2_adaptive_window: true });
     expect(tuned.error).toBeUndefined();
-    expect(tuned.warning?.details.map((d) => d.message)).toEqual([
+    expect(tuned.warning?.details.map((d) => `"${d.path.join('.')}" ${d.message}`)).toEqual([
       expect.stringMatching(/"http2_adaptive_window" has no effect in this engine/),
       expect.stringMatching(/"buffer_size" has no effect in this engine/),
     ]);
