@@ -9,7 +9,7 @@ import { encodeLogsRequest } from '../support/otlp-load.js';
 function config(sinkUrl: string, extra: { filter?: boolean } = {}): string {
   const nodes: Record<string, unknown> = {
     ingest: { type: 'receiver:otlp', config: { wait_for_result: true, protocols: { http: { listening_addr: '127.0.0.1:0' } } } },
-    batch: { type: 'processor:batch', config: { send_batch_size: 1000, timeout: '150ms' } },
+    batch: { type: 'processor:batch', config: { otlp: { min_size: 1000, sizer: 'items' }, max_batch_duration: '150ms' } },
     out: { type: 'exporter:otlp_http', config: { endpoint: sinkUrl, timeout: '2s' } },
   };
   const connections = [{ from: 'ingest', to: 'batch' }, { from: 'batch', to: 'out' }];
