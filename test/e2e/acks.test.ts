@@ -14,7 +14,8 @@ function config(sinkUrl: string, extra: { filter?: boolean } = {}): string {
   };
   const connections = [{ from: 'ingest', to: 'batch' }, { from: 'batch', to: 'out' }];
   if (extra.filter) {
-    nodes.keep = { type: 'processor:filter', config: { exclude: { attributes: [{ key: 'drop', value: true }] } } };
+    const drop = [{ key: 'drop', value: true }];
+    nodes.keep = { type: 'processor:filter', config: { logs: { exclude: { record_attributes: drop } }, traces: { exclude: { span_attributes: drop } } } };
     connections.splice(0, 1, { from: 'ingest', to: 'keep' }, { from: 'keep', to: 'batch' });
   }
   const spec = { policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } }, nodes, connections };
