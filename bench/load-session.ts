@@ -24,7 +24,7 @@ export function pipelineSpec(sinkUrl: string, shape: PipelineShape) {
     policies: { resources: { core_allocation: { type: 'core_set', set: shape.cores.map((c) => ({ start: c, end: c })) } } },
     nodes: {
       ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0' } } } },
-      batch: { type: 'processor:batch', config: { send_batch_size: shape.batchSize, timeout: '100ms' } },
+      batch: { type: 'processor:batch', config: { otlp: { min_size: shape.batchSize, sizer: 'items' }, max_batch_duration: '100ms' } },
       out: { type: 'exporter:otlp_http', config: { endpoint: sinkUrl } },
     },
     connections: [

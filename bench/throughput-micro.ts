@@ -7,7 +7,7 @@ import protobuf from 'protobufjs';
 import { performance } from 'node:perf_hooks';
 import { decodeAttributeTransform, attributeTransform } from '../src/nodes/processors/attribute/processor.js';
 import { FilterProcessor, filterSettings, type FilterPath } from '../src/nodes/processors/filter/processor.js';
-import type { FilterProcessorConfig } from '../src/nodes/processors/filter/descriptor.js';
+import type { FilterProcessorConfig } from '../src/nodes/processors/filter/config.js';
 import { REQUEST_TYPES } from '../src/pdata/otlp-schema.js';
 import { scanRequest } from '../src/pdata/wire.js';
 import type { NodeContext } from '../src/pipeline/node.js';
@@ -23,8 +23,8 @@ function decode(signal: BenchSignal, bytes: Buffer) {
 }
 
 const FILTERS: Record<BenchSignal, Partial<FilterProcessorConfig>> = {
-  logs: { logs: { min_severity: 'INFO', drop_unspecified_severity: false } },
-  traces: { exclude: { attributes: [{ key: 'http.route', value: HEALTHZ_ROUTE }] } },
+  logs: { logs: { include: { match_type: 'strict', resource_attributes: [], record_attributes: [], severity_texts: [], bodies: [], severity_number: { min: 9, match_undefined: true } }, log_record: [] } },
+  traces: { traces: { exclude: { match_type: 'strict', resource_attributes: [], span_attributes: [{ key: 'http.route', value: HEALTHZ_ROUTE }], span_names: [], event_names: [], event_attributes: [], link_attributes: [] } } },
 };
 
 function filterStep(signal: BenchSignal, path: FilterPath): (b: Buffer) => unknown {

@@ -9,7 +9,7 @@ type Writer = protobuf.Writer;
 export const RECORDS_PER_REQUEST = 512;
 
 /** The attribute the rename pipelines rename: present on every log record and span. */
-export const RENAME = { key: 'http.method', new_key: 'http.request.method' } as const;
+export const RENAME = { source_key: 'http.method', destination_key: 'http.request.method' } as const;
 /** Severity mix of the log records: 1 in 8 is DEBUG, which `min_severity: INFO` drops. */
 export const LOG_DROP_FRACTION = 1 / 8;
 /** Spans whose `http.route` is this one (1 in 8) are dropped by the traces filter. */
@@ -128,7 +128,7 @@ export function encodeLogsRequest(seed: number, records = RECORDS_PER_REQUEST): 
     tag(w, 2, VARINT).int32(sevNumber); // severity_number
     tag(w, 3, LEN).string(sevText); // severity_text
     anyValue(w, 5, `${method} ${route.replace('{id}', String(id))} ${status} in ${ms} ms for ${user}`); // body
-    keyValue(w, 6, RENAME.key, method); // attributes
+    keyValue(w, 6, RENAME.source_key, method); // attributes
     keyValue(w, 6, 'http.route', route);
     keyValue(w, 6, 'http.status_code', status);
     keyValue(w, 6, 'client.address', `10.${r.int(256)}.${r.int(256)}.${r.int(256)}`);
@@ -168,7 +168,7 @@ export function encodeTracesRequest(seed: number, spans = RECORDS_PER_REQUEST): 
     tag(w, 6, VARINT).int32(2); // kind: SERVER
     fixed64(w, 7, start); // start_time_unix_nano
     fixed64(w, 8, start + duration); // end_time_unix_nano
-    keyValue(w, 9, RENAME.key, method); // attributes
+    keyValue(w, 9, RENAME.source_key, method); // attributes
     keyValue(w, 9, 'http.route', route);
     keyValue(w, 9, 'url.path', route.replace('{id}', String(id)));
     keyValue(w, 9, 'http.status_code', status);

@@ -4,7 +4,7 @@ import type protobuf from 'protobufjs';
 import type { Signal } from '../pipeline/pdata.js';
 import { otlpRoot } from './otlp-schema.js';
 
-function fieldId(typeName: string, field: string): number {
+export function fieldId(typeName: string, field: string): number {
   const type = otlpRoot.lookupType(typeName);
   const found = (type.fields as Record<string, protobuf.Field | undefined>)[field];
   if (found === undefined) throw new Error(`wire layout: ${typeName} has no field ${field}`);

@@ -21,7 +21,7 @@ const PIPE = '/api/v1/groups/default/pipelines/main';
 const ROLLOUT_URL = `${PIPE}/rollouts/rollout-2`;
 const SHUTDOWN_URL = `${PIPE}/shutdowns/shutdown-1`;
 const RECONCILE_URL = '/api/v1/config/reconciles/reconcile-1';
-const PIPELINE = { nodes: { gen: { type: 'receiver:traffic_generator' } }, connections: [] };
+const PIPELINE = { nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 100, log_weight: 1 } } } }, connections: [] };
 const BUSY = { kind: 'busy', operation: { type: 'rollout', id: 'rollout-7' } } as const;
 const CONFIG_ERRORS: ConfigError[] = [
   { path: 'groups.default.pipelines.main.connections[0].to', code: 'UnknownNode', message: 'unknown node "nope"' },

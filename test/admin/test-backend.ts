@@ -43,7 +43,7 @@ export const CONFIG: EngineConfig = {
       pipelines: {
         main: {
           nodes: {
-            gen: { type: 'receiver:traffic_generator' },
+            gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 100, log_weight: 1 } } },
             out: { type: 'exporter:noop' },
           },
           connections: [{ from: 'gen', to: 'out' }],

@@ -15,7 +15,7 @@ const cores = (count: number): Doc => ({ resources: { core_allocation: { type: '
 
 const batched = (batch: Doc = { type: 'processor:batch' }, policies?: Doc): Doc =>
   pipeline({
-    nodes: { gen: { type: 'receiver:traffic_generator' }, batch, sink: { type: 'exporter:noop' } },
+    nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 100, log_weight: 1 } } }, batch, sink: { type: 'exporter:noop' } },
     connections: [{ from: 'gen', to: 'batch' }, { from: 'batch', to: 'sink' }],
     ...(policies ? { policies } : {}),
   });
@@ -136,7 +136,19 @@ describe('diffPipelines', () => {
     expect(changes[0]?.to).toEqual([0, 1]);
     expect(changes[1]?.to).toEqual(['gen[default]->sink']);
     expect(changes[3]?.to).toEqual({
-      gen: { urn: 'urn:otel:receiver:traffic_generator', config: { signal: 'logs', rate: 100, batch_size: 100, max_items: 0, record_size: 0, attribute_cardinality: 1 }, capabilities: {} },
+      gen: {
+        urn: 'urn:otel:receiver:traffic_generator',
+        config: {
+          data_source: 'synthetic',
+          traffic_config: { production_mode: 'smooth', signals_per_second: 100, max_signal_count: null, max_batch_size: 1000, metric_weight: 0, trace_weight: 0, log_weight: 1, use_trace_context: false },
+          registry_path: 'https://github.com/open-telemetry/semantic-conventions.git[model]',
+          generation_strategy: 'fresh',
+          enable_ack_nack: false,
+          resource_attributes: [],
+          transport_headers: {},
+        },
+        capabilities: {},
+      },
       sink: { urn: 'urn:otel:exporter:noop', config: {}, capabilities: {} },
     });
   });
@@ -145,10 +157,10 @@ describe('diffPipelines', () => {
     const base = effective(batched());
     const reordered: Doc = {
       connections: [{ to: 'sink', from: 'batch' }, { to: 'batch', from: 'gen' }],
-      nodes: { sink: { type: 'urn:otel:exporter:noop' }, batch: { type: 'urn:otel:batch:processor' }, gen: { type: 'receiver:traffic_generator' } },
+      nodes: { sink: { type: 'urn:otel:exporter:noop' }, batch: { type: 'urn:otel:batch:processor' }, gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 100, log_weight: 1 } } } },
     };
     expect(diffPipelines(base, effective(reordered))).toEqual([]);
-    expect(diffPipelines(base, effective(batched({ type: 'processor:batch', config: { timeout: '200ms' } })))).toEqual([]);
+    expect(diffPipelines(base, effective(batched({ type: 'processor:batch', config: { max_batch_duration: '200ms' } })))).toEqual([]);
     expect(diffPipelines(base, effective(batched(undefined, { resources: { core_allocation: { type: 'all_cores' } } })))).toEqual([]);
     const listener = (type: string) =>
       pipeline({ nodes: { in: { type, config: { protocols: { grpc: { listening_addr: '127.0.0.1:0' } } } }, sink: { type: 'exporter:noop' } }, connections: [{ from: 'in', to: 'sink' }] });
@@ -169,8 +181,8 @@ describe('diffPipelines', () => {
   });
 
   it('shows a node config change at the node name, not at an array index', () => {
-    const changes = diffPipelines(effective(batched()), effective(batched({ type: 'processor:batch', config: { timeout: '1s' } })));
-    expect(changes).toEqual([{ path: 'nodes.batch.config.timeout', op: 'change', from: '200ms', to: '1000ms' }]);
+    const changes = diffPipelines(effective(batched()), effective(batched({ type: 'processor:batch', config: { max_batch_duration: '1s' } })));
+    expect(changes).toEqual([{ path: 'nodes.batch.config.max_batch_duration', op: 'change', from: '200ms', to: '1000ms' }]);
   });
 
   it('shows an added node and the edges that changed with it', () => {
@@ -179,7 +191,7 @@ describe('diffPipelines', () => {
       { path: 'edges', op: 'remove', from: 'gen[default]->sink' },
       { path: 'edges', op: 'add', to: 'batch[default]->sink' },
       { path: 'edges', op: 'add', to: 'gen[default]->batch' },
-      { path: 'nodes.batch', op: 'add', to: { urn: 'urn:otel:processor:batch', config: { send_batch_size: 8192, send_batch_max_size: 0, timeout: '200ms' }, capabilities: {} } },
+      { path: 'nodes.batch', op: 'add', to: { urn: 'urn:otel:processor:batch', config: { otap: { min_size: 8192, max_size: null, sizer: 'items', max_split_fragments: null, max_split_overhead_bytes: null, max_split_fragments_per_flush: null }, otlp: { min_size: 262144, max_size: null, sizer: 'bytes', max_split_fragments: 65536, max_split_overhead_bytes: 8388608, max_split_fragments_per_flush: 65536 }, max_batch_duration: '200ms', inbound_request_limit: 1024, outbound_request_limit: 512, format: 'preserve' }, capabilities: {} } },
     ]);
     expect(diffPipelines(effective(batched()), effective(pipeline())).map((c) => [c.path, c.op])).toEqual([
       ['edges', 'remove'],
@@ -191,7 +203,7 @@ describe('diffPipelines', () => {
 
   it('shows an edge change as one edge removed and one added', () => {
     const fanOut = pipeline({
-      nodes: { gen: { type: 'receiver:traffic_generator' }, batch: { type: 'processor:batch' }, sink: { type: 'exporter:noop' } },
+      nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 100, log_weight: 1 } } }, batch: { type: 'processor:batch' }, sink: { type: 'exporter:noop' } },
       connections: [{ from: 'gen', to: ['batch', 'sink'] }, { from: 'batch', to: 'sink' }],
     });
     expect(diffPipelines(effective(batched()), effective(fanOut))).toEqual([{ path: 'edges', op: 'add', to: 'gen[default]->sink' }]);
@@ -200,11 +212,12 @@ describe('diffPipelines', () => {
   it('shows a replace and a resize together', () => {
     const changes = diffPipelines(
       effective(batched(undefined, cores(2))),
-      effective(batched({ type: 'processor:batch', config: { send_batch_size: 10 } }, cores(1))),
+      effective(batched({ type: 'processor:batch', config: { otlp: { min_size: 10, sizer: 'items' } } }, cores(1))),
     );
     expect(changes).toEqual([
       { path: 'cores', op: 'remove', from: 1 },
-      { path: 'nodes.batch.config.send_batch_size', op: 'change', from: 8192, to: 10 },
+      { path: 'nodes.batch.config.otlp.min_size', op: 'change', from: 262144, to: 10 },
+      { path: 'nodes.batch.config.otlp.sizer', op: 'change', from: 'bytes', to: 'items' },
       { path: 'policies.coreAllocation.count', op: 'change', from: 2, to: 1 },
     ]);
   });

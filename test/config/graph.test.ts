@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { doc, errorsOf, P, pathsAndCodes, pipeline, validOf } from './helpers.js';
 
 const nodes = {
-  gen: { type: 'receiver:traffic_generator' },
+  gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 100, log_weight: 1 } } },
   batch: { type: 'processor:batch' },
   sink: { type: 'exporter:noop' },
   console: { type: 'exporter:console' },
@@ -116,7 +116,7 @@ describe('extensions and capabilities', () => {
       main: pipeline({
         extensions,
         nodes: {
-          gen: { type: 'receiver:traffic_generator' },
+          gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 100, log_weight: 1 } } },
           sink: { type: 'exporter:otlp_http', config: { endpoint: 'http://127.0.0.1:4318' }, capabilities },
         },
       }),

@@ -32,7 +32,7 @@ const verbose = {
           connections: [{ to: ['out'], from: ['batch'] }, { to: 'batch', from: 'in' }],
           nodes: {
             out: { config: { verbosity: 'basic' }, type: 'urn:otel:console:exporter' },
-            batch: { type: 'urn:otel:processor:batch', config: { timeout: '200ms', send_batch_max_size: 0, send_batch_size: 8192 } },
+            batch: { type: 'urn:otel:processor:batch', config: { otlp: { min_size: 262144, sizer: 'bytes' }, max_batch_duration: '200ms', format: 'preserve', inbound_request_limit: 1024 } },
             in: otlp('urn:otel:receiver:otlp', { protocols: { grpc: { max_decoding_message_size: '4MiB', listening_addr: '127.0.0.1:45901' } } }),
           },
           policies: {
@@ -77,7 +77,7 @@ describe('pipeline hashes', () => {
     expect(r.graphHash).toBe(base.graphHash);
 
     const replaced = structuredClone(terse);
-    replaced.groups.default.pipelines.main.nodes.batch.config = { send_batch_size: 10 };
+    replaced.groups.default.pipelines.main.nodes.batch.config = { otlp: { min_size: 10, sizer: 'items' } };
     const p = only(replaced);
     expect(p.hash).not.toBe(base.hash);
     expect(p.graphHash).not.toBe(base.graphHash);

@@ -7,7 +7,7 @@ export type Doc = Record<string, any>;
 export function pipeline(overrides: Doc = {}): Doc {
   return {
     nodes: {
-      gen: { type: 'receiver:traffic_generator' },
+      gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 100, log_weight: 1 } } },
       sink: { type: 'exporter:noop' },
     },
     connections: [{ from: 'gen', to: 'sink' }],

@@ -11,7 +11,7 @@ groups:
     pipelines:
       main:
         nodes:
-          gen: { type: receiver:traffic_generator }
+          gen: { type: receiver:traffic_generator, config: { data_source: synthetic, traffic_config: { signals_per_second: 100, log_weight: 1 } } }
           sink: { type: exporter:noop }
         connections: [{ from: gen, to: sink }]
 `;
@@ -57,10 +57,10 @@ describe('loadConfigText', () => {
 
 describe('loadAndValidate', () => {
   it('loads, substitutes, parses and validates', async () => {
-    const text = YAML_TEXT.replace('traffic_generator }', 'traffic_generator, config: { rate: ${env:RATE:-7} } }');
+    const text = YAML_TEXT.replace('signals_per_second: 100', 'signals_per_second: ${env:RATE:-7}');
     const result = await loadAndValidate(`yaml:${text}`, { availableCores: [0], env: {} });
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.pipelines[0]?.nodes.find((n) => n.name === 'gen')?.config.rate).toBe(7);
+    if (result.ok) expect((result.pipelines[0]?.nodes.find((n) => n.name === 'gen')?.config.traffic_config as { signals_per_second: number }).signals_per_second).toBe(7);
   });
   it('turns a load failure into an error at (root)', async () => {
     const result = await loadAndValidate(join(dir, 'nope.yaml'), { availableCores: [0] });

@@ -9,12 +9,13 @@ import { encodeLogsRequest } from '../support/otlp-load.js';
 function config(sinkUrl: string, extra: { filter?: boolean } = {}): string {
   const nodes: Record<string, unknown> = {
     ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0', wait_for_result: true } } } },
-    batch: { type: 'processor:batch', config: { send_batch_size: 1000, timeout: '150ms' } },
+    batch: { type: 'processor:batch', config: { otlp: { min_size: 1000, sizer: 'items' }, max_batch_duration: '150ms' } },
     out: { type: 'exporter:otlp_http', config: { endpoint: sinkUrl, http: { timeout: '2s' } } },
   };
   const connections = [{ from: 'ingest', to: 'batch' }, { from: 'batch', to: 'out' }];
   if (extra.filter) {
-    nodes.keep = { type: 'processor:filter', config: { exclude: { attributes: [{ key: 'drop', value: true }] } } };
+    const drop = [{ key: 'drop', value: true }];
+    nodes.keep = { type: 'processor:filter', config: { logs: { exclude: { record_attributes: drop } }, traces: { exclude: { span_attributes: drop } } } };
     connections.splice(0, 1, { from: 'ingest', to: 'keep' }, { from: 'keep', to: 'batch' });
   }
   const spec = { policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } }, nodes, connections };

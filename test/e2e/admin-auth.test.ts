@@ -16,7 +16,7 @@ const configWith = (engineSection: string) => `version: otel_dataflow/v1\n${engi
 
 const generator = {
   nodes: {
-    gen: { type: 'receiver:traffic_generator', config: { rate: 20 } },
+    gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 20, log_weight: 1 } } },
     out: { type: 'exporter:noop' },
   },
   connections: [{ from: 'gen', to: 'out' }],

@@ -8,7 +8,7 @@ import { startEngine, type RunningEngine } from '../support/engine.js';
 const slowStart = {
   policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
   nodes: {
-    gen: { type: 'receiver:traffic_generator', config: { rate: 10 } },
+    gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 10, log_weight: 1 } } },
     slow: { type: 'processor:fault', config: { start: 'ok', start_delay: '3s' } },
     out: { type: 'exporter:noop' },
   },
@@ -19,7 +19,7 @@ const slowStart = {
 };
 const quick = {
   policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
-  nodes: { gen: { type: 'receiver:traffic_generator', config: { rate: 10 } }, out: { type: 'exporter:noop' } },
+  nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 10, log_weight: 1 } } }, out: { type: 'exporter:noop' } },
   connections: [{ from: 'gen', to: 'out' }],
 };
 

@@ -10,7 +10,7 @@ import { GENERATOR_WITH_EMPTY_GROUP } from '../support/configs.js';
 const pipelineYaml = (rate: number, extraNode = '') => `
 policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
 nodes:
-  gen: { type: receiver:traffic_generator, config: { signal: logs, rate: ${rate}, batch_size: 10 } }
+  gen: { type: receiver:traffic_generator, config: { data_source: synthetic, traffic_config: { signals_per_second: ${rate}, max_batch_size: 10, log_weight: 1 } } }
 ${extraNode ? `  ${extraNode}\n` : ''}  out: { type: exporter:noop }
 connections:
 ${extraNode ? '  - { from: gen, to: fault }\n  - { from: fault, to: out }' : '  - { from: gen, to: out }'}
@@ -59,18 +59,18 @@ describe('otap-engine ctl against a real engine', () => {
     expect((await engine.pipeline('tenants:a')).deploymentStatus).toBe('running');
 
     const changed = await ctl(['apply', 'tenants/a', '-f', writeConfig(pipelineYaml(200)), '--dry-run']);
-    expect(changed.stdout).toContain('~ nodes.gen.config.rate: 100 -> 200');
+    expect(changed.stdout).toContain('~ nodes.gen.config.traffic_config.signals_per_second: 100 -> 200');
 
     const get = await ctl(['get', 'tenants:a']);
     expect(get.exitCode).toBe(0);
     expect(get.stdout).toMatch(/Pipeline:\s+tenants\/a/);
     expect(get.stdout).toMatch(/CORE\s+GEN\s+PID\s+PHASE/);
-    expect(get.stdout).toContain('rate: 100');
-    expect(JSON.parse((await ctl(['get', 'tenants/a', '-o', 'json'])).stdout).config.nodes.gen.config.rate).toBe(100);
+    expect(get.stdout).toContain('signals_per_second: 100');
+    expect(JSON.parse((await ctl(['get', 'tenants/a', '-o', 'json'])).stdout).config.nodes.gen.config.traffic_config.signals_per_second).toBe(100);
   });
 
   it('apply of an invalid pipeline exits 4 and prints every error with its path; nothing starts', async () => {
-    const broken = writeConfig('nodes:\n  gen: { type: receiver:traffic_generator }\n  out: { type: exporter:nonexistent }\nconnections:\n  - { from: gen, to: out }\n');
+    const broken = writeConfig('nodes:\n  gen: { type: receiver:traffic_generator, config: { data_source: synthetic, traffic_config: { signals_per_second: 100, log_weight: 1 } } }\n  out: { type: exporter:nonexistent }\nconnections:\n  - { from: gen, to: out }\n');
     const res = await ctl(['apply', 'tenants/broken', '-f', broken]);
     expect(res.exitCode).toBe(4);
     expect(res.stderr).toContain('(InvalidPipelineConfig, HTTP 422)');
@@ -127,11 +127,11 @@ describe('otap-engine ctl against a real engine', () => {
   });
 
   it('reconcile --dry-run plans each pipeline and changes nothing; reconcile --wait applies', async () => {
-    const file = writeConfig(GENERATOR_WITH_EMPTY_GROUP.replace('rate: 50', 'rate: 70'));
+    const file = writeConfig(GENERATOR_WITH_EMPTY_GROUP.replace('signals_per_second: 50', 'signals_per_second: 70'));
     const dry = await ctl(['reconcile', '-f', file, '--dry-run']);
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('default/main: replace  (core 0 replace)');
-    expect(dry.stdout).toContain('~ nodes.gen.config.rate: 50 -> 70');
+    expect(dry.stdout).toContain('~ nodes.gen.config.traffic_config.signals_per_second: 50 -> 70');
     const generation = (await engine.pipeline()).activeGeneration;
     expect(generation).toBe(1);
     const applied = await ctl(['reconcile', '-f', file, '--wait']);

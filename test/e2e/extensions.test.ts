@@ -23,7 +23,7 @@ afterEach(async () => {
 
 type Spec = Record<string, any>;
 const ONE_CORE = { resources: { core_allocation: { type: 'core_count', count: 1 } } };
-const GEN = { type: 'receiver:traffic_generator', config: { rate: 50, batch_size: 5 } };
+const GEN = { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 50, max_batch_size: 5, log_weight: 1 } } };
 const httpOut = (url: string, provider?: string) => ({
   type: 'exporter:otlp_http',
   config: { endpoint: url },

@@ -9,7 +9,7 @@ import { GENERATOR_WITH_EMPTY_GROUP } from '../support/configs.js';
 
 const generator = (rate = 200) => ({
   nodes: {
-    gen: { type: 'receiver:traffic_generator', config: { signal: 'logs', rate, batch_size: 10 } },
+    gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: rate, max_batch_size: 10, log_weight: 1 } } },
     out: { type: 'exporter:noop' },
   },
   connections: [{ from: 'gen', to: 'out' }],
@@ -64,7 +64,7 @@ describe('live pipeline lifecycle through the admin API', () => {
     expect(res.status).toBe(200);
     expect(res.body.action).toBe('replace');
     expect(res.body.plan.cores).toEqual([{ coreId: expect.any(Number), step: 'replace' }]);
-    expect(res.body.diff).toContainEqual({ path: 'nodes.gen.config.rate', op: 'change', from: 200, to: 300 });
+    expect(res.body.diff).toContainEqual({ path: 'nodes.gen.config.traffic_config.signals_per_second', op: 'change', from: 200, to: 300 });
     const after = await engine.pipeline('tenants:a');
     expect(after.instances.map((i) => i.pid)).toEqual(before.instances.map((i) => i.pid));
     expect(after.activeGeneration).toBe(before.activeGeneration);
@@ -80,7 +80,7 @@ describe('live pipeline lifecycle through the admin API', () => {
       connections: [{ to: 'out', from: 'gen' }],
       nodes: {
         out: { type: 'urn:otel:exporter:noop', config: {} },
-        gen: { config: { max_items: 0, batch_size: 10, rate: 200, signal: 'logs' }, type: 'urn:otel:receiver:traffic_generator' },
+        gen: { config: { data_source: 'synthetic', traffic_config: { max_batch_size: 10, signals_per_second: 200, log_weight: 1 } }, type: 'urn:otel:receiver:traffic_generator' },
       },
     };
     const reordered = await api.put('tenants', 'a', spelledOut);

@@ -7,7 +7,7 @@ import { adminClient } from '../support/admin.js';
 
 const gen = (rate: number) => ({
   policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
-  nodes: { gen: { type: 'receiver:traffic_generator', config: { rate } }, out: { type: 'exporter:noop' } },
+  nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: rate, log_weight: 1 } } }, out: { type: 'exporter:noop' } },
   connections: [{ from: 'gen', to: 'out' }],
 });
 
@@ -53,6 +53,6 @@ describe('reconcile a whole config', () => {
     expect(again.body.reconcileId).toBe(res.body.reconcileId);
     const config = (await api.get('/config')).body;
     expect(Object.keys(config.groups.default.pipelines).sort()).toEqual(['added', 'change', 'keep']);
-    expect(config.groups.default.pipelines.change.nodes.gen.config.rate).toBe(20);
+    expect(config.groups.default.pipelines.change.nodes.gen.config.traffic_config.signals_per_second).toBe(20);
   });
 });

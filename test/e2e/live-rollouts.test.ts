@@ -13,7 +13,7 @@ const cores = usableCores().slice(0, 2);
 function pipeline(sinkUrl: string, options: { batch?: number; coreCount?: number; extraNode?: Record<string, unknown> } = {}) {
   const nodes: Record<string, unknown> = {
     ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0' } } } },
-    batch: { type: 'processor:batch', config: { send_batch_size: options.batch ?? 100, timeout: '100ms' } },
+    batch: { type: 'processor:batch', config: { otlp: { min_size: options.batch ?? 100, sizer: 'items' }, max_batch_duration: '100ms' } },
     out: { type: 'exporter:otlp_http', config: { endpoint: sinkUrl } },
   };
   const connections: Array<{ from: string; to: string }> = [

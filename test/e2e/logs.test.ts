@@ -11,7 +11,7 @@ const yaml = JSON.stringify({
       pipelines: {
         main: {
           policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
-          nodes: { gen: { type: 'receiver:traffic_generator', config: { rate: 10 } }, out: { type: 'exporter:noop' } },
+          nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 10, log_weight: 1 } } }, out: { type: 'exporter:noop' } },
           connections: [{ from: 'gen', to: 'out' }],
         },
       },

@@ -11,7 +11,7 @@ const pipeline = (batchSize: number) => ({
   policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
   nodes: {
     ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0' } } } },
-    batch: { type: 'processor:batch', config: { send_batch_size: batchSize, timeout: '20ms' } },
+    batch: { type: 'processor:batch', config: { otlp: { min_size: batchSize, sizer: 'items' }, max_batch_duration: '20ms' } },
     perf: { type: 'exporter:perf', config: { log: false } },
   },
   connections: [

@@ -20,7 +20,7 @@ interface Answer {
 
 const generator = (rate: number, extra: Record<string, unknown> = {}) => ({
   nodes: {
-    gen: { type: 'receiver:traffic_generator', config: { signal: 'logs', rate, batch_size: 10 } },
+    gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: rate, max_batch_size: 10, log_weight: 1 } } },
     ...extra,
     out: { type: 'exporter:noop' },
   },

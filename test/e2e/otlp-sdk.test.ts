@@ -28,7 +28,7 @@ groups:
           ingest:
             type: receiver:otlp
             config: { protocols: { http: { listening_addr: 127.0.0.1:0 }, grpc: { listening_addr: 127.0.0.1:0 } } }
-          batch: { type: processor:batch, config: { send_batch_size: 100, timeout: 50ms } }
+          batch: { type: processor:batch, config: { otlp: { min_size: 100, sizer: 'items' }, max_batch_duration: 50ms } }
           out: { type: exporter:otlp_http, config: { endpoint: ${sink.url} } }
         connections:
           - { from: ingest, to: batch }

@@ -16,7 +16,7 @@ const spec = (rate: number) => ({
     // Far longer than a rollout takes, even on a loaded machine: the cutover happens while the restart waits.
     runtime_recovery: { initial_backoff: `${BACKOFF_MS}ms`, max_backoff: `${BACKOFF_MS}ms` },
   },
-  nodes: { gen: { type: 'receiver:traffic_generator', config: { rate } }, out: { type: 'exporter:noop' } },
+  nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: rate, log_weight: 1 } } }, out: { type: 'exporter:noop' } },
   connections: [{ from: 'gen', to: 'out' }],
 });
 

@@ -26,7 +26,7 @@ groups:
         policies:
           resources: { core_allocation: { type: core_count, count: 1 } }
         nodes:
-          gen: { type: receiver:traffic_generator, config: { signal: logs, rate: 50, batch_size: 5 } }
+          gen: { type: receiver:traffic_generator, config: { data_source: synthetic, traffic_config: { signals_per_second: 50, max_batch_size: 5, log_weight: 1 } } }
           out: { type: exporter:noop }
         connections:
           - { from: gen, to: out }

@@ -10,7 +10,7 @@ import { childPids } from '../support/proc.js';
 
 const gen = (rate: number) => ({
   policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
-  nodes: { gen: { type: 'receiver:traffic_generator', config: { rate } }, out: { type: 'exporter:noop' } },
+  nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: rate, log_weight: 1 } } }, out: { type: 'exporter:noop' } },
   connections: [{ from: 'gen', to: 'out' }],
 });
 
@@ -58,7 +58,7 @@ describe('SIGHUP reload', () => {
     expect(status.pipelines['default:keep']!.instances[0]!.pid).toBe(keepPid);
     expect(status.pipelines['default:change']!.activeGeneration).toBe(2);
     const config = (await api.get('/config')).body;
-    expect(config.groups.default.pipelines.change.nodes.gen.config.rate).toBe(20);
+    expect(config.groups.default.pipelines.change.nodes.gen.config.traffic_config.signals_per_second).toBe(20);
   });
 
   it('refuses an invalid file with every error, logged and recorded, and changes nothing', async () => {
@@ -97,7 +97,7 @@ describe('SIGHUP reload', () => {
     const status = await engine.status();
     expect(status.pipelines['default:change']!.deploymentStatus).toBe('running');
     const config = (await api.get('/config')).body;
-    expect(config.groups.default.pipelines.change.nodes.gen.config.rate).toBe(40);
+    expect(config.groups.default.pipelines.change.nodes.gen.config.traffic_config.signals_per_second).toBe(40);
     // Five signals during one reload make at most one more reload, never a refusal for a busy pipeline.
     const burst = engine.lines.slice(linesBefore);
     const reloads = burst.filter((line) => line.includes('"msg":"reloading the configuration"'));

@@ -18,7 +18,7 @@ groups:
       main:
         nodes:
           ingest: { type: receiver:otlp, config: { protocols: { http: { listening_addr: 127.0.0.1:0 } } } }
-          batch: { type: processor:batch, config: { send_batch_size: 200, timeout: 2s } }
+          batch: { type: processor:batch, config: { otlp: { min_size: 200, sizer: 'items' }, max_batch_duration: 2s } }
           out: { type: exporter:otlp_http, config: { endpoint: ${sinkUrl} } }
         connections:
           - { from: ingest, to: batch }

@@ -23,7 +23,7 @@ const spec = (batch: number) => ({
   policies: { resources: { core_allocation: { type: 'core_count', count: cores.length } } },
   nodes: {
     ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0' } } } },
-    batch: { type: 'processor:batch', config: { send_batch_size: batch } },
+    batch: { type: 'processor:batch', config: { otlp: { min_size: batch, sizer: 'items' } } },
     out: { type: 'exporter:noop' },
   },
   connections: [{ from: 'ingest', to: 'batch' }, { from: 'batch', to: 'out' }],

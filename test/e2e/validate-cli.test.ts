@@ -46,7 +46,7 @@ describe('otap-engine --validate-and-exit', () => {
 
   it('accepts the embedded default config and inline yaml', async () => {
     expect((await validate()).exitCode).toBe(0);
-    const inline = 'yaml:{version: otel_dataflow/v1, groups: {g: {pipelines: {p: {nodes: {a: {type: "receiver:traffic_generator"}, b: {type: "exporter:noop"}}, connections: [{from: a, to: b}]}}}}}';
+    const inline = 'yaml:{version: otel_dataflow/v1, groups: {g: {pipelines: {p: {nodes: {a: {type: "receiver:traffic_generator", config: { data_source: synthetic, traffic_config: { signals_per_second: 100, log_weight: 1 } }}, b: {type: "exporter:noop"}}, connections: [{from: a, to: b}]}}}}}';
     expect((await validate('--config', inline)).exitCode).toBe(0);
   });
 

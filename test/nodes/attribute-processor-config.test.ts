@@ -23,82 +23,61 @@ describe('processor:attribute config', () => {
     expect(attributeProcessor.kind).toBe('processor');
   });
 
-  it('accepts every action and defaults apply_to to [record]', () => {
+  it("accepts upstream's actions and fills its defaults: apply_to [signal], hash sha256 with an empty salt", () => {
     const actions = [
       { action: 'insert', key: 'env', value: 'prod' },
-      { action: 'update', key: 'env', value: 'staging' },
+      { action: 'update', key: 'version', value: 2 },
       { action: 'upsert', key: 'team', value: 'core' },
-      { action: 'upsert', key: 'n', value: 3 },
-      { action: 'upsert', key: 'd', value: 0.5 },
-      { action: 'upsert', key: 'b', value: false },
-      { action: 'upsert', key: 'empty', value: '' },
       { action: 'delete', key: 'password' },
-      { action: 'rename', key: 'old.name', new_key: 'new.name' },
+      { action: 'rename', source_key: 'old.name', destination_key: 'new.name' },
       { action: 'hash', key: 'user.id' },
     ];
     const once = validate({ actions });
-    expect(once).toEqual({ ok: true, value: { actions, apply_to: ['record'] }, warnings: [] });
-    // The effective config is canonical: validating it again changes nothing (the planner compares effective configs).
-    expect(validate(once.ok && once.value)).toEqual(once);
-    expect(validate({ actions, apply_to: ['resource', 'scope', 'record'] })).toMatchObject({ ok: true });
+    expect(once).toEqual({
+      ok: true,
+      warnings: [],
+      value: { actions: [...actions.slice(0, 5), { action: 'hash', key: 'user.id', algorithm: 'sha256', salt: '' }], apply_to: ['signal'] },
+    });
+    expect(validate({})).toEqual({ ok: true, warnings: [], value: { actions: [], apply_to: ['signal'] } });
+    expect(validate({ actions, apply_to: ['resource', 'scope', 'signal'] })).toMatchObject({ ok: true });
+    // An empty apply_to means the signal, as upstream reads it.
+    expect(validate({ actions, apply_to: [] })).toMatchObject({ ok: true, value: { apply_to: ['signal'] } });
+    expect(validate({ actions: [{ action: 'hash', key: 'k', algorithm: 'sha256', salt: 'pepper' }] })).toMatchObject({ ok: true });
   });
 
-  it('refuses an unknown action', () => {
-    expect(refusals({ actions: [{ action: 'explode', key: 'k' }] })).toEqual([
-      expect.objectContaining({ path: 'config.actions[0].action', code: 'InvalidValue' }),
+  it("refuses a key used by two actions, as upstream does; repeats of one action on one key merge, the last winning", () => {
+    expect(refusals({ actions: [{ action: 'delete', key: 'a' }, { action: 'insert', key: 'a', value: 1 }] })).toEqual([
+      expect.objectContaining({ path: 'config.actions', message: expect.stringContaining('key "a" (action 1) is already used by another action') }),
     ]);
+    expect(refusals({ actions: [{ action: 'rename', source_key: 'a', destination_key: 'b' }, { action: 'hash', key: 'b' }] })[0]?.message).toMatch(/key "b"/);
+    expect(refusals({ actions: [{ action: 'rename', source_key: 'a', destination_key: 'a' }] })[0]?.message).toMatch(/key "a"/);
+    const merged = validate({ actions: [{ action: 'insert', key: 'a', value: 1 }, { action: 'delete', key: 'b' }, { action: 'insert', key: 'a', value: 2 }] });
+    expect(merged).toMatchObject({ ok: true, value: { actions: [{ action: 'delete', key: 'b' }, { action: 'insert', key: 'a', value: 2 }] } });
   });
 
-  it('refuses an action without key', () => {
-    expect(refusals({ actions: [{ action: 'delete' }] })).toEqual([
-      expect.objectContaining({ path: 'config.actions[0].key', code: 'MissingField' }),
+  it('refuses what it cannot act on: another action, another algorithm, fields of another action', () => {
+    expect(refusals({ actions: [{ action: 'extract', key: 'k' }] })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'config.actions[0].action', message: expect.stringContaining('this engine cannot act on any other action') })]),
+    );
+    expect(refusals({ actions: [{ action: 'hash', key: 'k', algorithm: 'md5' }] })).toEqual([expect.objectContaining({ path: 'config.actions[0].algorithm' })]);
+    expect(refusals({ actions: [{ action: 'rename', key: 'a', new_key: 'b' }] }).map((e) => e.path).sort()).toEqual([
+      'config.actions[0].destination_key',
+      'config.actions[0].key',
+      'config.actions[0].new_key',
+      'config.actions[0].source_key',
     ]);
+    expect(refusals({ actions: [{ action: 'delete', key: 'k', value: 1 }] })).toEqual([expect.objectContaining({ path: 'config.actions[0].value' })]);
+    expect(refusals({ actions: [{ action: 'insert', key: 'k' }] })).toEqual([expect.objectContaining({ path: 'config.actions[0].value', code: 'MissingField' })]);
   });
 
-  it('refuses rename without new_key, and a new_key equal to key', () => {
-    expect(refusals({ actions: [{ action: 'rename', key: 'a' }] })).toEqual([
-      expect.objectContaining({ path: 'config.actions[0].new_key', code: 'MissingField' }),
-    ]);
-    expect(refusals({ actions: [{ action: 'rename', key: 'a', new_key: 'a' }] })).toEqual([
-      { path: 'config.actions[0].new_key', code: 'InvalidValue', message: '"new_key" must differ from key' },
-    ]);
-  });
-
-  it('refuses unknown fields, at the top and in an action', () => {
-    expect(refusals({ actions: [{ action: 'delete', key: 'k' }], include: 'x' })).toEqual([
-      expect.objectContaining({ path: 'config.include', code: 'UnknownField' }),
-    ]);
-    expect(refusals({ actions: [{ action: 'delete', key: 'k', pattern: '.*' }] })).toEqual([
-      expect.objectContaining({ path: 'config.actions[0].pattern', code: 'UnknownField' }),
-    ]);
-  });
-
-  it('wants a value for insert, update and upsert, and only for them; new_key only for rename', () => {
-    expect(refusals({ actions: [{ action: 'insert', key: 'k' }] })).toEqual([
-      expect.objectContaining({ path: 'config.actions[0].value', code: 'MissingField' }),
-    ]);
-    expect(refusals({ actions: [{ action: 'delete', key: 'k', value: 'v' }] })).toEqual([
-      expect.objectContaining({ path: 'config.actions[0].value', message: '"value" is only allowed with insert, update and upsert' }),
-    ]);
-    expect(refusals({ actions: [{ action: 'hash', key: 'k', new_key: 'x' }] })).toEqual([
-      expect.objectContaining({ path: 'config.actions[0].new_key', message: '"new_key" is only allowed with rename' }),
-    ]);
-  });
-
-  it('refuses values that are not a string, number or boolean', () => {
+  it('refuses values that are not a string, number or boolean, and a bad apply_to', () => {
     for (const value of [{ nested: 1 }, [1], null]) {
       expect(refusals({ actions: [{ action: 'upsert', key: 'k', value }] })).toEqual([
         expect.objectContaining({ path: 'config.actions[0].value', code: 'InvalidValue' }),
       ]);
     }
-  });
-
-  it('refuses a missing or empty action list, and a bad apply_to', () => {
-    expect(refusals({})).toEqual([expect.objectContaining({ path: 'config.actions', code: 'MissingField' })]);
-    expect(refusals({ actions: [] })).toEqual([expect.objectContaining({ path: 'config.actions', code: 'InvalidValue' })]);
     const actions = [{ action: 'delete', key: 'k' }];
-    expect(refusals({ actions, apply_to: ['span'] })).toEqual([expect.objectContaining({ path: 'config.apply_to[0]', code: 'InvalidValue' })]);
-    expect(refusals({ actions, apply_to: [] })).toEqual([expect.objectContaining({ path: 'config.apply_to', code: 'InvalidValue' })]);
+    expect(refusals({ actions, apply_to: ['record'] })).toEqual([expect.objectContaining({ path: 'config.apply_to[0]', code: 'InvalidValue' })]);
     expect(refusals({ actions, apply_to: ['scope', 'scope'] })).toEqual([expect.objectContaining({ path: 'config.apply_to[1]', code: 'InvalidValue' })]);
   });
 });

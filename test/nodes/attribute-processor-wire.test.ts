@@ -18,7 +18,7 @@ function randomAction(r: Rng): AttributeActionConfig {
     case 'rename': {
       let newKey = pick(r, KEYS);
       if (newKey === key) newKey = `${key}.renamed`;
-      return { action: 'rename', key, new_key: newKey };
+      return { action: 'rename', source_key: key, destination_key: newKey };
     }
     default: {
       const value = pick(r, [pick(r, STRINGS), pick(r, INTS), pick(r, DOUBLES), r() < 0.5]);
@@ -28,9 +28,9 @@ function randomAction(r: Rng): AttributeActionConfig {
 }
 
 function randomTargets(r: Rng): ApplyTo[] {
-  const all: ApplyTo[] = ['resource', 'scope', 'record'];
+  const all: ApplyTo[] = ['resource', 'scope', 'signal'];
   const chosen = all.filter(() => r() < 0.5);
-  return chosen.length > 0 ? chosen : ['record'];
+  return chosen.length > 0 ? chosen : ['signal'];
 }
 
 /** Runs both paths on `pdata` and checks they agree; false when the byte path gave the request to the decoder. */
@@ -86,9 +86,9 @@ describe('processor:attribute byte path = decode path', () => {
         ['ключ', 'k'],
       ] as const) {
         const pdata: PData = { signal: 'logs', payload: boundaryLogs(bodyLength, key), items: 1 };
-        expect(compare([{ action: 'rename', key, new_key: newKey }], ['record'], pdata)).toBe(true);
-        expect(compare([{ action: 'delete', key }], ['record'], pdata)).toBe(true);
-        expect(compare([{ action: 'upsert', key: newKey, value: 'w'.repeat(bodyLength % 7) }], ['record', 'scope', 'resource'], pdata)).toBe(true);
+        expect(compare([{ action: 'rename', source_key: key, destination_key: newKey }], ['signal'], pdata)).toBe(true);
+        expect(compare([{ action: 'delete', key }], ['signal'], pdata)).toBe(true);
+        expect(compare([{ action: 'upsert', key: newKey, value: 'w'.repeat(bodyLength % 7) }], ['signal', 'scope', 'resource'], pdata)).toBe(true);
       }
     }
   });
@@ -96,13 +96,13 @@ describe('processor:attribute byte path = decode path', () => {
   it('an empty request, and one with only empty containers', () => {
     const insert: AttributeActionConfig[] = [{ action: 'insert', key: 'k', value: 1 }];
     for (const payload of [new Uint8Array(0), len(1, new Uint8Array(0)), len(1, len(2, new Uint8Array(0))), len(1, len(2, len(2, new Uint8Array(0))))]) {
-      expect(compare(insert, ['resource', 'scope', 'record'], { signal: 'logs', payload, items: 0 })).toBe(true);
-      expect(compare([{ action: 'rename', key: 'k', new_key: 'j' }], ['record'], { signal: 'logs', payload, items: 0 })).toBe(true);
+      expect(compare(insert, ['resource', 'scope', 'signal'], { signal: 'logs', payload, items: 0 })).toBe(true);
+      expect(compare([{ action: 'rename', source_key: 'k', destination_key: 'j' }], ['signal'], { signal: 'logs', payload, items: 0 })).toBe(true);
     }
   });
 
   it('hash keeps the decode path: no byte path is built for it', () => {
-    expect(wireAttributeTransform({ actions: [{ action: 'rename', key: 'a', new_key: 'b' }, { action: 'hash', key: 'b' }] })).toBeUndefined();
+    expect(wireAttributeTransform({ actions: [{ action: 'rename', source_key: 'a', destination_key: 'b' }, { action: 'hash', key: 'b', algorithm: 'sha256', salt: '' }] })).toBeUndefined();
   });
 
   it('a resource given twice (the decoder merges them) goes to the decode path, with the same result', () => {

@@ -169,28 +169,40 @@ describe('processor:attribute actions (logs records)', () => {
 
   it('rename moves the value to new_key in place, where the key is present', async () => {
     const pdata = await sdkLogs({ records: [{ first: 1, 'old.name': 'v', last: 2 }, { other: 'o' }] });
-    const out = await runActions([{ action: 'rename', key: 'old.name', new_key: 'new.name' }], pdata);
+    const out = await runActions([{ action: 'rename', source_key: 'old.name', destination_key: 'new.name' }], pdata);
     expect(view(out).records).toEqual([[['first', int(1)], ['new.name', str('v')], ['last', int(2)]], [['other', str('o')]]]);
   });
 
   it('rename of an absent key changes nothing', async () => {
     const pdata = await sdkLogs({ records: [{ 'new.name': 'kept' }] });
-    expect(await runActions([{ action: 'rename', key: 'old.name', new_key: 'new.name' }], pdata)).toBe(pdata);
+    expect(await runActions([{ action: 'rename', source_key: 'old.name', destination_key: 'new.name' }], pdata)).toBe(pdata);
   });
 
   it('rename overwrites an existing new_key', async () => {
     const pdata = await sdkLogs({ records: [{ 'new.name': 'before', 'old.name': 'after' }] });
-    const out = await runActions([{ action: 'rename', key: 'old.name', new_key: 'new.name' }], pdata);
+    const out = await runActions([{ action: 'rename', source_key: 'old.name', destination_key: 'new.name' }], pdata);
     expect(view(out).records).toEqual([[['new.name', str('after')]]]);
   });
 
-  it('hash replaces the value by the SHA-256 hex of its string form, for every value type', async () => {
+  it('hash replaces a scalar by the SHA-256 hex of salt then its bytes, as upstream encodes them; arrays and maps stay', async () => {
     const pdata = await sdkLogs({
-      records: [{ 'user.id': 'u-1' }, { 'user.id': 42 }, { 'user.id': -7 }, { 'user.id': 1.5 }, { 'user.id': true }, { 'user.id': ['a', 1] }, { 'user.id': { k: 'v', n: 2 } }, { other: 'x' }],
+      records: [{ 'user.id': 'u-1' }, { 'user.id': 42 }, { 'user.id': -7 }, { 'user.id': 1.5 }, { 'user.id': true }, { 'user.id': ['a', 1] }, { other: 'x' }],
     });
-    const out = await runActions([{ action: 'hash', key: 'user.id' }], pdata);
-    const expected = ['u-1', '42', '-7', '1.5', 'true', '["a",1]', '{"k":"v","n":2}'].map((text) => [['user.id', str(sha256(text))]]);
-    expect(view(out).records).toEqual([...expected, [['other', str('x')]]]);
+    const out = await runActions([{ action: 'hash', key: 'user.id', salt: 'pepper' }], pdata);
+    const le = (write: (b: Buffer) => void): Buffer => {
+      const b = Buffer.alloc(8);
+      write(b);
+      return b;
+    };
+    const inputs = [Buffer.from('u-1'), le((b) => b.writeBigInt64LE(42n)), le((b) => b.writeBigInt64LE(-7n)), le((b) => b.writeDoubleLE(1.5)), Buffer.from([1])];
+    const hashed = inputs.map((bytes) => [['user.id', str(createHash('sha256').update('pepper').update(bytes).digest('hex'))]]);
+    const records = view(out).records;
+    expect(records.slice(0, 5)).toEqual(hashed);
+    expect(records[5]?.[0]?.[1]).toHaveProperty('arrayValue');
+    expect(records[6]).toEqual([['other', str('x')]]);
+    // Without a salt, the digest of the value alone.
+    const unsalted = await runActions([{ action: 'hash', key: 'user.id' }], await sdkLogs({ records: [{ 'user.id': 'u-1' }] }));
+    expect(view(unsalted).records).toEqual([[['user.id', str(sha256('u-1'))]]]);
   });
 
   it('a key repeated in one list (invalid, but seen) is deleted everywhere', async () => {
@@ -236,40 +248,18 @@ describe('processor:attribute values and order', () => {
     ]);
   });
 
-  it('runs actions in order: each sees what the ones before it did', async () => {
-    const pdata = await sdkLogs({ records: [{ 'old.name': 'v', 'user.id': 'u' }] });
-    const out = await runActions(
-      [
-        { action: 'rename', key: 'old.name', new_key: 'new.name' },
-        { action: 'update', key: 'new.name', value: 'updated' },
-        { action: 'update', key: 'old.name', value: 'never' },
-        { action: 'delete', key: 'user.id' },
-        { action: 'insert', key: 'user.id', value: 'again' },
-        { action: 'hash', key: 'user.id' },
-        { action: 'upsert', key: 'team', value: 'core' },
-        { action: 'rename', key: 'team', new_key: 'squad' },
-      ],
-      pdata,
-    );
-    expect(view(out).records).toEqual([
-      [
-        ['new.name', str('updated')],
-        ['user.id', str(sha256('again'))],
-        ['squad', str('core')],
-      ],
-    ]);
-  });
-
-  it('a rename makes its new key visible to a later action even when the request never held that key', async () => {
-    const pdata = await sdkLogs({ records: [{ a: 'v' }] });
-    const out = await runActions(
-      [
-        { action: 'rename', key: 'a', new_key: 'b' },
-        { action: 'hash', key: 'b' },
-      ],
-      pdata,
-    );
-    expect(view(out).records).toEqual([[['b', str(sha256('v'))]]]);
+  it('runs every action on each list; with no key in two actions their order does not matter', async () => {
+    const pdata = await sdkLogs({ records: [{ 'old.name': 'v', 'user.id': 'u', password: 'p' }] });
+    const actions = [
+      { action: 'rename', source_key: 'old.name', destination_key: 'new.name' },
+      { action: 'update', key: 'env', value: 'never' },
+      { action: 'delete', key: 'password' },
+      { action: 'hash', key: 'user.id' },
+      { action: 'upsert', key: 'team', value: 'core' },
+    ];
+    const expected = [[['new.name', str('v')], ['user.id', str(sha256('u'))], ['team', str('core')]]];
+    expect(view(await runActions(actions, pdata)).records).toEqual(expected);
+    expect(view(await runActions([...actions].reverse(), pdata)).records).toEqual(expected);
   });
 
   it('a key found only outside attribute lists (a body) leaves the message as it came', async () => {
@@ -284,7 +274,7 @@ describe('processor:attribute apply_to', () => {
   const input = () => sdkLogs({ resource: { 'service.name': 'svc', env: 'r' }, scope: { env: 's' }, records: [{ env: 'l' }] });
   const upsert = [{ action: 'upsert', key: 'env', value: 'x' }];
 
-  it('defaults to record attributes only', async () => {
+  it("defaults to the signal's own attributes only", async () => {
     const v = view(await runActions(upsert, await input()));
     expect(v).toEqual({
       resources: [[['service.name', str('svc')], ['env', str('r')]]],
@@ -312,7 +302,7 @@ describe('processor:attribute apply_to', () => {
   });
 
   it('all three together', async () => {
-    const v = view(await runActions([{ action: 'delete', key: 'env' }], await input(), ['resource', 'scope', 'record']));
+    const v = view(await runActions([{ action: 'delete', key: 'env' }], await input(), ['resource', 'scope', 'signal']));
     expect(v).toEqual({ resources: [[['service.name', str('svc')]]], scopes: [[]], records: [[]] });
   });
 
@@ -327,7 +317,7 @@ describe('processor:attribute apply_to', () => {
 // ---- signals -------------------------------------------------------------------------------------------------------
 
 describe('processor:attribute signals', () => {
-  it('traces: span attributes change, span events and links do not', async () => {
+  it('traces: the signal is span attributes and those of their events and links', async () => {
     const pdata = await sdkSpans({ 'service.name': 'svc' }, [{ 'user.id': 'a', keep: 1 }, { 'user.id': 'b' }]);
     const out = await runActions(
       [
@@ -341,14 +331,14 @@ describe('processor:attribute signals', () => {
       [['user.id', str(sha256('b'))], ['team', str('core')]],
     ]);
     const spans = decodePData(out).resourceSpans[0].scopeSpans[0].spans;
-    expect(entries(spans[0].events[0].attributes)).toEqual([['user.id', str('a')], ['keep', int(1)]]);
-    expect(entries(spans[1].events[0].attributes)).toEqual([['user.id', str('b')]]);
-    expect(entries(spans[1].links[0].attributes)).toEqual([['user.id', str('b')]]);
+    expect(entries(spans[0].events[0].attributes)).toEqual([['user.id', str(sha256('a'))], ['keep', int(1)], ['team', str('core')]]);
+    expect(entries(spans[1].events[0].attributes)).toEqual([['user.id', str(sha256('b'))], ['team', str('core')]]);
+    expect(entries(spans[1].links[0].attributes)).toEqual([['user.id', str(sha256('b'))], ['team', str('core')]]);
   });
 
   it('traces: resource attributes', async () => {
     const pdata = await sdkSpans({ 'service.name': 'svc', 'host.name': 'h1' }, [{}]);
-    const out = await runActions([{ action: 'rename', key: 'host.name', new_key: 'host' }], pdata, ['resource']);
+    const out = await runActions([{ action: 'rename', source_key: 'host.name', destination_key: 'host' }], pdata, ['resource']);
     expect(view(out).resources).toEqual([[['service.name', str('svc')], ['host', str('h1')]]]);
   });
 
@@ -357,7 +347,7 @@ describe('processor:attribute signals', () => {
     const pdata: PData = { signal: 'metrics', payload: request.protobuf, items: request.points };
     const out = await runActions(
       [
-        { action: 'rename', key: 'series', new_key: 'series.id' },
+        { action: 'rename', source_key: 'series', destination_key: 'series.id' },
         { action: 'upsert', key: 'env', value: 'prod' },
       ],
       pdata,
@@ -390,8 +380,23 @@ describe('processor:attribute signals', () => {
     const out = await runActions([{ action: 'insert', key: 'added', value: 1 }], { signal, payload: encoded.payload, items: FULL_ITEMS[signal] });
     const expected = structuredClone(FULL[signal]) as Json;
     const added = { key: 'added', value: { intValue: '1' } };
+    // structuredClone keeps objects shared in FULL shared (one exemplar list in several points): add once to each.
+    const seen = new Set<Json>();
+    const add = (owner: Json, field = 'attributes'): void => {
+      if (seen.has(owner)) return;
+      seen.add(owner);
+      owner[field] = [...(owner[field] ?? []), added];
+    };
     for (const r of expected[RESOURCE_FIELD[signal]]) {
-      for (const s of r[SCOPE_FIELD[signal]]) for (const record of recordsOf(signal, s)) record.attributes = [...(record.attributes ?? []), added];
+      for (const s of r[SCOPE_FIELD[signal]]) {
+        for (const record of recordsOf(signal, s)) {
+          add(record);
+          // The signal's nested lists too: span events and links, data point exemplars.
+          for (const nested of [...(record.events ?? []), ...(record.links ?? [])]) add(nested);
+          for (const exemplar of record.exemplars ?? []) add(exemplar, 'filteredAttributes');
+        }
+        for (const metric of s.metrics ?? []) add(metric, 'metadata');
+      }
     }
     expect(decodePData(out)).toEqual(expected);
   });
@@ -409,7 +414,7 @@ describe('processor:attribute transform', () => {
     const transform = attributeTransform({
       actions: [
         { action: 'delete', key: 'password' },
-        { action: 'rename', key: 'old', new_key: 'new' },
+        { action: 'rename', source_key: 'old', destination_key: 'new' },
       ],
     });
     // Not a valid request: decoding it would throw, so passing it on shows it was never decoded.
@@ -445,7 +450,7 @@ describe('processor:attribute transform', () => {
     const transform = attributeTransform({
       actions: [
         { action: 'insert', key: 'k', value: 'v' },
-        { action: 'rename', key: 'k', new_key: 'renamed' },
+        { action: 'rename', source_key: 'k', destination_key: 'renamed' },
       ],
     });
     const first = transform(await sdkLogs({ records: [{}] }));

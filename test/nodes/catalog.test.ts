@@ -15,6 +15,7 @@ function minimalConfig(urn: string): Record<string, unknown> {
   if (urn.endsWith(':syslog_cef')) return { protocol: { udp: { listening_addr: '127.0.0.1:0' } } };
   if (urn.endsWith(':durable_buffer')) return { path: '/tmp/otap-engine-catalog-buffer' };
   if (urn.endsWith(':log_sampling')) return { policy: { zip: { interval: '1s', max_items: 10 } } };
+  if (urn.endsWith(':traffic_generator')) return { traffic_config: { log_weight: 1 } };
   // Every field has a default; a size spelled as text checks that its canonical form is stable.
   if (urn.endsWith(':retry')) return { max_pending_bytes: '1MiB' };
   return {};
@@ -63,12 +64,13 @@ describe('node catalog', () => {
 
   it('gives one effective value to every spelling of a duration or a size', () => {
     const batch = lookupNode('urn:otel:processor:batch')!.configSchema;
-    expect(batch.validate({ timeout: '1s' }).value.timeout).toBe(batch.validate({ timeout: '1000ms' }).value.timeout);
-    expect(batch.validate({}).value.timeout).toBe(batch.validate({ timeout: '0.2s' }).value.timeout);
+    const duration = (v: string) => batch.validate({ max_batch_duration: v }).value.max_batch_duration;
+    expect(duration('1s')).toBe(duration('1000ms'));
+    expect(batch.validate({}).value.max_batch_duration).toBe(duration('0.2s'));
     // Below a millisecond the canonical form stays exact and readable by the same parser.
-    expect(batch.validate({ timeout: '1500us' }).value.timeout).toBe('1500us');
-    expect(batch.validate({ timeout: '0.5ns' }).value.timeout).toBe('1ns');
-    expect(batch.validate(batch.validate({ timeout: '7ns' }).value).error).toBeUndefined();
+    expect(duration('1500us')).toBe('1500us');
+    expect(duration('0.5ns')).toBe('1ns');
+    expect(batch.validate(batch.validate({ max_batch_duration: '7ns' }).value).error).toBeUndefined();
     const otlp = lookupNode('urn:otel:receiver:otlp')!.configSchema;
     const size = (v?: unknown) => otlp.validate({ protocols: { grpc: { listening_addr: '127.0.0.1:0', ...(v === undefined ? {} : { max_decoding_message_size: v }) } } }).value.protocols.grpc.max_decoding_message_size;
     expect(size()).toBe(4 * 1024 * 1024);

@@ -7,7 +7,7 @@ import { bodyEncoder } from '../../src/nodes/exporters/otlp-http/body.js';
 import { otlpHttpExporter } from '../../src/nodes/exporters/otlp-http/descriptor.js';
 import { createOtlpHttpExporter } from '../../src/nodes/exporters/otlp-http/exporter.js';
 import { fillBatch } from '../../src/nodes/receivers/traffic-generator/batch.js';
-import { buildTemplate } from '../../src/nodes/receivers/traffic-generator/template.js';
+import { syntheticTemplate } from '../../src/nodes/receivers/traffic-generator/synthetic.js';
 import { otlpJsonToProto, otlpProtoToJson } from '../../src/pdata/json.js';
 import type { Exporter, NodeContext } from '../../src/pipeline/node.js';
 import type { PData, Signal } from '../../src/pipeline/pdata.js';
@@ -42,7 +42,7 @@ async function sinkFor(answer?: Sink['answer']): Promise<Sink> {
 /** A message of every signal: logs from the OpenTelemetry SDK, traces and metrics from the traffic generator. */
 function messages(): { pdata: PData; bodies: string[] }[] {
   const logs = uniqueLogs(5, 'enc');
-  const generated = (signal: Signal) => fillBatch(buildTemplate(signal, 4, 'enc-test', { recordSize: 0, cardinality: 3 }), 7, Date.now());
+  const generated = (signal: Signal) => fillBatch(syntheticTemplate(signal, 4, { use_trace_context: false }), Date.now());
   return [logs, { pdata: generated('traces'), bodies: [] }, { pdata: generated('metrics'), bodies: [] }];
 }
 
@@ -103,7 +103,7 @@ describe('exporter:otlp_http encodings and compression', () => {
       expect(gunzipSync(request.body).equals(Buffer.from(pdata.payload))).toBe(true);
     });
     // A repetitive message shrinks.
-    const big = fillBatch(buildTemplate('logs', 500, 'enc-test', { recordSize: 0, cardinality: 1 }), 0, Date.now());
+    const big = fillBatch(syntheticTemplate('logs', 500, { use_trace_context: false }), Date.now());
     await out.export(big);
     expect(sink.requests[3]!.body.length).toBeLessThan(big.payload.length / 4);
   });

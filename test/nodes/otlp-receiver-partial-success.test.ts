@@ -46,7 +46,7 @@ async function pipelineToPartialPeer(rejected: number, options: { waitForResult?
   ];
   const edges = [edge('ingest', 'out')];
   if (options.batch) {
-    nodes.splice(1, 0, node('batch', 'processor', 'batch', { send_batch_size: 6, send_batch_max_size: 0, timeout: '10s' }));
+    nodes.splice(1, 0, node('batch', 'processor', 'batch', { otlp: { min_size: 6, sizer: 'items' }, max_batch_duration: '10s' }));
     edges.splice(0, 1, edge('ingest', 'batch'), edge('batch', 'out'));
   }
   const logs = captureLogs();

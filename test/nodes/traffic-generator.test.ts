@@ -1,12 +1,14 @@
-// receiver:traffic_generator: well-formed requests of every signal with distinct ids, times near now and consecutive
-// sequence numbers; pacing to `rate`; backpressure through emit; drain that waits for the last emit only.
+// receiver:traffic_generator with upstream's config: synthetic and semantic-convention data of every signal that
+// decodes with the OTLP schema, the synthetic knobs, weights, max_signal_count, runs of one second, pre-generated
+// replay, resource attribute rotation, ack counting, backpressure, drain and stop.
 import { afterEach, describe, expect, it } from 'vitest';
+import { holdAcks } from '../../src/pipeline/ack.js';
 import { trafficGenerator } from '../../src/nodes/receivers/traffic-generator/descriptor.js';
 import { createTrafficGenerator, type TrafficGenerator } from '../../src/nodes/receivers/traffic-generator/receiver.js';
-import { SIGNALS, type Signal } from '../../src/pipeline/pdata.js';
+import { SIGNALS } from '../../src/pipeline/pdata.js';
 import { scanRequest } from '../../src/pdata/wire.js';
 import { createTestContext, type TestContext } from '../support/otlp-context.js';
-import { records } from '../support/otlp-decode.js';
+import { decodePData, records, type Json } from '../support/otlp-decode.js';
 
 const running: TrafficGenerator[] = [];
 afterEach(async () => {
@@ -16,70 +18,165 @@ afterEach(async () => {
 async function generator(config: Record<string, unknown>, ctx: TestContext = createTestContext('gen')): Promise<[TrafficGenerator, TestContext]> {
   const validated = trafficGenerator.configSchema.validate(config);
   if (validated.error) throw validated.error;
-  const instance = createTrafficGenerator('gen', validated.value as Record<string, unknown>);
-  const g = instance.node as TrafficGenerator;
+  const g = createTrafficGenerator('gen', validated.value as Record<string, unknown>).node as TrafficGenerator;
   running.push(g);
   await g.start(ctx);
   return [g, ctx];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const seqOf = (text: string) => Number(text.slice(-12));
+/** Runs an uncapped synthetic generator until it stopped at max_signal_count; what it emitted. */
+async function generate(traffic: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<TestContext> {
+  const [g, ctx] = await generator({ data_source: 'synthetic', ...extra, traffic_config: { signals_per_second: null, ...traffic } });
+  await waitFor(() => g.stats().logs + g.stats().spans + g.stats().metrics >= (traffic.max_signal_count as number));
+  await g.drain();
+  return ctx;
+}
 
-describe('receiver:traffic_generator', () => {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitFor(done: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await sleep(5);
+  }
+}
+
+const attrs = (item: Json): Record<string, unknown> =>
+  Object.fromEntries((item.attributes ?? []).map((a: Json) => [a.key, Object.values(a.value ?? {})[0]]));
+
+describe('receiver:traffic_generator, synthetic data', () => {
+  it('makes logs as upstream describes them: 2 attributes, rotating severities and bodies, no ids by default', async () => {
+    const ctx = await generate({ log_weight: 1, max_signal_count: 40, max_batch_size: 20 });
+    expect(ctx.emitted.map((p) => [p.signal, p.items])).toEqual([['logs', 20], ['logs', 20]]);
+    for (const p of ctx.emitted) expect(scanRequest('logs', p.payload)).toEqual({ ok: true, items: 20 });
+    const logs = records(ctx.emitted, 'logs');
+    expect(Object.keys(attrs(logs[0]!))).toEqual(['thread.id', 'thread.name']);
+    expect(logs.slice(0, 20).map((l) => l.severityText)).toEqual([...Array(16).fill('INFO'), 'WARN', 'WARN', 'WARN', 'ERROR']);
+    expect(logs.map((l) => attrs(l)['thread.name'])).toContain('worker-1');
+    expect(new Set(logs.map((l) => l.body.stringValue)).size).toBeGreaterThan(10);
+    expect(logs.every((l) => l.traceId === undefined || l.traceId === '')).toBe(true);
+    const resource = decodePData(ctx.emitted[0]!).resourceLogs[0];
+    expect(attrs(resource.resource)).toMatchObject({ 'service.name': 'load-generator' });
+    expect(resource.scopeLogs[0].scope).toMatchObject({ name: 'traffic_generator', version: '1.0.0' });
+  });
+
+  it('honours log_body_size_bytes, num_log_attributes and use_trace_context', async () => {
+    const ctx = await generate({ log_weight: 1, max_signal_count: 600, max_batch_size: 600, log_body_size_bytes: 1024, num_log_attributes: 5, use_trace_context: true });
+    const logs = records(ctx.emitted, 'logs');
+    expect(logs.every((l) => Buffer.byteLength(l.body.stringValue) === 1024)).toBe(true);
+    expect(new Set(logs.map((l) => l.body.stringValue)).size).toBe(512);
+    expect(logs.every((l) => l.attributes.length === 5)).toBe(true);
+    expect(new Set(logs.map((l) => l.traceId)).size).toBe(600);
+    expect(new Set(logs.map((l) => l.spanId)).size).toBe(600);
+    const bodiless = await generate({ log_weight: 1, max_signal_count: 3, log_body_size_bytes: 0, num_log_attributes: 0 });
+    expect(records(bodiless.emitted, 'logs').every((l) => l.body === undefined && (l.attributes ?? []).length === 0)).toBe(true);
+  });
+
+  it('makes spans with random ids and metrics of every type, data points per num_data_points_per_metric', async () => {
+    const traces = await generate({ trace_weight: 1, max_signal_count: 50 });
+    const spans = records(traces.emitted, 'traces');
+    expect(new Set(spans.map((s) => s.traceId)).size).toBe(50);
+    expect(spans.every((s) => BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano) === 10_000n)).toBe(true);
+    const metrics = await generate({ metric_weight: 1, max_signal_count: 16, num_data_points_per_metric: 3, num_metric_attributes: 4 });
+    expect(metrics.emitted.map((p) => p.items)).toEqual([48]);
+    expect(scanRequest('metrics', metrics.emitted[0]!.payload)).toEqual({ ok: true, items: 48 });
+    const decoded = records(metrics.emitted, 'metrics');
+    expect(new Set(decoded.map((m) => Object.keys(m).find((k) => ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'].includes(k))))).toEqual(
+      new Set(['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary']),
+    );
+    expect(decoded.map((m) => m.name)).toEqual(expect.arrayContaining(['http.server.request.count', 'process.cpu.utilization']));
+    const points = decoded.flatMap((m) => (m.gauge ?? m.sum ?? m.histogram ?? m.exponentialHistogram ?? m.summary).dataPoints);
+    expect(points).toHaveLength(48);
+    expect(points.every((p: Json) => p.attributes.length === 4)).toBe(true);
+  });
+
+  it('shares signals out by weight and stops at exactly max_signal_count', async () => {
+    const ctx = await generate({ log_weight: 1, metric_weight: 1, trace_weight: 1, max_signal_count: 30, max_batch_size: 5 });
+    const count = (signal: string) => ctx.emitted.filter((p) => p.signal === signal).length;
+    expect([count('logs'), count('metrics'), count('traces')]).toEqual([2, 2, 2]);
+    expect(records(ctx.emitted, 'logs')).toHaveLength(10);
+    expect(records(ctx.emitted, 'metrics')).toHaveLength(10);
+    await sleep(50);
+    expect(ctx.emitted).toHaveLength(6);
+  });
+
+  it('rotates resource attribute sets by weight, batch by batch', async () => {
+    const ctx = await generate(
+      { log_weight: 1, max_signal_count: 8, max_batch_size: 1 },
+      { resource_attributes: [{ attrs: { 'tenant.id': 'prod' }, weight: 3 }, { attrs: { 'tenant.id': 'ppe' } }] },
+    );
+    const tenants = ctx.emitted.map((p) => attrs(decodePData(p).resourceLogs[0].resource)['tenant.id']);
+    expect(tenants).toEqual(['prod', 'prod', 'prod', 'ppe', 'prod', 'prod', 'prod', 'ppe']);
+  });
+
+  it('replays the same bytes with pre_generated, and makes fresh times and ids with fresh', async () => {
+    const replay = await generate({ trace_weight: 1, max_signal_count: 4, max_batch_size: 2 }, { generation_strategy: 'pre_generated' });
+    expect(Buffer.from(replay.emitted[0]!.payload).equals(Buffer.from(replay.emitted[1]!.payload))).toBe(true);
+    const fresh = await generate({ trace_weight: 1, max_signal_count: 4, max_batch_size: 2 });
+    expect(Buffer.from(fresh.emitted[0]!.payload).equals(Buffer.from(fresh.emitted[1]!.payload))).toBe(false);
+  });
+});
+
+describe('receiver:traffic_generator, semantic conventions', () => {
   for (const signal of SIGNALS) {
-    it(`generates valid ${signal} requests with distinct items, stopping at max_items`, async () => {
-      const before = BigInt(Date.now()) * 1_000_000n;
-      const [g, ctx] = await generator({ signal, rate: 0, batch_size: 100, max_items: 250 });
-      await ctx.waitForItems(250);
+    it(`makes ${signal} from the built-in registry snapshot`, async () => {
+      const weight = { logs: 'log_weight', traces: 'trace_weight', metrics: 'metric_weight' }[signal];
+      const [g, ctx] = await generator({ traffic_config: { signals_per_second: null, max_signal_count: 30, [weight]: 1 } });
+      await ctx.waitForItems(30);
       await g.drain();
-      expect(ctx.emitted.map((p) => [p.signal, p.items])).toEqual([[signal, 100], [signal, 100], [signal, 50]]);
-      for (const p of ctx.emitted) expect(scanRequest(signal, p.payload)).toEqual({ ok: true, items: p.items });
-      expect(g.stats()).toEqual({ items: 250, requests: 3 });
-      checkItems(signal, ctx, before);
+      for (const p of ctx.emitted) expect(scanRequest(signal, p.payload).ok).toBe(true);
+      const found = records(ctx.emitted, signal);
+      expect(found).toHaveLength(30);
+      if (signal === 'traces') expect(found.map((s) => s.name)).toEqual(expect.arrayContaining(['span.http.client', 'span.db.client']));
+      if (signal === 'metrics') expect(found.map((m) => m.name)).toEqual(expect.arrayContaining(['http.server.request.duration', 'system.cpu.time']));
+      if (signal === 'logs') {
+        expect(found.map((l) => l.eventName)).toEqual(expect.arrayContaining(['exception', 'device.app.lifecycle']));
+        expect(found.map((l) => attrs(l)['ios.app.state'])).toContain('active');
+      }
     });
   }
+});
 
-  function checkItems(signal: Signal, ctx: TestContext, before: bigint): void {
-    const after = BigInt(Date.now()) * 1_000_000n + 1_000_000n;
-    const inRange = (t: string) => BigInt(t) >= before && BigInt(t) <= after;
-    if (signal === 'metrics') {
-      const metrics = records(ctx.emitted, 'metrics');
-      const points = metrics.flatMap((m) => m.gauge.dataPoints);
-      expect(points.map((p) => Number(p.asInt))).toEqual(Array.from({ length: 250 }, (_, i) => i));
-      expect(points.every((p) => inRange(p.timeUnixNano))).toBe(true);
-      expect(points.map((p) => seqOf(p.attributes[0].value.stringValue))).toEqual(Array.from({ length: 250 }, (_, i) => i));
-      return;
-    }
-    const items = records(ctx.emitted, signal);
-    const texts = items.map((i) => (signal === 'logs' ? i.body.stringValue : i.name) as string);
-    expect(texts.map(seqOf)).toEqual(Array.from({ length: 250 }, (_, i) => i));
-    expect(texts[0]).toMatch(new RegExp(`^gen/${process.pid} ${signal === 'logs' ? 'log' : 'span'} 000000000000$`));
-    expect(new Set(items.map((i) => i.traceId)).size).toBe(250);
-    expect(new Set(items.map((i) => i.spanId)).size).toBe(250);
-    expect(items.every((i) => /^[0-9a-f]{32}$/.test(i.traceId) && /^[0-9a-f]{16}$/.test(i.spanId))).toBe(true);
-    const times = items.map((i) => (signal === 'logs' ? i.timeUnixNano : i.startTimeUnixNano) as string);
-    expect(times.every(inRange)).toBe(true);
-    if (signal === 'traces') expect(items.every((s) => BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano) === 1_000_000n)).toBe(true);
-  }
-
-  it('paces itself to rate items per second', async () => {
-    const began = performance.now();
-    const [g, ctx] = await generator({ signal: 'logs', rate: 200, batch_size: 20, max_items: 100 });
-    await ctx.waitForItems(100);
-    const elapsed = performance.now() - began;
+describe('receiver:traffic_generator runs', () => {
+  it('sends one second of signals per run, spread over it, and no more before the next second', async () => {
+    const [g, ctx] = await generator({ data_source: 'synthetic', traffic_config: { signals_per_second: 20, max_batch_size: 5, log_weight: 1, max_signal_count: 40 } });
+    await ctx.waitForItems(5);
+    // A later second cannot start early: half a second in, at most the first run's 20 were sent.
+    await sleep(500);
+    expect(ctx.items()).toBeLessThanOrEqual(20);
+    await ctx.waitForItems(40, 5_000);
     await g.drain();
-    // Five batches of 20 at 200/s: the first at once, the last 400 ms later.
-    expect(elapsed).toBeGreaterThanOrEqual(380);
-    expect(elapsed).toBeLessThan(2_000);
-    expect(ctx.items()).toBe(100);
+    expect(ctx.items()).toBe(40);
+  });
+
+  it('counts acknowledgements with enable_ack_nack', async () => {
+    // Each delivery holds a reference, as the runtime's channels do.
+    const ctx = createTestContext('gen');
+    const emit = ctx.emit.bind(ctx);
+    ctx.emit = (pdata) => {
+      holdAcks(pdata);
+      return emit(pdata);
+    };
+    const [g] = await generator({ data_source: 'synthetic', enable_ack_nack: true, traffic_config: { signals_per_second: null, max_signal_count: 3, max_batch_size: 1, log_weight: 1 } }, ctx);
+    await ctx.waitForItems(3);
+    await g.drain();
+    expect(ctx.emitted.every((p) => p.acks?.length === 1)).toBe(true);
+    await sleep(10);
+    expect(g.stats()).toMatchObject({ acked: 0, nacked: 0 });
+    ctx.emitted[0]!.acks![0]!.release();
+    ctx.emitted[1]!.acks![0]!.release('exporter refused it');
+    await sleep(10);
+    expect(g.stats()).toMatchObject({ acked: 1, nacked: 1, logs: 3, requests: 3 });
+    ctx.emitted[2]!.acks![0]!.release();
+    await sleep(10);
+    expect(g.stats()).toMatchObject({ acked: 2, nacked: 1 });
   });
 
   it('waits on emit when downstream is full, and drain resolves once that last emit did', async () => {
     const ctx = createTestContext('gen');
     let release!: () => void;
     ctx.gate = new Promise((r) => (release = r));
-    const [g] = await generator({ signal: 'traces', rate: 0, batch_size: 10 }, ctx);
+    const [g] = await generator({ data_source: 'synthetic', traffic_config: { signals_per_second: null, max_batch_size: 10, trace_weight: 1 } }, ctx);
     await sleep(100);
     expect(ctx.emitted).toEqual([]);
     let drained = false;
@@ -94,36 +191,27 @@ describe('receiver:traffic_generator', () => {
     expect(ctx.items()).toBe(10);
   });
 
-  it('keeps generating until drained when max_items is 0, and drain wakes a sleeping generator', async () => {
-    const [g, ctx] = await generator({ signal: 'metrics', rate: 2, batch_size: 1 });
+  it('wakes a sleeping generator on drain; resolves drain at the deadline when an emit never completes; stops at once', async () => {
+    const [g, ctx] = await generator({ data_source: 'synthetic', traffic_config: { signals_per_second: 1, max_batch_size: 1, metric_weight: 1 } });
     await ctx.waitForItems(1);
     const began = performance.now();
     await g.drain();
-    expect(performance.now() - began).toBeLessThan(100);
-    expect(ctx.items()).toBeLessThanOrEqual(2);
-  });
+    expect(performance.now() - began).toBeLessThan(500);
+    expect(ctx.items()).toBe(1);
 
-  it('resolves drain at the deadline when the last emit never completes', async () => {
-    const ctx = createTestContext('gen');
-    ctx.gate = new Promise(() => undefined);
-    const [g] = await generator({ signal: 'logs', rate: 0 }, ctx);
+    const stuck = createTestContext('gen');
+    stuck.gate = new Promise(() => undefined);
+    const [h] = await generator({ data_source: 'synthetic', traffic_config: { signals_per_second: null, log_weight: 1 } }, stuck);
     await sleep(20);
-    const began = performance.now();
-    await g.drain(Date.now() + 200);
-    expect(performance.now() - began).toBeGreaterThanOrEqual(190);
-  });
-
-  it('stops at once even when an emit never completes', async () => {
-    const ctx = createTestContext('gen');
-    ctx.gate = new Promise(() => undefined);
-    const [g] = await generator({ signal: 'logs', rate: 0 }, ctx);
-    await sleep(20);
-    await g.stop();
-    expect(ctx.emitted).toEqual([]);
+    const deadline = Date.now() + 200;
+    await h.drain(deadline);
+    expect(Date.now()).toBeGreaterThanOrEqual(deadline - 5);
+    await h.stop();
+    expect(stuck.emitted).toEqual([]);
   });
 
   it('refuses connections: it has no listeners', async () => {
-    const [g] = await generator({ signal: 'logs', max_items: 1 });
+    const [g] = await generator({ data_source: 'synthetic', traffic_config: { log_weight: 1, max_signal_count: 1 } });
     const { Socket } = await import('node:net');
     const socket = new Socket();
     expect(() => g.accept('gen/http', socket)).toThrow(/no listeners/);

@@ -29,7 +29,7 @@ describe('PipelineRuntime graph', () => {
     const config = pipeline(
       [
         node('in', 'receiver', 'test'),
-        node('batch', 'processor', 'batch', { send_batch_size: 4, send_batch_max_size: 0, timeout: '1h' }),
+        node('batch', 'processor', 'batch', { otlp: { min_size: 4, sizer: 'items' }, max_batch_duration: '1h' }),
         node('out', 'exporter', 'otlp_http', { endpoint: sink.url, http: { timeout: '5s', headers: { 'x-tenant': 't1' } } }),
       ],
       [edge('in', 'batch'), edge('batch', 'out')],

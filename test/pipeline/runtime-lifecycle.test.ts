@@ -101,7 +101,7 @@ describe('PipelineRuntime lifecycle', () => {
     const config = pipeline(
       [
         node('in', 'receiver', 'test'),
-        node('batch', 'processor', 'batch', { send_batch_size: 5, timeout: '1h' }),
+        node('batch', 'processor', 'batch', { otlp: { min_size: 5, sizer: 'items' }, max_batch_duration: '1h' }),
         node('out', 'exporter', 'otlp_http', { endpoint: sink.url }),
       ],
       [edge('in', 'batch'), edge('batch', 'out')],

@@ -14,7 +14,7 @@ const CONCURRENCY = 256;
 
 const pipelineSpec = {
   policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
-  nodes: { gen: { type: 'receiver:traffic_generator', config: { rate: 10 } }, out: { type: 'exporter:noop' } },
+  nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 10, log_weight: 1 } } }, out: { type: 'exporter:noop' } },
   connections: [{ from: 'gen', to: 'out' }],
 };
 
@@ -64,7 +64,7 @@ function badBodies(random: () => number): Array<{ body: string; contentType: str
     json({ pipeline: pipelineSpec, surprise: true }),
     json({ pipeline: { ...pipelineSpec, nodes: { gen: { type: 'receiver:no_such_node' } } } }),
     json({ pipeline: { ...pipelineSpec, connections: [{ from: 'gen', to: 'nowhere' }] } }),
-    json({ pipeline: { ...pipelineSpec, nodes: { ...pipelineSpec.nodes, gen: { type: 'receiver:traffic_generator', config: { rate: -1 } } } } }),
+    json({ pipeline: { ...pipelineSpec, nodes: { ...pipelineSpec.nodes, gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: -1, log_weight: 1 } } } } } }),
     json({ pipeline: { ...pipelineSpec, nodes: { ...pipelineSpec.nodes, deep: nested } } }),
     json({ pipeline: JSON.parse('{"__proto__": {"polluted": true}, "nodes": {}, "connections": []}') }),
     json({ config: 42 }),

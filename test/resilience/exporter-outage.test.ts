@@ -27,7 +27,7 @@ describe('exporter endpoint down for 30 s', () => {
       policies: { resources: { core_allocation: { type: 'core_count', count: 1 } }, channel_capacity: { pdata: 16 } },
       nodes: {
         ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0' } } } },
-        batch: { type: 'processor:batch', config: { send_batch_size: 200, timeout: '50ms' } },
+        batch: { type: 'processor:batch', config: { otlp: { min_size: 200, sizer: 'items' }, max_batch_duration: '50ms' } },
         out: { type: 'exporter:otlp_http', config: { endpoint: first.url, http: { timeout: '1s' } } },
       },
       connections: [

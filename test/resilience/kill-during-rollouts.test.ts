@@ -19,7 +19,7 @@ function spec(sinkUrl: string, cores: number, batchSize: number) {
     },
     nodes: {
       ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0', wait_for_result: true } } } },
-      batch: { type: 'processor:batch', config: { send_batch_size: batchSize, timeout: '20ms' } },
+      batch: { type: 'processor:batch', config: { otlp: { min_size: batchSize, sizer: 'items' }, max_batch_duration: '20ms' } },
       out: { type: 'exporter:otlp_http', config: { endpoint: sinkUrl, http: { timeout: '2s' } } },
     },
     connections: [
@@ -92,7 +92,7 @@ describe('SIGKILL of instances during rollouts, under load', () => {
       });
     expect(converged.instances.every((inst) => inst.deploymentGeneration === converged.activeGeneration)).toBe(true);
     const config = (await api.get('/config')).body;
-    expect(config.groups.default.pipelines.main.nodes.batch.config.send_batch_size).toBe(77);
+    expect(config.groups.default.pipelines.main.nodes.batch.config.otlp.min_size).toBe(77);
 
     // No process left behind: the engine's children are exactly the serving instances.
     const instancePids = converged.instances.map((inst) => inst.pid).sort((a, b) => a! - b!);

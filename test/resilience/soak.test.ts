@@ -16,7 +16,7 @@ const spec = (batchSize: number) => ({
   policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
   nodes: {
     ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: '127.0.0.1:0' }, grpc: { listening_addr: '127.0.0.1:0' } } } },
-    batch: { type: 'processor:batch', config: { send_batch_size: batchSize, timeout: '50ms' } },
+    batch: { type: 'processor:batch', config: { otlp: { min_size: batchSize, sizer: 'items' }, max_batch_duration: '50ms' } },
     out: { type: 'exporter:noop' },
   },
   connections: [

@@ -13,7 +13,7 @@ const cores = (count: number): Doc => ({ resources: { core_allocation: { type: '
 
 const batched = (batch: Doc = { type: 'processor:batch' }, policies?: Doc): Doc =>
   pipeline({
-    nodes: { gen: { type: 'receiver:traffic_generator' }, batch, sink: { type: 'exporter:noop' } },
+    nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 100, log_weight: 1 } } }, batch, sink: { type: 'exporter:noop' } },
     connections: [{ from: 'gen', to: 'batch' }, { from: 'batch', to: 'sink' }],
     ...(policies ? { policies } : {}),
   });
@@ -50,18 +50,18 @@ describe('planRollout', () => {
     it('for keys and connections reordered', () => {
       const reordered: Doc = {
         connections: [{ to: 'sink', from: 'batch' }, { to: 'batch', from: 'gen' }],
-        nodes: { sink: { type: 'exporter:noop' }, batch: { type: 'processor:batch' }, gen: { type: 'receiver:traffic_generator' } },
+        nodes: { sink: { type: 'exporter:noop' }, batch: { type: 'processor:batch' }, gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 100, log_weight: 1 } } } },
       };
       expect(planRollout(effective(batched()), effective(reordered))).toEqual(keepBoth);
     });
 
     it('for defaults spelled out', () => {
       const explicit = batched(
-        { type: 'processor:batch', config: { timeout: '200ms', send_batch_size: 8192, send_batch_max_size: 0 } },
+        { type: 'processor:batch', config: { otlp: { min_size: 262144, sizer: 'bytes' }, max_batch_duration: '200ms', format: 'preserve', inbound_request_limit: 1024 } },
         { resources: { core_allocation: { type: 'all_cores' } }, channel_capacity: { pdata: 128 }, health: { ready_quorum: { Percent: 100 } } },
       );
-      explicit.nodes.gen.config = { signal: 'logs', rate: 100, batch_size: 100, max_items: 0 };
-      const timeoutOnly = batched({ type: 'processor:batch', config: { timeout: '200ms' } });
+      explicit.nodes.gen.config = { ...explicit.nodes.gen.config, data_source: 'synthetic', generation_strategy: 'fresh', traffic_config: { signals_per_second: 100, log_weight: 1, max_batch_size: 1000, max_signal_count: null } };
+      const timeoutOnly = batched({ type: 'processor:batch', config: { max_batch_duration: '200ms' } });
       const committed = effective(batched());
       expect(planRollout(committed, effective(explicit))).toEqual(keepBoth);
       expect(planRollout(committed, effective(timeoutOnly))).toEqual(keepBoth);
@@ -111,7 +111,7 @@ describe('planRollout', () => {
     const replaceBoth = { action: 'replace', cores: [{ coreId: 0, step: 'replace' }, { coreId: 1, step: 'replace' }] };
 
     it('when a node config changes', () => {
-      const plan = planRollout(effective(batched()), effective(batched({ type: 'processor:batch', config: { timeout: '1s' } })));
+      const plan = planRollout(effective(batched()), effective(batched({ type: 'processor:batch', config: { max_batch_duration: '1s' } })));
       expect(plan).toEqual(replaceBoth);
       expect(planLabel(plan)).toBe('replace: 0,1 replace');
     });
@@ -122,7 +122,7 @@ describe('planRollout', () => {
 
     it('when an edge changes', () => {
       const fanOut = pipeline({
-        nodes: { gen: { type: 'receiver:traffic_generator' }, batch: { type: 'processor:batch' }, sink: { type: 'exporter:noop' } },
+        nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: 100, log_weight: 1 } } }, batch: { type: 'processor:batch' }, sink: { type: 'exporter:noop' } },
         connections: [{ from: 'gen', to: ['batch', 'sink'] }, { from: 'batch', to: 'sink' }],
       });
       expect(planRollout(effective(batched()), effective(fanOut))).toEqual(replaceBoth);
@@ -133,14 +133,14 @@ describe('planRollout', () => {
     });
 
     it('together with a grow: shared cores replaced, added cores started', () => {
-      const changed = { type: 'processor:batch', config: { send_batch_size: 10 } };
+      const changed = { type: 'processor:batch', config: { otlp: { min_size: 10, sizer: 'items' } } };
       const plan = planRollout(effective(batched(undefined, cores(1))), effective(batched(changed, cores(2))));
       expect(plan).toEqual({ action: 'replace', cores: [{ coreId: 0, step: 'replace' }, { coreId: 1, step: 'start' }] });
       expect(planLabel(plan)).toBe('replace: 1 start; 0 replace');
     });
 
     it('together with a shrink: shared cores replaced, removed cores drained', () => {
-      const changed = { type: 'processor:batch', config: { send_batch_size: 10 } };
+      const changed = { type: 'processor:batch', config: { otlp: { min_size: 10, sizer: 'items' } } };
       const plan = planRollout(effective(batched(undefined, cores(2))), effective(batched(changed, cores(1))));
       expect(plan).toEqual({ action: 'replace', cores: [{ coreId: 0, step: 'replace' }, { coreId: 1, step: 'drain' }] });
       expect(planLabel(plan)).toBe('replace: 0 replace; 1 drain');
@@ -149,7 +149,7 @@ describe('planRollout', () => {
 
   it('is pure: the same inputs give the same plan and are left as they were', () => {
     const committed = effective(batched(undefined, cores(2)));
-    const candidate = effective(batched({ type: 'processor:batch', config: { timeout: '1s' } }, cores(1)));
+    const candidate = effective(batched({ type: 'processor:batch', config: { max_batch_duration: '1s' } }, cores(1)));
     const before = structuredClone([committed, candidate]);
     expect(planRollout(committed, candidate)).toEqual(planRollout(committed, candidate));
     expect([committed, candidate]).toEqual(before);

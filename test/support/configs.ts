@@ -7,7 +7,7 @@ export const GENERATOR_GROUPS = `groups:
       main:
         policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
         nodes:
-          gen: { type: receiver:traffic_generator, config: { rate: 50 } }
+          gen: { type: receiver:traffic_generator, config: { data_source: synthetic, traffic_config: { signals_per_second: 50, log_weight: 1 } } }
           out: { type: exporter:noop }
         connections:
           - { from: gen, to: out }

@@ -197,22 +197,31 @@ function span(r: Rng): Uint8Array {
   return withAttributes(r, others, attributes(r, 9, 6));
 }
 
-/** Metric data: [Metric field, data point attribute field]. */
-const METRIC_DATA: ReadonlyArray<[number, number]> = [
-  [5, 7],
-  [7, 7],
-  [9, 9],
-  [10, 1],
-  [11, 7],
+/** Metric data: [Metric field, data point attribute field, data point exemplars field (0: none)]. */
+const METRIC_DATA: ReadonlyArray<[number, number, number]> = [
+  [5, 7, 5],
+  [7, 7, 5],
+  [9, 9, 8],
+  [10, 1, 11],
+  [11, 7, 0],
 ];
+
+/** An Exemplar with its filtered_attributes (field 7). */
+function exemplar(r: Rng): Uint8Array {
+  return withAttributes(r, [fixed64(2, 1.7e18), fixed64(3, 0.5)], attributes(r, 7, 3));
+}
 
 function metric(r: Rng): Uint8Array {
   const parts = [str(1, 'metric'), str(3, 'ms')];
+  if (chance(r, 0.2)) parts.push(...attributes(r, 12, 3)); // metadata
   if (!chance(r, 0.05)) {
-    const [dataField, attrField] = pick(r, METRIC_DATA);
-    const points = Array.from({ length: count(r, 4) }, () =>
-      len(1, withAttributes(r, [fixed64(2, 1), fixed64(3, 2), fixed64(4, 1.5)], attributes(r, attrField, 4))),
-    );
+    const [dataField, attrField, exemplarsField] = pick(r, METRIC_DATA);
+    const points = Array.from({ length: count(r, 4) }, () => {
+      const others = [fixed64(2, 1), fixed64(3, 2), fixed64(4, 1.5)];
+      if (exemplarsField > 0 && chance(r, 0.3)) others.push(len(exemplarsField, exemplar(r)));
+      if (exemplarsField > 0 && chance(r, 0.1)) others.push(len(exemplarsField, exemplar(r)));
+      return len(1, withAttributes(r, others, attributes(r, attrField, 4)));
+    });
     parts.push(len(dataField, message(r, [...points, ...(dataField === 7 ? [vint(2, 2), vint(3, 1)] : [])])));
   }
   return message(r, parts);

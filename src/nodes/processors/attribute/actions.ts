@@ -1,9 +1,9 @@
 // The actions of processor:attribute, each compiled once into a closure over one attribute list.
 // Actions never mutate a KeyValue or AnyValue they find: they replace list slots. So the KeyValues made from the config
 // can be shared by every record (frozen), and a later action cannot change an earlier one's shared object.
-import { createHash, hash as oneShotHash } from 'node:crypto';
-import type { AttributeActionConfig, AttributeConfigValue } from './config.js';
-import { stringForm, type AnyValue, type KeyValue } from './values.js';
+import { createHash } from 'node:crypto';
+import { keyOf, type AttributeActionConfig, type AttributeConfigValue } from './config.js';
+import type { AnyValue, KeyValue } from './values.js';
 
 /** Applies one action to one attribute list in place; true when the list changed. */
 export type ListAction = (attrs: KeyValue[]) => boolean;
@@ -59,25 +59,52 @@ function replaceFrom(attrs: KeyValue[], first: number, from: string, make: (old:
   }
 }
 
-/** SHA-256 as lowercase hex; the last input is remembered, since runs of one value (a user id) are common. */
-function sha256Hex(): (text: string) => string {
-  let lastIn: string | undefined;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * The bytes upstream hashes for a scalar value: UTF-8 of a string, one byte 0/1 of a bool, the 8 little-endian bytes
+ * of an int (two's complement) or a double, a byte string as it is; undefined for an empty value, an array or a map,
+ * which are left alone.
+ */
+export function hashInput(value: AnyValue | null | undefined): Buffer | undefined {
+  if (value == null) return undefined;
+  if (hasOwn.call(value, 'stringValue') && value.stringValue != null) return Buffer.from(value.stringValue, 'utf8');
+  if (hasOwn.call(value, 'boolValue') && value.boolValue != null) return Buffer.from([value.boolValue ? 1 : 0]);
+  if (hasOwn.call(value, 'intValue') && value.intValue != null) {
+    const out = Buffer.alloc(8);
+    const v = value.intValue;
+    if (typeof v === 'number') out.writeBigInt64LE(BigInt(v));
+    else {
+      out.writeInt32LE(v.low | 0, 0);
+      out.writeInt32LE(v.high | 0, 4);
+    }
+    return out;
+  }
+  if (hasOwn.call(value, 'doubleValue') && value.doubleValue != null) {
+    const out = Buffer.alloc(8);
+    out.writeDoubleLE(value.doubleValue);
+    return out;
+  }
+  if (hasOwn.call(value, 'bytesValue') && value.bytesValue != null) return Buffer.from(value.bytesValue);
+  return undefined;
+}
+
+/** SHA-256 of salt then value, as lowercase hex; the last input is remembered, since runs of one value are common. */
+function saltedSha256(salt: string): (input: Buffer) => string {
+  const saltBytes = Buffer.from(salt, 'utf8');
+  let lastIn: Buffer | undefined;
   let lastOut = '';
-  const digest =
-    typeof oneShotHash === 'function'
-      ? (text: string) => oneShotHash('sha256', text, 'hex')
-      : (text: string) => createHash('sha256').update(text).digest('hex');
-  return (text) => {
-    if (text !== lastIn) {
-      lastOut = digest(text);
-      lastIn = text;
+  return (input) => {
+    if (lastIn === undefined || !input.equals(lastIn)) {
+      lastOut = createHash('sha256').update(saltBytes).update(input).digest('hex');
+      lastIn = input;
     }
     return lastOut;
   };
 }
 
 function compileOne(config: AttributeActionConfig): ListAction {
-  const key = config.key;
+  const key = keyOf(config);
   switch (config.action) {
     case 'insert': {
       const kv = constantKeyValue(key, config.value);
@@ -110,7 +137,7 @@ function compileOne(config: AttributeActionConfig): ListAction {
     case 'delete':
       return (attrs) => removeKey(attrs, key);
     case 'rename': {
-      const newKey = config.new_key;
+      const newKey = config.destination_key;
       const make = (old: KeyValue): KeyValue => ({ key: newKey, value: old.value });
       return (attrs) => {
         if (indexOfKey(attrs, key) < 0) return false;
@@ -120,13 +147,18 @@ function compileOne(config: AttributeActionConfig): ListAction {
       };
     }
     case 'hash': {
-      const sha256 = sha256Hex();
-      const make = (old: KeyValue): KeyValue => ({ key, value: { stringValue: sha256(stringForm(old.value)) } });
+      const digest = saltedSha256(config.salt);
       return (attrs) => {
-        const at = indexOfKey(attrs, key);
-        if (at < 0) return false;
-        replaceFrom(attrs, at, key, make);
-        return true;
+        let changed = false;
+        for (let i = indexOfKey(attrs, key); i >= 0 && i < attrs.length; i++) {
+          const old = attrs[i] as KeyValue;
+          if (old.key !== key) continue;
+          const input = hashInput(old.value);
+          if (input === undefined) continue;
+          attrs[i] = { key, value: { stringValue: digest(input) } };
+          changed = true;
+        }
+        return changed;
       };
     }
   }
@@ -144,5 +176,5 @@ export function compileActions(configs: readonly AttributeActionConfig[]): Compi
           for (let i = 0; i < count; i++) if ((actions[i] as ListAction)(attrs)) changed = true;
           return changed;
         };
-  return { apply, creates, requiredKeys: creates ? [] : [...new Set(configs.map((c) => c.key))] };
+  return { apply, creates, requiredKeys: creates ? [] : [...new Set(configs.map(keyOf))] };
 }

@@ -26,7 +26,7 @@ function asBuffer(bytes: Uint8Array): Buffer {
 /** The reference path: decode with protobufjs, run the actions on the objects, encode. Runs every action. */
 export function decodeAttributeTransform(config: Config): AttributeTransform {
   const actions = compileActions(config.actions);
-  const targets = config.apply_to ?? ['record'];
+  const targets = config.apply_to ?? ['signal'];
   const visitors: Record<Signal, RequestVisitor> = {
     logs: requestVisitor('logs', targets, actions),
     traces: requestVisitor('traces', targets, actions),
@@ -50,7 +50,7 @@ export function decodeAttributeTransform(config: Config): AttributeTransform {
 export function wireAttributeTransform(config: Config): AttributeTransform | undefined {
   const actions = compileWireActions(config.actions);
   if (actions === undefined) return undefined;
-  const targets = config.apply_to ?? ['record'];
+  const targets = config.apply_to ?? ['signal'];
   const transforms: Record<Signal, WirePayloadTransform> = {
     logs: wirePayloadTransform('logs', targets, actions),
     traces: wirePayloadTransform('traces', targets, actions),

@@ -1,6 +1,6 @@
 // Walks a decoded Export*ServiceRequest and runs the compiled actions on the attribute lists `apply_to` names:
-// resource, scope, and records (log records; spans, not their events or links; data points of every metric type,
-// not exemplars or metric metadata). Each walker is built once per processor with its targets fixed.
+// resource, scope, and the signal's own (log records; spans, their events and links; metrics' metadata, data points of
+// every metric type and their exemplars). Each walker is built once per processor with its targets fixed.
 import type { Signal } from '../../../pipeline/pdata.js';
 import type { ApplyTo } from './config.js';
 import type { CompiledActions } from './actions.js';
@@ -13,11 +13,21 @@ type Owner = HasAttributes | null | undefined;
 type ListApplier = (owner: Owner) => boolean;
 type ParentApplier = (parent: Record<string, unknown>, field: string) => boolean;
 
+interface DataPoint extends HasAttributes {
+  exemplars?: Array<{ filteredAttributes?: KeyValue[] | null }> | null;
+}
+
 interface DataPoints {
-  dataPoints?: HasAttributes[] | null;
+  dataPoints?: DataPoint[] | null;
+}
+
+interface DecodedSpan extends HasAttributes {
+  events?: HasAttributes[] | null;
+  links?: HasAttributes[] | null;
 }
 
 interface DecodedMetric {
+  metadata?: KeyValue[] | null;
   gauge?: DataPoints | null;
   sum?: DataPoints | null;
   histogram?: DataPoints | null;
@@ -54,8 +64,25 @@ function parentApplier(actions: CompiledActions, onList: ListApplier): ParentApp
   };
 }
 
-function pointsOf(data: DataPoints | null | undefined): readonly HasAttributes[] {
+function pointsOf(data: DataPoints | null | undefined): readonly DataPoint[] {
   return data?.dataPoints ?? EMPTY;
+}
+
+/** A list held under another field name than `attributes` (exemplar filtered_attributes, metric metadata). */
+function underField(onList: ListApplier, owner: Record<string, unknown>, field: string): boolean {
+  const view: HasAttributes = { attributes: owner[field] as KeyValue[] | null | undefined };
+  if (!onList(view)) return false;
+  owner[field] = view.attributes;
+  return true;
+}
+
+function onPoints(data: DataPoints | null | undefined, onList: ListApplier): boolean {
+  let changed = false;
+  for (const point of pointsOf(data)) {
+    if (onList(point)) changed = true;
+    for (const exemplar of point.exemplars ?? EMPTY) if (underField(onList, exemplar as Record<string, unknown>, 'filteredAttributes')) changed = true;
+  }
+  return changed;
 }
 
 function recordsApplier(signal: Signal, onList: ListApplier): (scopeItem: Record<string, unknown>) => boolean {
@@ -63,16 +90,23 @@ function recordsApplier(signal: Signal, onList: ListApplier): (scopeItem: Record
     case 'logs':
       return (scopeLogs) => eachList(scopeLogs.logRecords as Owner[] | undefined, onList);
     case 'traces':
-      return (scopeSpans) => eachList(scopeSpans.spans as Owner[] | undefined, onList);
+      return (scopeSpans) => {
+        let changed = false;
+        for (const span of (scopeSpans.spans as DecodedSpan[] | undefined) ?? EMPTY) {
+          if (onList(span)) changed = true;
+          if (eachList(span.events, onList)) changed = true;
+          if (eachList(span.links, onList)) changed = true;
+        }
+        return changed;
+      };
     case 'metrics':
       return (scopeMetrics) => {
         let changed = false;
         for (const metric of (scopeMetrics.metrics as DecodedMetric[] | undefined) ?? EMPTY) {
-          if (metric.gauge != null && eachList(pointsOf(metric.gauge), onList)) changed = true;
-          if (metric.sum != null && eachList(pointsOf(metric.sum), onList)) changed = true;
-          if (metric.histogram != null && eachList(pointsOf(metric.histogram), onList)) changed = true;
-          if (metric.exponentialHistogram != null && eachList(pointsOf(metric.exponentialHistogram), onList)) changed = true;
-          if (metric.summary != null && eachList(pointsOf(metric.summary), onList)) changed = true;
+          if (underField(onList, metric as Record<string, unknown>, 'metadata')) changed = true;
+          for (const data of [metric.gauge, metric.sum, metric.histogram, metric.exponentialHistogram, metric.summary]) {
+            if (data != null && onPoints(data, onList)) changed = true;
+          }
         }
         return changed;
       };
@@ -98,7 +132,7 @@ export function requestVisitor(signal: Signal, targets: readonly ApplyTo[], acti
   const onParent = parentApplier(actions, onList);
   const doResource = targets.includes('resource');
   const doScope = targets.includes('scope');
-  const onRecords = targets.includes('record') ? recordsApplier(signal, onList) : undefined;
+  const onRecords = targets.includes('signal') ? recordsApplier(signal, onList) : undefined;
   const { resources, scopes } = FIELDS[signal];
   type Item = Record<string, unknown>;
   // The order of targets does not matter: actions on one list never look at another.

@@ -8,7 +8,7 @@ import { emptyKeyValueFields, readKeyValue } from '../../../pdata/wire-key-value
 import { KEY_VALUE } from '../../../pdata/wire-layout.js';
 import { bytesEqual, fieldHead, lengthDelimited, NOT_ON_WIRE, varintSize, WIRE_LEN, type WireReader } from '../../../pdata/wire-reader.js';
 import type { WireEdit } from '../../../pdata/wire-edit.js';
-import type { AttributeActionConfig, AttributeConfigValue } from './config.js';
+import { keyOf, type AttributeActionConfig, type AttributeConfigValue } from './config.js';
 
 const OTHER = -1;
 
@@ -59,7 +59,7 @@ export function compileWireActions(configs: readonly AttributeActionConfig[]): W
   const constantValues: Uint8Array[] = [];
   const constantClasses: number[] = [];
   const steps: Step[] = configs.map((config): Step => {
-    const cls = classOf(config.key);
+    const cls = classOf(keyOf(config));
     switch (config.action) {
       case 'insert':
       case 'update':
@@ -73,7 +73,7 @@ export function compileWireActions(configs: readonly AttributeActionConfig[]): W
       case 'delete':
         return { op: 'delete', cls };
       case 'rename':
-        return { op: 'rename', cls, to: classOf(config.new_key) };
+        return { op: 'rename', cls, to: classOf(config.destination_key) };
       case 'hash':
         throw new Error('unreachable: hash is refused above');
     }
@@ -124,12 +124,16 @@ export class WireListEditor {
     this.lengths = Int32Array.from(actions.classes, (b) => b.length);
   }
 
+  /** After `read`: fields of the owner whose tag is one of its `childTags` (nested messages with lists of their own). */
+  children = 0;
+
   /**
    * Reads the attribute list (field `field`) of the owner message [start, end). True when the actions might change
-   * it: a key of the config is in it, or an action creates keys.
+   * it: a key of the config is in it, or an action creates keys. Counts the fields tagged `childTags` on the way.
    */
-  read(reader: WireReader, start: number, end: number, field: number): boolean {
+  read(reader: WireReader, start: number, end: number, field: number, childTags?: readonly number[]): boolean {
     const listTag = field * 8 + WIRE_LEN;
+    let children = 0;
     const classes = this.actions.classes;
     const firstBytes = this.firstBytes;
     const lengths = this.lengths;
@@ -141,6 +145,7 @@ export class WireListEditor {
       const fieldStart = reader.pos;
       const tag = reader.varint(end);
       if (tag !== listTag) {
+        if (childTags !== undefined && childTags.includes(tag)) children++;
         reader.skip(tag % 8, end);
         continue;
       }
@@ -167,12 +172,14 @@ export class WireListEditor {
       n++;
     }
     this.readCount = n;
+    this.children = children;
     return named || this.actions.creates;
   }
 
   /** An empty list, for an owner absent from the request (only a creating action can fill it). */
   readNothing(): void {
     this.readCount = 0;
+    this.children = 0;
   }
 
   private growRead(n: number): void {
@@ -307,7 +314,8 @@ export class WireListEditor {
     return size;
   }
 
-  private writeList(edit: WireEdit, listTag: Uint8Array): void {
+  /** Writes the entries of the list after `apply`, each as a field `listTag`: the list alone, without its owner. */
+  writeList(edit: WireEdit, listTag: Uint8Array): void {
     const actions = this.actions;
     for (let i = 0; i < this.count; i++) {
       const source = this.source[i] as number;

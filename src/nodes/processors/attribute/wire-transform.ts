@@ -1,12 +1,13 @@
 // processor:attribute on the wire: walks an Export*ServiceRequest down to the attribute lists `apply_to` names, runs
 // the actions on each list (wire-list.ts) and writes the request again from the input's bytes: a message nothing
-// changed in is copied as one range; one that changed gets a new length prefix. Nothing is decoded, so a 512-record
+// changed in is copied as one range; one that changed gets a new length prefix. The signal's lists are the records'
+// own and those nested in them: span events and links, metric metadata, data point exemplars. Nothing is decoded, so a 512-record
 // request costs a walk over its fields instead of ~10,000 objects. What this walker does not handle (a truncated
 // request, a group, a resource or scope given twice, which the decoder merges) throws NOT_ON_WIRE, and the caller
 // decodes instead.
 import type { Signal } from '../../../pipeline/pdata.js';
 import { WireEdit } from '../../../pdata/wire-edit.js';
-import { SIGNAL_LAYOUTS, type MetricDataLayout, type SignalLayout } from '../../../pdata/wire-layout.js';
+import { fieldId, SIGNAL_LAYOUTS, type MetricDataLayout, type SignalLayout } from '../../../pdata/wire-layout.js';
 import { NOT_ON_WIRE, varintSize, WIRE_LEN, WireReader, writeVarint } from '../../../pdata/wire-reader.js';
 import type { ApplyTo } from './config.js';
 import { WireListEditor, type WireActions } from './wire-list.js';
@@ -28,12 +29,44 @@ interface MetricDataTags {
   pointsTag: number;
   pointAttributes: number;
   pointListTag: Uint8Array;
+  /** The data point's exemplars field's tag; 0 for a summary, whose points have none. */
+  exemplarsTag: number;
+}
+
+/** A list of attributes nested one level down: the field that holds the message, and the message's list field. */
+interface Nested {
+  tag: number;
+  listField: number;
+  listTag: Uint8Array;
+}
+
+const P = 'opentelemetry.proto.';
+const EXEMPLAR_ATTRIBUTES = fieldId(`${P}metrics.v1.Exemplar`, 'filteredAttributes');
+const POINT_TYPES: Readonly<Record<string, string | undefined>> = {
+  gauge: 'NumberDataPoint',
+  sum: 'NumberDataPoint',
+  histogram: 'HistogramDataPoint',
+  exponentialHistogram: 'ExponentialHistogramDataPoint',
+  summary: undefined,
+};
+
+function nested(holder: string, field: string, message: string, listField: string): Nested {
+  const list = fieldId(message, listField);
+  return { tag: lenTag(fieldId(holder, field)), listField: list, listTag: tagBytes(list) };
 }
 
 class AttributeWalker {
   private readonly reader = new WireReader();
   private readonly edit = new WireEdit();
   private readonly list: WireListEditor;
+  /** Editors of the lists that hold nested ones: a span's or data point's own, and a metric's metadata. */
+  private readonly ownList: WireListEditor;
+  private readonly metadataList: WireListEditor;
+  private readonly spanEvents: Nested;
+  private readonly spanLinks: Nested;
+  private readonly spanChildTags: readonly number[];
+  private readonly metadataField: number;
+  private readonly metadataListTag: Uint8Array;
   private readonly creates: boolean;
   private readonly doResource: boolean;
   private readonly doScope: boolean;
@@ -47,6 +80,7 @@ class AttributeWalker {
   private readonly scopeListTag: Uint8Array;
   private readonly recordListTag: Uint8Array;
   private readonly metricData: readonly MetricDataTags[];
+  private readonly spans: boolean;
 
   constructor(
     private readonly layout: SignalLayout,
@@ -54,10 +88,18 @@ class AttributeWalker {
     actions: WireActions,
   ) {
     this.list = new WireListEditor(actions);
+    this.ownList = new WireListEditor(actions);
+    this.metadataList = new WireListEditor(actions);
+    const span = `${P}trace.v1.Span`;
+    this.spanEvents = nested(span, 'events', `${span}.Event`, 'attributes');
+    this.spanLinks = nested(span, 'links', `${span}.Link`, 'attributes');
+    this.spanChildTags = [this.spanEvents.tag, this.spanLinks.tag];
+    this.metadataField = fieldId(`${P}metrics.v1.Metric`, 'metadata');
+    this.metadataListTag = tagBytes(this.metadataField);
     this.creates = actions.creates;
     this.doResource = targets.includes('resource');
     this.doScope = targets.includes('scope');
-    this.doRecords = targets.includes('record');
+    this.doRecords = targets.includes('signal');
     this.resourcesTag = lenTag(layout.resources);
     this.resourceTag = lenTag(layout.resource);
     this.scopesTag = lenTag(layout.scopes);
@@ -66,12 +108,17 @@ class AttributeWalker {
     this.resourceListTag = tagBytes(layout.resourceAttributes);
     this.scopeListTag = tagBytes(layout.scopeAttributes);
     this.recordListTag = tagBytes(layout.recordAttributes);
-    this.metricData = layout.metricData.map((d: MetricDataLayout) => ({
-      tag: lenTag(d.field),
-      pointsTag: lenTag(d.points),
-      pointAttributes: d.pointAttributes,
-      pointListTag: tagBytes(d.pointAttributes),
-    }));
+    this.spans = layout === SIGNAL_LAYOUTS.traces;
+    this.metricData = layout.metricData.map((d: MetricDataLayout) => {
+      const pointType = POINT_TYPES[d.name];
+      return {
+        tag: lenTag(d.field),
+        pointsTag: lenTag(d.points),
+        pointAttributes: d.pointAttributes,
+        pointListTag: tagBytes(d.pointAttributes),
+        exemplarsTag: pointType === undefined ? 0 : lenTag(fieldId(`${P}metrics.v1.${pointType}`, 'exemplars')),
+      };
+    });
   }
 
   transform(payload: Uint8Array): Uint8Array | undefined {
@@ -165,7 +212,9 @@ class AttributeWalker {
         const stop = r.lengthEnd(end);
         const edited = metrics
           ? this.metric(fieldStart, fieldTagEnd, r.pos, stop)
-          : this.owner(fieldStart, fieldTagEnd, r.pos, stop, this.layout.recordAttributes, this.recordListTag);
+          : this.spans
+            ? this.span(fieldStart, fieldTagEnd, r.pos, stop)
+            : this.owner(fieldStart, fieldTagEnd, r.pos, stop, this.layout.recordAttributes, this.recordListTag);
         if (edited) changed = true;
         r.pos = stop;
       } else {
@@ -180,31 +229,83 @@ class AttributeWalker {
     return true;
   }
 
+  /** A metric: its metadata list, and its data (gauge, sum, …) whose points hold lists of their own. */
   private metric(tagStart: number, tagEnd: number, start: number, end: number): boolean {
+    return this.container(tagStart, tagEnd, start, end, this.metadataList, this.metadataField, this.metadataListTag, undefined, (tag, fieldStart, fieldTagEnd, s, e) => {
+      const data = this.dataOf(tag);
+      return data === undefined ? undefined : this.dataPoints(fieldStart, fieldTagEnd, s, e, data);
+    });
+  }
+
+  /**
+   * A message with an attribute list of its own (edited by `own`) and fields that may hold lists of their own
+   * (`child` edits one and says whether it changed, or answers undefined for a field that is not such a child). The
+   * own list goes where its first field was; nothing changed, the message is kept as one range.
+   */
+  private container(
+    tagStart: number,
+    tagEnd: number,
+    start: number,
+    end: number,
+    own: WireListEditor,
+    ownField: number,
+    ownListTag: Uint8Array,
+    childTags: readonly number[] | undefined,
+    child: (tag: number, fieldStart: number, fieldTagEnd: number, start: number, end: number) => boolean | undefined,
+  ): boolean {
     const { reader: r, edit } = this;
+    const ownChanged = own.read(r, start, end, ownField, childTags) && own.apply();
+    // Without children to look into, the own list decides alone (the common span: no events, no links).
+    if (childTags !== undefined && own.children === 0) {
+      if (!ownChanged) {
+        edit.copy(tagStart, end);
+        return false;
+      }
+      own.write(edit, tagStart, tagEnd, start, end, ownListTag);
+      return true;
+    }
     const mark = edit.mark();
     edit.copy(tagStart, tagEnd);
     const length = edit.openLength();
-    let changed = false;
+    const ownTag = lenTag(ownField);
+    let changed = ownChanged;
+    let listWritten = false;
     r.pos = start;
     while (r.pos < end) {
       const fieldStart = r.pos;
       const tag = r.varint(end);
       const fieldTagEnd = r.pos;
-      const data = this.dataOf(tag);
-      if (data !== undefined) {
+      if (tag === ownTag && ownChanged) {
+        r.pos = r.lengthEnd(end);
+        if (!listWritten) own.writeList(edit, ownListTag);
+        listWritten = true;
+        continue;
+      }
+      if (tag % 8 === WIRE_LEN) {
         const stop = r.lengthEnd(end);
-        if (this.dataPoints(fieldStart, fieldTagEnd, r.pos, stop, data)) changed = true;
+        const edited = child(tag, fieldStart, fieldTagEnd, r.pos, stop);
+        if (edited === undefined) edit.copy(fieldStart, stop);
+        else if (edited) changed = true;
         r.pos = stop;
       } else {
         r.skip(tag % 8, end);
         edit.copy(fieldStart, r.pos);
       }
     }
+    if (ownChanged && !listWritten) own.writeList(edit, ownListTag);
     if (!changed) return this.unchanged(mark, tagStart, end);
     edit.closeLength(length);
     edit.commit(mark);
     return true;
+  }
+
+  /** A span: its own list, then the lists of its events and links. */
+  private span(tagStart: number, tagEnd: number, start: number, end: number): boolean {
+    const { spanEvents, spanLinks } = this;
+    return this.container(tagStart, tagEnd, start, end, this.ownList, this.layout.recordAttributes, this.recordListTag, this.spanChildTags, (tag, fieldStart, fieldTagEnd, s, e) => {
+      const inner = tag === spanEvents.tag ? spanEvents : tag === spanLinks.tag ? spanLinks : undefined;
+      return inner === undefined ? undefined : this.owner(fieldStart, fieldTagEnd, s, e, inner.listField, inner.listTag);
+    });
   }
 
   private dataOf(tag: number): MetricDataTags | undefined {
@@ -226,7 +327,7 @@ class AttributeWalker {
       const fieldTagEnd = r.pos;
       if (tag === data.pointsTag) {
         const stop = r.lengthEnd(end);
-        if (this.owner(fieldStart, fieldTagEnd, r.pos, stop, data.pointAttributes, data.pointListTag)) changed = true;
+        if (this.point(fieldStart, fieldTagEnd, r.pos, stop, data)) changed = true;
         r.pos = stop;
       } else {
         r.skip(tag % 8, end);
@@ -238,6 +339,16 @@ class AttributeWalker {
     edit.commit(mark);
     return true;
   }
+
+  /** A data point: its own list, then its exemplars' (a summary's points have none: a plain owner). */
+  private point(tagStart: number, tagEnd: number, start: number, end: number, data: MetricDataTags): boolean {
+    if (data.exemplarsTag === 0) return this.owner(tagStart, tagEnd, start, end, data.pointAttributes, data.pointListTag);
+    return this.container(tagStart, tagEnd, start, end, this.ownList, data.pointAttributes, data.pointListTag, [data.exemplarsTag], (tag, fieldStart, fieldTagEnd, s, e) =>
+      tag === data.exemplarsTag ? this.owner(fieldStart, fieldTagEnd, s, e, EXEMPLAR_ATTRIBUTES, this.exemplarListTag) : undefined,
+    );
+  }
+
+  private readonly exemplarListTag = tagBytes(EXEMPLAR_ATTRIBUTES);
 
   /** A message with an attribute list (resource, scope, record): rewritten only when the actions changed its list. */
   private owner(tagStart: number, tagEnd: number, start: number, end: number, listField: number, listTag: Uint8Array): boolean {

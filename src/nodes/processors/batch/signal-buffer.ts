@@ -6,9 +6,14 @@ import type { PData, Signal } from '../../../pipeline/pdata.js';
 export class SignalBuffer {
   private parts: Uint8Array[] = [];
   private acks: Ack[] = [];
-  private bytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  bytes = 0;
   items = 0;
+
+  /** Messages held. */
+  get requests(): number {
+    return this.parts.length;
+  }
 
   /** Keeps the message until the batch goes; an acknowledged message is held (one reference) until then. */
   add(pdata: PData): void {

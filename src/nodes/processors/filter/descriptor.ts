@@ -1,63 +1,107 @@
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
-import { SEVERITY_NAMES, type SeverityName } from './severity.js';
+import { compileRegExp, SEVERITY_LEVELS, type MatchType } from './config.js';
 
-export type FilterValue = string | number | boolean;
+// A value as upstream reads it: a string, number or bool, or a list or map of them (accepted, never matched).
+const filterValue = Joi.alternatives(Joi.string().allow(''), Joi.number(), Joi.boolean(), Joi.array(), Joi.object());
+const keyValue = Joi.object({ key: Joi.string().required(), value: filterValue.required() });
+const list = (item: Joi.Schema) => Joi.array().items(item).default([]);
 
-export interface FilterAttribute {
-  key: string;
-  /** Matches a string, bool, int or double attribute value equal to it (a number matches ints and doubles). */
-  value: FilterValue;
+/** `min` as upstream's number (0..24), or a severity name (`WARN`, `WARN3`), as this engine's extra. */
+const severityNumber = Joi.alternatives(
+  Joi.number().integer().min(0).max(24),
+  Joi.string()
+    .uppercase()
+    .pattern(/^(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)[2-4]?$/, 'severity name')
+    .custom((name: string) => (SEVERITY_LEVELS[name.replace(/[2-4]$/, '')] as number) + (/[2-4]$/.test(name) ? Number(name.slice(-1)) - 1 : 0)),
+);
+
+/** The strings of a property are patterns under `match_type: regexp`: each must compile. */
+function patterns(match: MatchType, strings: readonly string[], helpers: Joi.CustomHelpers, field: string): Joi.ErrorReport | undefined {
+  if (match !== 'regexp') return undefined;
+  for (const [i, text] of strings.entries()) {
+    try {
+      compileRegExp(text);
+    } catch (error) {
+      return helpers.error('filter.regexp', { field: `${field}[${i}]`, reason: (error as Error).message });
+    }
+  }
+  return undefined;
 }
 
-/** Every condition listed must hold; at least one is listed. */
-export interface FilterMatch {
-  /** Attributes of the record itself: log record, span or metric data point. */
-  attributes?: FilterAttribute[];
-  /** Attributes of the resource the record belongs to. */
-  resource_attributes?: FilterAttribute[];
+const stringsOf = (values: readonly unknown[]): string[] => values.filter((v): v is string => typeof v === 'string');
+const attributeStrings = (kvs: ReadonlyArray<{ value: unknown }>): string[] => stringsOf(kvs.map((kv) => kv.value));
+
+function properties(keys: Record<string, Joi.Schema>, regexpFields: (value: Record<string, any>) => Record<string, string[]>): Joi.ObjectSchema {
+  return Joi.object({ match_type: Joi.string().valid('strict', 'regexp').default('strict'), ...keys })
+    .custom((value: Record<string, any>, helpers) => {
+      for (const [field, strings] of Object.entries(regexpFields(value))) {
+        const problem = patterns(value.match_type as MatchType, strings, helpers, field);
+        if (problem) return problem;
+      }
+      return value;
+    })
+    .messages({ 'filter.regexp': '{{#label}}.{{#field}} is not a regular expression this engine can run: {{#reason}}' });
 }
 
-export interface FilterProcessorConfig {
-  /** false drops the whole signal. */
-  signals: { logs: boolean; traces: boolean; metrics: boolean };
-  logs: {
-    /** Log records whose severity_number is below this level are dropped. */
-    min_severity?: SeverityName;
-    /** Also drop log records without a severity (severity_number 0). */
-    drop_unspecified_severity: boolean;
-  };
-  /** Keep only the records that match. */
-  include?: FilterMatch;
-  /** Drop the records that match. */
-  exclude?: FilterMatch;
-}
+const logProperties = properties(
+  {
+    resource_attributes: list(keyValue),
+    record_attributes: list(keyValue),
+    severity_texts: list(Joi.string().allow('')),
+    // Upstream's default when absent: no severity condition.
+    severity_number: Joi.object({ min: severityNumber.required(), match_undefined: Joi.boolean().default(false) }).allow(null),
+    bodies: list(filterValue),
+  },
+  (v) => ({
+    resource_attributes: attributeStrings(v.resource_attributes),
+    record_attributes: attributeStrings(v.record_attributes),
+    severity_texts: v.severity_texts,
+    bodies: stringsOf(v.bodies),
+  }),
+);
 
-const attribute = Joi.object({
-  key: Joi.string().min(1).required(),
-  // Tried in order, so a YAML string stays a string and a number or bool keeps its type.
-  value: Joi.alternatives(Joi.string().allow(''), Joi.number(), Joi.boolean()).required(),
-});
+const traceProperties = properties(
+  {
+    resource_attributes: list(keyValue),
+    span_attributes: list(keyValue),
+    span_names: list(Joi.string().allow('')),
+    event_names: list(Joi.string().allow('')),
+    event_attributes: list(keyValue),
+    link_attributes: list(keyValue),
+  },
+  (v) => ({
+    resource_attributes: attributeStrings(v.resource_attributes),
+    span_attributes: attributeStrings(v.span_attributes),
+    span_names: v.span_names,
+    event_names: v.event_names,
+    event_attributes: attributeStrings(v.event_attributes),
+    link_attributes: attributeStrings(v.link_attributes),
+  }),
+);
 
-const match = Joi.object({
-  attributes: Joi.array().items(attribute).min(1),
-  resource_attributes: Joi.array().items(attribute).min(1),
-}).or('attributes', 'resource_attributes');
+const metricProperties = properties({ metric_names: list(Joi.string().allow('')) }, (v) => ({ metric_names: v.metric_names }));
 
 export const filterProcessor: NodeDescriptor = {
   urn: 'urn:otel:processor:filter',
   kind: 'processor',
   configSchema: Joi.object({
+    logs: Joi.object({
+      include: logProperties,
+      exclude: logProperties,
+      // OTTL conditions: upstream reserves the field and ignores it; this engine cannot run OTTL, so only none is accepted.
+      log_record: Joi.array()
+        .items(Joi.string())
+        .max(0)
+        .default([])
+        .messages({ 'array.max': '{{#label}} cannot be honoured: this engine does not evaluate OTTL conditions' }),
+    }).default(),
+    traces: Joi.object({ include: traceProperties, exclude: traceProperties }).default(),
+    metrics: Joi.object({ include: metricProperties, exclude: metricProperties }).default(),
     signals: Joi.object({
       logs: Joi.boolean().default(true),
       traces: Joi.boolean().default(true),
       metrics: Joi.boolean().default(true),
     }).default(),
-    logs: Joi.object({
-      min_severity: Joi.string().valid(...SEVERITY_NAMES),
-      drop_unspecified_severity: Joi.boolean().default(false),
-    }).default(),
-    include: match,
-    exclude: match,
   }),
 };

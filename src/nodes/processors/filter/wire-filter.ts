@@ -1,92 +1,59 @@
-// processor:filter on the wire: decides per record (log record, span, metric data point) from its bytes whether it is
-// kept, and writes a request of the kept records' bytes as they came, without decoding any. Containers follow the
-// decode path's rule: a scope, metric or resource the filter emptied (something dropped, nothing kept) goes too; one
-// that came in empty stays. Values are read as protobufjs would decode them: the last `key` of a KeyValue wins, and
-// the last member set in its AnyValue (over every `value` field, which the decoder merges). What the walker does not
-// handle (a truncated request, a group, a metric with two data fields) throws NOT_ON_WIRE: the caller decodes instead.
+// processor:filter on the wire: decides each record (log record, span, metric) from its bytes with the rules of
+// rules.ts, and writes a request of the kept records' bytes as they came, without decoding any. Containers follow the
+// decode path: a scope or resource whose records were all dropped goes too; one that came in empty stays. What the
+// walker does not handle (a truncated request, a group, a field given twice that the decoder would merge: two bodies,
+// two metric data fields) throws NOT_ON_WIRE, and the caller decodes instead.
 import type { Signal } from '../../../pipeline/pdata.js';
 import { WireEdit } from '../../../pdata/wire-edit.js';
-import { emptyKeyValueFields, readKeyValue } from '../../../pdata/wire-key-value.js';
-import { ANY_VALUE, KEY_VALUE, SIGNAL_LAYOUTS, type SignalLayout } from '../../../pdata/wire-layout.js';
-import { bytesEqual, NOT_ON_WIRE, WIRE_I64, WIRE_LEN, WIRE_VARINT, WireReader } from '../../../pdata/wire-reader.js';
-import type { FilterValue } from './descriptor.js';
-
-/** One `key: value` condition of an include or exclude. */
-export interface WireCondition {
-  key: string;
-  value: FilterValue;
-}
-
-export interface WireFilterRules {
-  /** Lowest SeverityNumber kept; 0 keeps every severity. */
-  minSeverity: number;
-  dropUnspecifiedSeverity: boolean;
-  include: { record: readonly WireCondition[]; resource: readonly WireCondition[] } | undefined;
-  exclude: { record: readonly WireCondition[]; resource: readonly WireCondition[] } | undefined;
-}
-
-export interface WireFilterOutcome {
-  kept: number;
-  dropped: number;
-  /** The request of the kept records; only when some were dropped and some kept. */
-  payload: Uint8Array | undefined;
-}
+import { fieldId, SIGNAL_LAYOUTS } from '../../../pdata/wire-layout.js';
+import { NOT_ON_WIRE, WIRE_LEN, WIRE_VARINT, WireReader } from '../../../pdata/wire-reader.js';
+import type { FilterOutcome } from './decode.js';
+import { eventGroup, keptBy, logRecordGroup, NONE, outcome, severityHolds, type FilterRules, type GroupOutcome, type KeyValueRule, type LogRules, type SpanRules } from './rules.js';
+import { allSet, anySet, WireValues } from './wire-values.js';
 
 const lenTag = (field: number): number => field * 8 + WIRE_LEN;
+const P = 'opentelemetry.proto.';
+const LOG = `${P}logs.v1.LogRecord`;
+const SPAN = `${P}trace.v1.Span`;
+const TAGS = {
+  severityNumber: fieldId(LOG, 'severityNumber') * 8 + WIRE_VARINT,
+  severityText: lenTag(fieldId(LOG, 'severityText')),
+  body: lenTag(fieldId(LOG, 'body')),
+  spanName: lenTag(fieldId(SPAN, 'name')),
+  events: lenTag(fieldId(SPAN, 'events')),
+  eventName: lenTag(fieldId(`${SPAN}.Event`, 'name')),
+  eventAttributes: lenTag(fieldId(`${SPAN}.Event`, 'attributes')),
+  links: lenTag(fieldId(SPAN, 'links')),
+  linkAttributes: lenTag(fieldId(`${SPAN}.Link`, 'attributes')),
+  metricName: lenTag(fieldId(`${P}metrics.v1.Metric`, 'name')),
+};
 
-// The member of an AnyValue the decoder ends up with.
-const NO_VALUE = 0;
-const STRING = 1;
-const BOOL = 2;
-const INT = 3;
-const DOUBLE = 4;
-/** array, kvlist or bytes: never equal to a condition's value. */
-const OTHER_VALUE = 5;
+/** The rules of one include or exclude, with the flags of its attribute rules for the record being read. */
+interface Side<R> {
+  include: boolean;
+  rules: R;
+  /** This side's resource group for the current resource. */
+  resource: GroupOutcome;
+  resourceMatched: Uint8Array;
+  recordMatched: Uint8Array;
+  nestedMatched: Uint8Array;
+}
 
-const STRING_TAG = lenTag(ANY_VALUE.string);
-const BOOL_TAG = ANY_VALUE.bool * 8 + WIRE_VARINT;
-const INT_TAG = ANY_VALUE.int * 8 + WIRE_VARINT;
-const DOUBLE_TAG = ANY_VALUE.double * 8 + WIRE_I64;
-const ARRAY_TAG = lenTag(ANY_VALUE.array);
-const KVLIST_TAG = lenTag(ANY_VALUE.kvlist);
-const BYTES_TAG = lenTag(ANY_VALUE.bytes);
-const VALUE_TAG = lenTag(KEY_VALUE.value);
-
-const TWO_63 = 2 ** 63;
-
-/** A condition ready for bytes: its key's UTF-8, and what a value must be to equal it. */
-class CompiledCondition {
-  readonly key: Uint8Array;
-  readonly kind: number;
-  readonly text: Uint8Array;
-  readonly flag: boolean;
-  readonly number: number;
-  /** For a number: whether an int_value can equal it, and its int64 halves (signed, as protobufjs' Long holds them). */
-  readonly integral: boolean;
-  readonly low: number;
-  readonly high: number;
-
-  constructor(condition: WireCondition) {
-    this.key = new Uint8Array(Buffer.from(condition.key, 'utf8'));
-    const want = condition.value;
-    this.text = new Uint8Array(Buffer.from(typeof want === 'string' ? want : '', 'utf8'));
-    this.flag = want === true;
-    this.number = typeof want === 'number' ? want : NaN;
-    this.kind = typeof want === 'string' ? STRING : typeof want === 'boolean' ? BOOL : DOUBLE;
-    this.integral = typeof want === 'number' && Number.isInteger(want) && want >= -TWO_63 && want < TWO_63;
-    if (this.integral) {
-      const u = BigInt.asUintN(64, BigInt(want as number));
-      this.low = Number(BigInt.asIntN(32, u & 0xffffffffn));
-      this.high = Number(BigInt.asIntN(32, u >> 32n));
-    } else {
-      this.low = 0;
-      this.high = 0;
-    }
-  }
+function side<R extends { resource: KeyValueRule[] }>(include: boolean, rules: R | undefined, recordRules: (r: R) => KeyValueRule[], nestedRules: (r: R) => KeyValueRule[]): Side<R> | undefined {
+  if (rules === undefined) return undefined;
+  return {
+    include,
+    rules,
+    resource: NONE,
+    resourceMatched: new Uint8Array(rules.resource.length),
+    recordMatched: new Uint8Array(recordRules(rules).length),
+    nestedMatched: new Uint8Array(nestedRules(rules).length),
+  };
 }
 
 class FilterWalker {
   private readonly reader = new WireReader();
+  private readonly values = new WireValues(this.reader);
   private readonly edit = new WireEdit();
   private readonly resourcesTag: number;
   private readonly resourceTag: number;
@@ -94,77 +61,46 @@ class FilterWalker {
   private readonly scopesTag: number;
   private readonly recordsTag: number;
   private readonly recordListTag: number;
-  private readonly severityTag: number;
   private readonly dataTags: readonly number[];
   private readonly pointsTags: readonly number[];
-  private readonly pointListTags: readonly number[];
-  private readonly isMetrics: boolean;
-  private readonly isLogs: boolean;
-  private readonly minSeverity: number;
-  private readonly dropUnspecified: boolean;
-  private readonly hasInclude: boolean;
-  private readonly hasExclude: boolean;
-  private readonly byResource: boolean;
-  /** Record conditions, the include's first; `matched` is per record, one flag each. */
-  private readonly recordConditions: readonly CompiledCondition[];
-  private readonly includeRecordCount: number;
-  private readonly resourceConditions: readonly CompiledCondition[];
-  private readonly includeResourceCount: number;
-  private readonly matched: Uint8Array;
-  private readonly kv = emptyKeyValueFields();
-  private readonly resourceMatched: Uint8Array;
-  // Per resource: what its attributes decide for its records (the decode path's ResourceVerdict).
-  private included = true;
-  private excludable = false;
+  private readonly logSides: ReadonlyArray<Side<LogRules>>;
+  private readonly spanSides: ReadonlyArray<Side<SpanRules>>;
+  private readonly groups: GroupOutcome[] = [];
+  /** Per side (include, exclude): whether some event, some link of the span being read matched. */
+  private readonly eventHolds = [false, false];
+  private readonly linkHolds = [false, false];
   private kept = 0;
   private dropped = 0;
-  // The AnyValue read last.
-  private valueKind = NO_VALUE;
-  private valueStart = 0;
-  private valueLength = 0;
-  private valueFlag = false;
-  private valueLow = 0;
-  private valueHigh = 0;
-  private valueNumber = 0;
+  private keptRecords = 0;
+  private droppedRecords = 0;
 
-  constructor(signal: Signal, rules: WireFilterRules) {
-    const layout: SignalLayout = SIGNAL_LAYOUTS[signal];
+  constructor(
+    private readonly signal: Signal,
+    private readonly rules: FilterRules,
+  ) {
+    const layout = SIGNAL_LAYOUTS[signal];
     this.resourcesTag = lenTag(layout.resources);
     this.resourceTag = lenTag(layout.resource);
     this.resourceListTag = lenTag(layout.resourceAttributes);
     this.scopesTag = lenTag(layout.scopes);
     this.recordsTag = lenTag(layout.records);
     this.recordListTag = lenTag(layout.recordAttributes);
-    this.severityTag = signal === 'logs' ? layout.severity * 8 + WIRE_VARINT : -1;
     this.dataTags = layout.metricData.map((d) => lenTag(d.field));
     this.pointsTags = layout.metricData.map((d) => lenTag(d.points));
-    this.pointListTags = layout.metricData.map((d) => lenTag(d.pointAttributes));
-    this.isMetrics = signal === 'metrics';
-    this.minSeverity = rules.minSeverity;
-    this.dropUnspecified = rules.dropUnspecifiedSeverity;
-    this.isLogs = signal === 'logs';
-    const { include, exclude } = rules;
-    this.hasInclude = include !== undefined;
-    this.hasExclude = exclude !== undefined;
-    const compile = (list: readonly WireCondition[] | undefined) => (list ?? []).map((c) => new CompiledCondition(c));
-    const includeRecord = compile(include?.record);
-    const includeResource = compile(include?.resource);
-    this.recordConditions = [...includeRecord, ...compile(exclude?.record)];
-    this.includeRecordCount = includeRecord.length;
-    this.resourceConditions = [...includeResource, ...compile(exclude?.resource)];
-    this.includeResourceCount = includeResource.length;
-    this.byResource = this.resourceConditions.length > 0;
-    this.matched = new Uint8Array(this.recordConditions.length);
-    this.resourceMatched = new Uint8Array(this.resourceConditions.length);
+    const logs = rules.logs;
+    this.logSides = [side(true, logs.include, (r) => r.record, () => []), side(false, logs.exclude, (r) => r.record, () => [])].filter((s) => s !== undefined);
+    const traces = rules.traces;
+    const spanSide = (include: boolean, r: SpanRules | undefined) => side(include, r, (x) => x.attributes, (x) => [...x.eventAttributes, ...x.links]);
+    this.spanSides = [spanSide(true, traces.include), spanSide(false, traces.exclude)].filter((s) => s !== undefined);
   }
 
-  filter(payload: Uint8Array): WireFilterOutcome {
+  filter(payload: Uint8Array): FilterOutcome {
     const r = this.reader;
     const edit = this.edit;
     r.reset(payload);
+    this.values.setInput(payload);
     edit.begin(payload);
-    this.kept = 0;
-    this.dropped = 0;
+    this.kept = this.dropped = this.keptRecords = this.droppedRecords = 0;
     try {
       const end = payload.length;
       while (r.pos < end) {
@@ -180,24 +116,24 @@ class FilterWalker {
           edit.copy(tagStart, r.pos);
         }
       }
-      const { kept, dropped } = this;
-      return { kept, dropped, payload: dropped > 0 && kept > 0 ? edit.finish() : undefined };
+      const { kept, dropped, keptRecords, droppedRecords } = this;
+      if (droppedRecords === 0) return { kept, dropped, payload: undefined, empty: false };
+      if (keptRecords === 0) return { kept, dropped, payload: undefined, empty: true };
+      return { kept, dropped, payload: edit.finish(), empty: false };
     } finally {
       r.release();
+      this.values.setInput(new Uint8Array(0));
       edit.release();
     }
   }
 
-  /**
-   * Ends a container opened at the marks: removed when the filter emptied it, kept as it came when nothing in it was
-   * dropped, otherwise closed with its new length.
-   */
-  private closeContainer(mark: number, length: number, tagStart: number, end: number, kept: number, dropped: number): void {
+  /** Ends a container opened at the marks: removed when the filter emptied it, kept as it came when nothing in it was dropped. */
+  private closeContainer(mark: number, length: number, tagStart: number, end: number, keptBefore: number, droppedBefore: number): void {
     const edit = this.edit;
-    if (this.dropped === dropped) {
+    if (this.droppedRecords === droppedBefore) {
       edit.rewind(mark);
       edit.copy(tagStart, end);
-    } else if (this.kept === kept) {
+    } else if (this.keptRecords === keptBefore) {
       edit.rewind(mark);
     } else {
       edit.closeLength(length);
@@ -207,9 +143,9 @@ class FilterWalker {
 
   private resourceItem(tagStart: number, tagEnd: number, start: number, end: number): void {
     const { reader: r, edit } = this;
-    const kept = this.kept;
-    const dropped = this.dropped;
-    this.resourceVerdict(start, end);
+    const keptBefore = this.keptRecords;
+    const droppedBefore = this.droppedRecords;
+    this.resourceGroups(start, end);
     const mark = edit.mark();
     edit.copy(tagStart, tagEnd);
     const length = edit.openLength();
@@ -227,37 +163,51 @@ class FilterWalker {
         edit.copy(fieldStart, r.pos);
       }
     }
-    this.closeContainer(mark, length, tagStart, end, kept, dropped);
+    this.closeContainer(mark, length, tagStart, end, keptBefore, droppedBefore);
   }
 
-  /** Reads the resource's attributes (every `resource` field: the decoder merges them) into `included`/`excludable`. */
-  private resourceVerdict(start: number, end: number): void {
-    const conditions = this.resourceConditions;
-    if (this.byResource) {
-      const r = this.reader;
-      this.resourceMatched.fill(0);
-      r.pos = start;
-      while (r.pos < end) {
-        const tag = r.varint(end);
-        if (tag !== this.resourceTag) {
-          r.skip(tag % 8, end);
-          continue;
-        }
-        const stop = r.lengthEnd(end);
-        this.matchList(r.pos, stop, this.resourceListTag, conditions, this.resourceMatched);
-        r.pos = stop;
+  /** Each side's resource group: every rule found in the resource's attributes (every `resource` field: they merge). */
+  private resourceGroups(start: number, end: number): void {
+    const sides: ReadonlyArray<Side<{ resource: KeyValueRule[] }>> = this.signal === 'logs' ? this.logSides : this.spanSides;
+    if (this.signal === 'metrics') return;
+    const r = this.reader;
+    for (const s of sides) s.resourceMatched.fill(0);
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.varint(end);
+      if (tag !== this.resourceTag) {
+        r.skip(tag % 8, end);
+        continue;
       }
+      const stop = r.lengthEnd(end);
+      this.eachListEntry(r.pos, stop, this.resourceListTag, (s, e) => {
+        for (const x of sides) this.values.matchKeyValue(s, e, x.rules.resource, x.resourceMatched);
+      });
+      r.pos = stop;
     }
-    const matched = this.resourceMatched;
-    const split = this.includeResourceCount;
-    this.included = !this.hasInclude || allSet(matched, 0, split);
-    this.excludable = this.hasExclude && allSet(matched, split, conditions.length);
+    for (const s of sides) s.resource = outcome(s.rules.resource.length > 0, allSet(s.resourceMatched, 0, s.resourceMatched.length));
+  }
+
+  /** Calls `each` with the content of every field `listTag` of message [start, end). */
+  private eachListEntry(start: number, end: number, listTag: number, each: (start: number, end: number) => void): void {
+    const r = this.reader;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.varint(end);
+      if (tag !== listTag) {
+        r.skip(tag % 8, end);
+        continue;
+      }
+      const stop = r.lengthEnd(end);
+      each(r.pos, stop);
+      r.pos = stop;
+    }
   }
 
   private scopeItem(tagStart: number, tagEnd: number, start: number, end: number): void {
     const { reader: r, edit } = this;
-    const kept = this.kept;
-    const dropped = this.dropped;
+    const keptBefore = this.keptRecords;
+    const droppedBefore = this.droppedRecords;
     const mark = edit.mark();
     edit.copy(tagStart, tagEnd);
     const length = edit.openLength();
@@ -270,234 +220,231 @@ class FilterWalker {
         edit.copy(fieldStart, r.pos);
         continue;
       }
-      const fieldTagEnd = r.pos;
       const stop = r.lengthEnd(end);
-      if (this.isMetrics) this.metric(fieldStart, fieldTagEnd, r.pos, stop);
-      else this.record(fieldStart, r.pos, stop, this.recordListTag);
+      const recordStart = r.pos;
+      let items = 1;
+      let keep: boolean;
+      if (this.signal === 'logs') keep = this.keepLog(recordStart, stop);
+      else if (this.signal === 'traces') keep = this.keepSpan(recordStart, stop);
+      else {
+        items = this.metricPoints(recordStart, stop);
+        keep = this.keepMetric(recordStart, stop);
+      }
+      if (keep) {
+        this.kept += items;
+        this.keptRecords++;
+        edit.copy(fieldStart, stop);
+      } else {
+        this.dropped += items;
+        this.droppedRecords++;
+      }
       r.pos = stop;
     }
-    this.closeContainer(mark, length, tagStart, end, kept, dropped);
+    this.closeContainer(mark, length, tagStart, end, keptBefore, droppedBefore);
   }
 
-  private metric(tagStart: number, tagEnd: number, start: number, end: number): void {
-    const { reader: r, edit } = this;
-    const kept = this.kept;
-    const dropped = this.dropped;
-    const mark = edit.mark();
-    edit.copy(tagStart, tagEnd);
-    const length = edit.openLength();
+  private keepLog(start: number, end: number): boolean {
+    const r = this.reader;
+    const values = this.values;
+    for (const s of this.logSides) s.recordMatched.fill(0);
+    let severity = 0;
+    let textStart = 0;
+    let textLength = 0;
+    let bodyStart = -1;
+    let bodyEnd = -1;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.varint(end);
+      if (tag === TAGS.severityNumber) {
+        // As the decoder reads an enum: int32 of the varint; the last one wins.
+        r.varint64(end);
+        severity = r.low;
+      } else if (tag === TAGS.severityText) {
+        const stop = r.lengthEnd(end);
+        textStart = r.pos;
+        textLength = stop - r.pos;
+        r.pos = stop;
+      } else if (tag === TAGS.body) {
+        if (bodyStart >= 0) throw NOT_ON_WIRE; // two bodies: the decoder merges them
+        bodyEnd = r.lengthEnd(end);
+        bodyStart = r.pos;
+        r.pos = bodyEnd;
+      } else if (tag === this.recordListTag) {
+        const stop = r.lengthEnd(end);
+        const at = r.pos;
+        for (const s of this.logSides) values.matchKeyValue(at, stop, s.rules.record, s.recordMatched);
+        r.pos = stop;
+      } else r.skip(tag % 8, end);
+    }
+    let bodyRead = false;
+    for (const s of this.logSides) {
+      const rules = s.rules;
+      let own = logRecordGroup(rules);
+      if (own && rules.texts !== undefined) own = values.textMatches(rules.texts, textStart, textLength);
+      if (own && rules.bodies !== undefined) {
+        if (!bodyRead) {
+          values.clear();
+          if (bodyStart >= 0) values.mergeAnyValue(bodyStart, bodyEnd);
+          bodyRead = true;
+        }
+        // A record without a body has no value to match.
+        own = bodyStart >= 0 && rules.bodies.some((b) => values.matches(b));
+      }
+      if (own) own = severityHolds(rules, severity);
+      const groups = this.groups;
+      groups.length = 0;
+      groups.push(s.resource, outcome(logRecordGroup(rules), own), outcome(rules.record.length > 0, anySet(s.recordMatched, 0, s.recordMatched.length)));
+      if (!keptBy(s.include, groups)) return false;
+    }
+    return true;
+  }
+
+  private keepSpan(start: number, end: number): boolean {
+    const r = this.reader;
+    const values = this.values;
+    const sides = this.spanSides;
+    const eventHolds = this.eventHolds;
+    const linkHolds = this.linkHolds;
+    eventHolds[0] = eventHolds[1] = linkHolds[0] = linkHolds[1] = false;
+    for (const s of sides) s.recordMatched.fill(0);
+    let nameStart = 0;
+    let nameLength = 0;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.varint(end);
+      if (tag === TAGS.spanName) {
+        const stop = r.lengthEnd(end);
+        nameStart = r.pos;
+        nameLength = stop - r.pos;
+        r.pos = stop;
+      } else if (tag === this.recordListTag) {
+        const stop = r.lengthEnd(end);
+        const at = r.pos;
+        for (const s of sides) values.matchKeyValue(at, stop, s.rules.attributes, s.recordMatched);
+        r.pos = stop;
+      } else if (tag === TAGS.events || tag === TAGS.links) {
+        const stop = r.lengthEnd(end);
+        const isEvent = tag === TAGS.events;
+        const at = r.pos;
+        for (let i = 0; i < sides.length; i++) {
+          const s = sides[i] as Side<SpanRules>;
+          const holds = isEvent ? eventHolds : linkHolds;
+          if (!holds[i] && (isEvent ? eventGroup(s.rules) : s.rules.links.length > 0)) holds[i] = isEvent ? this.eventMatches(s, at, stop) : this.linkMatches(s, at, stop);
+        }
+        r.pos = stop;
+      } else r.skip(tag % 8, end);
+    }
+    for (let i = 0; i < sides.length; i++) {
+      const s = sides[i] as Side<SpanRules>;
+      const rules = s.rules;
+      const groups = this.groups;
+      groups.length = 0;
+      groups.push(
+        s.resource,
+        outcome(rules.names !== undefined, rules.names !== undefined && values.textMatches(rules.names, nameStart, nameLength)),
+        outcome(rules.attributes.length > 0, anySet(s.recordMatched, 0, s.recordMatched.length)),
+        outcome(eventGroup(rules), eventHolds[i] as boolean),
+        outcome(rules.links.length > 0, linkHolds[i] as boolean),
+      );
+      if (!keptBy(s.include, groups)) return false;
+    }
+    return true;
+  }
+
+  /** An event [start, end) satisfies the side's event names (its last name) and event attributes (one of them). */
+  private eventMatches(s: Side<SpanRules>, start: number, end: number): boolean {
+    const r = this.reader;
+    const { eventNames, eventAttributes } = s.rules;
+    const flags = s.nestedMatched;
+    flags.fill(0, 0, eventAttributes.length);
+    let nameStart = 0;
+    let nameLength = 0;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.varint(end);
+      if (tag === TAGS.eventName) {
+        const stop = r.lengthEnd(end);
+        nameStart = r.pos;
+        nameLength = stop - r.pos;
+        r.pos = stop;
+      } else if (tag === TAGS.eventAttributes) {
+        const stop = r.lengthEnd(end);
+        this.values.matchKeyValue(r.pos, stop, eventAttributes, flags);
+        r.pos = stop;
+      } else r.skip(tag % 8, end);
+    }
+    if (eventNames !== undefined && !this.values.textMatches(eventNames, nameStart, nameLength)) return false;
+    return eventAttributes.length === 0 || anySet(flags, 0, eventAttributes.length);
+  }
+
+  private linkMatches(s: Side<SpanRules>, start: number, end: number): boolean {
+    const offset = s.rules.eventAttributes.length;
+    const links = s.rules.links;
+    const flags = s.nestedMatched;
+    flags.fill(0, offset, offset + links.length);
+    const r = this.reader;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.varint(end);
+      if (tag !== TAGS.linkAttributes) {
+        r.skip(tag % 8, end);
+        continue;
+      }
+      const stop = r.lengthEnd(end);
+      this.values.matchKeyValue(r.pos, stop, links, flags, offset);
+      r.pos = stop;
+    }
+    return anySet(flags, offset, offset + links.length);
+  }
+
+  private keepMetric(start: number, end: number): boolean {
+    const { include, exclude } = this.rules.metrics;
+    if (include?.names === undefined && exclude?.names === undefined) return true;
+    const r = this.reader;
+    let nameStart = 0;
+    let nameLength = 0;
+    r.pos = start;
+    while (r.pos < end) {
+      const tag = r.varint(end);
+      if (tag === TAGS.metricName) {
+        const stop = r.lengthEnd(end);
+        nameStart = r.pos;
+        nameLength = stop - r.pos;
+        r.pos = stop;
+      } else r.skip(tag % 8, end);
+    }
+    if (include?.names !== undefined && !this.values.textMatches(include.names, nameStart, nameLength)) return false;
+    return !(exclude?.names !== undefined && this.values.textMatches(exclude.names, nameStart, nameLength));
+  }
+
+  /** Data points of the metric [start, end): what the engine counts as its items. */
+  private metricPoints(start: number, end: number): number {
+    const r = this.reader;
+    let points = 0;
     let data = 0;
     r.pos = start;
     while (r.pos < end) {
-      const fieldStart = r.pos;
       const tag = r.varint(end);
       const which = this.dataTags.indexOf(tag);
       if (which < 0) {
         r.skip(tag % 8, end);
-        edit.copy(fieldStart, r.pos);
         continue;
       }
       // The decoder keeps only the last member of the `data` oneof: then only its points would count.
       if (++data > 1) throw NOT_ON_WIRE;
-      const fieldTagEnd = r.pos;
       const stop = r.lengthEnd(end);
-      this.dataPoints(fieldStart, fieldTagEnd, r.pos, stop, which);
+      const pointsTag = this.pointsTags[which] as number;
+      this.eachListEntry(r.pos, stop, pointsTag, () => void points++);
       r.pos = stop;
     }
-    this.closeContainer(mark, length, tagStart, end, kept, dropped);
+    return points;
   }
-
-  /** A Gauge, Sum, …: stays, even emptied (its metric goes then); only its points are filtered. */
-  private dataPoints(tagStart: number, tagEnd: number, start: number, end: number, which: number): void {
-    const { reader: r, edit } = this;
-    const dropped = this.dropped;
-    const mark = edit.mark();
-    edit.copy(tagStart, tagEnd);
-    const length = edit.openLength();
-    const pointsTag = this.pointsTags[which] as number;
-    const listTag = this.pointListTags[which] as number;
-    r.pos = start;
-    while (r.pos < end) {
-      const fieldStart = r.pos;
-      const tag = r.varint(end);
-      if (tag !== pointsTag) {
-        r.skip(tag % 8, end);
-        edit.copy(fieldStart, r.pos);
-        continue;
-      }
-      const stop = r.lengthEnd(end);
-      this.record(fieldStart, r.pos, stop, listTag);
-      r.pos = stop;
-    }
-    if (this.dropped === dropped) {
-      edit.rewind(mark);
-      edit.copy(tagStart, end);
-    } else {
-      edit.closeLength(length);
-      edit.commit(mark);
-    }
-  }
-
-  /** A record's field [fieldStart, end), content from `start`: copied when kept. */
-  private record(fieldStart: number, start: number, end: number, listTag: number): void {
-    if (this.keeps(start, end, listTag)) {
-      this.kept++;
-      this.edit.copy(fieldStart, end);
-    } else {
-      this.dropped++;
-    }
-  }
-
-  /**
-   * The decode path's keepRecord, with its severity rule first. That rule applies to every log record, with or without
-   * `min_severity`: a negative severity_number is below the default floor of 0, so it is read in the same pass.
-   */
-  private keeps(start: number, end: number, listTag: number): boolean {
-    if (this.hasInclude && !this.included) return false;
-    const byAttributes =
-      (this.hasInclude && this.includeRecordCount > 0) || (this.hasExclude && this.excludable && this.recordConditions.length > this.includeRecordCount);
-    if (this.isLogs || byAttributes) {
-      const r = this.reader;
-      const matched = this.matched;
-      if (byAttributes) matched.fill(0);
-      const severityTag = this.severityTag;
-      let severity = 0;
-      r.pos = start;
-      while (r.pos < end) {
-        const tag = r.varint(end);
-        if (tag === severityTag) {
-          // As the decoder reads an enum: int32 of the varint; the last one wins.
-          r.varint64(end);
-          severity = r.low;
-        } else if (tag === listTag && byAttributes) {
-          const stop = r.lengthEnd(end);
-          this.matchKeyValue(r.pos, stop, this.recordConditions, matched);
-          r.pos = stop;
-        } else r.skip(tag % 8, end);
-      }
-      if (this.isLogs && (severity === 0 ? this.dropUnspecified : severity < this.minSeverity)) return false;
-      if (byAttributes) {
-        const split = this.includeRecordCount;
-        if (this.hasInclude && !allSet(matched, 0, split)) return false;
-        return !(this.hasExclude && this.excludable && allSet(matched, split, matched.length));
-      }
-    }
-    // No record condition to read: an exclude whose resource conditions hold drops every record of the resource.
-    return !(this.hasExclude && this.excludable);
-  }
-
-  /** Flags each condition some KeyValue of the list (field tag `listTag`) of message [start, end) satisfies. */
-  private matchList(start: number, end: number, listTag: number, conditions: readonly CompiledCondition[], matched: Uint8Array): void {
-    if (conditions.length === 0) return;
-    const r = this.reader;
-    r.pos = start;
-    while (r.pos < end) {
-      const tag = r.varint(end);
-      if (tag !== listTag) {
-        r.skip(tag % 8, end);
-        continue;
-      }
-      const stop = r.lengthEnd(end);
-      this.matchKeyValue(r.pos, stop, conditions, matched);
-      r.pos = stop;
-    }
-  }
-
-  private matchKeyValue(start: number, end: number, conditions: readonly CompiledCondition[], matched: Uint8Array): void {
-    const r = this.reader;
-    const kv = this.kv;
-    r.pos = start;
-    readKeyValue(r, end, kv);
-    // A KeyValue without a value never matches (the decode path tests `kv.value` first).
-    if (kv.valueStart < 0) return;
-    let valueRead = false;
-    for (let c = 0; c < conditions.length; c++) {
-      const condition = conditions[c] as CompiledCondition;
-      if (matched[c] === 1 || !bytesEqual(r.buf, kv.keyStart, kv.keyLength, condition.key)) continue;
-      if (!valueRead) {
-        this.readValue(kv.valueStart, end);
-        valueRead = true;
-      }
-      if (this.valueEquals(condition)) matched[c] = 1;
-    }
-    r.pos = end;
-  }
-
-  /** The AnyValue of the `value` fields from `start` to `end` (a KeyValue's end), merged as the decoder does. */
-  private readValue(start: number, end: number): void {
-    const r = this.reader;
-    this.valueKind = NO_VALUE;
-    r.pos = start;
-    while (r.pos < end) {
-      const tag = r.varint(end);
-      if (tag !== VALUE_TAG) {
-        r.skip(tag % 8, end);
-        continue;
-      }
-      const stop = r.lengthEnd(end);
-      while (r.pos < stop) {
-        const member = r.varint(stop);
-        switch (member) {
-          case STRING_TAG: {
-            const valueEnd = r.lengthEnd(stop);
-            this.valueKind = STRING;
-            this.valueStart = r.pos;
-            this.valueLength = valueEnd - r.pos;
-            r.pos = valueEnd;
-            break;
-          }
-          case BOOL_TAG:
-            r.varint64(stop);
-            this.valueKind = BOOL;
-            this.valueFlag = r.low !== 0;
-            break;
-          case INT_TAG:
-            r.varint64(stop);
-            this.valueKind = INT;
-            this.valueLow = r.low;
-            this.valueHigh = r.high;
-            break;
-          case DOUBLE_TAG:
-            this.valueKind = DOUBLE;
-            this.valueNumber = r.double(stop);
-            break;
-          case ARRAY_TAG:
-          case KVLIST_TAG:
-          case BYTES_TAG:
-            this.valueKind = OTHER_VALUE;
-            r.pos = r.lengthEnd(stop);
-            break;
-          default:
-            // Unknown, or a member with the wrong wire type: the decoder keeps it aside and sets no member.
-            r.skip(member % 8, stop);
-        }
-      }
-    }
-  }
-
-  /** The decode path's valueTest: a string equals strings, a bool bools, a number ints and doubles. */
-  private valueEquals(condition: CompiledCondition): boolean {
-    switch (condition.kind) {
-      case STRING:
-        return this.valueKind === STRING && bytesEqual(this.reader.buf, this.valueStart, this.valueLength, condition.text);
-      case BOOL:
-        return this.valueKind === BOOL && this.valueFlag === condition.flag;
-      default:
-        if (this.valueKind === DOUBLE) return this.valueNumber === condition.number;
-        return this.valueKind === INT && condition.integral && this.valueLow === condition.low && this.valueHigh === condition.high;
-    }
-  }
-}
-
-function allSet(flags: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (flags[i] !== 1) return false;
-  return true;
 }
 
 /** Filters one request of `signal` on the wire; throws NOT_ON_WIRE for a request it does not handle. */
-export type WireFilter = (payload: Uint8Array) => WireFilterOutcome;
+export type WireFilter = (payload: Uint8Array) => FilterOutcome;
 
-export function wireFilter(signal: Signal, rules: WireFilterRules): WireFilter {
+export function wireFilter(signal: Signal, rules: FilterRules): WireFilter {
   const walker = new FilterWalker(signal, rules);
   return (payload) => walker.filter(payload);
 }
