@@ -64,5 +64,5 @@ export const retryProcessor: NodeDescriptor = {
     }),
   })
     .custom(checkBudget)
-    .messages({ 'retry.growth': '{{#label}}: {{#reason}}' }),
+    .messages({ 'retry.growth': '{{#reason}}' }),
 };
