@@ -31,7 +31,7 @@ const verbose = {
         main: {
           connections: [{ to: ['out'], from: ['batch'] }, { to: 'batch', from: 'in' }],
           nodes: {
-            out: { config: { verbosity: 'basic' }, type: 'urn:otel:console:exporter' },
+            out: { config: { format: 'pretty', color: true }, type: 'urn:otel:console:exporter' },
             batch: { type: 'urn:otel:processor:batch', config: { timeout: '200ms', send_batch_max_size: 0, send_batch_size: 8192 } },
             in: otlp('urn:otel:receiver:otlp', { protocols: { grpc: { max_recv_msg_size: '4MiB', listening_addr: '127.0.0.1:45901' } } }),
           },
