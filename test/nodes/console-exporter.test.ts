@@ -49,12 +49,12 @@ describe('exporter:console config', () => {
     expect(errors({ verbosity: 'detailed' })).toEqual(['config.verbosity: unknown field "verbosity"']);
     const warned = check({ format: 'record_json', color: false, pretty: { histogram: 'raw' } });
     expect(warned.ok).toBe(true);
-    expect(warned.warnings.map((w) => w.message)).toEqual([
-      'color has no effect in this engine with format record_json: it applies to format pretty only',
-      'pretty has no effect in this engine with format record_json: it applies to format pretty only',
+    expect(warned.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      'config.color: "color" has no effect in this engine with format record_json: it applies to format pretty only',
+      'config.pretty: "pretty" has no effect in this engine with format record_json: it applies to format pretty only',
     ]);
     expect(check({ record_json: { scope: false } }).warnings.map((w) => w.message)).toEqual([
-      'record_json has no effect in this engine with format pretty: it applies to format record_json only',
+      '"record_json" has no effect in this engine with format pretty: it applies to format record_json only',
     ]);
   });
 });

@@ -55,22 +55,22 @@ describe('processor:fanout config', () => {
     const two = [{ port: 'a' }, { port: 'b' }];
     expect(errors({})).toEqual(['config.destinations: "destinations" is required']);
     expect(errors({ destinations: [] })).toEqual(['config.destinations: "destinations" must contain at least 1 items']);
-    expect(errors({ destinations: [{ port: 'a' }, { port: 'a' }] })).toEqual(['config: destinations: port "a" is listed twice']);
-    expect(errors({ destinations: [{ port: 'a', primary: true }, { port: 'b', primary: true }] })).toEqual(['config: destinations: only one destination may be the primary']);
+    expect(errors({ destinations: [{ port: 'a' }, { port: 'a' }] })).toEqual(['config.destinations: port "a" is listed twice']);
+    expect(errors({ destinations: [{ port: 'a', primary: true }, { port: 'b', primary: true }] })).toEqual(['config.destinations: only one destination may be the primary']);
     expect(errors({ destinations: [{ port: 'a', primary: true, fallback_for: 'b' }, { port: 'b' }] })).toEqual([
-      'config: destinations: the primary destination "a" cannot be a fallback',
+      'config.destinations: the primary destination "a" cannot be a fallback',
     ]);
-    expect(errors({ destinations: [{ port: 'a' }, { port: 'b', fallback_for: 'c' }] })).toEqual(['config: destinations: fallback_for "c" of "b" is not a destination']);
+    expect(errors({ destinations: [{ port: 'a' }, { port: 'b', fallback_for: 'c' }] })).toEqual(['config.destinations: fallback_for "c" of "b" is not a destination']);
     expect(errors({ destinations: [{ port: 'a' }, { port: 'b', fallback_for: 'c' }, { port: 'c', fallback_for: 'b' }] })).toEqual([
-      'config: destinations: the fallbacks of "b" form a cycle',
+      'config.destinations: the fallbacks of "b" form a cycle',
     ]);
     expect(errors({ destinations: [{ port: 'a' }, { port: 'b', fallback_for: 'a' }, { port: 'c', fallback_for: 'a' }] })).toEqual([
-      'config: destinations: "a" has more than one fallback',
+      'config.destinations: "a" has more than one fallback',
     ]);
     expect(errors({ await_ack: 'none', destinations: [...two.slice(0, 1), { port: 'b', fallback_for: 'a' }] })[0]).toMatch(/fallback_for \(on "b"\) needs an outcome/);
     expect(errors({ await_ack: 'none', destinations: [{ port: 'a', timeout: '1s' }] })[0]).toMatch(/timeout \(on "a"\) needs an outcome/);
     expect(errors({ destinations: [{ port: 'a', timeout: '0s' }] })).toEqual(['config.destinations[0].timeout: "timeout" must be greater than zero']);
-    expect(errors({ destinations: Array.from({ length: 65 }, (_, i) => ({ port: `p${i}` })) })).toEqual(['config: destinations: at most 64 destinations are supported']);
+    expect(errors({ destinations: Array.from({ length: 65 }, (_, i) => ({ port: `p${i}` })) })).toEqual(['config.destinations: at most 64 destinations are supported']);
     expect(errors({ destinations: two, mode: 'broadcast' })).toEqual(['config.mode: "mode" must be one of [parallel, sequential]']);
     expect(errors({ destinations: two, outputs: ['a'] })).toEqual(['config.outputs: unknown field "outputs"']);
   });

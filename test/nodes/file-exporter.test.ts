@@ -86,9 +86,9 @@ describe('exporter:file config', () => {
     expect(errors({ path, max_frame_bytes: 0 })).toEqual(['config.max_frame_bytes: "max_frame_bytes" must be greater than or equal to 1']);
     expect(errors({ path, max_frame_bytes: 256 * 1024 * 1024 + 1 })[0]).toMatch(/must be less than or equal to 268435456/);
     expect(errors({ path, open_mode: 'truncate', tail_recovery: 'fail' })).toEqual([
-      'config: tail_recovery applies only to open_mode: append (the other modes never keep what the file held)',
+      'config.tail_recovery: "tail_recovery" applies only to open_mode: append (the other modes never keep what the file held)',
     ]);
-    expect(errors({ path, durability: 'sync_data', flush_interval: '1s' })[0]).toMatch(/flush_interval above 0s acknowledges lines before they are written/);
+    expect(errors({ path, durability: 'sync_data', flush_interval: '1s' })[0]).toMatch(/^config.flush_interval: "flush_interval" above 0s acknowledges lines before they are written/);
     expect(errors({ path, rotate: true })).toEqual(['config.rotate: unknown field "rotate"']);
   });
 });

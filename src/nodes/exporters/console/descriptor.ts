@@ -26,7 +26,11 @@ function unusedOptions(value: ConsoleExporterConfig, helpers: Joi.CustomHelpers)
     ['record_json', 'record_json'],
   ];
   for (const [field, format] of onlyFor) {
-    if (written[field] !== undefined && value.format !== format) helpers.warn('console.unused', { field, format, selected: value.format });
+    if (written[field] !== undefined && value.format !== format) {
+      // Reported at the field itself, not at the whole config.
+      const at = { ...helpers.state, path: [...(helpers.state.path ?? []), field] };
+      (helpers.warn as (code: string, local: object, state: object) => void)('console.unused', { field, format, selected: value.format }, at);
+    }
   }
   return value;
 }
@@ -52,5 +56,5 @@ export const consoleExporter: NodeDescriptor = {
     }).default(),
   })
     .custom(unusedOptions)
-    .messages({ 'console.unused': '{{#field}} has no effect in this engine with format {{#selected}}: it applies to format {{#format}} only' }),
+    .messages({ 'console.unused': '"{{#field}}" has no effect in this engine with format {{#selected}}: it applies to format {{#format}} only' }),
 };

@@ -30,14 +30,15 @@ const MAX_MAX_FRAME_BYTES = 256 * 1024 * 1024;
 
 /** Relations between fields: tail_recovery only where a file is appended to; buffering contradicts sync_data. */
 function checkFields(value: FileExporterConfig, helpers: Joi.CustomHelpers): FileExporterConfig | Joi.ErrorReport {
-  if (value.open_mode !== 'append' && value.tail_recovery !== undefined) return helpers.error('file.tailRecovery');
+  const at = (field: string) => ({ ...helpers.state, path: [...(helpers.state.path ?? []), field] });
+  if (value.open_mode !== 'append' && value.tail_recovery !== undefined) return helpers.error('file.tailRecovery', {}, at('tail_recovery'));
   let buffered = false;
   try {
     buffered = parseDuration(value.flush_interval) > 0;
   } catch {
     // the duration pattern reports it
   }
-  if (buffered && value.durability === 'sync_data') return helpers.error('file.buffered');
+  if (buffered && value.durability === 'sync_data') return helpers.error('file.buffered', {}, at('flush_interval'));
   return value.open_mode === 'append' ? { ...value, tail_recovery: value.tail_recovery ?? 'truncate_partial' } : value;
 }
 
@@ -67,7 +68,7 @@ export const fileExporter: NodeDescriptor = {
   })
     .custom(checkFields)
     .messages({
-      'file.tailRecovery': 'tail_recovery applies only to open_mode: append (the other modes never keep what the file held)',
-      'file.buffered': 'flush_interval above 0s acknowledges lines before they are written, which durability: sync_data forbids',
+      'file.tailRecovery': '{{#label}} applies only to open_mode: append (the other modes never keep what the file held)',
+      'file.buffered': '{{#label}} above 0s acknowledges lines before they are written, which durability: sync_data forbids',
     }),
 };

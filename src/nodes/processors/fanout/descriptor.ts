@@ -36,7 +36,7 @@ function positive(schema: Joi.StringSchema): Joi.StringSchema {
 /** The relations between destinations (one primary, fallbacks that exist, no cycles …), as upstream checks them. */
 function checkPlan(value: FanoutProcessorConfig, helpers: Joi.CustomHelpers): FanoutProcessorConfig | Joi.ErrorReport {
   const planned = planDestinations(value.destinations, value.await_ack);
-  if (!planned.ok) return helpers.error('fanout.plan', { reason: planned.reason });
+  if (!planned.ok) return helpers.error('fanout.plan', { reason: planned.reason }, { ...helpers.state, path: [...(helpers.state.path ?? []), 'destinations'] });
   // The primary is explicit in the effective config, as upstream picks it: the first when none is named.
   const destinations = value.destinations.map((d, i) => ({ ...d, primary: i === planned.plan.primary }));
   return { ...value, destinations };
@@ -64,6 +64,6 @@ export const fanoutProcessor: NodeDescriptor = {
     max_inflight: Joi.number().integer().min(0).default(10_000),
   })
     .custom(checkPlan)
-    .messages({ 'fanout.plan': 'destinations: {{#reason}}' }),
+    .messages({ 'fanout.plan': '{{#reason}}' }),
   outputPorts: (config) => ((config as Partial<FanoutProcessorConfig>).destinations ?? []).map((d) => d.port),
 };
