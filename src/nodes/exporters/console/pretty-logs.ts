@@ -55,7 +55,8 @@ export function prettyLogs(request: LogsRequest, style: Style, tree: TreeChars):
       const records = scopeLogs.logRecords ?? [];
       const scope = scopeLogs.scope;
       const name = scope?.name ? (scope.version ? `${scope.name}/${scope.version}` : scope.name) : 'v1.InstrumentationScope';
-      out += `${stamp(records.map(recordTime).find((t) => t !== undefined))}${tree.vertical} ${style('magenta', 'SCOPE')}    ${name}${attributesText(scope?.attributes)}\n`;
+      const first = records.map(recordTime).find((t) => t !== undefined);
+      out += `${stamp(first)}${tree.vertical} ${style('magenta', 'SCOPE')}    ${name}${attributesText(scope?.attributes)}\n`;
       records.forEach((record, r) => {
         const branch = lastScope && r === records.length - 1 ? tree.corner : tree.tee;
         out += `${stamp(recordTime(record))}${tree.vertical} ${branch} ${severity(record, style)}${recordContent(record)}\n`;

@@ -1,7 +1,8 @@
 // `pretty` metrics: one line per resource, scope, metric, aggregation, data point, and (deeper) exemplar, bucket or
 // quantile, each indented by its depth in the tree. Fields are `name=value`; attributes close the line in [].
 // Histograms are compact by default (count, sum, avg, min, max and approximate percentiles) or raw (every bucket).
-import { toDouble, type Exemplar, type ExponentialHistogramDataPoint, type HistogramDataPoint, type KeyValue, type Metric, type MetricsRequest, type NumberDataPoint } from './otlp-json.js';
+import { toDouble } from './otlp-json.js';
+import type { Exemplar, ExponentialHistogramDataPoint, HistogramDataPoint, KeyValue, Metric, MetricsRequest, NumberDataPoint } from './otlp-json.js';
 import { explicitPercentiles, exponentialPercentiles, PERCENTILES, type Estimates } from './percentiles.js';
 import type { TreeChars } from './pretty-logs.js';
 import { attributesText, type Style } from './text.js';
@@ -28,6 +29,11 @@ function value(p: { asDouble?: number | string; asInt?: string }): string {
   if (p.asInt !== undefined) return ` value_int=${p.asInt}`;
   if (p.asDouble !== undefined) return ` value_double=${num(p.asDouble)}`;
   return ' value=none';
+}
+
+/** count, sum, the statistics of the histogram mode, min, max and flags of a histogram data point. */
+function histogramFields(p: HistogramDataPoint | ExponentialHistogramDataPoint, shape: string, stats: string): string {
+  return `${times(p)} count=${p.count ?? '0'}${shape}${field('sum', num(p.sum))}${stats}${field('min', num(p.min))}${field('max', num(p.max))}${flags(p)}`;
 }
 
 function flags(p: { flags?: number }): string {
@@ -98,7 +104,7 @@ export class PrettyMetrics {
   private histogramPoint(p: HistogramDataPoint): void {
     const compact = this.histogram === 'compact';
     const stats = compact ? average(p.sum, p.count) + percentiles(explicitPercentiles(p)) : '';
-    this.line(4, 'DATA_POINT', `${times(p)} count=${p.count ?? '0'}${field('sum', num(p.sum))}${stats}${field('min', num(p.min))}${field('max', num(p.max))}${flags(p)}`, p.attributes);
+    this.line(4, 'DATA_POINT', histogramFields(p, '', stats), p.attributes);
     if (!compact) {
       (p.explicitBounds ?? []).forEach((b, i) => this.line(5, 'EXPLICIT_BOUND', ` index=${i} value=${num(b)}`));
       (p.bucketCounts ?? []).forEach((c, i) => this.line(5, 'BUCKET_COUNT', ` index=${i} count=${c}`));
@@ -110,7 +116,7 @@ export class PrettyMetrics {
     const compact = this.histogram === 'compact';
     const shape = compact ? '' : ` scale=${p.scale ?? 0} zero_count=${p.zeroCount ?? '0'} zero_threshold=${num(p.zeroThreshold ?? 0)}`;
     const stats = compact ? average(p.sum, p.count) + percentiles(exponentialPercentiles(p)) : '';
-    this.line(4, 'DATA_POINT', `${times(p)} count=${p.count ?? '0'}${shape}${field('sum', num(p.sum))}${stats}${field('min', num(p.min))}${field('max', num(p.max))}${flags(p)}`, p.attributes);
+    this.line(4, 'DATA_POINT', histogramFields(p, shape, stats), p.attributes);
     if (!compact) {
       for (const [label, buckets] of [['POS_BUCKET', p.positive], ['NEG_BUCKET', p.negative]] as const) {
         if (buckets === undefined) continue;

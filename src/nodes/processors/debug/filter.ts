@@ -5,6 +5,7 @@
 import type { AnyValue, KeyValue, LogsRequest, Metric, MetricsRequest, TracesRequest } from '../../exporters/console/otlp-json.js';
 import { toDouble } from '../../exporters/console/otlp-json.js';
 import type { FilterRule, MatchKeyValue, MatchValue } from './descriptor.js';
+import { dataPoints } from './render-normal.js';
 
 function isPairs(value: MatchValue): value is MatchKeyValue[] {
   return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
@@ -34,8 +35,7 @@ function matches(rule: FilterRule, attributes: readonly KeyValue[] | undefined):
 }
 
 function metricMatches(rule: FilterRule, metric: Metric): boolean {
-  const points = metric.gauge?.dataPoints ?? metric.sum?.dataPoints ?? metric.histogram?.dataPoints ?? metric.exponentialHistogram?.dataPoints ?? metric.summary?.dataPoints ?? [];
-  return points.some((p) => matches(rule, p.attributes));
+  return dataPoints(metric).some((p) => matches(rule, p.attributes));
 }
 
 function keep<T>(rule: FilterRule, items: T[] | undefined, test: (item: T) => boolean): T[] {

@@ -15,20 +15,25 @@ export function singles(signal: 'logs' | 'metrics' | 'traces', json: AnyRequest)
   if (signal === 'logs') {
     for (const { scopeLogs, ...resource } of json.resourceLogs ?? []) {
       for (const { logRecords, ...scope } of scopeLogs ?? []) {
-        for (const record of logRecords ?? []) out.push({ kind: 'log', record, items: 1, alone: { resourceLogs: [{ ...resource, scopeLogs: [{ ...scope, logRecords: [record] }] }] } });
+        for (const record of logRecords ?? []) {
+          out.push({ kind: 'log', record, items: 1, alone: { resourceLogs: [{ ...resource, scopeLogs: [{ ...scope, logRecords: [record] }] }] } });
+        }
       }
     }
   } else if (signal === 'traces') {
     for (const { scopeSpans, ...resource } of json.resourceSpans ?? []) {
       for (const { spans, ...scope } of scopeSpans ?? []) {
-        for (const record of spans ?? []) out.push({ kind: 'span', record, items: 1, alone: { resourceSpans: [{ ...resource, scopeSpans: [{ ...scope, spans: [record] }] }] } });
+        for (const record of spans ?? []) {
+          out.push({ kind: 'span', record, items: 1, alone: { resourceSpans: [{ ...resource, scopeSpans: [{ ...scope, spans: [record] }] }] } });
+        }
       }
     }
   } else {
     for (const { scopeMetrics, ...resource } of json.resourceMetrics ?? []) {
       for (const { metrics, ...scope } of scopeMetrics ?? []) {
         for (const record of metrics ?? []) {
-          out.push({ kind: 'metric', record, items: dataPoints(record).length, alone: { resourceMetrics: [{ ...resource, scopeMetrics: [{ ...scope, metrics: [record] }] }] } });
+          const alone = { resourceMetrics: [{ ...resource, scopeMetrics: [{ ...scope, metrics: [record] }] }] };
+          out.push({ kind: 'metric', record, items: dataPoints(record).length, alone });
         }
       }
     }

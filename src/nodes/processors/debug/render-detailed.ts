@@ -1,6 +1,6 @@
 // `detailed`: every field of every resource, scope and record, one per line, indented by depth; a field at its default
 // value (absent in OTLP/JSON) is left out, attributes are listed one per line.
-import type { Exemplar, KeyValue, LogRecord, LogsRequest, Metric, MetricsRequest, Scope, Span, TracesRequest } from '../../exporters/console/otlp-json.js';
+import type { Exemplar, KeyValue, LogRecord, LogsRequest, Metric, MetricsRequest, Resource, Scope, Span, TracesRequest } from '../../exporters/console/otlp-json.js';
 import { toDouble } from '../../exporters/console/otlp-json.js';
 import { valueText } from '../../exporters/console/text.js';
 import { metricType } from './render-normal.js';
@@ -26,7 +26,7 @@ class Lines {
     for (const kv of list) this.line(depth + 1, `${kv.key}: ${valueText(kv.value)}`);
   }
 
-  resource(depth: number, kind: string, index: number, resource: { attributes?: KeyValue[]; droppedAttributesCount?: number } | undefined, schemaUrl: string | undefined): void {
+  resource(depth: number, kind: string, index: number, resource: Resource | undefined, schemaUrl: string | undefined): void {
     this.line(depth, `${kind} #${index}`);
     this.field(depth + 1, 'schema_url', schemaUrl);
     this.attributes(depth + 1, 'attributes', resource?.attributes);

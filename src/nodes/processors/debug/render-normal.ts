@@ -63,8 +63,8 @@ export function metricLines(m: Metric, index: number): string[] {
   const lines: string[] = [];
   for (const p of m.gauge?.dataPoints ?? m.sum?.dataPoints ?? []) lines.push(`${head}${attributesText(p.attributes)} ${p.asInt ?? num(p.asDouble)}`);
   for (const p of m.histogram?.dataPoints ?? []) {
-    const extra = `${p.sum !== undefined ? ` sum=${num(p.sum)}` : ''}${p.min !== undefined ? ` min=${num(p.min)}` : ''}${p.max !== undefined ? ` max=${num(p.max)}` : ''}`;
-    lines.push(`${head}${attributesText(p.attributes)} count=${p.count ?? '0'}${extra}`);
+    const optional = (name: string, v: number | string | undefined) => (v === undefined ? '' : ` ${name}=${num(v)}`);
+    lines.push(`${head}${attributesText(p.attributes)} count=${p.count ?? '0'}${optional('sum', p.sum)}${optional('min', p.min)}${optional('max', p.max)}`);
   }
   for (const p of m.exponentialHistogram?.dataPoints ?? []) {
     lines.push(`${head}${attributesText(p.attributes)} count=${p.count ?? '0'}${p.sum !== undefined ? ` sum=${num(p.sum)}` : ''} scale=${p.scale ?? 0} zero_count=${p.zeroCount ?? '0'}`);
