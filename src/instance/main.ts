@@ -29,6 +29,8 @@ function send(message: InstanceMessage): Promise<void> {
 async function start(spec: InstanceSpec): Promise<void> {
   logRoute = instanceLogRoute(spec.telemetry, spec.logFormat, send);
   telemetryFeed.configure(spec.telemetry?.observability);
+  // Beside OTAP_ENGINE_CORE (set at spawn): nodes that name things per deployment (exporter:file's {generation}) read it.
+  process.env.OTAP_ENGINE_GENERATION = String(spec.generation);
   logger = createLogger({
     level: logRoute.level ?? spec.logLevel,
     format: spec.logFormat,

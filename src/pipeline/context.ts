@@ -82,6 +82,8 @@ export class RuntimeContext implements NodeContext {
     return true;
   };
 
+  readonly connectedPorts = (): readonly string[] => [...this.ports].filter(([, targets]) => targets.length > 0).map(([port]) => port);
+
   readonly recordDropped = (pdata: PData): void => {
     countDropped(this.counters, pdata);
   };

@@ -29,6 +29,12 @@ export interface NodeContext {
    */
   recordDropped?(pdata: PData): void;
   /**
+   * The output ports that have at least one connection, for a node whose routing depends on what is wired (a router
+   * that falls back to its default port, a fanout checking its destinations). Optional so that test doubles need not
+   * provide it; the runtime always does.
+   */
+  connectedPorts?(): readonly string[];
+  /**
    * Counts requests a receiver refused because their credentials were missing or not accepted (`requestsUnauthorized`).
    * Optional so that test doubles need not provide it; the runtime always does.
    */

@@ -31,7 +31,7 @@ const verbose = {
         main: {
           connections: [{ to: ['out'], from: ['batch'] }, { to: 'batch', from: 'in' }],
           nodes: {
-            out: { config: { verbosity: 'basic' }, type: 'urn:otel:console:exporter' },
+            out: { config: { format: 'pretty', color: true }, type: 'urn:otel:console:exporter' },
             batch: { type: 'urn:otel:processor:batch', config: { otlp: { min_size: 262144, sizer: 'bytes' }, max_batch_duration: '200ms', format: 'preserve', inbound_request_limit: 1024 } },
             in: otlp('urn:otel:receiver:otlp', { protocols: { grpc: { max_decoding_message_size: '4MiB', listening_addr: '127.0.0.1:45901' } } }),
           },

@@ -157,7 +157,7 @@ describe('live pipeline lifecycle through the admin API', () => {
       policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
       nodes: {
         ingest: { type: 'receiver:otlp', config: { protocols: { http: { listening_addr: `127.0.0.1:${port}` } } } },
-        out: { type: 'exporter:file', config: { path: '/etc/hostname/cannot.jsonl' } },
+        out: { type: 'exporter:file', config: { path: '/etc/hostname/cannot-{signal}-{core_id}-{generation}.jsonl' } },
       },
       connections: [{ from: 'ingest', to: 'out' }],
     };

@@ -99,7 +99,7 @@ describe('rollouts under load', () => {
   });
 
   it.each([
-    ['an exporter that fails at start', { bad: { type: 'exporter:file', config: { path: '/etc/hostname/cannot-exist.jsonl' } } }, 'bad', true],
+    ['an exporter that fails at start', { bad: { type: 'exporter:file', config: { path: '/etc/hostname/cannot-exist-{signal}-{core_id}-{generation}.jsonl' } } }, 'bad', true],
     ['a node that crashes at start', { bad: { type: 'processor:fault', config: { start: 'crash' } } }, 'bad', false],
   ])('rolls back %s while the old generation serves on', async (_what, extraNode, node, isExporter) => {
     const url = await boot(pipeline(sink.url));

@@ -7,8 +7,8 @@ import { implementations } from '../../src/nodes/implementations.js';
 function minimalConfig(urn: string): Record<string, unknown> {
   if (urn.endsWith(':otlp')) return { protocols: { http: { listening_addr: '127.0.0.1:0' } } };
   if (urn.endsWith(':otlp_http')) return { endpoint: 'http://127.0.0.1:1' };
-  if (urn.endsWith(':file')) return { path: '/tmp/otap-engine-catalog-test.jsonl' };
-  if (urn.endsWith(':fanout')) return { outputs: ['a'] };
+  if (urn.endsWith(':file')) return { path: '/tmp/otap-engine-catalog-test-{signal}-{core_id}-{generation}.jsonl' };
+  if (urn.endsWith(':fanout')) return { destinations: [{ port: 'a' }] };
   if (urn.endsWith(':memory_limiter')) return { limit: '512MiB' };
   if (urn.endsWith(':attribute')) return { actions: [{ action: 'delete', key: 'k' }] };
   if (urn.endsWith(':otlp_grpc')) return { grpc_endpoint: 'http://127.0.0.1:1' };

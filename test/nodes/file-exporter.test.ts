@@ -1,266 +1,247 @@
-// exporter:file on real files in a temp directory: one line of OTLP/JSON per message, buffering with flush(), rotation
-// by size keeping max_files, and start() failing with a clear error when the file cannot be opened.
-import { mkdtemp, readFile, readdir, rm, stat, writeFile, mkdir, chmod } from 'node:fs/promises';
+// exporter:file on real files in a temp directory: upstream's config (path template, open_mode, durability,
+// max_frame_bytes, tail_recovery, create_directories) checked with reasons, and each option's effect on the files.
+import { lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { validateWithJoi } from '../../src/config/joi-errors.js';
 import { fileExporter } from '../../src/nodes/exporters/file/descriptor.js';
-import { createFileExporter, FileExporter, fileExporterSettings } from '../../src/nodes/exporters/file/exporter.js';
+import { FileExporter, fileExporterSettings } from '../../src/nodes/exporters/file/exporter.js';
 import { otlpProtoToJson } from '../../src/pdata/json.js';
 import type { PData } from '../../src/pipeline/pdata.js';
 import { createTestContext } from '../support/otlp-context.js';
 import { logsProto, tracesProto } from '../support/otlp-requests.js';
-import { logsPData } from '../pipeline/helpers/otlp.js';
 
 let dir: string;
+const started: FileExporter[] = [];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'otap-file-exporter-'));
 });
 
 afterEach(async () => {
+  for (const exporter of started.splice(0)) await exporter.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
-function exporterFor(config: Record<string, unknown>): FileExporter {
+const template = (name = 'out') => join(dir, `${name}-{signal}-{core_id}-{generation}.jsonl`);
+
+function errors(config: unknown): string[] {
+  const result = validateWithJoi<Record<string, unknown>>(fileExporter.configSchema, config, ['config']);
+  return result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message}`);
+}
+
+function settingsOf(config: Record<string, unknown>) {
   const checked = fileExporter.configSchema.validate(config);
   if (checked.error) throw checked.error;
-  return new FileExporter(fileExporterSettings(checked.value));
+  return fileExporterSettings(checked.value);
+}
+
+/** A started exporter on core 3, generation 7. */
+async function exporterFor(config: Record<string, unknown>, ctx = createTestContext('file')): Promise<FileExporter> {
+  const exporter = new FileExporter(settingsOf(config), { core: 3, generation: 7 });
+  await exporter.start(ctx);
+  started.push(exporter);
+  return exporter;
 }
 
 async function lines(path: string): Promise<string[]> {
   return (await readFile(path, 'utf8')).split('\n').filter(Boolean);
 }
 
-/** Log bodies of one OTLP/JSON logs line. */
 function bodiesOf(line: string): string[] {
-  const json = JSON.parse(line) as {
-    resourceLogs: { scopeLogs: { logRecords: { body: { stringValue: string } }[] }[] }[];
-  };
+  const json = JSON.parse(line) as { resourceLogs: { scopeLogs: { logRecords: { body: { stringValue: string } }[] }[] }[] };
   return json.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords.map((l) => l.body.stringValue)));
 }
 
 const logs = (bodies: string[]): PData => ({ signal: 'logs', payload: logsProto(bodies), items: bodies.length });
 
 describe('exporter:file config', () => {
-  it('requires an absolute path and fills the defaults', () => {
-    expect(fileExporter.configSchema.validate({ path: '/var/log/otap.jsonl' }).value).toEqual({
-      path: '/var/log/otap.jsonl',
+  it("takes upstream's fields with upstream's defaults", () => {
+    // As upstream's trafficgen-file.yaml writes it.
+    const upstream = { path: '/tmp/otel-capture-{signal}-{core_id}-{generation}.jsonl', open_mode: 'append', durability: 'write' };
+    expect(fileExporter.configSchema.validate(upstream).value).toEqual({
+      ...upstream,
+      create_directories: false,
+      format: 'otlp_json',
+      max_frame_bytes: 64 * 1024 * 1024,
+      tail_recovery: 'truncate_partial',
       rotation: { max_size: 0, max_files: 5 },
-      flush_interval: '1000ms',
+      flush_interval: '0ms',
     });
-    expect(fileExporter.configSchema.validate({}).error?.message).toMatch(/"path" is required/);
-    expect(fileExporter.configSchema.validate({ path: 'out.jsonl' }).error?.message).toMatch(/"path" must be an absolute path/);
-    expect(fileExporter.configSchema.validate({ path: '/x', rotation: { max_files: 0 } }).error).toBeDefined();
-    expect(fileExporter.configSchema.validate({ path: '/x', flush_interval: 5 }).error).toBeDefined();
-    expect(fileExporter.configSchema.validate({ path: '/x', colour: 'red' }).error).toBeDefined();
-    expect(fileExporter.configSchema.validate({ path: '/x', rotation: { max_size: '64MiB' } }).value.rotation).toEqual({
-      max_size: 64 * 1024 * 1024,
-      max_files: 5,
-    });
+    const truncate = fileExporter.configSchema.validate({ path: upstream.path, open_mode: 'truncate' }).value;
+    expect(truncate).not.toHaveProperty('tail_recovery');
+    expect(errors({ path: upstream.path, open_mode: 'create_new', durability: 'sync_data', max_frame_bytes: 1, create_directories: true })).toEqual([]);
   });
 
-  it('turns sizes and durations into numbers', () => {
-    expect(fileExporterSettings({ path: '/x', rotation: { max_size: '64MiB', max_files: 3 }, flush_interval: '250ms' })).toEqual({
-      path: '/x',
-      maxSize: 64 * 1024 * 1024,
-      maxFiles: 3,
-      flushIntervalMs: 250,
-    });
+  it('refuses what upstream refuses, saying why', () => {
+    const path = '/var/log/x-{signal}-{core_id}-{generation}.jsonl';
+    expect(errors({})).toEqual(['config.path: "path" is required']);
+    expect(errors({ path: 'x-{signal}-{core_id}-{generation}.jsonl' })).toEqual(['config.path: "path" must be an absolute path']);
+    expect(errors({ path: '/var/log/x-{core_id}-{generation}.jsonl' })[0]).toMatch(/^config.path: "path" must contain \{signal\} exactly once/);
+    expect(errors({ path: '/var/log/{signal}/x-{signal}-{core_id}-{generation}.jsonl' })[0]).toMatch(/must contain \{signal\} exactly once/);
+    expect(errors({ path: '/var/log/x-{signal}-{core_id}-{generation}-{host}.jsonl' })[0]).toMatch(/unknown or malformed \{token\}/);
+    expect(errors({ path: '/var/log/{signal}/../x-{core_id}-{generation}.jsonl' })[0]).toMatch(/loses \{signal\} once ".." is resolved/);
+    expect(errors({ path, format: 'protobuf' })).toEqual(['config.format: "format" must be [otlp_json]']);
+    expect(errors({ path, max_frame_bytes: 0 })).toEqual(['config.max_frame_bytes: "max_frame_bytes" must be greater than or equal to 1']);
+    expect(errors({ path, max_frame_bytes: 256 * 1024 * 1024 + 1 })[0]).toMatch(/must be less than or equal to 268435456/);
+    expect(errors({ path, open_mode: 'truncate', tail_recovery: 'fail' })).toEqual([
+      'config.tail_recovery: "tail_recovery" applies only to open_mode: append (the other modes never keep what the file held)',
+    ]);
+    expect(errors({ path, durability: 'sync_data', flush_interval: '1s' })[0]).toMatch(/^config.flush_interval: "flush_interval" above 0s acknowledges lines before they are written/);
+    expect(errors({ path, rotate: true })).toEqual(['config.rotate: unknown field "rotate"']);
   });
 });
 
 describe('exporter:file', () => {
-  it('writes each message as one line of OTLP/JSON holding its records', async () => {
-    const path = join(dir, 'out.jsonl');
-    const { node, kind } = createFileExporter('file', { path });
-    expect(kind).toBe('exporter');
-    if (kind !== 'exporter') return;
-    const ctx = createTestContext('file');
-    await node.start(ctx);
-    const first = logsPData(['alpha', 'beta']);
+  it('writes each message as one OTLP/JSON line to the file of its signal, core and generation (mode 0600)', async () => {
+    const exporter = await exporterFor({ path: template() });
+    const first = logs(['alpha', 'beta']);
     const traces: PData = { signal: 'traces', payload: tracesProto(['GET /']), items: 1 };
-    expect(await node.export(first)).toEqual({ kind: 'success' });
-    expect(await node.export(logsPData(['gamma']))).toEqual({ kind: 'success' });
-    expect(await node.export(traces)).toEqual({ kind: 'success' });
-    await node.flush!();
-    const written = await lines(path);
-    expect(written).toHaveLength(3);
-    expect(bodiesOf(written[0]!)).toEqual(['alpha', 'beta']);
-    expect(bodiesOf(written[1]!)).toEqual(['gamma']);
-    // Exactly the OTLP JSON mapping of each request.
+    expect(await exporter.export(first)).toEqual({ kind: 'success' });
+    expect(await exporter.export(logs(['gamma']))).toEqual({ kind: 'success' });
+    expect(await exporter.export(traces)).toEqual({ kind: 'success' });
+    // Signals that never came leave no file.
+    expect((await readdir(dir)).sort()).toEqual(['out-logs-3-7.jsonl', 'out-traces-3-7.jsonl']);
+    const written = await lines(join(dir, 'out-logs-3-7.jsonl'));
+    expect(written.map(bodiesOf)).toEqual([['alpha', 'beta'], ['gamma']]);
     const expected = otlpProtoToJson('logs', first.payload);
     if (!expected.ok) throw new Error(expected.reason);
     expect(JSON.parse(written[0]!)).toEqual(expected.json);
-    const span = JSON.parse(written[2]!) as { resourceSpans: { scopeSpans: { spans: { name: string; traceId: string }[] }[] }[] };
-    expect(span.resourceSpans[0]!.scopeSpans[0]!.spans[0]).toMatchObject({ name: 'GET /', traceId: '01'.repeat(16) });
-    await node.stop();
-    expect(ctx.errors).toEqual([]);
+    const span = JSON.parse((await lines(join(dir, 'out-traces-3-7.jsonl')))[0]!);
+    expect(span.resourceSpans[0].scopeSpans[0].spans[0]).toMatchObject({ name: 'GET /', traceId: '01'.repeat(16) });
+    expect((await stat(join(dir, 'out-logs-3-7.jsonl'))).mode & 0o777).toBe(0o600);
   });
 
-  it('appends to an existing file', async () => {
-    const path = join(dir, 'out.jsonl');
-    await writeFile(path, 'previous line\n');
-    const exporter = exporterFor({ path });
-    await exporter.start(createTestContext());
-    await exporter.export(logs(['new']));
-    await exporter.stop();
+  it('an empty message is a success that writes nothing', async () => {
+    const exporter = await exporterFor({ path: template() });
+    expect(await exporter.export({ signal: 'metrics', payload: new Uint8Array(0), items: 0 })).toEqual({ kind: 'success' });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('open_mode append keeps the lines there and cuts off an incomplete last line (tail_recovery truncate_partial)', async () => {
+    const path = join(dir, 'out-logs-3-7.jsonl');
+    await writeFile(path, '{"kept":1}\n{"cut":');
+    const ctx = createTestContext('file');
+    const exporter = await exporterFor({ path: template() }, ctx);
+    expect(await exporter.export(logs(['new']))).toEqual({ kind: 'success' });
     const written = await lines(path);
-    expect(written[0]).toBe('previous line');
+    expect(written[0]).toBe('{"kept":1}');
     expect(bodiesOf(written[1]!)).toEqual(['new']);
+    expect(ctx.logs.find((l) => l.msg === 'exporter:file: cut off an incomplete last line')).toMatchObject({ recoveredBytes: 7 });
   });
 
-  it('buffers lines for flush_interval; flush() writes them', async () => {
-    const path = join(dir, 'out.jsonl');
-    const exporter = exporterFor({ path, flush_interval: '1h' });
-    await exporter.start(createTestContext());
-    await exporter.export(logs(['held']));
-    await new Promise((r) => setTimeout(r, 50));
-    expect((await stat(path)).size).toBe(0);
-    await exporter.flush();
-    expect(bodiesOf((await lines(path))[0]!)).toEqual(['held']);
-    await exporter.stop();
+  it('tail_recovery fail refuses such a file: the export is retried, the file is left as it is', async () => {
+    const path = join(dir, 'out-logs-3-7.jsonl');
+    await writeFile(path, '{"cut":');
+    const ctx = createTestContext('file');
+    const exporter = await exporterFor({ path: template(), tail_recovery: 'fail' }, ctx);
+    expect(await exporter.export(logs(['new']))).toEqual({ kind: 'retryable', reason: expect.stringMatching(/ends with an incomplete line \(tail_recovery: fail\)/) });
+    expect(await readFile(path, 'utf8')).toBe('{"cut":');
+    expect(ctx.errors[0]?.message).toMatch(/^exporter:file: cannot open /);
   });
 
-  it('writes buffered lines once flush_interval passes, without flush()', async () => {
-    const path = join(dir, 'out.jsonl');
-    const exporter = exporterFor({ path, flush_interval: '20ms' });
-    await exporter.start(createTestContext());
-    await exporter.export(logs(['soon']));
-    const end = Date.now() + 5000;
-    while ((await stat(path)).size === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-    expect(bodiesOf((await lines(path))[0]!)).toEqual(['soon']);
-    await exporter.stop();
+  it('open_mode truncate empties the file when it is first opened; create_new refuses a file that exists', async () => {
+    const path = join(dir, 'out-logs-3-7.jsonl');
+    await writeFile(path, '{"old":1}\n');
+    const truncating = await exporterFor({ path: template(), open_mode: 'truncate' });
+    await truncating.export(logs(['one']));
+    await truncating.export(logs(['two']));
+    expect((await lines(path)).map(bodiesOf)).toEqual([['one'], ['two']]);
+    await truncating.stop();
+
+    const fresh = await exporterFor({ path: template(), open_mode: 'create_new' });
+    expect(await fresh.export(logs(['three']))).toEqual({ kind: 'retryable', reason: expect.stringMatching(/EEXIST/) });
+    await rm(path);
+    expect(await fresh.export(logs(['three']))).toEqual({ kind: 'success' });
+    expect((await lines(path)).map(bodiesOf)).toEqual([['three']]);
   });
 
-  it('writes at once with flush_interval 0s, and stop() closes the file after the pending writes', async () => {
-    const path = join(dir, 'out.jsonl');
-    const exporter = exporterFor({ path, flush_interval: '0s' });
-    await exporter.start(createTestContext());
-    await exporter.export(logs(['now']));
-    expect(bodiesOf((await lines(path))[0]!)).toEqual(['now']);
-    const buffered = exporterFor({ path });
-    await buffered.start(createTestContext());
-    await buffered.export(logs(['at stop']));
-    await buffered.stop();
-    await exporter.stop();
-    expect((await lines(path)).map(bodiesOf)).toEqual([['now'], ['at stop']]);
+  it('a line above max_frame_bytes is a permanent failure and writes nothing', async () => {
+    const exporter = await exporterFor({ path: template(), max_frame_bytes: 64 });
+    expect(await exporter.export(logs(['a body long enough to pass sixty-four bytes of JSON']))).toEqual({
+      kind: 'failure',
+      reason: expect.stringMatching(/^exporter:file: the line is \d+ bytes, above max_frame_bytes \(64\): split the batch/),
+    });
+    expect(await readdir(dir)).toEqual([]);
   });
 
-  it('does not wait for the disk while buffering, and waits when the buffer is full', async () => {
-    const path = join(dir, 'out.jsonl');
-    const exporter = exporterFor({ path, flush_interval: '1h' });
-    await exporter.start(createTestContext());
-    // Far more than the stream's buffer: the exporter writes as it goes instead of holding it all.
-    const big = logs(Array.from({ length: 200 }, (_, i) => `record ${i} ${'x'.repeat(100)}`));
-    for (let i = 0; i < 20; i++) expect(await exporter.export(big)).toEqual({ kind: 'success' });
-    expect((await stat(path)).size).toBeGreaterThan(0);
-    await exporter.flush();
-    expect(await lines(path)).toHaveLength(20);
-    await exporter.stop();
+  it('create_directories makes the missing directories (0700); without it, start fails naming the directory', async () => {
+    const nested = join(dir, 'a', '{signal}', 'x-{core_id}-{generation}.jsonl');
+    await expect(new FileExporter(settingsOf({ path: nested }), { core: 0, generation: 1 }).start(createTestContext())).rejects.toThrow(
+      `exporter:file: the directory of ${join(dir, 'a', 'logs', 'x-0-1.jsonl')} cannot be used: ENOENT: no such file or directory`,
+    );
+    const exporter = await exporterFor({ path: nested, create_directories: true, durability: 'sync_data' });
+    expect(await exporter.export(logs(['deep']))).toEqual({ kind: 'success' });
+    expect((await lines(join(dir, 'a', 'logs', 'x-3-7.jsonl'))).map(bodiesOf)).toEqual([['deep']]);
+    expect((await stat(join(dir, 'a', 'logs'))).mode & 0o777).toBe(0o700);
+    await writeFile(join(dir, 'plain'), '');
+    await expect(new FileExporter(settingsOf({ path: join(dir, 'plain', template('y').slice(dir.length + 1)) })).start(createTestContext())).rejects.toThrow(
+      /cannot be used: is not a directory/,
+    );
   });
 
-  it('rotates by size: path → path.1 → path.2 …, keeping max_files rotated files', async () => {
-    const path = join(dir, 'out.jsonl');
-    const one = otlpProtoToJson('logs', logsProto(['m-1']));
-    if (!one.ok) throw new Error(one.reason);
-    const lineBytes = Buffer.byteLength(`${JSON.stringify(one.json)}\n`);
-    // Two lines fit, a third would pass max_size.
-    const exporter = exporterFor({ path, rotation: { max_size: Math.floor(lineBytes * 2.5), max_files: 2 } });
-    const ctx = createTestContext();
-    await exporter.start(ctx);
-    for (let i = 1; i <= 7; i++) expect(await exporter.export(logs([`m-${i}`]))).toEqual({ kind: 'success' });
-    await exporter.flush();
-    expect((await readdir(dir)).sort()).toEqual(['out.jsonl', 'out.jsonl.1', 'out.jsonl.2']);
-    expect((await lines(path)).map(bodiesOf)).toEqual([['m-7']]);
-    expect((await lines(`${path}.1`)).map(bodiesOf)).toEqual([['m-5'], ['m-6']]);
-    expect((await lines(`${path}.2`)).map(bodiesOf)).toEqual([['m-3'], ['m-4']]);
-    for (const name of await readdir(dir)) expect((await stat(join(dir, name))).size).toBeLessThanOrEqual(lineBytes * 2.5);
-    await exporter.stop();
-    expect(ctx.errors).toEqual([]);
+  it('a failed write is answered retryable; one that cannot be cut back is reported fatal, and the file is reopened next time', async () => {
+    // The logs file is /dev/full: every write fails with ENOSPC, and it cannot be truncated either.
+    await symlink('/dev/full', join(dir, 'out-logs-3-7.jsonl'));
+    const ctx = createTestContext('file');
+    const exporter = await exporterFor({ path: template() }, ctx);
+    expect(await exporter.export(logs(['lost']))).toEqual({ kind: 'retryable', reason: expect.stringMatching(/write of .*out-logs-3-7.jsonl failed: ENOSPC.*cutting the file back to 0 bytes failed too/) });
+    expect(await exporter.export(logs(['lost']))).toMatchObject({ kind: 'retryable' });
+    expect(ctx.logs.filter((l) => l.msg === 'exporter:file: file opened')).toHaveLength(2);
+    expect(ctx.errors[0]?.message).toMatch(/ENOSPC/);
+    // The other signals are not affected.
+    expect(await exporter.export({ signal: 'traces', payload: tracesProto(['ok']), items: 1 })).toEqual({ kind: 'success' });
+    expect((await lstat(join(dir, 'out-logs-3-7.jsonl'))).isSymbolicLink()).toBe(true);
   });
 
-  it('counts what the file already holds, and puts a line larger than max_size in a file of its own', async () => {
-    const path = join(dir, 'out.jsonl');
-    await writeFile(path, 'x'.repeat(90));
-    const exporter = exporterFor({ path, rotation: { max_size: 100, max_files: 5 }, flush_interval: '0s' });
-    await exporter.start(createTestContext());
-    await exporter.export(logs(['big-1']));
-    await exporter.export(logs(['big-2']));
-    await exporter.stop();
-    expect((await readdir(dir)).sort()).toEqual(['out.jsonl', 'out.jsonl.1', 'out.jsonl.2']);
-    expect(await readFile(`${path}.2`, 'utf8')).toBe('x'.repeat(90));
-    expect((await lines(`${path}.1`)).map(bodiesOf)).toEqual([['big-1']]);
-    expect((await lines(path)).map(bodiesOf)).toEqual([['big-2']]);
+  it('two exporters of one instance cannot write one file', async () => {
+    const first = await exporterFor({ path: template() });
+    const second = await exporterFor({ path: template() });
+    expect(await first.export(logs(['mine']))).toEqual({ kind: 'success' });
+    expect(await second.export(logs(['also mine']))).toEqual({ kind: 'retryable', reason: expect.stringMatching(/already written by another exporter:file node/) });
   });
 
   it('a payload that does not decode is a permanent failure', async () => {
-    const path = join(dir, 'out.jsonl');
-    const exporter = exporterFor({ path });
-    await exporter.start(createTestContext());
+    const exporter = await exporterFor({ path: template() });
     const result = await exporter.export({ signal: 'logs', payload: Buffer.from([0x0a, 0x09]), items: 1 });
     expect(result).toMatchObject({ kind: 'failure', reason: expect.stringMatching(/malformed protobuf/) });
-    await exporter.stop();
-    expect(await readFile(path, 'utf8')).toBe('');
-  });
-
-  it('a write error is retryable and reported', async () => {
-    // /dev/full opens fine and fails every write with ENOSPC.
-    const ctx = createTestContext();
-    const unbuffered = exporterFor({ path: '/dev/full', flush_interval: '0s' });
-    await unbuffered.start(ctx);
-    const result = await unbuffered.export(logs(['lost']));
-    expect(result).toMatchObject({ kind: 'retryable', reason: expect.stringMatching(/\/dev\/full.*ENOSPC/) });
-    // The next export reopens the file and meets the same error.
-    expect(await unbuffered.export(logs(['lost']))).toMatchObject({ kind: 'retryable' });
-    await unbuffered.stop();
-    // Buffered: a message too big for the buffer waits for its write, and so gets the error.
-    const buffered = exporterFor({ path: '/dev/full' });
-    await buffered.start(ctx);
-    const big = logs(Array.from({ length: 1000 }, (_, i) => `record ${i} ${'x'.repeat(100)}`));
-    expect(await buffered.export(big)).toMatchObject({ kind: 'retryable', reason: expect.stringMatching(/ENOSPC/) });
-    await buffered.flush();
-    await buffered.stop();
-    expect(ctx.errors.length).toBeGreaterThan(0);
-    expect(ctx.errors[0]!.message).toMatch(/exporter:file: writing \/dev\/full failed: ENOSPC/);
   });
 });
 
-describe('exporter:file start', () => {
-  it('fails on a missing directory, naming the path and the OS error, and creates nothing', async () => {
-    const path = join(dir, 'missing', 'out.jsonl');
-    const exporter = exporterFor({ path });
-    const started = exporter.start(createTestContext());
-    await expect(started).rejects.toThrow(`exporter:file cannot open ${path} for appending`);
-    await expect(started).rejects.toThrow(/ENOENT: no such file or directory/);
-    await expect(started).rejects.toThrow(/directory must exist/);
+describe('exporter:file extras (ours): rotation and flush_interval', () => {
+  it('rotates each file by size: path → path.1 → path.2 …, keeping max_files rotated files', async () => {
+    const one = otlpProtoToJson('logs', logsProto(['m-1']));
+    if (!one.ok) throw new Error(one.reason);
+    const lineBytes = Buffer.byteLength(`${JSON.stringify(one.json)}\n`);
+    const exporter = await exporterFor({ path: template(), rotation: { max_size: Math.floor(lineBytes * 2.5), max_files: 2 } });
+    for (let i = 1; i <= 7; i++) expect(await exporter.export(logs([`m-${i}`]))).toEqual({ kind: 'success' });
+    const path = join(dir, 'out-logs-3-7.jsonl');
+    expect((await readdir(dir)).sort()).toEqual(['out-logs-3-7.jsonl', 'out-logs-3-7.jsonl.1', 'out-logs-3-7.jsonl.2']);
+    expect((await lines(path)).map(bodiesOf)).toEqual([['m-7']]);
+    expect((await lines(`${path}.1`)).map(bodiesOf)).toEqual([['m-5'], ['m-6']]);
+    expect((await lines(`${path}.2`)).map(bodiesOf)).toEqual([['m-3'], ['m-4']]);
+  });
+
+  it('flush_interval holds lines in memory until it passes, or until flush()', async () => {
+    const exporter = await exporterFor({ path: template(), flush_interval: '1h' });
+    await exporter.export(logs(['held']));
     expect(await readdir(dir)).toEqual([]);
-    // The runtime stops a node whose start failed.
+    await exporter.flush();
+    expect((await lines(join(dir, 'out-logs-3-7.jsonl'))).map(bodiesOf)).toEqual([['held']]);
+    const soon = await exporterFor({ path: template('soon'), flush_interval: '20ms' });
+    await soon.export(logs(['soon']));
+    const path = join(dir, 'soon-logs-3-7.jsonl');
+    const end = Date.now() + 5000;
+    while (!(await stat(path).catch(() => undefined))?.size && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    expect((await lines(path)).map(bodiesOf)).toEqual([['soon']]);
+  });
+
+  it('stop() writes what is buffered', async () => {
+    await mkdir(join(dir, 'sub'));
+    const exporter = await exporterFor({ path: join(dir, 'sub', 'x-{signal}-{core_id}-{generation}.jsonl'), flush_interval: '1h' });
+    await exporter.export(logs(['at stop']));
     await exporter.stop();
-  });
-
-  it('fails when a parent of the path is a file (ENOTDIR)', async () => {
-    await writeFile(join(dir, 'plain-file'), '');
-    const path = join(dir, 'plain-file', 'out.jsonl');
-    const exporter = exporterFor({ path });
-    await expect(exporter.start(createTestContext())).rejects.toThrow(new RegExp(`cannot open ${path} .*ENOTDIR`));
-  });
-
-  it('fails when the path is a directory (EISDIR)', async () => {
-    const path = join(dir, 'a-directory');
-    await mkdir(path);
-    await expect(exporterFor({ path }).start(createTestContext())).rejects.toThrow(/EISDIR/);
-  });
-
-  // Root ignores directory permissions, so this runs only as another user.
-  it.skipIf(process.getuid?.() === 0)('fails in a read-only directory (EACCES)', async () => {
-    const readOnly = join(dir, 'read-only');
-    await mkdir(readOnly);
-    await chmod(readOnly, 0o555);
-    try {
-      await expect(exporterFor({ path: join(readOnly, 'out.jsonl') }).start(createTestContext())).rejects.toThrow(/EACCES/);
-    } finally {
-      await chmod(readOnly, 0o755);
-    }
+    expect((await lines(join(dir, 'sub', 'x-logs-3-7.jsonl'))).map(bodiesOf)).toEqual([['at stop']]);
   });
 });

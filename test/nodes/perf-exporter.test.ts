@@ -1,4 +1,5 @@
-// exporter:perf: counts what reaches it, answers success at once, and logs rates per signal every report_interval.
+// exporter:perf: counts what reaches it, answers success at once, and logs rates per signal every `frequency` ms, with
+// the usage sections its config selects.
 import { afterEach, describe, expect, it } from 'vitest';
 import { perfExporter } from '../../src/nodes/exporters/perf/descriptor.js';
 import { createPerfExporter, type PerfExporter } from '../../src/nodes/exporters/perf/exporter.js';
@@ -28,12 +29,15 @@ async function perfFor(config: Record<string, unknown>): Promise<{ perf: PerfExp
   return { perf, logs };
 }
 
+/** As upstream's example configs have it: throughput only. */
+const NO_USAGE = { cpu_usage: false, mem_usage: false, disk_usage: false, io_usage: false, self_usage: false };
+
 type Rates = Record<string, { items_per_sec: number; messages_per_sec: number; bytes_per_sec: number }>;
 const reports = (logs: CapturedLogs) => logs.lines.filter((l) => l.msg === 'throughput');
 
 describe('exporter:perf', () => {
   it('answers success at once and keeps cumulative totals per signal', async () => {
-    const { perf } = await perfFor({ report_interval: '10s', log: true });
+    const { perf } = await perfFor({ frequency: 10_000, log: true, ...NO_USAGE });
     expect(await perf.export(message('logs', 3, 100))).toEqual({ kind: 'success' });
     await perf.export(message('logs', 2, 50));
     await perf.export(message('traces', 7, 1000));
@@ -54,8 +58,8 @@ describe('exporter:perf', () => {
     expect(perf.stats().bySignal.metrics).toEqual({ items: 1, messages: 1, bytes: 10 });
   });
 
-  it('logs items/s, messages/s and bytes/s per signal since the last report, every report_interval', async () => {
-    const { perf, logs } = await perfFor({ report_interval: '100ms', log: true });
+  it('logs items/s, messages/s and bytes/s per signal since the last report, every `frequency` milliseconds', async () => {
+    const { perf, logs } = await perfFor({ frequency: 100, log: true, ...NO_USAGE });
     for (let i = 0; i < 10; i++) await perf.export(message('logs', 5, 200));
     await perf.export(message('metrics', 4, 40));
     await until(() => reports(logs).length >= 1, 2000, 'first report');
@@ -83,7 +87,7 @@ describe('exporter:perf', () => {
   });
 
   it('stops reporting on stop, with one final report; log: false counts without logging', async () => {
-    const { perf, logs } = await perfFor({ report_interval: '50ms', log: true });
+    const { perf, logs } = await perfFor({ frequency: 50, log: true, ...NO_USAGE });
     await perf.export(message('traces', 2, 20));
     await perf.stop();
     expect(logs.count('perf exporter stopped: final report')).toBe(1);
@@ -93,7 +97,7 @@ describe('exporter:perf', () => {
     await perf.stop();
     expect(logs.lines.length).toBe(after);
 
-    const quiet = await perfFor({ report_interval: '20ms', log: false });
+    const quiet = await perfFor({ frequency: 20, log: false });
     await quiet.perf.export(message('logs', 3, 30));
     await new Promise((r) => setTimeout(r, 100));
     await quiet.perf.stop();
@@ -104,7 +108,7 @@ describe('exporter:perf', () => {
   it('counts what flows through a pipeline', async () => {
     const receiver = new TestReceiver();
     const logs = captureLogs();
-    const config = pipeline([node('in', 'receiver', 'test'), node('out', 'exporter', 'perf', { report_interval: '10s', log: false })], [edge('in', 'out')]);
+    const config = pipeline([node('in', 'receiver', 'test'), node('out', 'exporter', 'perf', { frequency: 10_000, log: false })], [edge('in', 'out')]);
     const testNodes = resolver({ in: receiver });
     let perf: PerfExporter | undefined;
     const runtime = await PipelineRuntime.build(config, {
@@ -125,13 +129,61 @@ describe('exporter:perf', () => {
     expect(perf?.stats()).toMatchObject({ items: 50, messages: 5, bytes: 320 });
   });
 
-  it('validates its config, with defaults in canonical form', () => {
+  it('reports the usage sections the config selects, and none of them when all are off', async () => {
+    const { perf, logs } = await perfFor({ frequency: 50 });
+    // Some CPU for this process to account for.
+    const until0 = performance.now() + 30;
+    while (performance.now() < until0);
+    await until(() => reports(logs).length >= 1, 2000, 'first report');
+    const line = reports(logs)[0]!;
+    expect(line.process).toMatchObject({ rss_bytes: expect.any(Number), heap_used_bytes: expect.any(Number), virtual_bytes: expect.any(Number) });
+    expect((line.process as { cpu_percent: number }).cpu_percent).toBeGreaterThan(0);
+    expect(line.cpu).toEqual({ global_percent: expect.any(Number) });
+    expect(line.memory).toEqual({ total_bytes: expect.any(Number), available_bytes: expect.any(Number), used_percent: expect.any(Number) });
+    expect(line.disk).toEqual({
+      read_bytes_per_sec: expect.any(Number),
+      written_bytes_per_sec: expect.any(Number),
+      total_read_bytes: expect.any(Number),
+      total_written_bytes: expect.any(Number),
+    });
+    expect((line.network as Record<string, unknown>).lo).toMatchObject({ total_bytes_received: expect.any(Number), bytes_sent_per_sec: expect.any(Number) });
+    await perf.stop();
+
+    const only = await perfFor({ frequency: 50, ...NO_USAGE, cpu_usage: true });
+    await until(() => reports(only.logs).length >= 1, 2000, 'report');
+    const sections = Object.keys(reports(only.logs)[0]!).filter((k) => ['process', 'cpu', 'memory', 'disk', 'network'].includes(k));
+    expect(sections).toEqual(['cpu']);
+    await only.perf.stop();
+
+    const none = await perfFor({ frequency: 50, ...NO_USAGE });
+    await until(() => reports(none.logs).length >= 1, 2000, 'report');
+    expect(Object.keys(reports(none.logs)[0]!).filter((k) => ['process', 'cpu', 'memory', 'disk', 'network'].includes(k))).toEqual([]);
+  });
+
+  it("validates upstream's fields: frequency in ms (default 1000), the usage switches (default on), smoothing_factor with a warning", () => {
     const schema = perfExporter.configSchema;
     const value = schema.validate({}).value;
-    expect(value).toEqual({ report_interval: '10000ms', log: true });
+    expect(value).toEqual({
+      frequency: 1000,
+      smoothing_factor: 0.3,
+      self_usage: true,
+      cpu_usage: true,
+      mem_usage: true,
+      disk_usage: true,
+      io_usage: true,
+      log: true,
+    });
     expect(schema.validate(value).value).toEqual(value);
-    expect(schema.validate({ report_interval: '0s' }).error?.message).toMatch(/"report_interval" must be at least 1ms/);
-    expect(schema.validate({ report_interval: 'soon' }).error?.message).toMatch(/report_interval/);
-    expect(schema.validate({ log: 'yes' }).error).toBeDefined();
+    // The configs upstream ships (trafficgen-perf.yaml, otlp-perf.yaml, syslog-perf.yaml …).
+    const upstream = schema.validate({ frequency: 1000, cpu_usage: false, mem_usage: false, disk_usage: false, io_usage: false });
+    expect(upstream.error).toBeUndefined();
+    expect(upstream.warning).toBeUndefined();
+    const smoothing = schema.validate({ smoothing_factor: 0.5 });
+    expect(smoothing.error).toBeUndefined();
+    expect(smoothing.warning?.message).toMatch(/"smoothing_factor" has no effect in this engine/);
+    expect(schema.validate({ frequency: 0 }).error?.message).toMatch(/"frequency" must be at least 1/);
+    expect(schema.validate({ frequency: '1s' }).error?.message).toMatch(/"frequency" must be a number/);
+    expect(schema.validate({ report_interval: '1s' }).error?.message).toMatch(/"report_interval" is not allowed/);
+    expect(schema.validate({ io_usage: 'yes' }).error).toBeDefined();
   });
 });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateWithJoi } from '../../src/config/joi-errors.js';
 import { retryProcessor } from '../../src/nodes/processors/retry/descriptor.js';
 import { backoffDelayMs, retrySettings } from '../../src/nodes/processors/retry/processor.js';
+import { retryBudget } from '../../src/nodes/processors/retry/budget.js';
 import { Ack, type AckOutcome } from '../../src/pipeline/ack.js';
 import type { ExportResult, PData } from '../../src/pipeline/pdata.js';
 import { PipelineRuntime } from '../../src/pipeline/runtime.js';
@@ -131,7 +132,7 @@ describe('processor:retry', () => {
     const settings = retrySettings(retryConfig({ initial_interval: '100ms', multiplier: 2, max_interval: '300ms' }));
     expect([0, 1, 2, 3, 10].map((n) => backoffDelayMs(settings, n))).toEqual([100, 200, 300, 300, 300]);
     // multiplier 1: a constant wait.
-    const flat = retrySettings(retryConfig({ initial_interval: '250ms', multiplier: 1 }));
+    const flat = retrySettings(retryConfig({ initial_interval: '250ms', multiplier: 1, max_elapsed_time: '1m' }));
     expect([0, 5].map((n) => backoffDelayMs(flat, n))).toEqual([250, 250]);
   });
 
@@ -206,6 +207,10 @@ describe('processor:retry', () => {
     expect(errors({ multiplier: 0.5 })).toEqual(['config.multiplier: "multiplier" must be greater than or equal to 1']);
     expect(errors({ max_pending_bytes: 0 })).toEqual(['config.max_pending_bytes: "max_pending_bytes" must be greater than zero']);
     expect(errors({ max_retries: 3 })).toHaveLength(1);
+    // A multiplier above upstream's growth needs is fine: the wait is capped by max_interval.
+    expect(errors({ multiplier: 5000 })).toEqual([]);
+    // As upstream's continuous-benchmark configs write it.
+    expect(errors({ multiplier: 1.5 })).toEqual([]);
     expect(retryConfig({})).toEqual({
       initial_interval: '5000ms',
       max_interval: '30000ms',
@@ -213,5 +218,37 @@ describe('processor:retry', () => {
       max_elapsed_time: '300000ms',
       max_pending_bytes: 64 * 1024 * 1024,
     });
+  });
+
+  it('refuses, as upstream does, backoffs whose waits grow for more than 1000 retries, and counts the retries a message may get', () => {
+    const errors = (config: unknown) => {
+      const result = validateWithJoi<Record<string, unknown>>(retryProcessor.configSchema, config, ['config']);
+      return result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message}`);
+    };
+    expect(errors({ initial_interval: '100ms', multiplier: 1 })).toEqual([
+      expect.stringMatching(/^config: the waits would grow for more than 1000 retries .*raise multiplier or initial_interval, or lower max_elapsed_time$/),
+    ]);
+    expect(errors({ initial_interval: '1s', multiplier: 1, max_elapsed_time: '5m' })).toEqual([]);
+    // Waits 1 s, 2 s, then 4 s (max_interval) until 10 s have passed.
+    expect(retryBudget({ initialIntervalMs: 1000, multiplier: 2, maxIntervalMs: 4000, maxElapsedMs: 10_000 })).toEqual({ ok: true, maxRetries: 5 });
+    // The first wait already ends past max_elapsed_time: no retry at all.
+    expect(retryBudget({ initialIntervalMs: 5000, multiplier: 2, maxIntervalMs: 4000, maxElapsedMs: 3000 })).toEqual({ ok: true, maxRetries: 0 });
+    expect(retrySettings(retryConfig({})).maxRetries).toBeGreaterThan(10);
+  });
+
+  it('acknowledges an empty message at once and does not send it on, as upstream', async () => {
+    const receiver = new TestReceiver();
+    const exporter = new ScriptedExporter();
+    const config = pipeline(
+      [node('in', 'receiver', 'test'), node('retry', 'processor', 'retry', retryConfig(FAST)), node('out', 'exporter', 'test')],
+      [edge('in', 'retry'), edge('retry', 'out')],
+    );
+    const runtime = await PipelineRuntime.build(config, { logger: captureLogs().logger, resolveFactory: resolver({ in: receiver, out: exporter }) });
+    cleanups.push(() => runtime.stop());
+    await runtime.start();
+    const empty: PData = { signal: 'logs', payload: new Uint8Array(0), items: 0 };
+    expect(await (await emitWaiting(receiver, empty)).settled).toEqual({ ok: true });
+    expect(await (await emitWaiting(receiver, uniqueLogs(2).pdata)).settled).toEqual({ ok: true });
+    expect(exporter.exported.map((p) => p.items)).toEqual([2]);
   });
 });

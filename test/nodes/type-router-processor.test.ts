@@ -30,11 +30,15 @@ function router(): Processor {
 }
 
 describe('processor:type_router', () => {
-  it('declares one output port per signal and takes no settings', () => {
+  it("declares upstream's ports (one per signal, and the default one) and upstream's admission_policy", () => {
     expect(typeRouterProcessor.urn).toBe('urn:otel:processor:type_router');
-    expect(typeRouterProcessor.outputPorts?.({})).toEqual(['logs', 'metrics', 'traces']);
-    expect(typeRouterProcessor.configSchema.validate({}).value).toEqual({});
-    expect(typeRouterProcessor.configSchema.validate({ routes: {} }).error?.message).toBe('"routes" is not allowed');
+    expect(typeRouterProcessor.outputPorts?.({})).toEqual(['logs', 'metrics', 'traces', 'default']);
+    const schema = typeRouterProcessor.configSchema;
+    // `config: {}` as upstream's configs write it.
+    expect(schema.validate({}).value).toEqual({ admission_policy: { on_full: 'reject_immediately' } });
+    expect(schema.validate({ admission_policy: { on_full: 'backpressure' } }).value).toEqual({ admission_policy: { on_full: 'backpressure' } });
+    expect(schema.validate({ admission_policy: { on_full: 'block' } }).error?.message).toMatch(/"admission_policy.on_full" must be one of \[reject_immediately, backpressure\]/);
+    expect(schema.validate({ routes: {} }).error?.message).toBe('"routes" is not allowed');
   });
 
   it('sends logs on port "logs", the same object', async () => {

@@ -1,39 +1,62 @@
-// exporter:console: shows what flows through a pipeline on stdout. `basic` prints one summary line per message;
-// `detailed` prints the message as one line of OTLP/JSON (the JSON Lines form of the OTLP file exporter).
+// exporter:console: shows what flows through a pipeline on standard output, in one of three formats:
+// - `pretty` (default): logs and metrics as a tree of resources, scopes and records (pretty-logs.ts, pretty-metrics.ts);
+// - `record_json`: one JSON object per log record (record-json.ts);
+// - `otlp_json` (ours): one line of OTLP/JSON per message, every signal.
+// As upstream, output is best effort: a message this format cannot show (traces in `pretty`, metrics in `record_json`,
+// bytes that do not decode) is accepted with all its items reported rejected, so the runtime counts and logs them and
+// a waiting client hears it as a partial success; it is never retried.
 import type { Writable } from 'node:stream';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
 import type { ExportResult, PData } from '../../../pipeline/pdata.js';
 import { otlpProtoToJson } from '../../../pdata/json.js';
 import type { ConsoleExporterConfig } from './descriptor.js';
+import type { LogsRequest, MetricsRequest } from './otlp-json.js';
+import { ASCII_TREE, prettyLogs, UNICODE_TREE } from './pretty-logs.js';
+import { PrettyMetrics } from './pretty-metrics.js';
+import { RecordJson } from './record-json.js';
+import { styler } from './text.js';
 
-const ITEM_NOUN: Readonly<Record<PData['signal'], readonly [one: string, many: string]>> = {
-  logs: ['log record', 'log records'],
-  traces: ['span', 'spans'],
-  metrics: ['data point', 'data points'],
-};
+type Render = (pdata: PData, json: Record<string, unknown>) => string | { unsupported: string };
+
+function renderer(config: ConsoleExporterConfig): Render {
+  switch (config.format) {
+    case 'otlp_json':
+      return (_pdata, json) => `${JSON.stringify(json)}\n`;
+    case 'record_json': {
+      const records = new RecordJson(config.record_json);
+      return (pdata, json) =>
+        pdata.signal === 'logs' ? records.render(json as LogsRequest) : { unsupported: `format record_json shows logs only; select pretty to see ${pdata.signal}` };
+    }
+    case 'pretty': {
+      const style = styler(config.color);
+      const tree = config.unicode ? UNICODE_TREE : ASCII_TREE;
+      const metrics = new PrettyMetrics(style, tree, config.pretty.histogram);
+      return (pdata, json) => {
+        if (pdata.signal === 'logs') return prettyLogs(json as LogsRequest, style, tree);
+        if (pdata.signal === 'metrics') return metrics.render(json as MetricsRequest);
+        return { unsupported: 'format pretty does not show traces; use processor:debug, or format otlp_json' };
+      };
+    }
+  }
+}
 
 export class ConsoleExporter implements Exporter {
+  private readonly render: Render;
+
   constructor(
-    private readonly name: string,
-    private readonly config: ConsoleExporterConfig,
+    config: ConsoleExporterConfig,
     private readonly out: Writable = process.stdout,
-  ) {}
+  ) {
+    this.render = renderer(config);
+  }
 
   async start(_ctx: NodeContext): Promise<void> {}
 
   async export(pdata: PData): Promise<ExportResult> {
-    let line: string;
-    if (this.config.verbosity === 'detailed') {
-      const rendered = otlpProtoToJson(pdata.signal, pdata.payload);
-      // A payload that does not decode will not decode on a retry either.
-      if (!rendered.ok) return { kind: 'failure', reason: rendered.reason };
-      line = JSON.stringify(rendered.json);
-    } else {
-      const when = new Date().toISOString();
-      const noun = ITEM_NOUN[pdata.signal][pdata.items === 1 ? 0 : 1];
-      line = `${when} ${this.name}: ${pdata.signal}, ${pdata.items} ${noun}, ${pdata.payload.byteLength} bytes`;
-    }
-    await this.write(`${line}\n`);
+    const decoded = otlpProtoToJson(pdata.signal, pdata.payload);
+    const text = decoded.ok ? this.render(pdata, decoded.json) : { unsupported: `exporter:console cannot read the message: ${decoded.reason}` };
+    if (typeof text !== 'string') return { kind: 'success', rejectedItems: pdata.items, message: text.unsupported };
+    if (text !== '') await this.write(text);
     return { kind: 'success' };
   }
 
@@ -46,6 +69,6 @@ export class ConsoleExporter implements Exporter {
   }
 }
 
-export function createConsoleExporter(name: string, config: Record<string, unknown>): NodeInstance {
-  return { kind: 'exporter', node: new ConsoleExporter(name, config as unknown as ConsoleExporterConfig) };
+export function createConsoleExporter(_name: string, config: Record<string, unknown>): NodeInstance {
+  return { kind: 'exporter', node: new ConsoleExporter(config as unknown as ConsoleExporterConfig) };
 }

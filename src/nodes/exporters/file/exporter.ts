@@ -1,243 +1,194 @@
-// exporter:file: appends each message to a file as one line of OTLP/JSON (the JSON Lines form of the OTLP file
-// exporter), with optional rotation by size. Lines go through a write stream: while `flush_interval` runs the stream is
-// corked, so the lines of that interval reach the file in one writev; a full buffer is written at once and the export
-// waits for it, so a slow disk slows the pipeline instead of growing memory.
+// exporter:file: writes each message as one line of OTLP/JSON (JSON Lines, the OpenTelemetry file exporter's format)
+// to a file of its signal, core and generation: the path template's `{signal}`, `{core_id}` and `{generation}`. A
+// signal's file is opened when its first non-empty message comes (writer.ts), so signals that never flow leave no file.
 //
-// Delivery: with a flush interval, an export succeeds once its line is in the stream; a write that fails later (disk
-// full, I/O error) loses what was buffered at that moment (at most one interval or one buffer), and the error is logged
-// and reported. With `flush_interval: 0s` each export waits for its own write, so a write error is that message's
-// `retryable` answer. Either way the next export reopens the file, answering `retryable` while it cannot.
-import type { WriteStream } from 'node:fs';
-import { open, rename, type FileHandle } from 'node:fs/promises';
+// Delivery (durability): by default an export succeeds once its line is written (and synced, with sync_data); a write
+// that fails is cut back out of the file and answered `retryable`, so the runtime tries again. With our
+// `flush_interval` above 0s, lines are collected for that long (or until 64 KiB wait) and acknowledged before they are
+// written; a write that then fails loses them, and says so in the log.
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { parseByteSize, parseDuration } from '../../../config/duration.js';
+import { Episode } from '../../../pipeline/episode.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
-import type { ExportResult, PData } from '../../../pipeline/pdata.js';
+import { SIGNALS, type ExportResult, type PData, type Signal } from '../../../pipeline/pdata.js';
 import { otlpProtoToJson } from '../../../pdata/json.js';
-import type { FileExporterConfig } from './descriptor.js';
+import { DEFAULT_MAX_FRAME_BYTES, type FileExporterConfig } from './descriptor.js';
+import { currentPlacement, renderPath, type Placement } from './template.js';
+import { SignalWriter, type WriterOptions } from './writer.js';
 
-/** Bytes the stream holds before an export waits for the disk. */
-const HIGH_WATER_MARK = 64 * 1024;
+/** Buffered bytes (flush_interval > 0) that make an export write them at once and wait for the disk. */
+const BUFFER_LIMIT = 64 * 1024;
 
 export interface FileExporterSettings {
-  path: string;
-  /** Rotate before a line would take the file past this many bytes; 0: never. */
-  maxSize: number;
-  /** Rotated files kept: `path.1` (newest) … `path.<maxFiles>`. */
-  maxFiles: number;
-  /** How long lines may wait in the stream before they are written; 0: written at once. */
+  template: string;
+  writer: WriterOptions;
   flushIntervalMs: number;
 }
 
 export function fileExporterSettings(config: Partial<FileExporterConfig> & Pick<FileExporterConfig, 'path'>): FileExporterSettings {
+  const openMode = config.open_mode ?? 'append';
   return {
-    path: config.path,
-    maxSize: parseByteSize(config.rotation?.max_size ?? 0),
-    maxFiles: config.rotation?.max_files ?? 5,
-    flushIntervalMs: parseDuration(config.flush_interval ?? '1s'),
+    template: config.path,
+    writer: {
+      openMode,
+      durability: config.durability ?? 'write',
+      maxFrameBytes: config.max_frame_bytes ?? DEFAULT_MAX_FRAME_BYTES,
+      tailRecovery: openMode === 'append' ? (config.tail_recovery ?? 'truncate_partial') : undefined,
+      createDirectories: config.create_directories ?? false,
+      maxSize: parseByteSize(config.rotation?.max_size ?? 0),
+      maxFiles: config.rotation?.max_files ?? 5,
+    },
+    flushIntervalMs: parseDuration(config.flush_interval ?? '0s'),
   };
 }
 
 export class FileExporter implements Exporter {
-  private stream: WriteStream | undefined;
-  /** Bytes in the current file, counting what is still in the stream. */
-  private size = 0;
-  /** Set when the current stream failed; the next export reopens the file. */
-  private writeError: Error | undefined;
-  private corked = false;
+  private readonly paths: Record<Signal, string>;
+  private readonly writers: Partial<Record<Signal, SignalWriter>> = {};
+  /** flush_interval > 0: lines waiting to be written, per signal. */
+  private readonly buffers: Record<Signal, Buffer[]> = { logs: [], traces: [], metrics: [] };
+  private bufferedBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
-  /** Writes handed to the stream whose callback has not run yet; `flush()` waits until there are none. */
-  private pendingWrites = 0;
-  private idleWaiters: Array<() => void> = [];
-  private stopped = false;
+  /** The buffered write under way, which the next one waits for. */
+  private flushing: Promise<void> = Promise.resolve();
   private ctx: NodeContext | undefined;
+  private failures: Episode | undefined;
+  private stopped = false;
 
-  constructor(private readonly settings: FileExporterSettings) {}
+  constructor(
+    private readonly settings: FileExporterSettings,
+    placement: Placement = currentPlacement(),
+  ) {
+    this.paths = { logs: '', traces: '', metrics: '' };
+    for (const signal of SIGNALS) this.paths[signal] = renderPath(settings.template, signal, placement);
+  }
+
+  /** The file each signal goes to in this instance. */
+  pathOf(signal: Signal): string {
+    return this.paths[signal];
+  }
 
   async start(ctx: NodeContext): Promise<void> {
     this.ctx = ctx;
-    await this.open();
+    this.failures = new Episode(ctx.logger, 'exporter:file: cannot write: retrying', 'error');
+    if (this.settings.writer.createDirectories) return;
+    // Files are opened on first use, but a directory that is missing now will be missing then: say so at once.
+    for (const signal of SIGNALS) {
+      const directory = dirname(this.paths[signal]);
+      const problem = await stat(directory).then(
+        (s) => (s.isDirectory() ? undefined : 'is not a directory'),
+        (error: NodeJS.ErrnoException) => error.message,
+      );
+      if (problem !== undefined) {
+        throw new Error(`exporter:file: the directory of ${this.paths[signal]} cannot be used: ${problem} (it must exist unless create_directories is true)`);
+      }
+    }
   }
 
   async export(pdata: PData): Promise<ExportResult> {
     if (this.stopped) return { kind: 'failure', reason: 'exporter:file is stopped' };
+    // Nothing to write: as upstream, an empty message is a success that leaves no line.
+    if (pdata.items === 0) return { kind: 'success' };
     const rendered = otlpProtoToJson(pdata.signal, pdata.payload);
     // A payload that does not decode will not decode on a retry either.
     if (!rendered.ok) return { kind: 'failure', reason: rendered.reason };
-    const line = `${JSON.stringify(rendered.json)}\n`;
-    const bytes = Buffer.byteLength(line);
-    try {
-      if (this.stream === undefined || this.stream.destroyed || this.writeError !== undefined) await this.reopen();
-      const { maxSize } = this.settings;
-      if (maxSize > 0 && this.size > 0 && this.size + bytes > maxSize) await this.rotate();
-    } catch (error) {
-      return { kind: 'retryable', reason: (error as Error).message };
+    const line = Buffer.from(`${JSON.stringify(rendered.json)}\n`);
+    const { maxFrameBytes } = this.settings.writer;
+    if (line.length > maxFrameBytes) {
+      return { kind: 'failure', reason: `exporter:file: the line is ${line.length} bytes, above max_frame_bytes (${maxFrameBytes}): split the batch before this node` };
     }
-    const stream = this.stream as WriteStream;
-    this.size += bytes;
-    if (this.settings.flushIntervalMs === 0) {
-      // Unbuffered: the export waits for its write, so a write error is this message's retryable error.
-      const error = await new Promise<Error | null | undefined>((resolve) => this.write(stream, line, resolve));
-      if (error) return { kind: 'retryable', reason: `exporter:file: writing ${this.settings.path} failed: ${error.message}` };
+    if (this.settings.flushIntervalMs === 0) return this.write(pdata.signal, [line]);
+    this.buffers[pdata.signal].push(line);
+    this.bufferedBytes += line.length;
+    if (this.bufferedBytes < BUFFER_LIMIT) {
+      this.flushTimer ??= setTimeout(() => void this.flushBuffers(), this.settings.flushIntervalMs);
       return { kind: 'success' };
     }
-    if (!this.write(stream, line)) {
-      // The buffer is full: write it now and wait for the disk.
-      this.uncork();
-      await waitForDrain(stream);
-      if (this.writeError !== undefined && stream === this.stream) {
-        return { kind: 'retryable', reason: this.writeError.message };
-      }
-    }
-    return { kind: 'success' };
+    // The buffer is full: write it now and wait for the disk, so a slow disk slows the pipeline.
+    const failure = await this.flushBuffers();
+    return failure === undefined ? { kind: 'success' } : { kind: 'retryable', reason: failure };
   }
 
-  /** Writes everything the stream holds and resolves once the writes completed (or failed: that is reported). */
+  /** Writes what is buffered (flush_interval > 0). */
   async flush(): Promise<void> {
-    this.uncork();
-    if (this.pendingWrites === 0) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.flushBuffers();
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    await this.flushBuffers();
     this.stopped = true;
-    try {
-      await this.closeStream();
-    } catch (error) {
-      this.ctx?.logger.error({ err: error, path: this.settings.path }, 'exporter:file: closing the file failed');
+    for (const signal of SIGNALS) {
+      const writer = this.writers[signal];
+      if (writer === undefined) continue;
+      delete this.writers[signal];
+      try {
+        await writer.finalize();
+      } catch (error) {
+        this.ctx?.logger.error({ err: error, path: this.paths[signal] }, 'exporter:file: syncing the file at stop failed');
+      } finally {
+        await writer.close().catch(() => undefined);
+      }
     }
   }
 
-  private async open(): Promise<void> {
-    const { path } = this.settings;
-    let handle: FileHandle;
-    try {
-      handle = await open(path, 'a');
-    } catch (error) {
-      throw openError(path, error);
+  private async write(signal: Signal, lines: readonly Buffer[]): Promise<ExportResult> {
+    let writer = this.writers[signal];
+    if (writer === undefined) {
+      try {
+        const opened = await SignalWriter.open(this.paths[signal], this.settings.writer);
+        writer = opened.writer;
+        this.writers[signal] = writer;
+        const path = this.paths[signal];
+        if (opened.recoveredBytes > 0) this.ctx?.logger.warn({ path, recoveredBytes: opened.recoveredBytes }, 'exporter:file: cut off an incomplete last line');
+        this.ctx?.logger.info({ path, signal }, 'exporter:file: file opened');
+      } catch (error) {
+        return this.failed(signal, `cannot open ${this.paths[signal]}: ${(error as Error).message}`, false);
+      }
     }
-    let size: number;
-    try {
-      size = (await handle.stat()).size;
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      throw openError(path, error);
+    const outcome = await writer.append(lines);
+    if (outcome.ok) {
+      this.failures?.end();
+      return { kind: 'success' };
     }
-    const stream = handle.createWriteStream({ highWaterMark: HIGH_WATER_MARK });
-    stream.on('error', (error) => this.onStreamError(stream, error));
-    this.stream = stream;
-    this.size = size;
-    this.writeError = undefined;
-  }
-
-  private async reopen(): Promise<void> {
-    // The old stream failed; what it still held is lost and was reported. Closing it cannot tell us more.
-    await this.closeStream().catch(() => undefined);
-    await this.open();
-  }
-
-  /** `path.<maxFiles-1>` → `path.<maxFiles>` (replacing the oldest) … `path` → `path.1`, then a fresh `path`. */
-  private async rotate(): Promise<void> {
-    const { path, maxFiles } = this.settings;
-    await this.closeStream();
-    try {
-      for (let i = maxFiles - 1; i >= 1; i--) await renameIfExists(`${path}.${i}`, `${path}.${i + 1}`);
-      await renameIfExists(path, `${path}.1`);
-    } catch (error) {
-      throw new Error(`exporter:file: cannot rotate ${path}: ${(error as Error).message}`, { cause: error });
+    if (outcome.fatal) {
+      // The file may end with part of a line: reopen it next time, and let tail recovery repair it.
+      delete this.writers[signal];
+      await writer.close().catch(() => undefined);
     }
-    await this.open();
-    this.ctx?.logger.info({ path, maxFiles }, 'exporter:file: rotated');
+    return this.failed(signal, outcome.error, outcome.fatal);
   }
 
-  /** Ends the current stream and waits until its file is closed; rejects with a write error met on the way. */
-  private async closeStream(): Promise<void> {
-    const stream = this.stream;
-    if (stream === undefined) return;
-    this.uncork();
-    this.stream = undefined;
-    if (stream.closed) return;
-    let failure: Error | undefined;
-    await new Promise<void>((resolve) => {
-      stream.once('error', (error) => {
-        failure = error;
-      });
-      stream.once('close', () => resolve());
-      if (!stream.destroyed) stream.end();
-    });
-    if (failure !== undefined) throw new Error(`exporter:file: writing ${this.settings.path} failed: ${failure.message}`, { cause: failure });
+  private failed(signal: Signal, reason: string, fatal: boolean): ExportResult {
+    const error = new Error(`exporter:file: ${reason}`);
+    if (fatal || !this.failures?.inProgress) this.ctx?.reportError(error, fatal);
+    this.failures?.hit(0, { signal, reason });
+    return { kind: 'retryable', reason: error.message };
   }
 
-  private write(stream: WriteStream, text: string, done?: (error: Error | null | undefined) => void): boolean {
-    if (this.settings.flushIntervalMs > 0 && !this.corked) {
-      stream.cork();
-      this.corked = true;
-      this.flushTimer = setTimeout(() => this.uncork(), this.settings.flushIntervalMs);
-    }
-    this.pendingWrites++;
-    if (done === undefined) return stream.write(text, this.onWritten);
-    return stream.write(text, (error) => {
-      this.onWritten();
-      done(error);
-    });
-  }
-
-  private readonly onWritten = (): void => {
-    this.pendingWrites--;
-    if (this.pendingWrites > 0 || this.idleWaiters.length === 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
-  };
-
-  private uncork(): void {
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+  /** Writes every signal's buffered lines; resolves with the first failure's reason, if any (the lines are lost). */
+  private flushBuffers(): Promise<string | undefined> {
+    clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (!this.corked) return;
-    this.corked = false;
-    this.stream?.uncork();
+    const run = this.flushing.then(async () => {
+      let failure: string | undefined;
+      for (const signal of SIGNALS) {
+        const lines = this.buffers[signal];
+        if (lines.length === 0) continue;
+        this.buffers[signal] = [];
+        this.bufferedBytes -= lines.reduce((n, l) => n + l.length, 0);
+        const result = await this.write(signal, lines);
+        if (result.kind !== 'success') {
+          failure ??= result.reason;
+          this.ctx?.logger.error({ signal, lines: lines.length, reason: result.reason }, 'exporter:file: buffered lines lost');
+        }
+      }
+      return failure;
+    });
+    this.flushing = run.then(() => undefined);
+    return run;
   }
-
-  private onStreamError(stream: WriteStream, error: Error): void {
-    const failure = new Error(`exporter:file: writing ${this.settings.path} failed: ${error.message}`, { cause: error });
-    if (stream === this.stream) {
-      this.writeError = failure;
-      this.corked = false;
-      if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
-      this.flushTimer = undefined;
-    }
-    this.ctx?.logger.error({ err: error, path: this.settings.path }, 'exporter:file: write failed; lines still buffered are lost; the next export reopens the file');
-    this.ctx?.reportError(failure, false);
-  }
-}
-
-function openError(path: string, error: unknown): Error {
-  const err = error as NodeJS.ErrnoException;
-  const hint = err.code === 'ENOENT' ? ' (its directory must exist: the exporter does not create it)' : '';
-  return new Error(`exporter:file cannot open ${path} for appending: ${err.message}${hint}`, { cause: error });
-}
-
-async function renameIfExists(from: string, to: string): Promise<void> {
-  try {
-    await rename(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-}
-
-/** Resolves on 'drain', or when the stream fails or closes (the caller checks which). */
-function waitForDrain(stream: WriteStream): Promise<void> {
-  if (stream.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('error', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('error', done);
-    stream.on('close', done);
-  });
 }
 
 export function createFileExporter(_name: string, config: Record<string, unknown>): NodeInstance {

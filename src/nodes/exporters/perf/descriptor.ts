@@ -1,12 +1,25 @@
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
-import { parseDuration } from '../../../config/duration.js';
-import { durationDefaulting } from '../../common-schemas.js';
+import { noEffect } from '../../common-schemas.js';
 
+// Field names, units and defaults are upstream's: `frequency` is a number of milliseconds, and every usage section is
+// on unless turned off. `log` is this engine's own.
 export interface PerfExporterConfig {
-  /** How often throughput is logged. */
-  report_interval: string;
-  /** false: count only (read through stats()), log nothing. */
+  /** Milliseconds between two reports. */
+  frequency: number;
+  /** Upstream's smoothing of a pipeline-latency average it does not compute either; accepted, no effect. */
+  smoothing_factor: number;
+  /** This instance's own CPU and memory. */
+  self_usage: boolean;
+  /** The host's CPU usage. */
+  cpu_usage: boolean;
+  /** The host's memory. */
+  mem_usage: boolean;
+  /** Bytes this instance read from and wrote to disk. */
+  disk_usage: boolean;
+  /** Network traffic per interface of the host. */
+  io_usage: boolean;
+  /** false: count only (read through stats() and the engine's metrics), log nothing. */
   log: boolean;
 }
 
@@ -14,19 +27,21 @@ export const perfExporter: NodeDescriptor = {
   urn: 'urn:otel:exporter:perf',
   kind: 'exporter',
   configSchema: Joi.object({
-    // Reports are timer-driven: a zero interval would log in a tight loop.
-    report_interval: durationDefaulting('10s')
-      .custom((value: string, helpers) => (durationMs(value) < 1 ? helpers.error('any.invalid') : value))
-      .messages({ 'any.invalid': '{{#label}} must be at least 1ms' }),
+    // Reports are timer-driven: a zero interval would report in a tight loop.
+    frequency: Joi.number()
+      .integer()
+      .min(1)
+      .default(1000)
+      .messages({ 'number.min': '{{#label}} must be at least 1 (milliseconds between reports; 0 would report in a tight loop)' }),
+    smoothing_factor: noEffect(
+      Joi.number().default(0.3),
+      'it smooths a pipeline latency average, which upstream does not compute either (no timestamp travels with the data)',
+    ),
+    self_usage: Joi.boolean().default(true),
+    cpu_usage: Joi.boolean().default(true),
+    mem_usage: Joi.boolean().default(true),
+    disk_usage: Joi.boolean().default(true),
+    io_usage: Joi.boolean().default(true),
     log: Joi.boolean().default(true),
   }),
 };
-
-/** The duration in ms, or NaN for text the duration pattern already refused (that error is the one to report). */
-function durationMs(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch {
-    return Number.NaN;
-  }
-}

@@ -1,13 +1,13 @@
 // exporter:perf: a sink that measures. It accepts everything at once (so it measures the pipeline in front of it, not
-// itself), counts items, messages and bytes per signal, and every `report_interval` logs the rates since the last
-// report. Cumulative totals are readable through stats().
+// itself), counts items, messages and bytes per signal, and every `frequency` milliseconds logs the rates since the
+// last report, with the usage sections the config selects (usage.ts). Cumulative totals are readable through stats().
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { parseDuration } from '../../../config/duration.js';
 import type { ThroughputCounts, ThroughputStats } from '../../../pipeline/counter-types.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
 import { SIGNALS, type ExportResult, type PData, type Signal } from '../../../pipeline/pdata.js';
 import type { PerfExporterConfig } from './descriptor.js';
+import { UsageSampler } from './usage.js';
 
 const SUCCESS: Promise<ExportResult> = Promise.resolve({ kind: 'success' });
 
@@ -42,17 +42,37 @@ export class PerfExporter implements Exporter {
   private logger: Logger | undefined;
   private readonly intervalMs: number;
   private readonly log: boolean;
+  private readonly usage: UsageSampler;
+  private stopped = false;
+  /** The report being written, if any: the final one waits for it, so two never interleave. */
+  private reporting: Promise<void> = Promise.resolve();
 
   constructor(config: Partial<PerfExporterConfig>) {
-    this.intervalMs = parseDuration(config.report_interval ?? '10s');
+    this.intervalMs = Math.max(1, config.frequency ?? 1000);
     this.log = config.log ?? true;
+    this.usage = new UsageSampler({
+      self: config.self_usage ?? true,
+      cpu: config.cpu_usage ?? true,
+      mem: config.mem_usage ?? true,
+      disk: config.disk_usage ?? true,
+      io: config.io_usage ?? true,
+    });
   }
 
   async start(ctx: NodeContext): Promise<void> {
     this.logger = ctx.logger;
     this.windowStart = performance.now();
     if (!this.log) return;
-    this.timer = setInterval(() => this.report(), Math.max(1, this.intervalMs));
+    await this.usage.start();
+    this.schedule();
+  }
+
+  /** One report at a time: the next is scheduled once this one is written (reading /proc is asynchronous). */
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.reporting = this.report().then(() => this.schedule());
+    }, this.intervalMs);
     // A measuring sink must never be what keeps an instance alive.
     this.timer.unref();
   }
@@ -68,11 +88,13 @@ export class PerfExporter implements Exporter {
   }
 
   async stop(): Promise<void> {
-    if (this.timer === undefined) return;
-    clearInterval(this.timer);
+    if (this.stopped || !this.log) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
     this.timer = undefined;
+    await this.reporting;
     // The tail since the last report would otherwise never be seen.
-    this.report('perf exporter stopped: final report');
+    await this.report('perf exporter stopped: final report');
   }
 
   /** Cumulative counts since start, over all signals and per signal (copies: the caller may keep them). */
@@ -92,7 +114,8 @@ export class PerfExporter implements Exporter {
     return this.stats();
   }
 
-  private report(msg = 'throughput'): void {
+  private async report(msg = 'throughput'): Promise<void> {
+    const usage = await this.usage.report().catch((error: unknown) => ({ usageError: (error as Error).message }));
     const now = performance.now();
     const elapsedMs = now - this.windowStart;
     const window = this.window;
@@ -110,7 +133,7 @@ export class PerfExporter implements Exporter {
       };
     }
     const { bySignal: _bySignal, ...totals } = this.stats();
-    this.logger?.info({ interval_ms: Math.round(elapsedMs), rates, totals }, msg);
+    this.logger?.info({ interval_ms: Math.round(elapsedMs), rates, totals, ...usage }, msg);
   }
 }
 

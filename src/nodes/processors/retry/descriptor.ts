@@ -2,6 +2,7 @@ import Joi from 'joi';
 import { parseDuration } from '../../../config/duration.js';
 import type { NodeDescriptor } from '../../descriptor.js';
 import { byteSizeDefaulting, durationDefaulting } from '../../common-schemas.js';
+import { retryBudget } from './budget.js';
 
 export interface RetryProcessorConfig {
   /** Wait before the first retry of a message whose delivery failed. */
@@ -31,7 +32,24 @@ function nonZero(schema: Joi.StringSchema): Joi.StringSchema {
     .messages({ 'duration.zero': '{{#label}} must be greater than zero' });
 }
 
-// Names and defaults are upstream's (which took them from the Collector's exporterhelper retry_on_failure);
+/** The whole config: upstream refuses backoffs whose waits take more than GROWTH_LIMIT retries to grow. */
+function checkBudget(value: RetryProcessorConfig, helpers: Joi.CustomHelpers): RetryProcessorConfig | Joi.ErrorReport {
+  let shape;
+  try {
+    shape = {
+      initialIntervalMs: parseDuration(value.initial_interval),
+      maxIntervalMs: parseDuration(value.max_interval),
+      multiplier: value.multiplier,
+      maxElapsedMs: parseDuration(value.max_elapsed_time),
+    };
+  } catch {
+    return value; // a field's own rule reports it
+  }
+  const budget = retryBudget(shape);
+  return budget.ok ? value : helpers.error('retry.growth', { reason: budget.reason });
+}
+
+// Names, units and defaults are upstream's (which took them from the Collector's exporterhelper retry_on_failure);
 // max_pending_bytes is this engine's own: it holds each message while it waits for the outcome.
 export const retryProcessor: NodeDescriptor = {
   urn: 'urn:otel:processor:retry',
@@ -39,10 +57,12 @@ export const retryProcessor: NodeDescriptor = {
   configSchema: Joi.object({
     initial_interval: nonZero(durationDefaulting('5s')),
     max_interval: nonZero(durationDefaulting('30s')),
-    multiplier: Joi.number().min(1).max(1000).default(1.5),
+    multiplier: Joi.number().min(1).default(1.5),
     max_elapsed_time: nonZero(durationDefaulting('5m')),
     max_pending_bytes: byteSizeDefaulting('64MiB').custom((value: number, helpers) => (value > 0 ? value : helpers.error('size.zero'))).messages({
       'size.zero': '{{#label}} must be greater than zero',
     }),
-  }),
+  })
+    .custom(checkBudget)
+    .messages({ 'retry.growth': '{{#reason}}' }),
 };

@@ -14,6 +14,7 @@ import { Episode } from '../../../pipeline/episode.js';
 import type { NodeContext, NodeInstance, Processor } from '../../../pipeline/node.js';
 import type { PData } from '../../../pipeline/pdata.js';
 import type { RetryProcessorConfig } from './descriptor.js';
+import { retryBudget } from './budget.js';
 
 export interface RetrySettings {
   initialIntervalMs: number;
@@ -21,6 +22,8 @@ export interface RetrySettings {
   multiplier: number;
   maxElapsedMs: number;
   maxPendingBytes: number;
+  /** Retries a message gets at most, whatever the clock says (see budget.ts). */
+  maxRetries: number;
 }
 
 /** One message held until its fate is known. */
@@ -46,13 +49,16 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
 }
 
 export function retrySettings(config: Partial<RetryProcessorConfig>): RetrySettings {
-  return {
+  const shape = {
     initialIntervalMs: parseDuration(config.initial_interval ?? '5s'),
     maxIntervalMs: parseDuration(config.max_interval ?? '30s'),
     multiplier: config.multiplier ?? 1.5,
     maxElapsedMs: parseDuration(config.max_elapsed_time ?? '5m'),
-    maxPendingBytes: parseByteSize(config.max_pending_bytes ?? '64MiB'),
   };
+  const budget = retryBudget(shape);
+  // The descriptor refused such a config already; a caller that skipped it is told here.
+  if (!budget.ok) throw new Error(`processor:retry: ${budget.reason}`);
+  return { ...shape, maxPendingBytes: parseByteSize(config.max_pending_bytes ?? '64MiB'), maxRetries: budget.maxRetries };
 }
 
 /** The wait before retry number `retriesSoFar + 1`: min(max_interval, initial_interval × multiplier^retriesSoFar). */
@@ -87,8 +93,8 @@ export class RetryProcessor implements Processor {
 
   async process(pdata: PData, ctx: NodeContext): Promise<void> {
     this.ctx ??= ctx;
-    // Nothing to lose, nothing to retry.
-    if (pdata.items === 0) return ctx.emit(pdata);
+    // Nothing to lose, nothing to retry: an empty message is acknowledged here and goes no further (as upstream).
+    if (pdata.items === 0) return;
     const bytes = pdata.payload.byteLength;
     // One message always fits, however large: otherwise it could never go on.
     while (this.pending.size > 0 && this.pendingBytes + bytes > this.settings.maxPendingBytes) {
@@ -176,6 +182,8 @@ export class RetryProcessor implements Processor {
     const delayMs = this.nextDelay(entry);
     const startAt = Date.now() + delayMs;
     if (startAt >= entry.retryUntil) return this.exhaust(entry, `max_elapsed_time (${this.settings.maxElapsedMs} ms) reached`);
+    // A second bound besides the clock, which can jump.
+    if (entry.attempts - 1 >= this.settings.maxRetries) return this.exhaust(entry, `retry limit (${this.settings.maxRetries}) reached`);
     if (startAt >= this.drainDeadline) return this.exhaust(entry, 'the drain deadline comes before its next retry');
     this.retrying?.hit(entry.attempts === 1 ? entry.pdata.items : 0, { reason: outcome.reason, delayMs, attempt: entry.attempts });
     entry.retryAt = startAt;
