@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { validateEngineConfig } from '../../src/config/index.js';
 import { doc, errorsOf, P, pathsAndCodes, pipeline, validOf } from './helpers.js';
 
+const GEN = { type: 'receiver:traffic_generator', config: { traffic_config: { log_weight: 1 } } };
+
 const warningsOf = (raw: unknown) => validOf(raw).warnings.map((w) => [w.path, w.message]);
 
 describe('policies', () => {
@@ -98,14 +100,14 @@ describe('groups, pipelines, nodes', () => {
   });
   it('keeps entity identity attributes (value only) on the effective node', () => {
     const entity = { extend: { identity_attributes: { team: { value: 'platform', brief: 'owner' }, seq: 2 } } };
-    const nodes = { gen: { type: 'receiver:traffic_generator', entity }, sink: { type: 'exporter:noop' } };
+    const nodes = { gen: { ...GEN, entity }, sink: { type: 'exporter:noop' } };
     expect(validOf(doc({ main: pipeline({ nodes }) })).pipelines[0]?.nodes.find((n) => n.name === 'gen')?.identity).toEqual({
       team: 'platform',
       seq: 2,
     });
   });
   it('refuses node features it cannot honour', () => {
-    const nodes = { gen: { type: 'receiver:traffic_generator', rate_limiters: ['a'] }, sink: { type: 'exporter:noop', header_propagation: {} } };
+    const nodes = { gen: { ...GEN, rate_limiters: ['a'] }, sink: { type: 'exporter:noop', header_propagation: {} } };
     expect(pathsAndCodes(errorsOf(doc({ main: pipeline({ nodes }) })))).toEqual([
       [`${P}.nodes.gen.rate_limiters`, 'InvalidValue'],
       [`${P}.nodes.sink.header_propagation`, 'InvalidValue'],
@@ -128,7 +130,7 @@ describe('engine.controller and processor:durable_buffer', () => {
   });
   it('validates processor:durable_buffer with upstream defaults', () => {
     const nodes = {
-      gen: { type: 'receiver:traffic_generator' },
+      gen: GEN,
       buffer: { type: 'processor:durable_buffer', config: { path: '/tmp/buffer', retention_size_cap: '192 MiB', max_age: '72h', otlp_handling: 'convert_to_arrow' } },
       sink: { type: 'exporter:noop' },
     };

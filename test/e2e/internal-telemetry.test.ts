@@ -12,7 +12,7 @@ import type { Json } from '../support/otlp-decode.js';
 
 const mainPipeline = {
   policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
-  nodes: { gen: { type: 'receiver:traffic_generator', config: { rate: 20 } }, out: { type: 'exporter:noop' } },
+  nodes: { gen: { type: 'receiver:traffic_generator', config: { traffic_config: { signals_per_second: 20, log_weight: 1 } } }, out: { type: 'exporter:noop' } },
   connections: [{ from: 'gen', to: 'out' }],
 };
 

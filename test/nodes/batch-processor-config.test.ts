@@ -42,7 +42,7 @@ describe('processor:batch config', () => {
 
   it('warns that OTAP sizing and outbound_request_limit have no effect here', () => {
     expect(warnings({ otap: { min_size: 1000, sizer: 'items' } })).toEqual([
-      'batch.otap: "otap" has no effect in this engine: this engine carries OTLP only, which the otlp sizing governs',
+      'batch.otap: has no effect in this engine: this engine carries OTLP only, which the otlp sizing governs',
     ]);
     expect(warnings({ outbound_request_limit: 10 })).toEqual([expect.stringMatching(/^batch.outbound_request_limit: .*no effect/)]);
     expect(warnings({})).toEqual([]);

@@ -157,7 +157,7 @@ describe('engine.observability', () => {
   });
 
   it('needs exactly one internal telemetry receiver, reaching an exporter', () => {
-    const none = errorsOf(observability({ nodes: { gen: { type: 'receiver:traffic_generator' }, out: { type: 'exporter:noop' } }, connections: [{ from: 'gen', to: 'out' }] }));
+    const none = errorsOf(observability({ nodes: { gen: { type: 'receiver:traffic_generator', config: { traffic_config: { log_weight: 1 } } }, out: { type: 'exporter:noop' } }, connections: [{ from: 'gen', to: 'out' }] }));
     expect(none.map((e) => e.message)).toContain('engine.observability.pipeline needs exactly one receiver:internal_telemetry; found 0');
     const two = errorsOf(
       observability({
@@ -168,7 +168,7 @@ describe('engine.observability', () => {
     expect(two.map((e) => e.message)).toContain('engine.observability.pipeline needs exactly one receiver:internal_telemetry; found 2');
     const deadEnd = errorsOf(
       observability({
-        nodes: { itr: { type: 'receiver:internal_telemetry' }, batch: { type: 'processor:batch' }, gen: { type: 'receiver:traffic_generator' }, out: { type: 'exporter:noop' } },
+        nodes: { itr: { type: 'receiver:internal_telemetry' }, batch: { type: 'processor:batch' }, gen: { type: 'receiver:traffic_generator', config: { traffic_config: { log_weight: 1 } } }, out: { type: 'exporter:noop' } },
         connections: [
           { from: 'itr', to: 'batch' },
           { from: 'gen', to: 'out' },
