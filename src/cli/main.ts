@@ -1,6 +1,6 @@
 // `otap-engine`: validate the config, or run the engine until a signal stops it. Resolves with the exit code.
 import { fileURLToPath } from 'node:url';
-import { controllerStartRefusal, loadAndValidate, formatConfigErrors, type ConfigWarning } from '../config/index.js';
+import { loadAndValidate, formatConfigErrors, type ConfigWarning } from '../config/index.js';
 import { setUpAdminAuth } from '../admin/auth-settings.js';
 import { loadAdminTls } from '../admin/tls-settings.js';
 import { availableCores } from '../supervisor/available-cores.js';
@@ -41,12 +41,6 @@ export async function main(argv: string[]): Promise<number> {
   if (options.validateAndExit) {
     process.stdout.write(`configuration is valid: ${result.pipelines.length} pipeline(s)\n`);
     return 0;
-  }
-
-  const refusal = controllerStartRefusal(result.config);
-  if (refusal) {
-    process.stderr.write(`otap-engine: cannot start: ${refusal}\n`);
-    return 1;
   }
 
   // Loaded only to run: validation stays quick and never pulls in the admin server or process management.

@@ -6,6 +6,7 @@ import { durationDefaulting, duration } from '../nodes/common-schemas.js';
 import { configError, type ConfigError, type ConfigWarning } from './errors.js';
 import { validateWithJoi } from './joi-errors.js';
 import type { EngineConfig } from './types.js';
+import type { CoreCheck } from './model.js';
 import { parseComponentUrn } from './urn.js';
 import { notSupportedType } from './nodes.js';
 
@@ -45,8 +46,14 @@ export const opampConfigSchema = Joi.object({
   remote_config_key: Joi.string().allow('').default(''),
 });
 
-/** Each controller extension's type must be one this engine knows, and its config must pass that type's schema. */
-export function checkControllerExtensions(config: EngineConfig): { errors: ConfigError[]; warnings: ConfigWarning[] } {
+/**
+ * Each controller extension's type must be one this engine knows, and its config must pass that type's schema. A valid
+ * one still cannot run (no OpAMP client yet): refused when the engine is about to run the config, a warning otherwise.
+ */
+export function checkControllerExtensions(
+  config: EngineConfig,
+  coreCheck: CoreCheck,
+): { errors: ConfigError[]; warnings: ConfigWarning[] } {
   const errors: ConfigError[] = [];
   const warnings: ConfigWarning[] = [];
   for (const [name, spec] of Object.entries(config.engine?.controller?.extensions ?? {})) {
@@ -63,16 +70,12 @@ export function checkControllerExtensions(config: EngineConfig): { errors: Confi
     const checked = validateWithJoi(opampConfigSchema, spec.config ?? {}, [...path, 'config']);
     if (!checked.ok) errors.push(...checked.errors);
     warnings.push(...checked.warnings);
+    if (coreCheck === 'enforce') errors.push(configError(path, 'NodeUnavailable', NO_OPAMP_CLIENT));
+    else warnings.push({ path: configError(path, 'NodeUnavailable', NO_OPAMP_CLIENT).path, message: `${NO_OPAMP_CLIENT}; the engine refuses to run it` });
   }
   return { errors, warnings };
 }
 
-/** Why an engine with controller extensions cannot run yet; undefined when it has none. */
-export function controllerStartRefusal(config: EngineConfig): string | undefined {
-  const names = Object.keys(config.engine?.controller?.extensions ?? {});
-  if (names.length === 0) return undefined;
-  return (
-    `engine.controller.extensions.${names[0]}: the OpAMP controller extension is validated but this engine has no ` +
-    'OpAMP client yet; remove engine.controller to run, and manage the engine through its admin API'
-  );
-}
+const NO_OPAMP_CLIENT =
+  'the OpAMP controller extension is validated but this engine has no OpAMP client yet; ' +
+  'remove engine.controller to run, and manage the engine through its admin API';

@@ -16,6 +16,7 @@ export type ConfigErrorCode =
   // node and extension types
   | 'InvalidNodeType'
   | 'UnknownNodeType'
+  | 'NodeUnavailable'
   | 'InvalidExtensionType'
   | 'UnknownExtensionType'
   // capabilities (a node binding an extension's service)

@@ -47,7 +47,7 @@ export function validateEngineConfig(raw: unknown, ctx: ValidationContext): Vali
     };
   }
   const semantic = validateSemantics(shaped.value, ctx);
-  const controller = checkControllerExtensions(shaped.value);
+  const controller = checkControllerExtensions(shaped.value, ctx.coreCheck ?? 'enforce');
   const errors = [...semantic.errors, ...controller.errors];
   const pipelines = semantic.pipelines;
   const allWarnings = sortConfigWarnings([...shaped.warnings, ...semantic.warnings, ...controller.warnings]);
@@ -84,6 +84,5 @@ export { resolveCoreAllocation, formatCoreList } from './cores.js';
 export { canonicalJson } from './hash.js';
 export { parseComponentUrn } from './urn.js';
 export { DEFAULT_RUNTIME_RECOVERY } from './policies.js';
-export { controllerStartRefusal } from './controller.js';
 export type { EffectivePipeline, ResolvedPolicies } from './effective.js';
 export type { EngineConfig } from './types.js';

@@ -40,7 +40,9 @@ export function pipelineLabel(at: PipelineLocation): string {
 }
 
 /**
- * `enforce` when the engine is about to run the config here; `warn` for `--validate-and-exit`, which (as upstream's)
- * judges the file, not this machine: a config is often validated where it is written, not where it runs.
+ * `enforce` when the engine is about to run the config here (start, reload, live change); `warn` for
+ * `--validate-and-exit`, which (as upstream's) judges the file, not this machine: a config is often validated where it
+ * is written, not where it runs. What only running refuses: cores this machine lacks, host-wide nodes on several
+ * cores, and node types or controller extensions that validate but cannot run yet.
  */
 export type CoreCheck = 'enforce' | 'warn';

@@ -55,6 +55,13 @@ export function checkPipeline({ at, spec, layers, availableCores, coreCheck }: P
   ];
 
   const warnings = [...nodes.warnings, ...extensions.warnings];
+  for (const node of nodes.nodes.values()) {
+    const reason = node.descriptor.unavailable;
+    if (reason === undefined) continue;
+    const path = [...at.base, 'nodes', node.name, 'type'];
+    if (coreCheck === 'enforce') errors.push(configError(path, 'NodeUnavailable', reason));
+    else warnings.push({ path: configError(path, 'NodeUnavailable', reason).path, message: `${reason}; the engine refuses to run it` });
+  }
 
   const { policies, coreAllocationScope } = resolvePolicies(layers);
   let cores: CoreResolution = resolveCoreAllocation(policies.coreAllocation, availableCores);

@@ -14,6 +14,12 @@ export interface NodeDescriptor {
   listeners?(name: string, config: Record<string, unknown>): ListenerSpec[];
   /** Named output ports; absent means only the default port. */
   outputPorts?(config: Record<string, unknown>): string[];
+  /**
+   * Why this engine cannot run the node yet, for a type whose config is validated field by field (so upstream configs
+   * are judged correctly) but whose implementation does not exist: `--validate-and-exit` warns, and starting, a
+   * reload or a live change refuses the config with this reason.
+   */
+  unavailable?: string;
   /** Extension capabilities a node of this type can bind (`capabilities:` in its config); absent means none. */
   capabilities?: readonly CapabilityName[];
   /**

@@ -74,9 +74,11 @@ export class EngineAdminBackend implements LiveAdminBackend {
     return probe('livez', failing);
   }
 
-  /** Ready when every pipeline meant to run meets its ready quorum. */
+  /** Ready when the boot is over and every pipeline meant to run meets its ready quorum. */
   readyz(): ProbeResult {
     const failing: ProbeFailure[] = [];
+    // Before the boot has registered the initial pipelines there are none to fail: say so rather than answer ready.
+    if (this.manager.isBooting) failing.push({ pipeline: '*', condition: 'EngineStarting' });
     for (const [key, runner] of this.manager.runners) {
       if (runner.desired !== 'running') continue;
       const ready = runner.status().conditions.find((c) => c.type === 'Ready');

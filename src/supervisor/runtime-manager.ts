@@ -53,6 +53,11 @@ export class RuntimeManager {
    * Boot: every pipeline of the initial config at generation 1, with runtime recovery from the first attempt.
    * `first` runs before them, inside the boot (every pipeline answers busy meanwhile): the engine's observability pipeline.
    */
+  /** True until the boot has started every pipeline of the initial config: the engine is not ready before. */
+  get isBooting(): boolean {
+    return this.booting;
+  }
+
   async boot(pipelines: EffectivePipeline[], first?: () => Promise<void>): Promise<void> {
     this.booting = true;
     try {

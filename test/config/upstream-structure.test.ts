@@ -117,10 +117,17 @@ describe('groups, pipelines, nodes', () => {
 
 describe('engine.controller and processor:durable_buffer', () => {
   const opamp = (config: Record<string, unknown>) => ({ engine: { controller: { extensions: { opamp: { type: 'urn:otel:extension:opamp', config } } } } });
-  it('validates the OpAMP extension field by field', () => {
-    expect(validOf(doc(undefined, opamp({ endpoint: 'ws://127.0.0.1:4320/v1/opamp', heartbeat_interval: '5s' }))).ok).toBe(true);
+  it('validates the OpAMP extension field by field, and refuses to run it', () => {
+    const good = doc(undefined, opamp({ endpoint: 'ws://127.0.0.1:4320/v1/opamp', heartbeat_interval: '5s' }));
+    const judged = validateEngineConfig(good, { availableCores: [0, 1], coreCheck: 'warn' });
+    expect(judged.warnings.map((w) => w.path)).toEqual(['engine.controller.extensions.opamp']);
+    expect(judged.ok).toBe(true);
+    expect(errorsOf(good).map((e) => [e.path, e.code, e.message])).toEqual([
+      ['engine.controller.extensions.opamp', 'NodeUnavailable', expect.stringContaining('no OpAMP client yet')],
+    ]);
     const bad = opamp({ endpoint: 'http://127.0.0.1:4320/v1/opamp', instance_uid: 'nope', colour: 1 });
     expect(errorsOf(doc(undefined, bad)).map((e) => [e.path, e.code])).toEqual([
+      ['engine.controller.extensions.opamp', 'NodeUnavailable'],
       ['engine.controller.extensions.opamp.config.colour', 'UnknownField'],
       ['engine.controller.extensions.opamp.config.endpoint', 'InvalidValue'],
       ['engine.controller.extensions.opamp.config.instance_uid', 'InvalidValue'],
@@ -128,13 +135,16 @@ describe('engine.controller and processor:durable_buffer', () => {
     const other = { engine: { controller: { extensions: { x: { type: 'extension:vault' } } } } };
     expect(errorsOf(doc(undefined, other))[0]?.message).toMatch(/^urn:otel:extension:vault is not supported by this engine/);
   });
-  it('validates processor:durable_buffer with upstream defaults', () => {
+  it('validates processor:durable_buffer with upstream defaults, and refuses to run it', () => {
     const nodes = {
       gen: GEN,
       buffer: { type: 'processor:durable_buffer', config: { path: '/tmp/buffer', retention_size_cap: '192 MiB', max_age: '72h', otlp_handling: 'convert_to_arrow' } },
       sink: { type: 'exporter:noop' },
     };
-    const result = validOf(doc({ main: pipeline({ nodes, connections: [{ from: 'gen', to: 'buffer' }, { from: 'buffer', to: 'sink' }] }) }));
+    const raw = doc({ main: pipeline({ nodes, connections: [{ from: 'gen', to: 'buffer' }, { from: 'buffer', to: 'sink' }] }) });
+    expect(pathsAndCodes(errorsOf(raw))).toEqual([[`${P}.nodes.buffer.type`, 'NodeUnavailable']]);
+    const result = validateEngineConfig(raw, { availableCores: [0, 1], coreCheck: 'warn' });
+    if (!result.ok) throw new Error('expected the file alone to be valid');
     expect(result.pipelines[0]?.nodes.find((n) => n.name === 'buffer')?.config).toMatchObject({
       retention_size_cap: 192 * 1024 * 1024,
       size_cap_policy: 'backpressure',
@@ -142,6 +152,6 @@ describe('engine.controller and processor:durable_buffer', () => {
       max_age: '259200000ms',
       max_in_flight: 1000,
     });
-    expect(result.warnings.map((w) => w.path)).toEqual([`${P}.nodes.buffer.config.otlp_handling`]);
+    expect(result.warnings.map((w) => w.path)).toEqual([`${P}.nodes.buffer.config.otlp_handling`, `${P}.nodes.buffer.type`]);
   });
 });

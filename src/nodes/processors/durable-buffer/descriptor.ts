@@ -2,12 +2,14 @@
 // field by field. The write-ahead log itself is not in this version: an instance refuses to build the node with that
 // reason (availability.ts), which fails the start or rolls the change back instead of running without it.
 import Joi from 'joi';
+import { DURABLE_BUFFER_NOT_AVAILABLE } from './availability.js';
 import type { NodeDescriptor } from '../../descriptor.js';
 import { byteSizeDefaulting, duration, durationDefaulting, noEffect } from '../../common-schemas.js';
 
 export const durableBufferProcessor: NodeDescriptor = {
   urn: 'urn:otel:processor:durable_buffer',
   kind: 'processor',
+  unavailable: DURABLE_BUFFER_NOT_AVAILABLE,
   configSchema: Joi.object({
     path: Joi.string().min(1).required(),
     retention_size_cap: byteSizeDefaulting('10GiB'),
