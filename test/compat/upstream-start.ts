@@ -2,12 +2,12 @@
 // the certificates their TLS examples name): each engine must become ready, and where the file generates its own
 // data, that data must flow. Shared by the two halves of the suite, which run in parallel.
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startEngine, type RunningEngine } from '../support/engine.js';
 import { makeCertificates } from '../support/tls-certs.js';
-import { corpusText, localised, readManifest } from '../support/upstream-corpus.js';
+import { corpusText, freePort, localised, readManifest } from '../support/upstream-corpus.js';
 
 /** Files the engine refuses to run here (it exits before serving), each with the reason it must give. */
 const EXPECTED_REFUSALS: Record<string, RegExp> = {
@@ -35,15 +35,22 @@ export function runStartCases(half: 0 | 1): void {
     .map((entry) => entry.file)
     .filter((_, index) => index % 2 === half);
   it.each(files)('%s starts', async (file) => {
-    const { yaml, dir } = await localised(corpusText(file));
+    const { yaml, dir, paths } = await localised(corpusText(file));
     const certs = makeCertificates();
     mkdirSync(join(dir, 'test-certs'));
     for (const name of ['ca.crt', 'server.crt', 'server.key', 'client.crt', 'client.key']) {
       copyFileSync(join(certs.dir, name), join(dir, 'test-certs', name));
     }
+    // Certificates a file names by absolute path are made where the (moved) path points.
+    for (const path of paths.filter((p) => /\.(pem|crt|key)$/.test(p))) {
+      mkdirSync(dirname(path), { recursive: true });
+      copyFileSync(/key/.test(basename(path)) ? certs.serverKey : /ca/.test(basename(path)) ? certs.caCert : certs.serverCert, path);
+    }
     let engine: RunningEngine | undefined;
     try {
-      engine = await startEngine(yaml, FLAGS[file] ?? [], {}, { cwd: dir }).catch((error: Error) => {
+      // Some files route the engine's own log lines to their observability pipeline, off stdout: poll a known port.
+      const adminPort = await freePort();
+      engine = await startEngine(yaml, FLAGS[file] ?? [], {}, { cwd: dir, adminPort }).catch((error: Error) => {
         const refusal = EXPECTED_REFUSALS[file];
         if (refusal && refusal.test(error.message)) return undefined;
         throw error;

@@ -44,16 +44,19 @@ export interface AdminTlsFiles {
 
 /**
  * `adminToken`: the bearer token the harness's own status calls send, for an engine that requires one; `adminTls`: what
- * they trust (and present) when the admin API speaks HTTPS.
+ * they trust (and present) when the admin API speaks HTTPS. `adminPort`: a plain-HTTP admin port to bind and poll, for
+ * an engine whose own log lines do not reach stdout (routed to its observability pipeline), where the `admin listening`
+ * line cannot be read.
  */
 export async function startEngine(
   yaml: string,
   args: string[] = [],
   env: Record<string, string> = {},
-  options: { adminToken?: string; adminTls?: AdminTlsFiles; cwd?: string } = {},
+  options: { adminToken?: string; adminTls?: AdminTlsFiles; cwd?: string; adminPort?: number } = {},
 ): Promise<RunningEngine> {
   const configFile = writeConfig(yaml);
-  const child: ResultPromise = execa(process.execPath, [ENGINE_BIN, '--config', configFile, '--http-admin-bind', '127.0.0.1:0', ...args], {
+  const bind = `127.0.0.1:${options.adminPort ?? 0}`;
+  const child: ResultPromise = execa(process.execPath, [ENGINE_BIN, '--config', configFile, '--http-admin-bind', bind, ...args], {
     reject: false,
     buffer: false,
     stdin: 'ignore',
@@ -89,6 +92,7 @@ export async function startEngine(
   void exited.then((r) =>
     rejectAdmin(new Error(`engine exited before its admin API listened: ${JSON.stringify(r)}\n${lines.join('\n')}\n${stderr}`)),
   );
+  if (options.adminPort !== undefined) void pollAdmin(`http://${bind}`, exited).then(resolveAdmin, rejectAdmin);
   const adminUrl = await admin;
 
   const headers: Record<string, string> = options.adminToken === undefined ? {} : { authorization: `Bearer ${options.adminToken}` };
@@ -183,4 +187,19 @@ export function usableCores(): number[] {
     const [a, b] = part.split('-').map(Number) as [number, number | undefined];
     return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
   });
+}
+
+/** Resolves with `url` once its livez answers (any status), or rejects when the engine exits first. */
+async function pollAdmin(url: string, exited: Promise<unknown>): Promise<string> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  while (!gone) {
+    try {
+      await fetch(`${url}/api/v1/livez`);
+      return url;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error('engine exited before its admin API listened');
 }

@@ -40,7 +40,7 @@ export function fullUrn(type: string): string {
   return type.startsWith('urn:') ? type : `urn:otel:${type}`;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
@@ -53,7 +53,7 @@ async function freePort(): Promise<number> {
  * (and so every address that sends to it) becomes a free one, and absolute file paths move under a fresh temporary
  * directory. Nothing else of the text changes.
  */
-export async function localised(text: string): Promise<{ yaml: string; dir: string }> {
+export async function localised(text: string): Promise<{ yaml: string; dir: string; paths: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'otap-upstream-'));
   const ports = new Set<string>();
   for (const match of text.matchAll(/(?:listening_addr|listen_addr|bind_address|address|endpoint)\s*:\s*"?(?:[a-z]+:\/\/)?[0-9a-zA-Z.[\]:-]*?:(\d{2,5})\b/g)) {
@@ -61,6 +61,10 @@ export async function localised(text: string): Promise<{ yaml: string; dir: stri
   }
   let yaml = text;
   for (const port of ports) yaml = yaml.replace(new RegExp(`:${port}\\b`, 'g'), `:${await freePort()}`);
-  yaml = yaml.replace(/(\s)(\/(?:tmp|var)\/[^\s"'#]+)/g, (_all, space: string, path: string) => `${space}${join(dir, path)}`);
-  return { yaml, dir };
+  const paths: string[] = [];
+  yaml = yaml.replace(/(["'\s])(\/(?:tmp|var)\/[^\s"'#]+)/g, (_all, before: string, path: string) => {
+    paths.push(join(dir, path));
+    return `${before}${join(dir, path)}`;
+  });
+  return { yaml, dir, paths };
 }
