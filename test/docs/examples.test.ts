@@ -1,24 +1,16 @@
 // Every complete config in the docs (a YAML block that starts with `version: otel_dataflow/v1`) validates as the engine
 // would judge it with --validate-and-exit, so an example can never teach a field the engine no longer takes.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectMarkdown, ROOT } from '../support/docs.js';
 import { parse } from 'yaml';
 import { validateEngineConfig } from '../../src/config/index.js';
 import { substituteEnv } from '../../src/config/env-subst.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function markdownFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return markdownFiles(path);
-    return name.endsWith('.md') ? [path] : [];
-  });
-}
 
-const examples = [join(ROOT, 'README.md'), ...markdownFiles(join(ROOT, 'docs'))].flatMap((file) =>
+const examples = projectMarkdown().flatMap((file) =>
   [...readFileSync(file, 'utf8').matchAll(/```ya?ml\n(version: otel_dataflow\/v1\n[\s\S]*?)```/g)].map(
     (match, index) => [`${relative(ROOT, file)} #${index + 1}`, match[1] as string] as const,
   ),

@@ -1,19 +1,11 @@
 // Every relative link in README.md and docs/ leads to a file that exists, and a `#anchor` to one of its headings
 // (GitHub's slugs), so pages can move without leaving dead links behind.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { projectMarkdown, ROOT } from '../support/docs.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function markdownFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return markdownFiles(path);
-    return name.endsWith('.md') ? [path] : [];
-  });
-}
 
 /** GitHub's heading anchors: lower case, punctuation but `-` and `_` removed, spaces to `-`; repeats get `-1`, `-2`. */
 function anchors(file: string): Set<string> {
@@ -33,7 +25,7 @@ function anchors(file: string): Set<string> {
   return out;
 }
 
-const files = [join(ROOT, 'README.md'), ...markdownFiles(join(ROOT, 'docs'))];
+const files = projectMarkdown();
 
 describe('documentation links', () => {
   it.each(files.map((f) => relative(ROOT, f)))('%s links only to what exists', (name) => {

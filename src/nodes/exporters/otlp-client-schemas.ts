@@ -79,3 +79,14 @@ export function headersSchema(problem: (name: string, value: string) => string |
     .messages({ 'otap.header': '{{#label}}: {{#reason}}' })
     .default({});
 }
+
+/** The TCP settings both OTLP exporters share, with upstream's names and defaults. */
+export const tcpClientSettings = {
+  connect_timeout: durationDefaulting('3s'),
+  tcp_nodelay: Joi.boolean().default(true),
+  tcp_keepalive: optionalDurationDefaulting('45s'),
+  tcp_keepalive_interval: cannotHonour(
+    duration.allow(null),
+    'Node.js sets only the idle time before TCP keepalive probes (tcp_keepalive); their interval is fixed',
+  ),
+};

@@ -12,6 +12,7 @@ import {
   noEffectWhen,
   optionalDurationDefaulting,
   positiveDuration,
+  tcpClientSettings,
   userAgent,
 } from '../otlp-client-schemas.js';
 import { parseGrpcEndpoint } from './endpoint.js';
@@ -75,13 +76,7 @@ export const otlpGrpcExporter: NodeDescriptor = {
       .messages({ 'any.invalid': '{{#label}} {{#reason}}' }),
     compression: compression.default('none'),
     concurrency_limit: Joi.number().integer().min(0).default(256),
-    connect_timeout: durationDefaulting('3s'),
-    tcp_nodelay: Joi.boolean().default(true),
-    tcp_keepalive: optionalDurationDefaulting('45s'),
-    tcp_keepalive_interval: cannotHonour(
-      duration.allow(null),
-      'Node.js sets only the idle time before TCP keepalive probes (tcp_keepalive); their interval is fixed',
-    ),
+    ...tcpClientSettings,
     tcp_keepalive_retries: cannotHonour(
       Joi.number().integer().min(0).allow(null),
       'Node.js sets only the idle time before TCP keepalive probes (tcp_keepalive); their count is fixed',

@@ -3,10 +3,10 @@
 // says how each one is honoured.
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
-import { byteSizeDefaulting, duration, durationDefaulting, httpUrl, noEffect } from '../../common-schemas.js';
+import { byteSizeDefaulting, httpUrl, noEffect } from '../../common-schemas.js';
 import { clientTlsSchema } from '../../tls/client-tls-schema.js';
 import type { ClientTlsConfig } from '../../tls/client-tls-config.js';
-import { cannotHonour, compression, headersSchema, optionalDurationDefaulting, positiveDuration, userAgent } from '../otlp-client-schemas.js';
+import { cannotHonour, compression, headersSchema, positiveDuration, tcpClientSettings, userAgent } from '../otlp-client-schemas.js';
 import { httpHeaderProblem } from './headers.js';
 
 export interface OtlpHttpClientSettings {
@@ -57,13 +57,7 @@ const httpSettings = Joi.object<OtlpHttpClientSettings>({
     Joi.number().integer().min(0),
     "it limits how many connections upstream's HTTP client opens at the same moment; here at most max_in_flight requests are open",
   ),
-  connect_timeout: durationDefaulting('3s'),
-  tcp_nodelay: Joi.boolean().default(true),
-  tcp_keepalive: optionalDurationDefaulting('45s'),
-  tcp_keepalive_interval: cannotHonour(
-    duration.allow(null),
-    'Node.js sets only the idle time before TCP keepalive probes (tcp_keepalive); their interval is fixed',
-  ),
+  ...tcpClientSettings,
   timeout: positiveDuration.allow(null),
   tls: clientTlsSchema(endpointsOfConfig),
   compression: compression.default('none'),
