@@ -54,13 +54,16 @@ export const httpUrl = Joi.string().uri({ scheme: ['http', 'https'] });
  */
 export function noEffect(schema: Joi.Schema, reason: string): Joi.AlternativesSchema {
   // Wrapped: joi skips the rules of a schema whose value matched its valid() list, so the warning rides outside it.
-  return Joi.alternatives()
+  const wrapped = Joi.alternatives()
     .try(schema)
     .custom((value: unknown, helpers) => {
       helpers.warn('otap.noEffect', { reason });
       return value;
     })
     .messages({ 'otap.noEffect': `has no effect in this engine: ${reason}` });
+  // An alternative's own default is not applied to a missing value: the wrapper carries it (a default never warns).
+  const fallback = (schema.describe() as { flags?: { default?: unknown } }).flags?.default;
+  return fallback === undefined ? wrapped : wrapped.default(fallback);
 }
 
 /**

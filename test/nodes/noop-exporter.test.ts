@@ -19,10 +19,10 @@ describe('exporter:noop', () => {
 
   it('takes config absent, null or {}, and refuses any field', () => {
     for (const sink of [{ type: 'exporter:noop' }, { type: 'exporter:noop', config: null }, { type: 'exporter:noop', config: {} }]) {
-      const result = validOf(doc({ main: pipeline({ nodes: { gen: { type: 'receiver:traffic_generator' }, sink } }) }));
+      const result = validOf(doc({ main: pipeline({ nodes: { gen: { type: 'receiver:traffic_generator', config: { traffic_config: { log_weight: 1 } } }, sink } }) }));
       expect(result.pipelines[0]?.nodes.find((n) => n.name === 'sink')?.config).toEqual({});
     }
-    const errors = errorsOf(doc({ main: pipeline({ nodes: { gen: { type: 'receiver:traffic_generator' }, sink: { type: 'exporter:noop', config: { delay: '1s' } } } }) }));
+    const errors = errorsOf(doc({ main: pipeline({ nodes: { gen: { type: 'receiver:traffic_generator', config: { traffic_config: { log_weight: 1 } } }, sink: { type: 'exporter:noop', config: { delay: '1s' } } } }) }));
     expect(errors.map((e) => [e.path, e.message])).toEqual([[`${P}.nodes.sink.config.delay`, expect.stringMatching(/delay/)]]);
   });
 });

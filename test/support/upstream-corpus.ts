@@ -3,9 +3,9 @@
 // beside the clone, and a missing corpus is an error rather than a silent skip.
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/upstream-configs/', import.meta.url));
@@ -64,6 +64,8 @@ export async function localised(text: string): Promise<{ yaml: string; dir: stri
   const paths: string[] = [];
   yaml = yaml.replace(/(["'\s])(\/(?:tmp|var)\/[^\s"'#]+)/g, (_all, before: string, path: string) => {
     paths.push(join(dir, path));
+    // The directory a path sits in exists where the file was written (/tmp, /var/lib/...): so it does here.
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
     return `${before}${join(dir, path)}`;
   });
   return { yaml, dir, paths };
