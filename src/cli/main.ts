@@ -35,8 +35,9 @@ export async function main(argv: string[]): Promise<number> {
   });
   if (result.warnings.length > 0) process.stderr.write(formatWarnings(result.warnings));
   if (!result.ok) {
+    // Upstream's code: 1 for any error at start, an invalid or unreadable config included; 2 is for bad arguments.
     process.stderr.write(`otap-engine: invalid configuration (${source}):\n${formatConfigErrors(result.errors)}\n`);
-    return 2;
+    return 1;
   }
   if (options.validateAndExit) {
     process.stdout.write(`configuration is valid: ${result.pipelines.length} pipeline(s)\n`);

@@ -29,9 +29,9 @@ describe('live pipeline lifecycle through the admin API', () => {
     await engine?.stop();
   });
 
-  it('creates a pipeline in an existing group (201 with wait=true)', async () => {
+  it('creates a pipeline in an existing group (200 with wait=true, as upstream)', async () => {
     const res = await api.put('tenants', 'a', generator());
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ action: 'create', state: 'succeeded', targetGeneration: 1, pipelineGroupId: 'tenants', pipelineId: 'a' });
     const status = await engine.pipeline('tenants:a');
     expect(status.deploymentStatus).toBe('running');
@@ -144,7 +144,7 @@ describe('live pipeline lifecycle through the admin API', () => {
 
     expect((await api.post('/groups/extra')).status).toBe(201);
     expect((await api.post('/groups/extra')).status).toBe(409);
-    expect((await api.put('extra', 'p', generator())).status).toBe(201);
+    expect((await api.put('extra', 'p', generator())).status).toBe(200);
     expect((await api.get('/groups/extra')).body).toEqual({ pipelineGroupId: 'extra', pipelines: ['p'] });
     expect((await api.del('/groups/extra')).status).toBe(202);
     expect((await api.get('/groups/extra')).status).toBe(404);
@@ -171,7 +171,7 @@ describe('live pipeline lifecycle through the admin API', () => {
 
   it('treats a group being deleted as gone: a PUT into it is 404', async () => {
     expect((await api.post('/groups/leaving')).status).toBe(201);
-    expect((await api.put('leaving', 'p', generator())).status).toBe(201);
+    expect((await api.put('leaving', 'p', generator())).status).toBe(200);
     const [del, put] = await Promise.all([api.del('/groups/leaving'), api.put('leaving', 'q', generator(), 'wait=false')]);
     expect(del.status).toBe(202);
     expect(put.status).toBe(404);

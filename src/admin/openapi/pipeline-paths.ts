@@ -56,10 +56,9 @@ export const pipelinePaths: Record<string, OpenApiObject> = {
       parameters: [...PIPELINE, param('wait'), param('timeout_secs'), param('dry_run')],
       requestBody: { required: true, content: jsonContent(ref('PutPipelineRequest')) },
       responses: {
-        '200': jsonResponse('A noop (at once), a waited rollout that succeeded (not a create), or a dry run.', {
+        '200': jsonResponse('A noop (at once), a waited rollout that succeeded (a create too, as upstream), or a dry run.', {
           oneOf: [ref('RolloutStatus'), ref('DryRunResult')],
         }),
-        '201': jsonResponse('`wait=true`: the create succeeded.', ref('RolloutStatus')),
         '202': jsonResponse('The rollout runs; follow it at `Location`.', ref('RolloutStatus'), true),
         ...errorResponses([
           'InvalidPathParameter', 'InvalidQueryParameter', ...BODY_ERRORS, 'GroupNotFound', 'PipelineBusy', 'RolloutFailed',

@@ -55,7 +55,8 @@ export function registerPipelineRoutes(router: Router, { backend, bodyLimitBytes
           case 'failed':
           case 'timeout': {
             const op = rolloutOperation(group, pipeline, outcome.rollout);
-            answerOperation(res, outcome.kind, op, wait, outcome.rollout.action === 'create' ? 201 : 200);
+            // A waited create that succeeded answers 200, as upstream's does (dfctl reads 200 as done).
+            answerOperation(res, outcome.kind, op, wait, 200);
             return;
           }
           default:
