@@ -8,6 +8,8 @@ import { createLogger, type LogFormat } from '../util/logger.js';
 import type { Logger } from 'pino';
 import type { EngineTelemetry } from '../supervisor/observability/engine-telemetry.js';
 import { parseArgs } from './options.js';
+import { coreAllocationFromFlags } from './core-flags.js';
+import type { CoreAllocation } from '../config/types.js';
 import { installSignalHandlers } from './signals.js';
 
 export const EMBEDDED_CONFIG = fileURLToPath(new URL('../../configs/default.yaml', import.meta.url));
@@ -20,18 +22,20 @@ export async function main(argv: string[]): Promise<number> {
   if (parsed.kind === 'exit') return parsed.code;
   const options = parsed.options;
 
-  let cores: number[];
+  let coreAllocationOverride: CoreAllocation | undefined;
   try {
-    cores = (await availableCores({ numCores: options.numCores, coreIdRange: options.coreIdRange })).cores;
+    coreAllocationOverride = coreAllocationFromFlags({ numCores: options.numCores, coreIdRange: options.coreIdRange });
   } catch (error) {
     process.stderr.write(`otap-engine: ${(error as Error).message}\n`);
     return 2;
   }
+  const cores = (await availableCores()).cores;
 
   const source = options.config ?? EMBEDDED_CONFIG;
   const result = await loadAndValidate(source, {
     availableCores: cores,
     coreCheck: options.validateAndExit ? 'warn' : 'enforce',
+    ...(coreAllocationOverride ? { coreAllocationOverride } : {}),
   });
   if (result.warnings.length > 0) process.stderr.write(formatWarnings(result.warnings));
   if (!result.ok) {
@@ -77,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
     configSource: source,
     pipelines: result.pipelines,
     availableCores: cores,
+    ...(coreAllocationOverride ? { coreAllocationOverride } : {}),
     adminBind,
     adminAuth: { source: adminAuth.source, tokenOrigin: adminAuth.tokenOrigin },
     ...(adminTls.tls !== undefined ? { adminTls: adminTls.tls } : {}),

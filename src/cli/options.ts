@@ -22,9 +22,9 @@ export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'exit'; 
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-function positiveInt(value: string): number {
+function wholeNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number (0: all cores)');
   return n;
 }
 
@@ -40,8 +40,12 @@ export function parseArgs(argv: string[], out: { stdout: (s: string) => void; st
     .description('Telemetry dataflow engine whose pipelines are changed live through an admin API')
     .version(version, '--version', 'print the version and exit')
     .option('-c, --config <source>', 'config: a path, file:PATH, env:VAR or yaml:INLINE (default: the embedded configs/default.yaml)')
-    .addOption(new Option('--num-cores <n>', 'number of cores the engine may use').argParser(positiveInt).conflicts('coreIdRange'))
-    .option('--core-id-range <list>', 'cores the engine may use, for example "0-3,6", "0..3" or "0..=3"')
+    .addOption(
+      new Option('--num-cores <n>', 'default core_count of every pipeline without its own allocation (0: all cores)')
+        .argParser(wholeNumber)
+        .conflicts('coreIdRange'),
+    )
+    .option('--core-id-range <list>', 'default core_set of every pipeline without its own allocation: "0-3,6", "0..3", "0..=3"')
     .option('--http-admin-bind <host:port>', 'admin API address (overrides engine.http_admin.bind_address)', hostPort)
     .option('--validate-and-exit', 'validate the config, print every error with its path, and exit', false)
     .option('--allow-unauthenticated-admin', 'allow the admin API on a non-loopback address without authentication', false)

@@ -1,7 +1,7 @@
 // The config module's entry point: text or a parsed document in, either a validated config with one effective
 // pipeline per pipeline, or every error with its path. Nothing here throws for a bad config.
 import type { EffectivePipeline } from './effective.js';
-import type { EngineConfig } from './types.js';
+import type { CoreAllocation, EngineConfig } from './types.js';
 import { configError, ROOT_PATH, sortConfigErrors, sortConfigWarnings, type ConfigError, type ConfigWarning } from './errors.js';
 import { documentSchema } from './schema.js';
 import { validateWithJoi } from './joi-errors.js';
@@ -28,6 +28,8 @@ export interface ValidationContext {
 export interface LoadContext extends ValidationContext {
   /** Environment for `env:VAR` sources and `${env:...}` references; process.env when absent. */
   env?: EnvEnvironment;
+  /** `--num-cores` / `--core-id-range`: replaces the top-level `policies.resources.core_allocation`, as upstream. */
+  coreAllocationOverride?: CoreAllocation;
 }
 
 export function validateEngineConfig(raw: unknown, ctx: ValidationContext): ValidationResult {
@@ -72,7 +74,16 @@ export async function loadAndValidate(source: string, ctx: LoadContext): Promise
   }
   const parsed = parseYaml(substituted.text);
   if (!parsed.ok) return { ok: false, errors: sortConfigErrors(parsed.errors), warnings: [] };
-  return validateEngineConfig(parsed.value, ctx);
+  return validateEngineConfig(withCoreAllocation(parsed.value, ctx.coreAllocationOverride), ctx);
+}
+
+/** The document with its top-level core allocation replaced (other resources settings kept); as it was without one. */
+function withCoreAllocation(doc: unknown, allocation: CoreAllocation | undefined): unknown {
+  if (allocation === undefined || doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc;
+  const { policies } = doc as { policies?: unknown };
+  const top = policies !== null && typeof policies === 'object' && !Array.isArray(policies) ? (policies as Record<string, unknown>) : {};
+  const resources = top.resources !== null && typeof top.resources === 'object' ? (top.resources as Record<string, unknown>) : {};
+  return { ...doc, policies: { ...top, resources: { ...resources, core_allocation: allocation } } };
 }
 
 export { formatConfigErrors, sortConfigErrors, formatPath, ROOT_PATH } from './errors.js';

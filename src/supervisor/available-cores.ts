@@ -1,16 +1,10 @@
 // The cores the engine may use. Affinity comes from /proc/self/status (`Cpus_allowed_list`), because that is what
 // taskset, cgroups and `systemd CPUAffinity=` restrict; systeminformation's `cpu()` counts the machine's cores and
-// ignores affinity. `--core-id-range` and `--num-cores` then narrow the affinity set, never widen it.
+// ignores affinity. `--num-cores` and `--core-id-range` do not narrow this set: as upstream's, they set the default
+// core allocation of the config (src/cli/core-flags.ts), which pipelines with an allocation of their own override.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import si from 'systeminformation';
-
-export interface CoreOptions {
-  /** `--num-cores N`: the first N cores of the affinity set. */
-  numCores?: number;
-  /** `--core-id-range "0-3,6"`: exactly these cores, each of which must be in the affinity set. */
-  coreIdRange?: string;
-}
 
 export interface AvailableCores {
   /** Ascending core ids the engine may pin instances to. */
@@ -19,55 +13,15 @@ export interface AvailableCores {
   machineCores: number;
 }
 
-/** A bad `--num-cores` / `--core-id-range`: an argument error (exit code 2). */
+/** A bad `--core-id-range`: an argument error (exit code 2). */
 export class CoreSelectionError extends Error {
   override readonly name = 'CoreSelectionError';
 }
 
-export async function availableCores(opts: CoreOptions = {}): Promise<AvailableCores> {
+/** The cores of this process's affinity, and the machine's core count. */
+export async function availableCores(): Promise<AvailableCores> {
   const [affinity, machineCores] = await Promise.all([readAffinity(), countMachineCores()]);
-  const selected = selectCores(affinity, opts);
-  if (!selected.ok) throw new CoreSelectionError(selected.message);
-  return { cores: selected.cores, machineCores };
-}
-
-export type CoreSelection = { ok: true; cores: number[] } | { ok: false; message: string };
-
-/** The pure half of availableCores: narrows an affinity set by the command line options. */
-export function selectCores(affinity: readonly number[], opts: CoreOptions): CoreSelection {
-  const pool = [...new Set(affinity)].sort((a, b) => a - b);
-  if (opts.numCores !== undefined && opts.coreIdRange !== undefined) {
-    return { ok: false, message: '--num-cores and --core-id-range cannot be used together' };
-  }
-  if (opts.coreIdRange !== undefined) {
-    const parsed = tryParse(opts.coreIdRange);
-    if (!parsed.ok) return parsed;
-    const missing = parsed.cores.filter((c) => !pool.includes(c));
-    if (missing.length > 0) {
-      return {
-        ok: false,
-        message: `--core-id-range: core(s) ${missing.join(', ')} not available to this process (allowed: ${pool.join(', ')})`,
-      };
-    }
-    return { ok: true, cores: parsed.cores };
-  }
-  if (opts.numCores !== undefined) {
-    const n = opts.numCores;
-    if (!Number.isInteger(n) || n < 1) return { ok: false, message: `--num-cores must be a whole number ≥ 1, got ${n}` };
-    if (n > pool.length) {
-      return { ok: false, message: `--num-cores ${n}: only ${pool.length} core(s) available (${pool.join(', ')})` };
-    }
-    return { ok: true, cores: pool.slice(0, n) };
-  }
-  return { ok: true, cores: pool };
-}
-
-function tryParse(text: string): CoreSelection {
-  try {
-    return { ok: true, cores: parseCoreIdRange(text) };
-  } catch (error) {
-    return { ok: false, message: `--core-id-range: ${(error as Error).message}` };
-  }
+  return { cores: [...new Set(affinity)].sort((a, b) => a - b), machineCores };
 }
 
 const MAX_CORE_ID = 65_535;

@@ -4,6 +4,7 @@
 // validate changes nothing: every error is logged and kept in a `rejected` ReconcileStatus, the latest one.
 import type { Logger } from 'pino';
 import { formatConfigErrors, loadAndValidate } from '../config/index.js';
+import type { CoreAllocation } from '../config/types.js';
 import type { EngineConfig } from '../config/types.js';
 import type { ReconcileStatus } from '../state/operations.js';
 import { canonicalJson } from '../config/hash.js';
@@ -17,6 +18,8 @@ export interface ConfigReloaderOptions {
   source: string;
   reconciler: Reconciler;
   availableCores: readonly number[];
+  /** `--num-cores` / `--core-id-range`, applied to the re-read file as at start. */
+  coreAllocationOverride?: CoreAllocation;
   /** The engine section in force: the admin server is set up once, so a change to it needs a restart. */
   engineSection: () => EngineConfig['engine'];
   /** True once the engine drains for good: a reload still queued then is dropped, and systemd hears no READY. */
@@ -60,7 +63,10 @@ export class ConfigReloader {
   private async reloadOnce(): Promise<ReconcileStatus> {
     const { source, reconciler, logger } = this.options;
     logger.info({ source }, 'reloading the configuration');
-    const loaded = await loadAndValidate(source, { availableCores: this.options.availableCores });
+    const loaded = await loadAndValidate(source, {
+      availableCores: this.options.availableCores,
+      ...(this.options.coreAllocationOverride ? { coreAllocationOverride: this.options.coreAllocationOverride } : {}),
+    });
     if (!loaded.ok) {
       const record = reconciler.recordRejected('reload', `the configuration in ${source} is invalid; nothing changed`, loaded.errors);
       logger.error(

@@ -1,6 +1,7 @@
 // The composition root: one engine owns the listener table, the process sampler, the runtime manager (a runner per
 // pipeline and the operations that change them) and the admin API, and is the only place that knows how they fit.
 import type { Logger } from 'pino';
+import type { CoreAllocation } from '../config/types.js';
 import type { EngineConfig } from '../config/types.js';
 import type { EffectivePipeline } from '../config/effective.js';
 import type { LogFormat } from '../util/logger.js';
@@ -25,6 +26,8 @@ export interface EngineSettings {
   configSource: string;
   pipelines: EffectivePipeline[];
   availableCores: number[];
+  /** `--num-cores` / `--core-id-range`: the top-level core allocation a reload applies to the re-read file too. */
+  coreAllocationOverride?: CoreAllocation;
   adminBind: string;
   /** The admin API's token (none: open, which the CLI allows only on loopback or when told to). */
   adminAuth?: { source: AdminTokenSource | undefined; tokenOrigin: AdminTokenOrigin };
@@ -79,6 +82,7 @@ export class Engine {
       source: settings.configSource,
       reconciler: this.reconciler,
       availableCores: settings.availableCores,
+      ...(settings.coreAllocationOverride ? { coreAllocationOverride: settings.coreAllocationOverride } : {}),
       engineSection: () => settings.config.engine,
       stopping: () => this.stopping !== null,
       logger: settings.logger.child({ component: 'reload' }),

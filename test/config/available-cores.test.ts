@@ -1,6 +1,11 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { availableCores, CoreSelectionError, parseCoreIdRange, selectCores } from '../../src/supervisor/available-cores.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { availableCores, CoreSelectionError, parseCoreIdRange } from '../../src/supervisor/available-cores.js';
+import { coreAllocationFromFlags } from '../../src/cli/core-flags.js';
+import { loadAndValidate } from '../../src/config/index.js';
 
 describe('parseCoreIdRange', () => {
   it('expands ranges and single ids, sorted without duplicates', () => {
@@ -16,24 +21,40 @@ describe('parseCoreIdRange', () => {
   });
 });
 
-describe('selectCores', () => {
-  const affinity = [0, 1, 2, 3];
-  it('defaults to the whole affinity set', () => {
-    expect(selectCores([3, 1, 0, 2], {})).toEqual({ ok: true, cores: affinity });
+describe('--num-cores and --core-id-range, as upstream reads them', () => {
+  it('give the default core allocation: a count (0: all cores) or a set, never both', () => {
+    expect(coreAllocationFromFlags({})).toBeUndefined();
+    expect(coreAllocationFromFlags({ numCores: 2 })).toEqual({ type: 'core_count', count: 2 });
+    expect(coreAllocationFromFlags({ numCores: 0 })).toEqual({ type: 'all_cores' });
+    expect(coreAllocationFromFlags({ coreIdRange: '0..=2,5' })).toEqual({ type: 'core_set', set: [{ start: 0, end: 2 }, { start: 5, end: 5 }] });
+    expect(() => coreAllocationFromFlags({ coreIdRange: '2-1' })).toThrow(CoreSelectionError);
   });
-  it('--num-cores takes the first N', () => {
-    expect(selectCores(affinity, { numCores: 2 })).toEqual({ ok: true, cores: [0, 1] });
-    expect(selectCores(affinity, { numCores: 5 }).ok).toBe(false);
-    expect(selectCores(affinity, { numCores: 0 }).ok).toBe(false);
-  });
-  it('--core-id-range takes exactly those, each of which must be allowed', () => {
-    expect(selectCores(affinity, { coreIdRange: '1,3' })).toEqual({ ok: true, cores: [1, 3] });
-    const refused = selectCores(affinity, { coreIdRange: '2-5' });
-    expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.message).toContain('4, 5');
-  });
-  it('refuses both options at once', () => {
-    expect(selectCores(affinity, { numCores: 1, coreIdRange: '0' }).ok).toBe(false);
+  it('apply to pipelines without an allocation of their own; one that writes its own keeps it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otap-core-flags-'));
+    const file = join(dir, 'config.yaml');
+    const gen = '{ type: receiver:traffic_generator, config: { traffic_config: { log_weight: 1 } } }';
+    writeFileSync(
+      file,
+      `version: otel_dataflow/v1
+policies: { resources: { core_allocation: { type: all_cores } } }
+groups:
+  g:
+    pipelines:
+      plain: { nodes: { gen: ${gen}, out: { type: exporter:noop } }, connections: [{ from: gen, to: out }] }
+      own:
+        policies: { resources: { core_allocation: { type: core_set, set: [{ start: 1, end: 1 }] } } }
+        nodes: { gen: ${gen}, out: { type: exporter:noop } }
+        connections: [{ from: gen, to: out }]
+`,
+    );
+    const result = await loadAndValidate(file, { availableCores: [0, 1, 2, 3], coreAllocationOverride: coreAllocationFromFlags({ numCores: 1 }) });
+    if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+    expect(result.pipelines.map((p) => [p.pipeline, p.cores])).toEqual([['own', [1]], ['plain', [0]]]);
+    expect(result.config.policies?.resources?.core_allocation).toEqual({ type: 'core_count', count: 1 });
+    const tooMany = await loadAndValidate(file, { availableCores: [0, 1], coreAllocationOverride: coreAllocationFromFlags({ numCores: 3 }) });
+    expect(tooMany.ok ? [] : tooMany.errors.map((e) => [e.path, e.code])).toEqual([
+      ['groups.g.pipelines.plain.policies.resources.core_allocation', 'CoreAllocationUnmet'],
+    ]);
   });
 });
 
@@ -42,12 +63,5 @@ describe('availableCores', () => {
     const { cores, machineCores } = await availableCores();
     expect(cores.length).toBe(os.availableParallelism());
     expect(machineCores).toBeGreaterThanOrEqual(cores.length);
-  });
-  it('narrows by the options and throws CoreSelectionError for impossible ones', async () => {
-    const { cores } = await availableCores();
-    expect((await availableCores({ numCores: 1 })).cores).toEqual(cores.slice(0, 1));
-    expect((await availableCores({ coreIdRange: String(cores[0]) })).cores).toEqual(cores.slice(0, 1));
-    await expect(availableCores({ numCores: cores.length + 1 })).rejects.toBeInstanceOf(CoreSelectionError);
-    await expect(availableCores({ coreIdRange: '65000' })).rejects.toThrow(/65000/);
   });
 });
