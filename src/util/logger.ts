@@ -24,7 +24,9 @@ export function createLogger(options: { level: string; format: LogFormat; bindin
   const base = { pid: process.pid, ...(options.bindings ?? {}) };
   if (options.destination) return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime }, options.destination);
   if (options.format === 'pretty') {
-    return pino({ level: options.level, base, redact: REDACT, transport: { target: 'pino-pretty', options: { colorize: true } } });
+    // Colour only for a terminal: piped into a file or journald, escape codes are noise.
+    const colorize = process.stdout.isTTY === true;
+    return pino({ level: options.level, base, redact: REDACT, transport: { target: 'pino-pretty', options: { colorize } } });
   }
   return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime });
 }

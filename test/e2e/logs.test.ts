@@ -51,7 +51,6 @@ describe('--log-format pretty', () => {
       reject: false,
       buffer: false,
       stdin: 'ignore',
-      env: { NO_COLOR: '1' },
     });
     let output = '';
     const sawInstance = new Promise<void>((resolve) => {
@@ -69,5 +68,7 @@ describe('--log-format pretty', () => {
     expect(lines.some((line) => line.includes('instance ready'))).toBe(true);
     expect(lines.filter((line) => line.startsWith('{'))).toEqual([]);
     expect(output).toMatch(/INFO/);
+    // stdout is a pipe here, not a terminal: no colour escape codes, even without NO_COLOR.
+    expect(output).not.toContain('\u001b[');
   });
 });
