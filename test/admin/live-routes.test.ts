@@ -115,12 +115,12 @@ describe('PUT /groups/{g}/pipelines/{p}', () => {
     expect(await expectAnswer(await put(), 200)).toEqual(noop);
   });
 
-  it('succeeded: 201 for a create, 200 for replace and resize', async () => {
+  it('succeeded: 200 for a create (as upstream), a replace and a resize', async () => {
     const created = rollout({ action: 'create', state: 'succeeded' });
     const replaced = rollout({ action: 'replace', state: 'succeeded' });
     const resized = rollout({ action: 'resize', state: 'succeeded' });
     backend.script('putPipeline', { kind: 'succeeded', rollout: created }, { kind: 'succeeded', rollout: replaced }, { kind: 'succeeded', rollout: resized });
-    expect(await expectAnswer(await put('?wait=true'), 201)).toEqual(created);
+    expect(await expectAnswer(await put('?wait=true'), 200)).toEqual(created);
     expect(await expectAnswer(await put('?wait=true'), 200)).toEqual(replaced);
     expect(await expectAnswer(await put('?wait=true'), 200)).toEqual(resized);
   });
