@@ -3,7 +3,7 @@
 // the engine has an OpAMP client (CONTRACT: a field accepted but not acted on is an error, never silently ignored).
 import Joi from 'joi';
 import { durationDefaulting, duration } from '../nodes/common-schemas.js';
-import { configError, type ConfigError, type ConfigWarning } from './errors.js';
+import { configError, configWarning, type ConfigError, type ConfigWarning } from './errors.js';
 import { validateWithJoi } from './joi-errors.js';
 import type { EngineConfig } from './types.js';
 import type { CoreCheck } from './model.js';
@@ -71,7 +71,7 @@ export function checkControllerExtensions(
     if (!checked.ok) errors.push(...checked.errors);
     warnings.push(...checked.warnings);
     if (coreCheck === 'enforce') errors.push(configError(path, 'NodeUnavailable', NO_OPAMP_CLIENT));
-    else warnings.push({ path: configError(path, 'NodeUnavailable', NO_OPAMP_CLIENT).path, message: `${NO_OPAMP_CLIENT}; the engine refuses to run it` });
+    else warnings.push(configWarning(path, `${NO_OPAMP_CLIENT}; the engine refuses to run it`));
   }
   return { errors, warnings };
 }

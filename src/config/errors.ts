@@ -76,6 +76,10 @@ export function configError(path: readonly PathSegment[] | string, code: ConfigE
   return { path: typeof path === 'string' ? path : formatPath(path), code, message };
 }
 
+export function configWarning(path: readonly PathSegment[], message: string): ConfigWarning {
+  return { path: formatPath(path), message };
+}
+
 /** One line per error, `PATH: MESSAGE`. */
 export function formatConfigErrors(errors: readonly ConfigError[]): string {
   return errors.map((e) => `${e.path}: ${e.message}`).join('\n');

@@ -5,7 +5,7 @@
 // `--validate-and-exit` judges the file, not this machine: a pipeline left at the default `all_cores` gets a warning
 // there (it runs where the engine has one core, or with --num-cores 1), while one that asks for several cores is wrong
 // everywhere. When the engine is about to run the config, more than one core is an error.
-import { configError, type ConfigError, type ConfigWarning, type PathSegment } from './errors.js';
+import { configError, configWarning, type ConfigError, type ConfigWarning, type PathSegment } from './errors.js';
 import { pipelineLabel, type PipelineLocation, type ResolvedNode } from './model.js';
 import type { CoreCheck } from './model.js';
 import type { CoreAllocation } from './types.js';
@@ -44,7 +44,7 @@ export function checkHostWideNodes(
       `node ${node.name} (${node.urn}) observes the whole host and must run in a one-core pipeline, ` +
       `but pipeline ${pipelineLabel(at)} gets ${cores.length} cores (allocation ${allocation.type})`;
     if (coreCheck === 'warn' && allocation.type === 'all_cores') {
-      out.warnings.push({ path: configError(path, 'HostWideNodeOnManyCores', message).path, message: `${message} on this machine; ${ONE_CORE_HINT}` });
+      out.warnings.push(configWarning(path, `${message} on this machine; ${ONE_CORE_HINT}`));
     } else {
       out.errors.push(configError(path, 'HostWideNodeOnManyCores', `${message}; ${ONE_CORE_HINT}`));
     }

@@ -3,7 +3,7 @@
 // builds the effective pipeline only when nothing is wrong.
 import type { EffectivePipeline } from './effective.js';
 import type { CoreAllocation, PipelineSpec } from './types.js';
-import { configError, type ConfigError, type ConfigWarning } from './errors.js';
+import { configError, configWarning, type ConfigError, type ConfigWarning } from './errors.js';
 import { resolveNodes } from './nodes.js';
 import { checkCapabilities, resolveExtensions } from './extensions.js';
 import { resolveConnections } from './connections.js';
@@ -60,7 +60,7 @@ export function checkPipeline({ at, spec, layers, availableCores, coreCheck }: P
     if (reason === undefined) continue;
     const path = [...at.base, 'nodes', node.name, 'type'];
     if (coreCheck === 'enforce') errors.push(configError(path, 'NodeUnavailable', reason));
-    else warnings.push({ path: configError(path, 'NodeUnavailable', reason).path, message: `${reason}; the engine refuses to run it` });
+    else warnings.push(configWarning(path, `${reason}; the engine refuses to run it`));
   }
 
   const { policies, coreAllocationScope } = resolvePolicies(layers);
@@ -71,7 +71,7 @@ export function checkPipeline({ at, spec, layers, availableCores, coreCheck }: P
     if (coreCheck === 'enforce') {
       errors.push(configError(path, 'CoreAllocationUnmet', message));
     } else {
-      warnings.push({ path: configError(path, 'CoreAllocationUnmet', message).path, message: `${message}; it cannot start on this machine` });
+      warnings.push(configWarning(path, `${message}; it cannot start on this machine`));
       cores = resolveCoreAllocation(policies.coreAllocation, allocationWanted(policies.coreAllocation, availableCores));
     }
   }

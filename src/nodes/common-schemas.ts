@@ -67,11 +67,11 @@ export function noEffect(schema: Joi.Schema, reason: string): Joi.AlternativesSc
 }
 
 /**
- * An upstream field or section this engine cannot honour: accepted as a shape (so the message is about the feature,
- * not about its spelling) and refused with `reason`.
+ * An upstream field or section this engine cannot honour: absent it is fine; given, it must still have upstream's
+ * `shape` (so that the message is about the feature, not about its spelling), and is then refused with `reason`.
  */
-export function notSupported(reason: string): Joi.AnySchema {
-  return Joi.any()
+export function notSupported(reason: string, shape: Joi.Schema = Joi.any()): Joi.Schema {
+  return shape
     .custom((_value: unknown, helpers) => helpers.error('otap.notSupported'))
     .messages({ 'otap.notSupported': `is not supported by this engine: ${reason}` });
 }

@@ -1,7 +1,7 @@
 // Joi pieces the two OTLP exporters share for upstream's client settings (GrpcClientSettings, HttpClientSettings).
 import Joi from 'joi';
 import { parseDuration } from '../../config/duration.js';
-import { duration, durationDefaulting } from '../common-schemas.js';
+import { duration, durationDefaulting, notSupported } from '../common-schemas.js';
 
 /** A duration above zero (a zero timeout would fail every call and retry it forever). */
 export const positiveDuration = duration
@@ -26,16 +26,6 @@ export function durationMs(value: string): number {
 export const userAgent = Joi.string()
   .custom((value: string, helpers) => (value.trim() === '' || !/^[\x20-\x7e]+$/.test(value) ? helpers.error('otap.userAgent') : value))
   .messages({ 'otap.userAgent': '{{#label}} must be non-empty visible ASCII' });
-
-/**
- * An upstream field this engine cannot act on: absent it is fine, set it is an error saying why. For settings whose
- * silent absence would change behaviour an operator relies on.
- */
-export function cannotHonour(schema: Joi.Schema, reason: string): Joi.Schema {
-  return schema.custom((_value, helpers) => helpers.error('otap.cannotHonour', { reason })).messages({
-    'otap.cannotHonour': `{{#label}} is not supported by this engine: ${reason}`,
-  });
-}
 
 /** A setting that only matters with some values: those are accepted with a warning naming `reason`. */
 export function noEffectWhen<S extends Joi.Schema>(schema: S, applies: (value: any) => boolean, reason: string): S {
@@ -85,8 +75,8 @@ export const tcpClientSettings = {
   connect_timeout: durationDefaulting('3s'),
   tcp_nodelay: Joi.boolean().default(true),
   tcp_keepalive: optionalDurationDefaulting('45s'),
-  tcp_keepalive_interval: cannotHonour(
-    duration.allow(null),
+  tcp_keepalive_interval: notSupported(
     'Node.js sets only the idle time before TCP keepalive probes (tcp_keepalive); their interval is fixed',
+    duration.allow(null),
   ),
 };

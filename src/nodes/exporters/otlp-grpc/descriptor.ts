@@ -2,11 +2,10 @@
 // num_connections), with upstream's defaults. docs/nodes/otlp_grpc.md says how each one is honoured.
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../descriptor.js';
-import { byteSize, duration, durationDefaulting, noEffect } from '../../common-schemas.js';
+import { byteSize, duration, durationDefaulting, noEffect, notSupported } from '../../common-schemas.js';
 import { clientTlsSchema } from '../../tls/client-tls-schema.js';
 import type { ClientTlsConfig } from '../../tls/client-tls-config.js';
 import {
-  cannotHonour,
   compression,
   headersSchema,
   noEffectWhen,
@@ -77,9 +76,9 @@ export const otlpGrpcExporter: NodeDescriptor = {
     compression: compression.default('none'),
     concurrency_limit: Joi.number().integer().min(0).default(256),
     ...tcpClientSettings,
-    tcp_keepalive_retries: cannotHonour(
-      Joi.number().integer().min(0).allow(null),
+    tcp_keepalive_retries: notSupported(
       'Node.js sets only the idle time before TCP keepalive probes (tcp_keepalive); their count is fixed',
+      Joi.number().integer().min(0).allow(null),
     ),
     initial_stream_window_size: windowSize.allow(null).default(8 * 1024 * 1024),
     initial_connection_window_size: windowSize.allow(null).default(32 * 1024 * 1024),
@@ -98,7 +97,7 @@ export const otlpGrpcExporter: NodeDescriptor = {
       "it sizes upstream's transport request queue; here requests wait in the pipeline's bounded channel",
     ),
     startup_check: Joi.string().valid('none', 'dns', 'connect').default('none'),
-    proxy: cannotHonour(Joi.any(), 'exporters connect directly; HTTP(S) proxies are not implemented'),
+    proxy: notSupported('exporters connect directly; HTTP(S) proxies are not implemented'),
     user_agent: userAgent.allow(null),
     headers: headersSchema(metadataHeaderProblem),
     max_in_flight: Joi.number().integer().min(0).default(5),

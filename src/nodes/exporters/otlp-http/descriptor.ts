@@ -6,7 +6,7 @@ import type { NodeDescriptor } from '../../descriptor.js';
 import { byteSizeDefaulting, httpUrl, noEffect } from '../../common-schemas.js';
 import { clientTlsSchema } from '../../tls/client-tls-schema.js';
 import type { ClientTlsConfig } from '../../tls/client-tls-config.js';
-import { cannotHonour, compression, headersSchema, positiveDuration, tcpClientSettings, userAgent } from '../otlp-client-schemas.js';
+import { compression, headersSchema, positiveDuration, tcpClientSettings, userAgent } from '../otlp-client-schemas.js';
 import { httpHeaderProblem } from './headers.js';
 
 export interface OtlpHttpClientSettings {
