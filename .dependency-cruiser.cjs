@@ -24,6 +24,15 @@ module.exports = {
       to: { path: '^src/(supervisor|admin)/' },
     },
     {
+      name: 'control-plane-below-admin',
+      severity: 'error',
+      comment:
+        'The admin API is one front end of the control plane (state/commands.ts): it calls the supervisor, never the reverse. ' +
+        'Only the composition root (engine.ts, and the metrics registry it shares with the admin server) wires the two together.',
+      from: { path: '^src/supervisor/', pathNot: '^src/supervisor/(engine|engine-metrics)\\.ts$' },
+      to: { path: '^src/admin/' },
+    },
+    {
       name: 'admin-not-instance',
       severity: 'error',
       comment: 'The admin API lives in the supervisor process; instance code never loads there.',

@@ -4,7 +4,7 @@
 import express, { Router, type Express } from 'express';
 import type { Logger } from 'pino';
 import { requireBearerToken, type AdminTokenSource } from './auth.js';
-import type { LiveAdminBackend } from './backend.js';
+import type { LiveAdminBackend } from '../state/commands.js';
 import { errorHandler, routeNotFound } from './error-handler.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './json-body.js';
 import { adminLatency, standaloneAdminMetrics, type AdminMetrics } from './metrics.js';

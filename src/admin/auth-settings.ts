@@ -2,12 +2,11 @@
 // line; and the refusal to expose an unauthenticated admin API beyond this machine.
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
-import type { AdminAuthConfig } from '../config/types.js';
+import { ADMIN_TOKEN_ENV, type AdminAuthConfig } from '../config/types.js';
+
+export { ADMIN_TOKEN_ENV };
 import { fileTokenSource, readTokenFile, staticTokenSource, tokenProblem, type AdminTokenSource } from './auth.js';
 import { parseBindAddress } from './bind-address.js';
-
-/** Set and non-empty, it is the admin token, whatever the config says. */
-export const ADMIN_TOKEN_ENV = 'OTAP_ENGINE_ADMIN_TOKEN';
 
 export interface AdminAuthInputs {
   /** `engine.http_admin.auth` of the validated config. */

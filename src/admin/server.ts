@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { createAdminApp } from './app.js';
 import type { AdminTokenSource } from './auth.js';
 import type { AdminMetrics } from './metrics.js';
-import type { LiveAdminBackend } from './backend.js';
+import type { LiveAdminBackend } from '../state/commands.js';
 import { formatAddress, parseBindAddress } from './bind-address.js';
 import { answerClientError } from './client-error.js';
 import type { AdminTls } from './tls-settings.js';

@@ -103,6 +103,9 @@ export interface GroupSpec {
 }
 
 /** `engine.http_admin.auth`: exactly one of the two. */
+/** Set and non-empty, it is the admin token, whatever `engine.http_admin.auth` says; instances never inherit it. */
+export const ADMIN_TOKEN_ENV = 'OTAP_ENGINE_ADMIN_TOKEN';
+
 export interface AdminAuthConfig {
   bearer_token?: string;
   /** Read at start and again for every request, so a rotated file takes effect without a restart. */

@@ -14,7 +14,7 @@ import type {
   ShutdownOutcome,
   StartOutcome,
   WaitOptions,
-} from '../admin/backend.js';
+} from '../state/commands.js';
 import type { EngineConfig } from '../config/types.js';
 import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
 import type { EngineStatus, PipelineStatus, ProbeFailure, ProbeResult } from '../state/status-types.js';

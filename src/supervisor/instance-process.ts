@@ -13,7 +13,7 @@ import type { CoreEvent } from '../state/status-types.js';
 import { isoNow } from '../util/time.js';
 import type { ConnectionTarget } from './listener-table.js';
 import type { DatagramFamily, UdpHandle } from './datagram-listeners.js';
-import { ADMIN_TOKEN_ENV } from '../admin/auth-settings.js';
+import { ADMIN_TOKEN_ENV } from '../config/types.js';
 import type { TelemetryBatch } from '../ipc/telemetry.js';
 
 const childEntry = fileURLToPath(new URL('../instance/main.js', import.meta.url));

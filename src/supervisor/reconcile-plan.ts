@@ -1,7 +1,7 @@
 // The dry run of a reconcile: the same validation and planner as the real one (reconcile.ts), run for every pipeline of
 // the document against what runs now, without starting anything or taking a lock. Answers what a PUT dry run answers,
 // pipeline by pipeline, so an operator can review a whole config file before applying it.
-import type { ReconcilePlanOutcome, ReconcileRequest } from '../admin/backend.js';
+import type { ReconcilePlanOutcome, ReconcileRequest } from '../state/commands.js';
 import { validateEngineConfig, type ValidationResult } from '../config/index.js';
 import { diffPipelines } from '../config/diff.js';
 import { substituteEnvInValue } from '../config/env-subst-value.js';

@@ -1,7 +1,7 @@
 // Reconcile: make the engine match a whole config document through the same planner and rollouts as a PUT. Every
 // pipeline of the document is planned and rolled out concurrently; with deleteMissing, pipelines it no longer names
 // are drained and forgotten. What succeeded is committed; a pipeline whose rollout failed keeps its old config.
-import type { Busy, ReconcileOutcome, ReconcileRequest, WaitOptions } from '../admin/backend.js';
+import type { Busy, ReconcileOutcome, ReconcileRequest, WaitOptions } from '../state/commands.js';
 import type { ConfigError, EffectivePipeline, EngineConfig } from '../config/index.js';
 import type { ReconcilePipelineStatus, ReconcileStatus, ReconcileTrigger } from '../state/operations.js';
 import { isoNow } from '../util/time.js';

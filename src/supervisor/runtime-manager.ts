@@ -6,7 +6,7 @@ import { validateEngineConfig } from '../config/index.js';
 import { substituteEnvInValue } from '../config/env-subst-value.js';
 import type { EngineConfig, PipelineSpec } from '../config/types.js';
 import { diffPipelines } from '../config/diff.js';
-import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../admin/backend.js';
+import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../state/commands.js';
 import type { PipelinePlan, RolloutStatus, ShutdownStatus } from '../state/operations.js';
 import { RecordHistory, RolloutRecord, ShutdownRecord } from './operation-records.js';
 import { OperationLock, waitAtMost, type OperationRef } from './operation-lock.js';

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { expect } from 'vitest';
-import type { LiveAdminBackend } from '../../src/admin/backend.js';
+import type { LiveAdminBackend } from '../../src/state/commands.js';
 import { startAdminServer, type AdminServer } from '../../src/admin/server.js';
 
 export interface Harness {

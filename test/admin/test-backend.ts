@@ -11,7 +11,7 @@ import type {
   ReconcileOutcome,
   ShutdownOutcome,
   StartOutcome,
-} from '../../src/admin/backend.js';
+} from '../../src/state/commands.js';
 import type { EngineConfig } from '../../src/config/types.js';
 import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../../src/state/operations.js';
 import type { PipelineStatus, ProbeResult } from '../../src/state/status-types.js';

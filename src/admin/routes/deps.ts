@@ -1,6 +1,6 @@
 // What every route registration receives. Routes reach the engine only through LiveAdminBackend.
 import type { AdminMetrics } from '../metrics.js';
-import type { LiveAdminBackend } from '../backend.js';
+import type { LiveAdminBackend } from '../../state/commands.js';
 
 export interface RouteDeps {
   backend: LiveAdminBackend;

@@ -1,7 +1,7 @@
 // Not-found answers for paths under a group. The backend answers "undefined" for both an unknown group and an unknown
 // pipeline; the caller deserves to know which, because the fix differs (create the group vs. PUT the pipeline).
 import type { RequestHandler } from 'express';
-import type { AdminBackend } from '../backend.js';
+import type { AdminBackend } from '../../state/commands.js';
 import { ApiError } from '../errors.js';
 import { idParam } from '../path-params.js';
 

@@ -3,7 +3,7 @@
 // common. Each route still switches over its own union, so the compiler checks that every kind has an answer.
 import type { Response } from 'express';
 import type { ConfigError } from '../../config/errors.js';
-import type { Busy, WaitOptions } from '../backend.js';
+import type { Busy, WaitOptions } from '../../state/commands.js';
 import { ApiError, type ErrorCode } from '../errors.js';
 import { groupNotFound, pipelineNotFoundIn } from './lookup.js';
 import type { WaitQuery } from '../schemas.js';

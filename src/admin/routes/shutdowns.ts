@@ -1,7 +1,7 @@
 // /groups/{group}/pipelines/{pipeline}/shutdown (drain and stop every instance) and .../shutdowns/{shutdownId}.
 import type { Response, Router } from 'express';
 import type { ShutdownStatus } from '../../state/operations.js';
-import type { ShutdownOutcome, WaitOptions } from '../backend.js';
+import type { ShutdownOutcome, WaitOptions } from '../../state/commands.js';
 import { ApiError } from '../errors.js';
 import { jsonBody } from '../json-body.js';
 import { idParam } from '../path-params.js';

@@ -1,6 +1,6 @@
 // Engine-wide status and probes.
 import type { RequestHandler, Router } from 'express';
-import type { AdminBackend } from '../backend.js';
+import type { AdminBackend } from '../../state/commands.js';
 import type { ProbeResult } from '../../state/status-types.js';
 import { resource } from '../resource.js';
 import type { RouteDeps } from './deps.js';

@@ -1,9 +1,9 @@
-// What the admin API needs from the engine. The Express layer depends on this interface only, so routes stay thin
-// and the supervisor stays free of HTTP.
-import type { EngineStatus, PipelineStatus, ProbeResult } from '../state/status-types.js';
+// The control plane's commands and their outcomes, as the admin API (and any other front end: OpAMP, ctl) calls them.
+// Outcomes are unions; each front end maps every kind to one answer. The supervisor implements these interfaces.
+import type { EngineStatus, PipelineStatus, ProbeResult } from './status-types.js';
 import type { PipelineSpec, EngineConfig } from '../config/types.js';
 import type { ConfigError } from '../config/errors.js';
-import type { DryRunResult, ReconcileDryRun, ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
+import type { DryRunResult, ReconcileDryRun, ReconcileStatus, RolloutStatus, ShutdownStatus } from './operations.js';
 
 export interface PipelineDescription {
   pipelineGroupId: string;
