@@ -32,6 +32,12 @@ export interface NodeDescriptor {
    * observe the same thing (src/config/host-wide.ts). Absent for every other node.
    */
   hostWide?(config: Record<string, unknown>): string;
+  /**
+   * For a node that keeps durable state in a directory it owns alone (a durable buffer): the directory, from its
+   * validated config, and the field that names it. No two nodes of a config may share one or nest one in another, and
+   * the engine must be able to write it (src/config/storage-paths.ts). Absent for every other node.
+   */
+  storage?(config: Record<string, unknown>): { dir: string; field: readonly string[] };
 }
 
 export interface ExtensionDescriptor {

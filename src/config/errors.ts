@@ -36,6 +36,8 @@ export type ConfigErrorCode =
   | 'CoreAllocationUnmet'
   | 'HostWideNodeOnManyCores'
   | 'HostWideConflict'
+  | 'StoragePathShared'
+  | 'StoragePathUnwritable'
   | 'ExtensionNotFound';
 
 export interface ConfigError {

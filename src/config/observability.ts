@@ -10,6 +10,7 @@ import { configError, type ConfigError, type ConfigWarning, type PathSegment } f
 import { checkPipeline } from './pipeline-check.js';
 import type { SemanticContext } from './model.js';
 import type { ListenerEntry } from './listeners.js';
+import type { StorageEntry } from './storage-paths.js';
 import { parseComponentUrn } from './urn.js';
 import { parseSource } from './connections.js';
 import { RESERVED_GROUP } from './schema.js';
@@ -42,6 +43,8 @@ export interface ObservabilityCheck {
   errors: ConfigError[];
   warnings: ConfigWarning[];
   listeners: ListenerEntry[];
+  /** Directories its nodes keep durable state in, for the check across pipelines. */
+  storage: StorageEntry[];
   /** The pipeline the engine runs; undefined without `engine.observability` or when it is invalid. */
   effective: EffectivePipeline | undefined;
 }
@@ -57,7 +60,7 @@ export function checkObservability(config: EngineConfig, ctx: SemanticContext): 
       const path = `engine.telemetry.logs.providers.${source}`;
       warnings.push({ path, message: `${path} is its but there is no engine.observability pipeline: these logs are written to the console` });
     }
-    return { errors, warnings, listeners: [], effective: undefined };
+    return { errors, warnings, listeners: [], storage: [], effective: undefined };
   }
 
   const spec = observability.pipeline ?? DEFAULT_OBSERVABILITY_PIPELINE;
@@ -97,7 +100,7 @@ export function checkObservability(config: EngineConfig, ctx: SemanticContext): 
       errors.push(configError([...base, 'nodes', name, 'config', 'signals'], 'InvalidValue', message));
     }
   }
-  return { errors, warnings, listeners: check.listeners, effective: errors.length === 0 ? check.effective : undefined };
+  return { errors, warnings, listeners: check.listeners, storage: check.storage, effective: errors.length === 0 ? check.effective : undefined };
 }
 
 /** The last core the engine may use: regular pipelines usually start from the first. Any core would do. */

@@ -14,6 +14,7 @@ import { resolveCoreAllocation, type CoreResolution } from './cores.js';
 import { collectListeners, type ListenerEntry } from './listeners.js';
 import { buildEffectivePipeline } from './effective-build.js';
 import { checkHostWideNodes, type HostWideEntry } from './host-wide.js';
+import { checkStoragePaths, type StorageEntry } from './storage-paths.js';
 import { pipelineLabel, type CoreCheck, type PipelineLocation } from './model.js';
 
 export interface PipelineCheckInput {
@@ -37,6 +38,8 @@ export interface PipelineCheck {
   listeners: ListenerEntry[];
   /** Nodes that observe the host, for the check across pipelines. */
   hostWide: HostWideEntry[];
+  /** Directories nodes keep durable state in, for the check across pipelines. */
+  storage: StorageEntry[];
   effective: EffectivePipeline | undefined;
 }
 
@@ -82,8 +85,13 @@ export function checkPipeline({ at, spec, layers, availableCores, coreCheck, cat
   errors.push(...hostWide.errors);
   warnings.push(...hostWide.warnings);
 
+  const storage = checkStoragePaths(nodes.nodes, coreCheck, at);
+  errors.push(...storage.errors);
+  warnings.push(...storage.warnings);
+
   const listeners = collectListeners(nodes.nodes, at);
-  if (errors.length > 0 || !cores.ok) return { errors, warnings, listeners, hostWide: hostWide.entries, effective: undefined };
+  const shared = { listeners, hostWide: hostWide.entries, storage: storage.entries };
+  if (errors.length > 0 || !cores.ok) return { errors, warnings, ...shared, effective: undefined };
   const effective = buildEffectivePipeline({
     at,
     policies,
@@ -92,7 +100,7 @@ export function checkPipeline({ at, spec, layers, availableCores, coreCheck, cat
     edges: connections.edges,
     extensions: extensions.extensions.values(),
   });
-  return { errors, warnings, listeners, hostWide: hostWide.entries, effective };
+  return { errors, warnings, ...shared, effective };
 }
 
 /**

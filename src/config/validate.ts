@@ -1,5 +1,5 @@
 // Semantic validation of a document that already passed the schema: every pipeline on its own, then what pipelines
-// share (listening addresses).
+// share (listening addresses, host-wide nodes, storage directories).
 import type { EffectivePipeline } from './effective.js';
 import type { EngineConfig } from './types.js';
 import type { ConfigError, ConfigWarning } from './errors.js';
@@ -9,6 +9,7 @@ import type { SemanticContext } from './model.js';
 
 export type { SemanticContext };
 import { findHostWideConflicts, type HostWideEntry } from './host-wide.js';
+import { findStorageConflicts, type StorageEntry } from './storage-paths.js';
 import { checkObservability } from './observability.js';
 
 
@@ -26,6 +27,7 @@ export function validateSemantics(config: EngineConfig, ctx: SemanticContext): S
   const warnings: ConfigWarning[] = [];
   const listeners: ListenerEntry[] = [];
   const hostWide: HostWideEntry[] = [];
+  const storage: StorageEntry[] = [];
   const pipelines: EffectivePipeline[] = [];
   for (const [group, groupSpec] of Object.entries(config.groups).sort(byKey)) {
     for (const [pipeline, spec] of Object.entries(groupSpec.pipelines).sort(byKey)) {
@@ -41,6 +43,7 @@ export function validateSemantics(config: EngineConfig, ctx: SemanticContext): S
       warnings.push(...check.warnings);
       listeners.push(...check.listeners);
       hostWide.push(...check.hostWide);
+      storage.push(...check.storage);
       if (check.effective) pipelines.push(check.effective);
     }
   }
@@ -48,7 +51,9 @@ export function validateSemantics(config: EngineConfig, ctx: SemanticContext): S
   errors.push(...observability.errors);
   warnings.push(...observability.warnings);
   listeners.push(...observability.listeners);
+  storage.push(...observability.storage);
   errors.push(...findAddressConflicts(listeners));
   errors.push(...findHostWideConflicts(hostWide));
+  errors.push(...findStorageConflicts(storage));
   return { errors, warnings, pipelines };
 }

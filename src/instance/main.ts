@@ -32,6 +32,8 @@ async function start(spec: InstanceSpec): Promise<void> {
   telemetryFeed.configure(spec.telemetry?.observability);
   // Beside OTAP_ENGINE_CORE (set at spawn): nodes that name things per deployment (exporter:file's {generation}) read it.
   process.env.OTAP_ENGINE_GENERATION = String(spec.generation);
+  // The cores the pipeline runs on: a durable buffer shares its disk cap among them.
+  process.env.OTAP_ENGINE_CORE_COUNT = String(spec.config.cores.length);
   logger = createLogger({
     level: logRoute.level ?? spec.logLevel,
     format: spec.logFormat,

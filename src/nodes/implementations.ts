@@ -17,10 +17,7 @@ export const implementations: Readonly<Record<string, () => Promise<NodeFactory>
   'urn:otel:processor:memory_limiter': async () => (await import('./processors/memory-limiter/processor.js')).createMemoryLimiterProcessor,
   'urn:otel:processor:retry': async () => (await import('./processors/retry/processor.js')).createRetryProcessor,
   'urn:otel:processor:debug': async () => (await import('./processors/debug/processor.js')).createDebugProcessor,
-  'urn:otel:processor:durable_buffer': async () => {
-    const { DURABLE_BUFFER_NOT_AVAILABLE } = await import('./processors/durable-buffer/availability.js');
-    throw new Error(DURABLE_BUFFER_NOT_AVAILABLE);
-  },
+  'urn:otel:processor:durable_buffer': async () => (await import('./processors/durable-buffer/processor.js')).createDurableBufferProcessor,
   'urn:otel:processor:fault': async () => (await import('./processors/fault/processor.js')).createFaultProcessor,
   'urn:otel:exporter:otlp_http': async () => (await import('./exporters/otlp-http/exporter.js')).createOtlpHttpExporter,
   'urn:otel:exporter:console': async () => (await import('./exporters/console/exporter.js')).createConsoleExporter,

@@ -6,10 +6,17 @@
 // not fail the ack: the data was handled and must not be sent again, so the outcome is delivered with the rejected
 // items counted, for the receiver to pass on to its client.
 
+/**
+ * Why data was not delivered, when the sender should act on it: `full`, refused for lack of room (a durable buffer at
+ * its size cap, a full disk), to be sent again later as with a full channel (429 / RESOURCE_EXHAUSTED); `permanent`,
+ * refused for good by a peer, so that sending it again would fail again. Absent: a failure that may pass (retryable).
+ */
+export type AckFailureKind = 'full' | 'permanent';
+
 export type AckOutcome =
   /** `rejectedItems` (> 0 when present): items a peer accepted and then rejected for good, summed over every path. */
   | { ok: true; rejectedItems?: number; message?: string }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; kind?: AckFailureKind };
 
 /** What the helpers below need of a PData: its acks (a structural type, so this file does not import pdata.ts). */
 type Acknowledged = { readonly acks?: readonly Ack[] };
@@ -19,6 +26,7 @@ const DELIVERED: AckOutcome = Object.freeze({ ok: true });
 export class Ack {
   private references = 1;
   private failure: string | null = null;
+  private failureKind: AckFailureKind | undefined;
   private rejectedItems = 0;
   private rejectionMessage: string | undefined;
   private resolveSettled!: (outcome: AckOutcome) => void;
@@ -36,9 +44,11 @@ export class Ack {
     this.references += count;
   }
 
-  /** Marks the data as not delivered (the first reason is kept); settling still waits for the other paths. */
-  fail(reason: string): void {
-    this.failure ??= reason;
+  /** Marks the data as not delivered (the first reason and its kind are kept); settling still waits for the other paths. */
+  fail(reason: string, kind?: AckFailureKind): void {
+    if (this.failure !== null) return;
+    this.failure = reason;
+    this.failureKind = kind;
   }
 
   /** A peer accepted the data but rejected `items` of it for good (partial success); the first message is kept. */
@@ -48,13 +58,13 @@ export class Ack {
     this.rejectionMessage ??= message;
   }
 
-  release(failure?: string): void {
-    if (failure !== undefined) this.fail(failure);
+  release(failure?: string, kind?: AckFailureKind): void {
+    if (failure !== undefined) this.fail(failure, kind);
     if (--this.references === 0) this.resolveSettled(this.outcome());
   }
 
   private outcome(): AckOutcome {
-    if (this.failure !== null) return { ok: false, reason: this.failure };
+    if (this.failure !== null) return this.failureKind === undefined ? { ok: false, reason: this.failure } : { ok: false, reason: this.failure, kind: this.failureKind };
     if (this.rejectedItems === 0) return DELIVERED;
     const rejectedItems = Math.min(this.rejectedItems, this.items);
     return this.rejectionMessage === undefined ? { ok: true, rejectedItems } : { ok: true, rejectedItems, message: this.rejectionMessage };
@@ -65,12 +75,12 @@ export function holdAcks(pdata: Acknowledged, count = 1): void {
   if (pdata.acks) for (const ack of pdata.acks) ack.hold(count);
 }
 
-export function releaseAcks(pdata: Acknowledged, failure?: string): void {
-  if (pdata.acks) for (const ack of pdata.acks) ack.release(failure);
+export function releaseAcks(pdata: Acknowledged, failure?: string, kind?: AckFailureKind): void {
+  if (pdata.acks) for (const ack of pdata.acks) ack.release(failure, kind);
 }
 
-export function failAcks(pdata: Acknowledged, reason: string): void {
-  if (pdata.acks) for (const ack of pdata.acks) ack.fail(reason);
+export function failAcks(pdata: Acknowledged, reason: string, kind?: AckFailureKind): void {
+  if (pdata.acks) for (const ack of pdata.acks) ack.fail(reason, kind);
 }
 
 export function rejectAcks(pdata: Acknowledged, items: number, message?: string): void {

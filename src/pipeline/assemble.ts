@@ -10,6 +10,7 @@ import { ExporterRunner } from './exporter-runner.js';
 import { instantiate, type FactoryResolver } from './factory.js';
 import { DEFAULT_PORT, type GraphPlan, type PortRoute } from './graph.js';
 import { OneOfChannels } from './dispatch.js';
+import type { NodeInstance } from './node.js';
 import type { PData } from './pdata.js';
 import { ProcessorRunner } from './processor-runner.js';
 import { ReceiverRunner } from './receiver-runner.js';
@@ -31,6 +32,7 @@ export async function assembleRunners(plan: GraphPlan, capacity: number, opts: A
     plan.order.map((node) => instantiate(node, opts.resolveFactory, opts.capabilitiesOf?.(node))),
   );
 
+  const storing = new Set(plan.order.filter((_, i) => acknowledgesOnStorage(instances[i])).map((node) => node.name));
   const inputs = new Map<string, Channel<PData>>();
   for (const node of plan.order) if (node.kind !== 'receiver') inputs.set(node.name, new Channel<PData>(capacity));
 
@@ -55,7 +57,9 @@ export async function assembleRunners(plan: GraphPlan, capacity: number, opts: A
     const counters = newCounters();
     // Present (from zero) only where it can move, so every other node's counters keep their shape.
     if (node.kind === 'receiver' && node.capabilities.bearer_token_authorizer !== undefined) counters.requestsUnauthorized = 0;
-    const ctx = new RuntimeContext(node.name, logger, ports, counters, opts.errors, node.kind === 'receiver', choices);
+    const receiver = node.kind === 'receiver';
+    const awaitStorage = receiver && storing.size > 0 && reaches(plan, node.name, storing);
+    const ctx = new RuntimeContext(node.name, logger, ports, counters, opts.errors, receiver, choices, awaitStorage);
     const base: RunnerBase = { name: node.name, urn: node.urn, ctx, counters, errors: opts.errors, logger };
     const instance = instances[i];
     const input = inputs.get(node.name);
@@ -70,4 +74,25 @@ export async function assembleRunners(plan: GraphPlan, capacity: number, opts: A
         throw new Error(`node "${node.name}": no implementation was built`);
     }
   });
+}
+
+function acknowledgesOnStorage(instance: NodeInstance | undefined): boolean {
+  return instance?.kind === 'processor' && instance.node.acknowledgesOnStorage === true;
+}
+
+/** Whether any node of `targets` is downstream of `from`, on any port. */
+function reaches(plan: GraphPlan, from: string, targets: ReadonlySet<string>): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const name = stack.pop() as string;
+    for (const next of [...(plan.downstream.get(name)?.values() ?? [])].flat()) {
+      if (targets.has(next)) return true;
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return false;
 }

@@ -8,7 +8,7 @@ import { Episode } from './episode.js';
 import { DEFAULT_PORT } from './graph.js';
 import type { NodeContext } from './node.js';
 import type { PData } from './pdata.js';
-import { countDropped, countReceived, countRefused, countSent, type MutableCounters } from './counters.js';
+import { countDropped, countReceived, countRefused, countSent, type Counted, type MutableCounters } from './counters.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -28,6 +28,8 @@ export class RuntimeContext implements NodeContext {
     private readonly countOffered: boolean,
     /** Per port, the groups of which each message reaches one member (dispatch one_of); most ports have none. */
     private readonly choices: ReadonlyMap<string, readonly OneOfChannels[]> = new Map(),
+    /** See NodeContext.awaitStorage: set for receivers with a durable buffer downstream. */
+    readonly awaitStorage = false,
   ) {
     this.refusals = new Episode(logger, 'downstream full: refusing data');
     this.drops = new Episode(logger, 'dropping data that has nowhere to go');
@@ -84,8 +86,12 @@ export class RuntimeContext implements NodeContext {
 
   readonly connectedPorts = (): readonly string[] => [...this.ports].filter(([, targets]) => targets.length > 0).map(([port]) => port);
 
-  readonly recordDropped = (pdata: PData): void => {
+  readonly recordDropped = (pdata: Counted): void => {
     countDropped(this.counters, pdata);
+  };
+
+  readonly recordRefused = (pdata: PData): void => {
+    countRefused(this.counters, pdata);
   };
 
   readonly countUnauthorized = (requests: number): void => {

@@ -4,7 +4,7 @@
 import type { NodeCounters } from './counter-types.js';
 import type { PData } from './pdata.js';
 
-export type MutableCounters = Omit<NodeCounters, 'queueDepth'>;
+export type MutableCounters = Omit<NodeCounters, 'queueDepth' | 'durableBuffer'>;
 
 export function newCounters(): MutableCounters {
   return {
@@ -37,7 +37,10 @@ export function countRefused(counters: MutableCounters, pdata: PData): void {
   counters.bytesRefused += pdata.payload.byteLength;
 }
 
-export function countDropped(counters: MutableCounters, pdata: PData): void {
+/** What the counters need of a message: its items and its size (a PData, or a tally of several). */
+export type Counted = Pick<PData, 'items'> & Partial<Pick<PData, 'signal'>> & { readonly payload: { readonly byteLength: number } };
+
+export function countDropped(counters: MutableCounters, pdata: Counted): void {
   counters.itemsDropped += pdata.items;
   counters.bytesDropped += pdata.payload.byteLength;
 }

@@ -9,7 +9,7 @@ import { Episode } from './episode.js';
 import type { Exporter } from './node.js';
 import type { PData } from './pdata.js';
 import { Backoff, sleep } from '../util/backoff.js';
-import { ConsumerRunner, type RunnerBase } from './runner.js';
+import { ConsumerRunner, type RunnerBase, type Undelivered } from './runner.js';
 import { countDropped } from './counters.js';
 import type { ThroughputStats } from './counter-types.js';
 
@@ -20,7 +20,7 @@ export class ExporterRunner extends ConsumerRunner {
   private readonly partial: Episode;
   private readonly inFlight = new Set<PData>();
   /** Why a message that carries acks was not delivered, until its acks are released. */
-  private readonly undeliveredReasons = new Map<PData, string>();
+  private readonly undeliveredReasons = new Map<PData, Undelivered>();
 
   constructor(
     base: RunnerBase,
@@ -58,7 +58,7 @@ export class ExporterRunner extends ConsumerRunner {
     }
   }
 
-  protected override undelivered(pdata: PData): string | undefined {
+  protected override undelivered(pdata: PData): Undelivered | undefined {
     const reason = this.undeliveredReasons.get(pdata);
     if (reason !== undefined) this.undeliveredReasons.delete(pdata);
     return reason;
@@ -79,12 +79,12 @@ export class ExporterRunner extends ConsumerRunner {
   }
 
   /** Resolves with why the message was not delivered, or undefined when it was. */
-  private async exportWithRetry(pdata: PData): Promise<string | undefined> {
+  private async exportWithRetry(pdata: PData): Promise<Undelivered | undefined> {
     let backoff: Backoff | undefined;
     for (;;) {
       const result = await this.node.export(pdata);
       // An answer that arrives after the runtime gave up belongs to data already counted as dropped.
-      if (this.abandoned) return `node "${this.name}": abandoned at the drain deadline`;
+      if (this.abandoned) return { reason: `node "${this.name}": abandoned at the drain deadline` };
       switch (result.kind) {
         case 'success': {
           const rejected = Math.min(Math.max(result.rejectedItems ?? 0, 0), pdata.items);
@@ -108,14 +108,15 @@ export class ExporterRunner extends ConsumerRunner {
           countDropped(this.counters, pdata);
           this.retries.end('gave up');
           this.rejections.hit(pdata.items, { reason: result.reason });
-          return `node "${this.name}": ${result.reason}`;
+          // The exporter judged the peer's answer final: sending the same data again would be refused again.
+          return { reason: `node "${this.name}": ${result.reason}`, kind: 'permanent' };
         case 'retryable': {
           const firstRetry = backoff === undefined;
           backoff ??= new Backoff();
           const delayMs = backoff.next(result.retryAfterMs);
           this.retries.hit(firstRetry ? pdata.items : 0, { reason: result.reason, delayMs });
           await sleep(delayMs, this.abandonSignal);
-          if (this.abandoned) return `node "${this.name}": abandoned at the drain deadline after: ${result.reason}`;
+          if (this.abandoned) return { reason: `node "${this.name}": abandoned at the drain deadline after: ${result.reason}` };
         }
       }
     }

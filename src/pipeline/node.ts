@@ -4,7 +4,8 @@ import type { Socket as DatagramSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { PData, ExportResult } from './pdata.js';
-import type { ThroughputStats } from './counter-types.js';
+import type { DurableBufferStats, ThroughputStats } from './counter-types.js';
+import type { Counted } from './counters.js';
 
 export interface NodeContext {
   /** Name of this node in the pipeline config. */
@@ -27,7 +28,19 @@ export interface NodeContext {
    * beyond `process` (a retry that ran out of time). The node logs the reason itself. Optional so that test doubles
    * need not provide it; the runtime always does.
    */
-  recordDropped?(pdata: PData): void;
+  recordDropped?(pdata: Counted): void;
+  /**
+   * Counts a message this node refused for lack of room after taking it (`itemsRefused`, `bytesRefused`): a durable
+   * buffer at its size cap fails the message's acks with kind `full`, and the client is told to retry later.
+   * Optional so that test doubles need not provide it; the runtime always does.
+   */
+  recordRefused?(pdata: PData): void;
+  /**
+   * True for a receiver with a node downstream that acknowledges data once it has stored it (processor:durable_buffer):
+   * the receiver then attaches an Ack to everything it admits, with or without `wait_for_result`, and answers its client
+   * only when the Ack settles, so that a success means stored. Optional so that test doubles need not provide it.
+   */
+  readonly awaitStorage?: boolean;
   /**
    * The output ports that have at least one connection, for a node whose routing depends on what is wired (a router
    * that falls back to its default port, a fanout checking its destinations). Optional so that test doubles need not
@@ -60,6 +73,11 @@ export interface Receiver {
 }
 
 export interface Processor {
+  /**
+   * True for a processor that settles the acks of what it takes once it has stored the data durably, not once it was
+   * delivered (processor:durable_buffer). Receivers upstream of it wait for that (NodeContext.awaitStorage).
+   */
+  readonly acknowledgesOnStorage?: boolean;
   start?(ctx: NodeContext): Promise<void>;
   process(pdata: PData, ctx: NodeContext): Promise<void> | void;
   /**
@@ -73,6 +91,8 @@ export interface Processor {
    */
   abandon?(): number;
   stop?(): Promise<void>;
+  /** A durable buffer's storage figures, carried in heartbeats to status and metrics. */
+  durableBuffer?(): DurableBufferStats;
 }
 
 export interface Exporter {

@@ -3,6 +3,7 @@ import type { NodeKind } from '../config/effective.js';
 import type { Channel } from './channel.js';
 import type { Processor } from './node.js';
 import type { PData } from './pdata.js';
+import type { DurableBufferStats } from './counter-types.js';
 import { ConsumerRunner, type RunnerBase } from './runner.js';
 
 export class ProcessorRunner extends ConsumerRunner {
@@ -31,6 +32,10 @@ export class ProcessorRunner extends ConsumerRunner {
 
   protected async flushNode(deadlineMs: number): Promise<void> {
     await this.node.flush?.(this.ctx, deadlineMs);
+  }
+
+  durableBuffer(): DurableBufferStats | undefined {
+    return this.node.durableBuffer?.();
   }
 
   protected override abandonInFlight(): number {

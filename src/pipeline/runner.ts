@@ -7,8 +7,8 @@ import type { NodeKind } from '../config/effective.js';
 import type { Channel } from './channel.js';
 import type { ErrorSink, RuntimeContext } from './context.js';
 import { countFailed, countReceived, type MutableCounters } from './counters.js';
-import type { ThroughputStats } from './counter-types.js';
-import { releaseAcks } from './ack.js';
+import type { DurableBufferStats, ThroughputStats } from './counter-types.js';
+import { releaseAcks, type AckFailureKind } from './ack.js';
 import { Episode } from './episode.js';
 import type { PData } from './pdata.js';
 
@@ -28,6 +28,14 @@ export interface NodeRunner {
   stop(): Promise<void>;
   /** A measuring node's per signal totals (only `exporter:perf` has them). */
   throughput?(): ThroughputStats | undefined;
+  /** A durable buffer's storage figures (only `processor:durable_buffer` has them). */
+  durableBuffer?(): DurableBufferStats | undefined;
+}
+
+/** Why a message a node handled was not delivered, and whether sending it again could help. */
+export interface Undelivered {
+  reason: string;
+  kind?: AckFailureKind;
 }
 
 export interface RunnerBase {
@@ -175,7 +183,10 @@ export abstract class ConsumerRunner implements NodeRunner {
 
   private succeeded(pdata: PData): void {
     this.failures.end();
-    if (pdata.acks) releaseAcks(pdata, this.undelivered(pdata));
+    if (!pdata.acks) return;
+    const undelivered = this.undelivered(pdata);
+    if (undelivered === undefined) releaseAcks(pdata);
+    else releaseAcks(pdata, undelivered.reason, undelivered.kind);
   }
 
   private threw(pdata: PData, error: unknown): void {
@@ -184,7 +195,7 @@ export abstract class ConsumerRunner implements NodeRunner {
   }
 
   /** Why the message just handled was not delivered, if it was not (exporters say; processors hand data on). */
-  protected undelivered(_pdata: PData): string | undefined {
+  protected undelivered(_pdata: PData): Undelivered | undefined {
     return undefined;
   }
 

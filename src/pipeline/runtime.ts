@@ -151,7 +151,13 @@ export class PipelineRuntime {
     const out: Record<string, NodeCounters> = {};
     for (const runner of this.runners) {
       const throughput = runner.throughput?.();
-      out[runner.name] = { ...runner.counters, queueDepth: runner.input?.depth ?? 0, ...(throughput ? { throughput } : {}) };
+      const durableBuffer = runner.durableBuffer?.();
+      out[runner.name] = {
+        ...runner.counters,
+        queueDepth: runner.input?.depth ?? 0,
+        ...(throughput ? { throughput } : {}),
+        ...(durableBuffer ? { durableBuffer } : {}),
+      };
     }
     return out;
   }

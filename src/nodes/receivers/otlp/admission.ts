@@ -47,7 +47,8 @@ export class Admitter {
       this.counts.emptyRequests++;
       return { kind: 'accepted', items: 0 };
     }
-    const ack = waitForResult ? new Ack(scan.items) : undefined;
+    // With a durable buffer downstream, a success means stored: the buffer settles the Ack once the data is in its log.
+    const ack = waitForResult || this.ctx.awaitStorage === true ? new Ack(scan.items) : undefined;
     if (!this.ctx.tryEmit(ack ? { signal, payload, items: scan.items, acks: [ack] } : { signal, payload, items: scan.items })) {
       ack?.release();
       this.counts.refusedRequests++;

@@ -184,9 +184,12 @@ export class OtlpGrpcServer {
     switch (admission.kind) {
       case 'accepted':
         if (!admission.result) return answer(null, EMPTY_RESPONSE);
-        return void admission.result.then((outcome) =>
-          outcome.ok ? answer(null, deliveredBody(signal, 'protobuf', outcome)) : answer({ code: grpc.status.UNAVAILABLE, details: `data not delivered: ${outcome.reason}` }),
-        );
+        return void admission.result.then((outcome) => {
+          if (outcome.ok) return answer(null, deliveredBody(signal, 'protobuf', outcome));
+          // Refused for lack of room downstream (a durable buffer at its cap, a full disk): as with a full channel.
+          if (outcome.kind === 'full') return answer(refusal(`pipeline is full, retry later: ${outcome.reason}`));
+          return answer({ code: grpc.status.UNAVAILABLE, details: `data not delivered: ${outcome.reason}` });
+        });
       case 'invalid':
         return answer({ code: grpc.status.INVALID_ARGUMENT, details: `malformed ${signal} request: ${admission.reason}` });
       case 'full':

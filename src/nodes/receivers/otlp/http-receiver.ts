@@ -210,6 +210,8 @@ export class OtlpHttpServer {
         if (!admission.result) return this.send(res, 200, encoding, successBody(encoding));
         const outcome = await admission.result;
         if (outcome.ok) return this.send(res, 200, encoding, deliveredBody(signal, encoding, outcome));
+        // Refused for lack of room downstream (a durable buffer at its cap, a full disk): as with a full channel.
+        if (outcome.kind === 'full') return this.fail(res, encoding, 429, `pipeline is full, retry later: ${outcome.reason}`, { headers: RETRY_LATER });
         // Not delivered: retryable for the client, which still holds the data.
         return this.fail(res, encoding, 503, `data not delivered: ${outcome.reason}`, { headers: RETRY_LATER });
       }
