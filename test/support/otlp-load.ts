@@ -39,9 +39,13 @@ export interface Load {
   result: LoadResult;
 }
 
-/** `connections` keep-alive clients, each sending one request of `perRequest` records at a time until stopped. */
-export function streamLogs(url: string, options: { connections?: number; perRequest?: number; prefix?: string } = {}): Load {
+/**
+ * `connections` keep-alive clients, each sending one request of `perRequest` records at a time until stopped, and
+ * waiting `pauseMs` (default 0) after each answer: a bounded rate, for tests whose peer must catch up afterwards.
+ */
+export function streamLogs(url: string, options: { connections?: number; perRequest?: number; prefix?: string; pauseMs?: number } = {}): Load {
   const connections = options.connections ?? 4;
+  const pauseMs = options.pauseMs ?? 0;
   const perRequest = options.perRequest ?? 10;
   const prefix = options.prefix ?? 'rec';
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
@@ -53,6 +57,7 @@ export function streamLogs(url: string, options: { connections?: number; perRequ
       const bodies = Array.from({ length: perRequest }, () => `${prefix}-${seq++}`);
       const status = await post(agent, `${url}/v1/logs`, encodeLogsRequest(bodies)).catch(() => 0);
       result.requests += 1;
+      if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
       if (status >= 200 && status < 300) result.acked.push(...bodies);
       else if (status === 429 || status === 503) result.refused += 1;
       else {
