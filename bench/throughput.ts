@@ -9,12 +9,14 @@
 //
 // Runnable on its own: `npm run build && node --import tsx bench/throughput.ts`. Writes bench/results/throughput.json
 // and prints a markdown table. Environment knobs, for exploring: THROUGHPUT_CONNECTIONS (default 16),
-// THROUGHPUT_SECONDS (10), THROUGHPUT_WARMUP_SECONDS (2), THROUGHPUT_ONLY (comma-separated scenario ids), and
+// THROUGHPUT_SECONDS (10), THROUGHPUT_WARMUP_SECONDS (2), THROUGHPUT_ONLY (comma-separated scenario ids),
+// THROUGHPUT_DURABLE_FSYNC (the durable buffer's fsync policy, default interval), and
 // THROUGHPUT_CPU_PROF=<dir> to run V8's sampling profiler in every engine process (bench/throughput-cpuprof.ts); the
 // profiles are written when the engine stops, and `node --import tsx bench/throughput-profile.ts <file>` sums them up.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PipelineStatus } from '../src/state/status-types.js';
@@ -48,6 +50,8 @@ export const TARGETS = {
   passThroughRatioToBare: 0.7,
   renameLogsPerSec: 100_000,
   maxRssBytes: 150_000_000,
+  /** processor:durable_buffer with fsync per interval, against the same pipeline without it (issue #13). */
+  durableRatioToPassThrough: 0.7,
 };
 
 interface Scenario {
@@ -58,11 +62,25 @@ interface Scenario {
   processor?: { type: string; config: Record<string, unknown> };
   engine: boolean;
   note?: string;
+  /** A directory the scenario writes to (a durable buffer's log), removed when it ends. */
+  scratchDir?: string;
 }
+
+/** The durable buffer's log, on the machine's disk (not a tmpfs), one per bench run. */
+const BUFFER_DIR = join(tmpdir(), `otap-bench-durable-buffer-${process.pid}`);
 
 const SCENARIOS: Scenario[] = [
   { id: 'bare-logs', label: 'bare node:http (logs), before', signal: 'logs', engine: false },
   { id: 'logs-pass', label: 'logs: otlp → batch → noop', signal: 'logs', engine: true },
+  {
+    id: 'logs-durable',
+    label: 'logs: otlp → durable_buffer (fsync interval) → batch → noop',
+    signal: 'logs',
+    engine: true,
+    processor: { type: 'processor:durable_buffer', config: { path: BUFFER_DIR, fsync: process.env['THROUGHPUT_DURABLE_FSYNC'] ?? 'interval' } },
+    note: 'each client is answered once its data is written to the log (fdatasync every 25 ms); delivered from the log',
+    scratchDir: BUFFER_DIR,
+  },
   {
     id: 'logs-rename',
     label: 'logs: otlp → attribute (rename) → batch → noop',
@@ -376,6 +394,7 @@ async function runScenario(scenario: Scenario, placement: { server?: string; loa
   } finally {
     load.child.kill();
     await target.stop();
+    if (scenario.scratchDir) rmSync(scenario.scratchDir, { recursive: true, force: true });
   }
 }
 
@@ -448,7 +467,7 @@ const MiB = (b: number) => (b / 1024 / 1024).toFixed(1);
 const thousands = (n: number) => n.toLocaleString('en-US');
 
 export function throughputTable(result: ThroughputResult): string {
-  const header = ['pipeline', 'records/s', 'ratio to bare', 'p50', 'p99', 'instance CPU %', 'instance RSS MiB (peak)', 'non-2xx', 'load CPU %', 'core 0 / 1 busy %'];
+  const header = ['pipeline', 'records/s', 'ratio to bare', 'p50', 'p99', 'instance CPU %', 'CPU µs/record', 'instance RSS MiB (peak)', 'non-2xx', 'load CPU %', 'core 0 / 1 busy %'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const s of result.scenarios) {
     const non2xx = Object.entries(s.load.non2xx)
@@ -462,6 +481,7 @@ export function throughputTable(result: ThroughputResult): string {
         `${s.load.latencyMs.p50.toFixed(1)} ms`,
         `${s.load.latencyMs.p99.toFixed(1)} ms`,
         String(s.server.cpuPercent),
+        (s.server.cpuMicrosPerRequest / RECORDS_PER_REQUEST).toFixed(2),
         `${MiB(s.server.rssEndBytes)} (${MiB(s.server.rssPeakBytes)})`,
         non2xx.length ? non2xx.join(', ') : '0',
         String(s.load.cpuPercent),
@@ -483,6 +503,15 @@ export function targetLines(result: ThroughputResult): string[] {
     if (pass.ratioToBare !== undefined) out.push(`pass-through logs ≥ ${TARGETS.passThroughRatioToBare} of bare: ${pass.ratioToBare.toFixed(2)}, ${yes(pass.ratioToBare >= TARGETS.passThroughRatioToBare)}`);
   }
   if (rename) out.push(`rename logs ≥ ${thousands(TARGETS.renameLogsPerSec)}/s: ${thousands(rename.load.recordsPerSec)}/s, ${yes(rename.load.recordsPerSec >= TARGETS.renameLogsPerSec)}`);
+  const durable = find('logs-durable');
+  if (pass && durable && pass.load.recordsPerSec > 0) {
+    const ratio = durable.load.recordsPerSec / pass.load.recordsPerSec;
+    const cpu = (s: ScenarioResult) => (s.server.cpuMicrosPerRequest / RECORDS_PER_REQUEST).toFixed(2);
+    out.push(
+      `durable buffer (fsync interval) ≥ ${TARGETS.durableRatioToPassThrough} of the same pipeline without it: ${thousands(durable.load.recordsPerSec)}/s vs ${thousands(pass.load.recordsPerSec)}/s = ${ratio.toFixed(2)}, ` +
+        `${yes(ratio >= TARGETS.durableRatioToPassThrough)}; CPU ${cpu(durable)} vs ${cpu(pass)} µs/record`,
+    );
+  }
   const engines = result.scenarios.filter((s) => s.engine);
   if (engines.length) {
     const worst = Math.max(...engines.map((s) => s.server.rssPeakBytes));

@@ -68,7 +68,8 @@ function unwritable(dir: string): string | undefined {
       isDirectory = statSync(at).isDirectory();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') return `${at}: ${(error as Error).message}`;
+      // ENOTDIR: some part on the way is a file; going up finds which.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return `${at}: ${(error as Error).message}`;
       const parent = dirname(at);
       if (parent === at) return 'no part of it exists';
       at = parent;

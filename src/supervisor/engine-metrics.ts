@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { adminRequestHistogram, type AdminMetrics } from '../admin/metrics.js';
 import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
 import { SIGNALS } from '../pipeline/pdata.js';
-import type { NodeCounters } from '../pipeline/counter-types.js';
+import type { DurableBufferStats, NodeCounters } from '../pipeline/counter-types.js';
 import type { InstanceStatus, PipelineStatus } from '../state/status-types.js';
 import { CUMULATIVE_COUNTERS, type CounterLedger, type CumulativeCounter } from './counter-ledger.js';
 import type { OperationObserver, RuntimeManager } from './runtime-manager.js';
@@ -61,6 +61,7 @@ export class EngineMetrics implements AdminMetrics, OperationObserver {
     for (const field of CUMULATIVE_COUNTERS) this.nodeCounterFamilies(field);
     this.instanceGauges();
     this.perfFamilies();
+    this.durableBufferFamilies();
     this.pipelineGauges();
 
     this.rollouts = new Counter({ name: 'otap_rollouts_total', help: 'Rollouts that ended, by action and outcome (final state).', labelNames: ['action', 'outcome'] as const, registers });
@@ -150,6 +151,38 @@ export class EngineMetrics implements AdminMetrics, OperationObserver {
         }
       });
     }
+  }
+
+  /** processor:durable_buffer's storage, per running instance: its levels as gauges, its counts as counters. */
+  private durableBufferFamilies(): void {
+    const family = (kind: 'gauge' | 'counter', name: string, help: string, value: (d: DurableBufferStats) => number) => {
+      const fill = (put: (labels: Labels, value: number) => void) => {
+        for (const { labels, counters } of this.view().instanceNodes) if (counters.durableBuffer) put(labels, value(counters.durableBuffer));
+      };
+      if (kind === 'gauge') this.gauge(`otap_durable_buffer_${name}`, help, [...INSTANCE_LABELS, 'node'], fill);
+      else this.counter(`otap_durable_buffer_${name}_total`, help, [...INSTANCE_LABELS, 'node'], fill);
+    };
+    family('gauge', 'bytes_used', "Bytes of log segments a durable buffer holds on its core (its own, adopted, and its core's other generations').", (d) => d.bytesUsed);
+    family('gauge', 'bytes_cap', "The core's share of retention_size_cap.", (d) => d.bytesCap);
+    family('gauge', 'items_queued', 'Items stored and not delivered yet.', (d) => d.itemsQueued);
+    family('gauge', 'oldest_age_seconds', 'Age of the oldest item not delivered yet (0 when none).', (d) => d.oldestAgeSeconds);
+    family('gauge', 'in_flight', 'Records sent downstream and waiting for their outcome or a retry.', (d) => d.inFlight);
+    family('counter', 'items_stored', 'Items written to the log.', (d) => d.itemsStored);
+    family('counter', 'items_delivered', 'Items delivered downstream from the log.', (d) => d.itemsDelivered);
+    family('counter', 'retries', 'Deliveries sent again after a failure downstream.', (d) => d.retries);
+    family('counter', 'write_errors', 'Writes to the log that failed (a full disk, an I/O error).', (d) => d.writeErrors);
+    family('counter', 'logs_adopted', 'Logs taken over from instances that are gone.', (d) => d.logsAdopted);
+    family('counter', 'damaged_bytes', 'Bytes of damaged records passed over when recovering a log.', (d) => d.damagedBytes);
+    this.counter('otap_durable_buffer_items_lost_total', 'Items a durable buffer dropped or refused, by reason: expired (max_age), drop_oldest, rejected (refused for good downstream), refused (upstream told to retry).', [...INSTANCE_LABELS, 'node', 'reason'], (add) => {
+      for (const { labels, counters } of this.view().instanceNodes) {
+        const d = counters.durableBuffer;
+        if (!d) continue;
+        add({ ...labels, reason: 'expired' }, d.itemsExpired);
+        add({ ...labels, reason: 'drop_oldest' }, d.itemsDroppedOldest);
+        add({ ...labels, reason: 'rejected' }, d.itemsRejected);
+        add({ ...labels, reason: 'refused' }, d.itemsRefused);
+      }
+    });
   }
 
   private pipelineGauges(): void {

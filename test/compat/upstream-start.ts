@@ -1,7 +1,7 @@
 // Starts upstream's `run` example configs as a user would, changing only listening ports and file paths (and giving
 // the certificates their TLS examples name): each engine must become ready, and where the file generates its own
 // data, that data must flow. Shared by the two halves of the suite, which run in parallel.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -13,11 +13,6 @@ import { corpusText, freePort, localised, readManifest } from '../support/upstre
 const EXPECTED_REFUSALS: Record<string, RegExp> = {
   // Pipelines ask for cores 0-35 by core_count 15 and core_set 21-35: a 2-core machine refuses them, as upstream does.
   'engine-conf__continuous_benchmark.yaml': /core_count 15 exceeds the \d+ available cores|core_set: cores .* not available/,
-  // The write-ahead log is issue #13 of this project; the node validates and refuses to run.
-  'otlp-durable-buffer-debug.yaml': /processor:durable_buffer is not available/,
-  'otlp-durable-buffer-otlp.yaml': /processor:durable_buffer is not available/,
-  'trafficgen-durable-buffer-loss.yaml': /processor:durable_buffer is not available/,
-  'trafficgen-durable-buffer-noop.yaml': /processor:durable_buffer is not available/,
   // The OpAMP client is issue #15.
   'opamp-controller-extension.yaml': /no OpAMP client yet/,
 };
@@ -67,6 +62,8 @@ export function runStartCases(half: 0 | 1): void {
       }
     } finally {
       await engine?.stop();
+      // The files' data (a durable buffer's log, file exporters' output) goes with the test.
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 }

@@ -136,23 +136,25 @@ describe('engine.controller and processor:durable_buffer', () => {
     const other = { engine: { controller: { extensions: { x: { type: 'extension:vault' } } } } };
     expect(errorsOf(doc(undefined, other))[0]?.message).toMatch(/^urn:otel:extension:vault is not supported by this engine/);
   });
-  it('validates processor:durable_buffer with upstream defaults, and refuses to run it', () => {
+  it('validates processor:durable_buffer with upstream defaults and runs it', () => {
     const nodes = {
       gen: GEN,
-      buffer: { type: 'processor:durable_buffer', config: { path: '/tmp/buffer', retention_size_cap: '192 MiB', max_age: '72h', otlp_handling: 'convert_to_arrow' } },
+      buffer: { type: 'processor:durable_buffer', config: { path: '/tmp/otap-upstream-structure-buffer', retention_size_cap: '192 MiB', max_age: '72h', otlp_handling: 'convert_to_arrow' } },
       sink: { type: 'exporter:noop' },
     };
     const raw = doc({ main: pipeline({ nodes, connections: [{ from: 'gen', to: 'buffer' }, { from: 'buffer', to: 'sink' }] }) });
-    expect(pathsAndCodes(errorsOf(raw))).toEqual([[`${P}.nodes.buffer.type`, 'NodeUnavailable']]);
-    const result = validateEngineConfig(raw, { catalog: builtinCatalog, availableCores: [0, 1], coreCheck: 'warn' });
-    if (!result.ok) throw new Error('expected the file alone to be valid');
+    const result = validateEngineConfig(raw, { catalog: builtinCatalog, availableCores: [0, 1] });
+    if (!result.ok) throw new Error(`expected a valid config: ${JSON.stringify(result.errors)}`);
     expect(result.pipelines[0]?.nodes.find((n) => n.name === 'buffer')?.config).toMatchObject({
       retention_size_cap: 192 * 1024 * 1024,
       size_cap_policy: 'backpressure',
       poll_interval: '100ms',
       max_age: '259200000ms',
       max_in_flight: 1000,
+      fsync: 'interval',
+      fsync_interval: '25ms',
     });
-    expect(result.warnings.map((w) => w.path)).toEqual([`${P}.nodes.buffer.config.otlp_handling`, `${P}.nodes.buffer.type`]);
+    expect(result.warnings.map((w) => w.path)).toEqual([`${P}.nodes.buffer.config.otlp_handling`]);
   });
+
 });

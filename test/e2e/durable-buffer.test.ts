@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEngine, type RunningEngine } from '../support/engine.js';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
 import { streamLogs } from '../support/otlp-load.js';
+import { Scrape } from '../support/prometheus.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -98,6 +99,12 @@ describe('processor:durable_buffer end to end', () => {
     }, 'buffer figures in status', 20_000);
     expect(stats.bytesCap).toBe(256 * 1024 * 1024);
     expect(stats.bytesUsed).toBeLessThan(stats.bytesCap);
+    // And the metrics: the restarted instance's buffer, by core and generation.
+    const scrape = await Scrape.of(engine.adminUrl);
+    const labels = { group: 'default', pipeline: 'main', node: 'buffer' };
+    expect(scrape.sum('otap_durable_buffer_bytes_cap', labels)).toBe(256 * 1024 * 1024);
+    expect(scrape.sum('otap_durable_buffer_items_delivered_total', labels)).toBeGreaterThan(0);
+    expect(scrape.all('otap_durable_buffer_items_lost_total', labels).map((s) => s.labels.reason).sort()).toEqual(['drop_oldest', 'expired', 'refused', 'rejected']);
   }, 90_000);
 
   it('picks up the log a killed engine left, when a new engine starts on the same path', async () => {

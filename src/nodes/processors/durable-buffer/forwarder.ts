@@ -13,9 +13,29 @@ import type { BufferSettings } from './settings.js';
 import { SegmentReader, type ReadStep } from './wal/segment-reader.js';
 import type { LossReason, Mark, SegmentBook, SegmentState } from './segments.js';
 import type { BufferStats } from './stats.js';
+import type { AppendEntry } from './wal/appender.js';
+
+/** The signal code in a record header (record.ts). */
+const SIGNALS_BY_HEADER: readonly (Signal | undefined)[] = [undefined, 'logs', 'traces', 'metrics'];
 
 /** Bytes of payload out at once at most, besides the count: a few very large records must not pin the memory. */
 const MAX_OUT_BYTES = 64 * 1024 * 1024;
+/** Bytes of just-written records kept for a reader that is caught up; beyond it, reading goes back to the files. */
+const MAX_TAIL_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Records just written to a segment, from `offset` on, kept while the forwarder is caught up with the writer: they are
+ * the bytes the log now holds, so handing them on saves reading back what the page cache just received. Whenever the
+ * forwarder is not exactly there (a backlog, a full channel for long, a restart), it reads the files.
+ */
+interface Tail {
+  segment: SegmentState;
+  /** Offset of `entries[next]`, and where the last entry ends. */
+  offset: number;
+  end: number;
+  entries: AppendEntry[];
+  next: number;
+}
 
 interface Delivery {
   segment: SegmentState;
@@ -38,6 +58,7 @@ export class Forwarder {
   /** Set while reading is paused (drain): deliveries out may settle, nothing new is sent. */
   private paused = false;
   private idle: Array<() => void> = [];
+  private tail: Tail | undefined;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -50,6 +71,23 @@ export class Forwarder {
   /** Records sent and not settled, with those waiting for a retry. */
   get inFlight(): number {
     return this.out;
+  }
+
+  /** A batch was written to `segment` from `start`: kept when it continues what the forwarder is about to read. */
+  offer(segment: SegmentState, start: number, entries: readonly AppendEntry[]): void {
+    const bytes = entries.reduce((sum, e) => sum + e.header.byteLength + e.payload.byteLength, 0);
+    const tail = this.tail;
+    if (tail === undefined) {
+      if (segment.readOffset === start && bytes <= MAX_TAIL_BYTES) this.tail = { segment, offset: start, end: start + bytes, entries: [...entries], next: 0 };
+      return;
+    }
+    if (tail.segment === segment && tail.end === start && tail.end - tail.offset + bytes <= MAX_TAIL_BYTES) {
+      tail.entries.push(...entries);
+      tail.end += bytes;
+    } else {
+      // Not contiguous, or too much held: the files have it all.
+      this.tail = undefined;
+    }
   }
 
   /** Looks for records to send (new data, a settled delivery, a retry that is due). */
@@ -118,6 +156,8 @@ export class Forwarder {
     for (;;) {
       const segment = this.book.firstUnread();
       if (segment === undefined) return undefined;
+      const fromTail = this.takeTail(segment);
+      if (fromTail !== undefined) return fromTail;
       if (segment.reader === undefined) {
         try {
           segment.reader = await SegmentReader.open(segment.path, segment.readOffset, !segment.own);
@@ -157,6 +197,30 @@ export class Forwarder {
       this.outBytes += record.payload.byteLength;
       return { segment, mark, signal: record.signal, items: record.items, appendedAt: record.appendedAt, payload: record.payload, attempts: 0 };
     }
+  }
+
+  /** The next record from the tail, when the tail starts exactly where `segment` is to be read next. */
+  private takeTail(segment: SegmentState): Delivery | undefined {
+    const tail = this.tail;
+    if (tail === undefined || tail.segment !== segment) return undefined;
+    if (tail.offset !== segment.readOffset) {
+      // Read past (or not yet at) the tail's start: it no longer matches what comes next.
+      if (tail.offset < segment.readOffset) this.tail = undefined;
+      return undefined;
+    }
+    const entry = tail.entries[tail.next] as AppendEntry;
+    const size = entry.header.byteLength + entry.payload.byteLength;
+    tail.next++;
+    const start = tail.offset;
+    tail.offset += size;
+    if (tail.next >= tail.entries.length) this.tail = undefined;
+    // A reader left open at an older offset would read the wrong place next time.
+    if (segment.reader !== undefined) void this.closeReader(segment);
+    const mark = segment.read(start, start + size, entry.items, entry.appendedAt);
+    this.out++;
+    this.outBytes += entry.payload.byteLength;
+    const signal = SIGNALS_BY_HEADER[entry.header.readUInt8(13)] as Signal;
+    return { segment, mark, signal, items: entry.items, appendedAt: entry.appendedAt, payload: entry.payload, attempts: 0 };
   }
 
   private async closeReader(segment: SegmentState): Promise<void> {

@@ -12,6 +12,8 @@ import { bufferSettings, currentPlacement, recordBytes, type BufferSettings, typ
 import { BufferStats, zeroCounts } from './stats.js';
 import { BufferStore } from './store.js';
 import { encodeRecordHeader } from './wal/record.js';
+import type { AppendEntry } from './wal/appender.js';
+import type { SegmentState } from './segments.js';
 
 /** Bytes waiting to be written before `process` waits: a slow disk holds the input back instead of filling memory. */
 const MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
@@ -43,6 +45,7 @@ export class DurableBufferProcessor implements Processor {
     this.stats = stats;
     const events = {
       readable: () => this.forwarder?.wake(),
+      written: (segment: SegmentState, start: number, entries: readonly AppendEntry[]) => this.forwarder?.offer(segment, start, entries),
       lost: (items: number, bytes: number) => ctx.recordDropped?.({ items, payload: { byteLength: bytes } }),
     };
     const store = await BufferStore.open(this.settings, this.placement, stats, events, ctx.logger);

@@ -19,6 +19,8 @@ const SLOW_MAINTENANCE_MS = 1000;
 export interface StoreEvents {
   /** New data can be read (a batch was written, a log was adopted). */
   readable(): void;
+  /** `entries` were written to `segment` from offset `start`: the same bytes as in the log, for a reader waiting there. */
+  written(segment: SegmentState, start: number, entries: readonly AppendEntry[]): void;
   /** Items that were in a segment dropped before delivery (already counted by reason). */
   lost(items: number, bytes: number): void;
 }
@@ -146,6 +148,7 @@ export class BufferStore {
         }
         segment.appended(entries.length, items, (entries.at(-1) as AppendEntry).appendedAt, end);
         this.stats.stored(items);
+        this.events.written(segment, start, entries);
         this.events.readable();
       },
       closed: (seq, size) => {
