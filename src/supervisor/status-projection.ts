@@ -3,8 +3,13 @@ import type { RolloutStatus } from '../state/operations.js';
 import type { Condition, CoreStatus, RolloutSummary, DeploymentError, DeploymentStatus, InstanceStatus, ListenerStatus, PipelineStatus } from '../state/status-types.js';
 import type { CoreSlot } from './core-slot.js';
 import type { EffectivePipeline } from '../config/effective.js';
-import type { ConditionTracker } from '../state/conditions.js';
 import type { DesiredStatus } from '../state/status-types.js';
+import type { ProcessStats } from './process-stats.js';
+import type { InstanceProcess } from './instance-process.js';
+import { coreStatus, failReasonOf, type RuntimeView } from './core-status.js';
+import { ConditionTracker } from '../state/conditions.js';
+import { countInPhases, describeQuorum, quorumMet } from '../state/health.js';
+import type { InstancePhase } from '../state/phase.js';
 
 /** What the projection reads of a pipeline runner (the runner calls the projection, so it names no runner type). */
 export interface ProjectedRunner {
@@ -15,9 +20,6 @@ export interface ProjectedRunner {
   readonly generation: number;
   readonly latestRollout: RolloutStatus | null;
 }
-import type { ProcessStats } from './process-stats.js';
-import { countInPhases, describeQuorum, quorumMet } from '../state/health.js';
-import type { InstancePhase } from '../state/phase.js';
 
 export function projectPipelineStatus(
   runner: ProjectedRunner,
@@ -29,6 +31,7 @@ export function projectPipelineStatus(
   const instances: InstanceStatus[] = [];
   const servingGenerations: Record<string, number> = {};
   let runningCores = 0;
+  const { group, pipeline } = runner.config;
 
   for (const slot of runner.slots.values()) {
     const instance = slot.current;
@@ -37,20 +40,34 @@ export function projectPipelineStatus(
       runningCores += 1;
       servingGenerations[String(slot.core)] = instance!.generation;
     }
-    cores[String(slot.core)] = {
-      phase,
-      lastHeartbeatTime: instance?.lastHeartbeatTime ?? null,
-      conditions: slot.gaveUp !== null ? [slot.conditions.observe('Failed', 'True', 'RestartLimitExceeded', slot.gaveUp)] : [],
-      deletePending: false,
-      recentEvents: [...slot.events],
-    };
+    const base = { group, pipeline, core: slot.core, events: slot.events, fallbackTime: deployment.since };
+    cores[String(slot.core)] = coreStatus(
+      {
+        ...base,
+        phase,
+        ...(phase === 'failed' ? failure(slot, instance) : {}),
+        lastHeartbeatTime: instance?.lastHeartbeatTime ?? null,
+      },
+      slot.conditions,
+    );
     // During an overlap the old and the new generation of a core are listed side by side.
     for (const member of [instance, slot.incoming, ...slot.draining]) {
       if (!member) continue;
       const sample = stats.get(member.pid);
+      const status = coreStatus(
+        {
+          ...base,
+          phase: member.phase,
+          ...(member.phase === 'failed' ? failure(member === instance ? slot : undefined, member) : {}),
+          generation: member.generation,
+          lastHeartbeatTime: member.lastHeartbeatTime,
+        },
+        instanceTracker(member),
+      );
       instances.push({
         coreId: slot.core,
         deploymentGeneration: member.generation,
+        status,
         pid: member.pid,
         phase: member.phase,
         restarts: member === instance ? slot.restarts : 0,
@@ -79,7 +96,24 @@ export function projectPipelineStatus(
   };
 }
 
-function rolloutSummary(rollout: RolloutStatus): RolloutSummary {
+/** Instances have no tracker of their own: one per instance object, gone with it, so transition times stay stable. */
+const instanceTrackers = new WeakMap<InstanceProcess, ConditionTracker>();
+
+function instanceTracker(instance: InstanceProcess): ConditionTracker {
+  let tracker = instanceTrackers.get(instance);
+  if (!tracker) instanceTrackers.set(instance, (tracker = new ConditionTracker()));
+  return tracker;
+}
+
+/** Why a runtime failed: recovery gave up on its core, or the instance itself failed (starting or running). */
+function failure(slot: CoreSlot | undefined, instance: InstanceProcess | null): Pick<RuntimeView, 'failReason' | 'failure'> {
+  const failReason = failReasonOf(instance?.failedFrom ?? null);
+  const cause = instance?.failureReason('the instance process exited');
+  if (slot?.gaveUp) return { failReason, failure: `runtime recovery gave up: ${slot.gaveUp}${cause ? `; last failure: ${cause}` : ''}` };
+  return { failReason, ...(cause ? { failure: cause } : {}) };
+}
+
+export function rolloutSummary(rollout: RolloutStatus): RolloutSummary {
   const { rolloutId, action, state, targetGeneration, startedAt, updatedAt, failureReason } = rollout;
   return { rolloutId, action, state, targetGeneration, startedAt, updatedAt, ...(failureReason ? { failureReason } : {}) };
 }
@@ -114,4 +148,28 @@ function corePhases(runner: ProjectedRunner): InstancePhase[] {
 function corePhase(runner: ProjectedRunner, slot: CoreSlot): InstancePhase {
   if (slot.gaveUp !== null) return 'failed';
   return slot.current?.phase ?? (runner.desired === 'stopped' ? 'stopped' : 'pending');
+}
+
+/** Ready as upstream's per-pipeline readyz: at least one core, and the ready quorum of them in a ready phase. */
+export function isReady(runner: ProjectedRunner): boolean {
+  const { readyIf, readyQuorum } = runner.config.policies.health;
+  const total = runner.slots.size;
+  return total > 0 && quorumMet(readyQuorum, countInPhases(corePhases(runner), readyIf), total);
+}
+
+/**
+ * The live quorum as a condition, for the engine's livez to name when a pipeline misses it. Upstream's conditions are
+ * only Accepted and Ready, so it is shown as a Ready condition; tracked apart so that it keeps its own transition time.
+ */
+export function livenessCondition(runner: ProjectedRunner): Condition {
+  const { liveIf, liveQuorum } = runner.config.policies.health;
+  const live = countInPhases(corePhases(runner), liveIf);
+  const met = quorumMet(liveQuorum, live, runner.slots.size);
+  const observed = runner.conditions.observe(
+    'Live',
+    met ? 'True' : 'False',
+    met ? 'LiveQuorumMet' : 'LiveQuorumNotMet',
+    `${live} of ${runner.slots.size} cores live (live quorum ${describeQuorum(liveQuorum)})`,
+  );
+  return { ...observed, type: 'Ready' };
 }

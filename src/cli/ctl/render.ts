@@ -32,7 +32,7 @@ export function renderPipeline(description: any, status: any | undefined): strin
     const rows = status.instances.map((i: any) => [i.coreId, i.deploymentGeneration, i.pid ?? '-', i.phase, i.restarts, i.cpuPercent.toFixed(1), bytes(i.rssBytes)]);
     parts.push(table(['CORE', 'GEN', 'PID', 'PHASE', 'RESTARTS', 'CPU%', 'RSS'], rows));
   }
-  parts.push(`Committed config:\n${indent(stringify(description.config).trimEnd())}`);
+  parts.push(`Committed config:\n${indent(stringify(description.pipeline).trimEnd())}`);
   return parts.join('\n\n');
 }
 
