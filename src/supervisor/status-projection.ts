@@ -41,29 +41,36 @@ export function projectPipelineStatus(
       servingGenerations[String(slot.core)] = instance!.generation;
     }
     const base = { group, pipeline, core: slot.core, events: slot.events, fallbackTime: deployment.since };
-    cores[String(slot.core)] = coreStatus(
+    // The core shows its serving instance's status, as upstream shows the runtime it selected for the core; with no
+    // instance (stopped, or waiting for a restart) every event of the core is shown.
+    const served = coreStatus(
       {
         ...base,
         phase,
         ...(phase === 'failed' ? failure(slot, instance) : {}),
+        ...(instance ? { generation: instance.generation } : {}),
         lastHeartbeatTime: instance?.lastHeartbeatTime ?? null,
       },
       slot.conditions,
     );
+    cores[String(slot.core)] = served;
     // During an overlap the old and the new generation of a core are listed side by side.
     for (const member of [instance, slot.incoming, ...slot.draining]) {
       if (!member) continue;
       const sample = stats.get(member.pid);
-      const status = coreStatus(
-        {
-          ...base,
-          phase: member.phase,
-          ...(member.phase === 'failed' ? failure(member === instance ? slot : undefined, member) : {}),
-          generation: member.generation,
-          lastHeartbeatTime: member.lastHeartbeatTime,
-        },
-        instanceTracker(member),
-      );
+      const status =
+        member === instance
+          ? served
+          : coreStatus(
+              {
+                ...base,
+                phase: member.phase,
+                ...(member.phase === 'failed' ? failure(undefined, member) : {}),
+                generation: member.generation,
+                lastHeartbeatTime: member.lastHeartbeatTime,
+              },
+              instanceTracker(member),
+            );
       instances.push({
         coreId: slot.core,
         deploymentGeneration: member.generation,

@@ -50,6 +50,11 @@ describe('admin routes', () => {
     }
   });
 
+  it('GET /api/v1/telemetry/logs answers 404 LogTapDisabled while there is no log tap, as upstream answers 404', async () => {
+    const body = await expectError(await fetch(`${h.base}/api/v1/telemetry/logs`), 404, 'LogTapDisabled');
+    expect(body.message).toMatch(/engine\.telemetry\.logs\.tap\.enabled/);
+  });
+
   it('GET /api/v1/groups/status answers the status of every pipeline, as /status', async () => {
     expect(await ok('/api/v1/groups/status')).toEqual({ generatedAt: '2025-01-01T00:00:00.000Z', pipelines: { 'default:main': MAIN_STATUS } });
   });

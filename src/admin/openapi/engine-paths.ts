@@ -21,12 +21,14 @@ function probe(name: 'livez' | 'readyz', summary: string): OpenApiObject {
       description: 'Open without the admin token, for load balancers and service managers: the status code alone tells the answer.',
       security: [],
       responses: {
-        '200': jsonResponse('`status: ok`.', ref('ProbeResult')),
-        [String(FAILED_STATUS[name])]: jsonResponse(
-          '`status: failed` (as upstream: 500 for livez, 503 for readyz); `failing` names each pipeline with the condition that fails it, `message` says why.',
-          ref('ProbeResult'),
-        ),
         ...errorResponses([], { open: true }),
+        '200': jsonResponse('`status: ok`.', ref('ProbeResult')),
+        // livez fails with 500, the status of an unexpected error too: either body may come with it.
+        [String(FAILED_STATUS[name])]: jsonResponse(
+          '`status: failed` (as upstream: 500 for livez, 503 for readyz); `failing` names each pipeline with the condition ' +
+          'that fails it, `message` says why. (A 500 with an ErrorBody is an unexpected error.)',
+          name === 'livez' ? { oneOf: [ref('ProbeResult'), ref('ErrorBody')] } : ref('ProbeResult'),
+        ),
       },
     },
   };

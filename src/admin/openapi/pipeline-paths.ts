@@ -11,6 +11,9 @@ const P = '/api/v1/groups/{group}/pipelines/{pipeline}';
 /** Upstream's per-pipeline probes answer plain text. */
 function pipelineProbe(name: 'livez' | 'readyz', failed: number, summary: string): OpenApiObject {
   const text = (value: string): OpenApiObject => ({ 'text/plain': { schema: { const: value } } });
+  const errors = errorResponses(['InvalidPathParameter']);
+  // livez's 500 is also the status of an unexpected error, which answers an ErrorBody in JSON.
+  const sameStatus = errors[String(failed)] as { content?: OpenApiObject } | undefined;
   return {
     get: {
       tags: ['pipelines'],
@@ -18,9 +21,12 @@ function pipelineProbe(name: 'livez' | 'readyz', failed: number, summary: string
       summary,
       parameters: PIPELINE,
       responses: {
+        ...errors,
         '200': { description: 'Met.', content: text('OK') },
-        [String(failed)]: { description: 'Not met, or there is no such pipeline (as upstream).', content: text('NOT OK') },
-        ...errorResponses(['InvalidPathParameter']),
+        [String(failed)]: {
+          description: `Not met, or there is no such pipeline (as upstream)${sameStatus ? '; JSON with an ErrorBody for an unexpected error' : ''}.`,
+          content: { ...text('NOT OK'), ...sameStatus?.content },
+        },
       },
     },
   };

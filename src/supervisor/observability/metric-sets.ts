@@ -4,7 +4,7 @@
 // metric names, and `otap_engine`, every family of GET /api/v1/metrics, one set per label set. Histograms and summaries
 // have no faithful upstream value (upstream's distributions carry min and max, which Prometheus histograms do not
 // keep): each is shown as two counters, `<name>_count` and `<name>_sum`.
-import type { Attributes, MetricData, MetricScope, MetricSnapshot } from '../../ipc/telemetry.js';
+import type { Attributes, MetricData, MetricScope, MetricSnapshot, NumberPoint } from '../../ipc/telemetry.js';
 import type { AttributeScalar, MetricPoint, MetricSetData } from '../../state/telemetry-types.js';
 
 const BRIEFS: Readonly<Record<string, string>> = {
@@ -18,6 +18,8 @@ export function metricSets(snapshot: MetricSnapshot): MetricSetData[] {
   for (const scope of snapshot.scopes) {
     for (const metric of scope.metrics) {
       for (const { attributes, point } of points(metric)) {
+        // JSON has no NaN or Infinity (a gauge with no sample yet): such a value is left out, not shown as null.
+        if (!Number.isFinite(point.value)) continue;
         const merged = scalars({ ...scope.attributes, ...attributes });
         const key = `${scope.name}\u0000${JSON.stringify(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)))}`;
         let set = sets.get(key);
@@ -47,7 +49,7 @@ function* points(metric: MetricData): Generator<{ attributes: Attributes; point:
             ...head,
             instrument,
             ...(instrument === 'counter' ? { temporality: 'cumulative' as const } : {}),
-            valueType: isWhole(p.value, metric.unit) ? 'u64' : 'f64',
+            valueType: valueType(instrument, metric.unit, p),
             value: p.value,
           },
         };
@@ -65,9 +67,14 @@ function* points(metric: MetricData): Generator<{ attributes: Attributes; point:
   }
 }
 
-/** A whole, non-negative count of something other than time is upstream's u64; the rest f64. */
-function isWhole(value: number, unit: string): boolean {
-  return unit !== 's' && Number.isSafeInteger(value) && value >= 0;
+/**
+ * Decided by the metric, not by the value at hand, so that a metric keeps its type from one read to the next: what
+ * the snapshot says, else a counter of anything but time is a u64 and a gauge an f64 unless it measures bytes.
+ */
+function valueType(instrument: 'counter' | 'gauge', unit: string, point: NumberPoint): 'u64' | 'f64' {
+  if (!Number.isSafeInteger(point.value) || point.value < 0) return 'f64';
+  if (point.integer !== undefined) return point.integer ? 'u64' : 'f64';
+  return (instrument === 'counter' && unit !== 's') || unit === 'By' ? 'u64' : 'f64';
 }
 
 /** Upstream's entity attributes are scalars; a list (only resource attributes have them) becomes its JSON text. */
