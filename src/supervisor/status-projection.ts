@@ -10,6 +10,7 @@ import { coreStatus, failReasonOf, type RuntimeView } from './core-status.js';
 import { ConditionTracker } from '../state/conditions.js';
 import { countInPhases, describeQuorum, quorumMet } from '../state/health.js';
 import type { InstancePhase } from '../state/phase.js';
+import { isoNow } from '../util/time.js';
 
 /** What the projection reads of a pipeline runner (the runner calls the projection, so it names no runner type). */
 export interface ProjectedRunner {
@@ -31,7 +32,6 @@ export function projectPipelineStatus(
   const instances: InstanceStatus[] = [];
   const servingGenerations: Record<string, number> = {};
   let runningCores = 0;
-  const { group, pipeline } = runner.config;
 
   for (const slot of runner.slots.values()) {
     const instance = slot.current;
@@ -40,37 +40,11 @@ export function projectPipelineStatus(
       runningCores += 1;
       servingGenerations[String(slot.core)] = instance!.generation;
     }
-    const base = { group, pipeline, core: slot.core, events: slot.events, fallbackTime: deployment.since };
-    // The core shows its serving instance's status, as upstream shows the runtime it selected for the core; with no
-    // instance (stopped, or waiting for a restart) every event of the core is shown.
-    const served = coreStatus(
-      {
-        ...base,
-        phase,
-        ...(phase === 'failed' ? failure(slot, instance) : {}),
-        ...(instance ? { generation: instance.generation } : {}),
-        lastHeartbeatTime: instance?.lastHeartbeatTime ?? null,
-      },
-      slot.conditions,
-    );
+    const { served, members } = runtimeStatuses(runner, slot, phase, deployment.since);
     cores[String(slot.core)] = served;
     // During an overlap the old and the new generation of a core are listed side by side.
-    for (const member of [instance, slot.incoming, ...slot.draining]) {
-      if (!member) continue;
+    for (const { member, status } of members) {
       const sample = stats.get(member.pid);
-      const status =
-        member === instance
-          ? served
-          : coreStatus(
-              {
-                ...base,
-                phase: member.phase,
-                ...(member.phase === 'failed' ? failure(undefined, member) : {}),
-                generation: member.generation,
-                lastHeartbeatTime: member.lastHeartbeatTime,
-              },
-              instanceTracker(member),
-            );
       instances.push({
         coreId: slot.core,
         deploymentGeneration: member.generation,
@@ -87,7 +61,7 @@ export function projectPipelineStatus(
 
   const totalCores = runner.slots.size;
   return {
-    conditions: observeConditions(runner),
+    conditions: pipelineConditions(runner),
     totalCores,
     runningCores,
     cores,
@@ -101,6 +75,49 @@ export function projectPipelineStatus(
     listeners,
     ...(runner.latestRollout ? { rollout: rolloutSummary(runner.latestRollout) } : {}),
   };
+}
+
+/**
+ * Upstream's status of a core (its serving instance's, as upstream shows the runtime it selected for the core; with no
+ * instance, stopped or waiting for a restart, every event of the core) and of each instance on it.
+ */
+function runtimeStatuses(
+  runner: ProjectedRunner,
+  slot: CoreSlot,
+  phase: InstancePhase,
+  fallbackTime: string,
+): { served: CoreStatus; members: Array<{ member: InstanceProcess; status: CoreStatus }> } {
+  const instance = slot.current;
+  const base = { group: runner.config.group, pipeline: runner.config.pipeline, core: slot.core, events: slot.events, fallbackTime };
+  const served = coreStatus(
+    {
+      ...base,
+      phase,
+      ...(phase === 'failed' ? failure(slot, instance) : {}),
+      ...(instance ? { generation: instance.generation } : {}),
+      lastHeartbeatTime: instance?.lastHeartbeatTime ?? null,
+    },
+    slot.conditions,
+  );
+  const members = [instance, slot.incoming, ...slot.draining]
+    .filter((member): member is InstanceProcess => member !== null)
+    .map((member) => ({
+      member,
+      status:
+        member === instance
+          ? served
+          : coreStatus(
+              {
+                ...base,
+                phase: member.phase,
+                ...(member.phase === 'failed' ? failure(undefined, member) : {}),
+                generation: member.generation,
+                lastHeartbeatTime: member.lastHeartbeatTime,
+              },
+              instanceTracker(member),
+            ),
+    }));
+  return { served, members };
 }
 
 /** Instances have no tracker of their own: one per instance object, gone with it, so transition times stay stable. */
@@ -125,7 +142,16 @@ export function rolloutSummary(rollout: RolloutStatus): RolloutSummary {
   return { rolloutId, action, state, targetGeneration, startedAt, updatedAt, ...(failureReason ? { failureReason } : {}) };
 }
 
-export function observeConditions(runner: ProjectedRunner): Condition[] {
+/**
+ * Observes every condition at a change (the runner calls this at each one), so that a condition's lastTransitionTime
+ * is when it changed, not when it was first read: the pipeline's, and each core's and instance's.
+ */
+export function observeConditions(runner: ProjectedRunner): void {
+  for (const slot of runner.slots.values()) runtimeStatuses(runner, slot, corePhase(runner, slot), isoNow());
+  pipelineConditions(runner);
+}
+
+function pipelineConditions(runner: ProjectedRunner): Condition[] {
   const totalCores = runner.slots.size;
   const { readyIf, readyQuorum } = runner.config.policies.health;
   const readyCores = countInPhases(corePhases(runner), readyIf);
