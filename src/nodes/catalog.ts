@@ -1,5 +1,6 @@
 // Every node type the engine knows, by full URN. The supervisor validates configs against these descriptors; an
-// instance loads the implementation it needs and nothing else.
+// instance loads the implementation it needs and nothing else. Test-only nodes (processor:fault, which can kill
+// processes) exist only in an engine started for tests: anywhere else they are unknown types, refused and never listed.
 import type { NodeDescriptor } from './descriptor.js';
 import { otlpReceiver } from './receivers/otlp/descriptor.js';
 import { trafficGenerator } from './receivers/traffic-generator/descriptor.js';
@@ -7,6 +8,7 @@ import { hostMetricsReceiver } from './receivers/host-metrics/descriptor.js';
 import { internalTelemetryReceiver } from './receivers/internal-telemetry/descriptor.js';
 import { batchProcessor } from './processors/batch/descriptor.js';
 import { faultProcessor } from './processors/fault/descriptor.js';
+import { faultInjectionEnabled } from './processors/fault/enable.js';
 import { filterProcessor } from './processors/filter/descriptor.js';
 import { attributeProcessor } from './processors/attribute/descriptor.js';
 import { typeRouterProcessor } from './processors/type-router/descriptor.js';
@@ -30,7 +32,6 @@ const descriptors: readonly NodeDescriptor[] = [
   hostMetricsReceiver,
   internalTelemetryReceiver,
   batchProcessor,
-  faultProcessor,
   filterProcessor,
   attributeProcessor,
   typeRouterProcessor,
@@ -49,12 +50,25 @@ const descriptors: readonly NodeDescriptor[] = [
   logSamplingProcessor,
 ];
 
+/** Present only when the engine runs for tests (OTAP_ENGINE_ENABLE_FAULT_INJECTION=1, which the test harness sets). */
+const testOnly: readonly NodeDescriptor[] = [faultProcessor];
+
 const byUrn = new Map(descriptors.map((d) => [d.urn, d]));
+const testOnlyByUrn = new Map(testOnly.map((d) => [d.urn, d]));
+
+// Read at each call, not at load: the switch belongs to the process's environment, which a test may set late.
+const testNodesEnabled = (): boolean => faultInjectionEnabled();
 
 export function lookupNode(urn: string): NodeDescriptor | undefined {
-  return byUrn.get(urn);
+  return byUrn.get(urn) ?? (testNodesEnabled() ? testOnlyByUrn.get(urn) : undefined);
 }
 
+/** The node types this engine accepts now, test-only ones included only in an engine started for tests. */
 export function knownNodeUrns(): string[] {
-  return [...byUrn.keys()].sort();
+  return [...byUrn.keys(), ...(testNodesEnabled() ? testOnlyByUrn.keys() : [])].sort();
+}
+
+/** The test-only node types, whether enabled or not (for the tests that keep the docs apart from them). */
+export function testOnlyNodeUrns(): string[] {
+  return [...testOnlyByUrn.keys()].sort();
 }

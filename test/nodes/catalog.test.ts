@@ -1,5 +1,5 @@
 // Every node type the config accepts can be built in an instance, and every implementation has a descriptor.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownNodeUrns, lookupNode } from '../../src/nodes/catalog.js';
 import { implementations } from '../../src/nodes/implementations.js';
 
@@ -21,17 +21,16 @@ function minimalConfig(urn: string): Record<string, unknown> {
   return {};
 }
 
-/** processor:fault validates only with fault injection enabled. */
-function withFaultInjection<T>(fn: () => T): T {
-  const before = process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION;
+// Test-only nodes (processor:fault) are in the catalog of an engine started for tests, as this file's engine is.
+let before: string | undefined;
+beforeAll(() => {
+  before = process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION;
   process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION = '1';
-  try {
-    return fn();
-  } finally {
-    if (before === undefined) delete process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION;
-    else process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION = before;
-  }
-}
+});
+afterAll(() => {
+  if (before === undefined) delete process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION;
+  else process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION = before;
+});
 
 describe('node catalog', () => {
   it('has an implementation of the declared kind for every descriptor, and nothing else', async () => {
@@ -44,7 +43,7 @@ describe('node catalog', () => {
         continue;
       }
       const factory = await implementations[urn]!();
-      const config = withFaultInjection(() => descriptor.configSchema.validate(minimalConfig(urn)));
+      const config = descriptor.configSchema.validate(minimalConfig(urn));
       expect(config.error).toBeUndefined();
       expect(factory('n', config.value, {}).kind).toBe(descriptor.kind);
     }
@@ -55,10 +54,8 @@ describe('node catalog', () => {
   it('writes every default in the canonical form its own schema produces', () => {
     for (const urn of knownNodeUrns()) {
       const schema = lookupNode(urn)!.configSchema;
-      withFaultInjection(() => {
-        const once = schema.validate(minimalConfig(urn)).value;
-        expect(schema.validate(once).value, urn).toEqual(once);
-      });
+      const once = schema.validate(minimalConfig(urn)).value;
+      expect(schema.validate(once).value, urn).toEqual(once);
     }
   });
 
