@@ -21,6 +21,10 @@ export async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
   if (parsed.kind === 'exit') return parsed.code;
   const options = parsed.options;
+  if (options.license) {
+    process.stdout.write((await import('./license.js')).licenseText());
+    return 0;
+  }
 
   let coreAllocationOverride: CoreAllocation | undefined;
   try {
