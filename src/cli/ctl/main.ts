@@ -15,7 +15,7 @@ export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8080';
 const EXIT_CODES_HELP = `
 Exit codes:
   0  succeeded (or accepted, without --wait/--watch)
-  1  the operation ran and failed (rollout failed or rolled back, shutdown did not drain, reconcile failed)
+  1  the operation ran and failed (rollout failed or rolled back, shutdown did not drain, delete or reconcile failed)
   2  usage: bad arguments or input file; nothing was sent
   3  no answer from the admin API (unreachable, not the admin API, or a 5xx error)
   4  the engine refused the request (4xx: invalid config, not found, busy, unauthorized)
