@@ -1,6 +1,6 @@
 // Every node type the config accepts can be built in an instance, and every implementation has a descriptor.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { knownNodeUrns, lookupNode } from '../../src/nodes/catalog.js';
+import { describe, expect, it } from 'vitest';
+import { testEngineCatalog } from '../../src/nodes/catalog.js';
 import { implementations } from '../../src/nodes/implementations.js';
 
 /** The smallest valid config of each node type that has required fields. */
@@ -21,16 +21,9 @@ function minimalConfig(urn: string): Record<string, unknown> {
   return {};
 }
 
-// Test-only nodes (processor:fault) are in the catalog of an engine started for tests, as this file's engine is.
-let before: string | undefined;
-beforeAll(() => {
-  before = process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION;
-  process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION = '1';
-});
-afterAll(() => {
-  if (before === undefined) delete process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION;
-  else process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION = before;
-});
+// The catalog of an engine started for tests: every node type, the test-only processor:fault too.
+const knownNodeUrns = testEngineCatalog.nodeUrns;
+const lookupNode = testEngineCatalog.node;
 
 describe('node catalog', () => {
   it('has an implementation of the declared kind for every descriptor, and nothing else', async () => {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateEngineConfig } from '../../src/config/index.js';
-import { knownNodeUrns } from '../../src/nodes/catalog.js';
+import { builtinCatalog, engineCatalog, testEngineCatalog } from '../../src/nodes/catalog.js';
 import { faultProcessor } from '../../src/nodes/processors/fault/descriptor.js';
 import { FAULT_INJECTION_ENV } from '../../src/nodes/processors/fault/enable.js';
 import {
@@ -85,36 +85,37 @@ describe('processor:fault config', () => {
       },
     },
   };
-  const validate = () => validateEngineConfig(structuredClone(withFault), { availableCores: [0], coreCheck: 'warn' });
+  const validate = (catalog: typeof builtinCatalog) => validateEngineConfig(structuredClone(withFault), { catalog, availableCores: [0], coreCheck: 'warn' });
 
-  it('is a type this engine does not have unless it runs for tests: refused as not supported, and never listed', () => {
-    for (const value of [undefined, 'true', '0']) {
-      if (value === undefined) disable();
-      else process.env[FAULT_INJECTION_ENV] = value;
-      const refused = validate();
-      expect(refused.ok).toBe(false);
-      if (refused.ok) return;
-      expect(refused.errors).toHaveLength(1);
-      expect(refused.errors[0]).toMatchObject({ path: 'groups.default.pipelines.main.nodes.chaos.type', code: 'UnknownNodeType' });
-      expect(refused.errors[0]!.message).toMatch(/^urn:otel:processor:fault is not supported by this engine \(supported processors: /);
-      // Neither the list of supported processors nor the catalog tells a user about the test node or its switch.
-      const supported = /\(supported processors: (.*)\)$/.exec(refused.errors[0]!.message)?.[1] ?? '';
-      expect(supported).toContain('urn:otel:processor:batch');
-      expect(supported).not.toContain('fault');
-      expect(refused.errors[0]!.message).not.toContain('FAULT_INJECTION');
-      expect(knownNodeUrns()).not.toContain('urn:otel:processor:fault');
+  it('is in the catalog of an engine started for tests only: OTAP_ENGINE_ENABLE_FAULT_INJECTION=1, nothing else', () => {
+    expect(engineCatalog({ [FAULT_INJECTION_ENV]: '1' })).toBe(testEngineCatalog);
+    for (const env of [{}, { [FAULT_INJECTION_ENV]: 'true' }, { [FAULT_INJECTION_ENV]: '0' }, { [FAULT_INJECTION_ENV]: '' }]) {
+      expect(engineCatalog(env)).toBe(builtinCatalog);
     }
+    expect(testEngineCatalog.nodeUrns()).toContain('urn:otel:processor:fault');
+    expect(builtinCatalog.nodeUrns()).not.toContain('urn:otel:processor:fault');
   });
 
-  it('exists in an engine started for tests', () => {
-    enable();
-    expect(knownNodeUrns()).toContain('urn:otel:processor:fault');
-    const accepted = validate();
+  it("is a type a user's engine does not have: refused as not supported, and never listed", () => {
+    const refused = validate(builtinCatalog);
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.errors).toHaveLength(1);
+    expect(refused.errors[0]).toMatchObject({ path: 'groups.default.pipelines.main.nodes.chaos.type', code: 'UnknownNodeType' });
+    expect(refused.errors[0]!.message).toMatch(/^urn:otel:processor:fault is not supported by this engine \(supported processors: /);
+    // Neither the list of supported processors nor the message tells a user about the test node or its switch.
+    const supported = /\(supported processors: (.*)\)$/.exec(refused.errors[0]!.message)?.[1] ?? '';
+    expect(supported).toContain('urn:otel:processor:batch');
+    expect(supported).not.toContain('fault');
+    expect(refused.errors[0]!.message).not.toContain('FAULT_INJECTION');
+  });
+
+  it('is accepted by an engine started for tests', () => {
+    const accepted = validate(testEngineCatalog);
     expect(accepted.ok ? [] : accepted.errors).toEqual([]);
   });
 
-  it('is accepted with it, with defaults', () => {
-    enable();
+  it('takes its fields, with defaults', () => {
     expect(faultProcessor.configSchema.validate({}).value).toEqual({ start: 'ok', start_delay: '0ms', crash_after_items: 0, cores: [] });
     expect(faultProcessor.configSchema.validate({ start: 'hang', start_delay: '2s', crash_after_items: 10 }).error).toBeUndefined();
     expect(faultProcessor.configSchema.validate({ start: 'explode' }).error).toBeDefined();

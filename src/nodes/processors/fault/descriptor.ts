@@ -1,8 +1,8 @@
 // processor:fault's config. Only the catalog decides whether the node exists (an engine started for tests); this schema
 // validates its fields once it does.
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { durationDefaulting } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { durationDefaulting } from '../../../config/common-schemas.js';
 
 export interface FaultProcessorConfig {
   /** What start() does: resolve (`ok`), reject (`fail`), exit the process (`crash`) or never resolve (`hang`). */
