@@ -1,7 +1,7 @@
 // The engine's health as OpAMP's ComponentHealth tree: the engine, then one component per group, per pipeline, and per
 // node of a pipeline where its instances report the node. Statuses and their order of precedence are upstream's
 // (starting, running, stopping, stopped, failed, degraded), so a server built for upstream's agent reads ours alike.
-import type { EngineStatus, PipelineStatus } from '../state/status-types.js';
+import type { CorePhase, EngineEvent, EngineStatus, PipelineStatus } from '../state/status-types.js';
 import type { InstancePhase } from '../state/phase.js';
 import { create, ComponentHealthSchema, type ComponentHealth } from './proto.js';
 
@@ -40,7 +40,7 @@ export function engineHealth(status: EngineStatus, startTimeUnixNano: bigint, no
 export function pipelineHealth(pipeline: PipelineStatus, nowUnixNano: bigint): ComponentHealth {
   const ready = pipeline.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
   const healthy = ready && pipeline.deploymentStatus !== 'failed';
-  const status: HealthStatus = healthy ? 'running' : fromPhases(Object.values(pipeline.cores).map((core) => core.phase));
+  const status: HealthStatus = healthy ? 'running' : fromPhases(Object.values(pipeline.cores).map((core) => plainPhase(core.phase)));
   const lastError = healthy ? '' : (pipeline.deploymentError?.message ?? pipeline.conditions.find((c) => c.type === 'Ready' && c.status !== 'True')?.message ?? '');
   return create(ComponentHealthSchema, {
     healthy,
@@ -49,6 +49,12 @@ export function pipelineHealth(pipeline: PipelineStatus, nowUnixNano: bigint): C
     statusTimeUnixNano: nowUnixNano,
     componentHealthMap: nodeHealth(pipeline, healthy, status, nowUnixNano),
   });
+}
+
+/** Upstream's phase spelling carries a reason with `failed` and a mode with `deleting`: the phase is the key. */
+function plainPhase(phase: CorePhase): InstancePhase {
+  if (typeof phase === 'string') return phase;
+  return 'failed' in phase ? 'failed' : 'deleting';
 }
 
 function fromPhases(phases: InstancePhase[]): HealthStatus {
@@ -69,7 +75,7 @@ function nodeHealth(pipeline: PipelineStatus, healthy: boolean, status: HealthSt
   }
   const events = Object.values(pipeline.cores)
     .flatMap((core) => core.recentEvents)
-    .filter((e) => e.event === 'error' && e.message !== undefined)
+    .flatMap((e): EngineEvent[] => ('Engine' in e && e.Engine.event === 'error' && e.Engine.message !== undefined ? [e.Engine] : []))
     .sort((a, b) => a.time.localeCompare(b.time));
   const nodes: Record<string, ComponentHealth> = {};
   for (const name of [...names].sort()) {

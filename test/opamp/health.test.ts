@@ -2,20 +2,37 @@
 // precedence, and a node's latest error from its cores' events.
 import { describe, expect, it } from 'vitest';
 import { engineHealth } from '../../src/opamp/health.js';
-import type { PipelineStatus } from '../../src/state/status-types.js';
+import type { CorePhase, CoreStatus, ObservedEvent, PipelineStatus } from '../../src/state/status-types.js';
 import type { InstancePhase } from '../../src/state/phase.js';
 import { MAIN_STATUS } from '../admin/test-backend.js';
 
 const T = '2025-01-01T00:00:00.000Z';
 
+/** Upstream's spelling of a phase: `failed` carries its reason, `deleting` its mode. */
+const upstreamPhase = (phase: InstancePhase): CorePhase =>
+  phase === 'failed' ? { failed: 'runtime_error' } : phase === 'deleting' ? { deleting: 'graceful' } : phase;
+
 function pipeline(phases: InstancePhase[], overrides: Partial<PipelineStatus> = {}): PipelineStatus {
   const ready = phases.length > 0 && phases.every((p) => p === 'running');
+  const core = (phase: InstancePhase): CoreStatus => ({ phase: upstreamPhase(phase), lastHeartbeatTime: T, conditions: [], deletePending: false, recentEvents: [] });
   return {
     ...MAIN_STATUS,
     conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'QuorumMet' : 'QuorumNotMet', message: ready ? undefined : '0 of 1 cores ready', lastTransitionTime: T }],
-    cores: Object.fromEntries(phases.map((phase, core) => [String(core), { phase, lastHeartbeatTime: T, conditions: [], deletePending: false, recentEvents: [] }])),
-    instances: phases.map((phase, core) => ({ coreId: core, deploymentGeneration: 1, pid: 100 + core, phase, restarts: 0, cpuPercent: 0, rssBytes: 0 })),
+    cores: Object.fromEntries(phases.map((phase, id) => [String(id), core(phase)])),
+    instances: phases.map((phase, id) => ({ coreId: id, deploymentGeneration: 1, status: core(phase), pid: 100 + id, phase, restarts: 0, cpuPercent: 0, rssBytes: 0 })),
     ...overrides,
+  };
+}
+
+function event(time: string, name: string, message?: string): ObservedEvent {
+  return {
+    Engine: {
+      key: { pipeline_group_id: 'g', pipeline_id: 'p', core_id: 0, deployment_generation: 1 },
+      time,
+      type: { Error: { RuntimeError: { Pipeline: { error_kind: 'node_error', message: message ?? name } } } },
+      ...(message ? { message } : {}),
+      event: name,
+    },
   };
 }
 
@@ -51,9 +68,10 @@ describe('engineHealth', () => {
     const p = pipeline(['running']);
     p.instances[0]!.nodes = { gen: {} as never, out: {} as never };
     p.cores['0']!.recentEvents = [
-      { time: '2025-01-01T00:00:01.000Z', generation: 1, event: 'error', message: 'node "out": refused (503)' },
-      { time: '2025-01-01T00:00:02.000Z', generation: 1, event: 'error', message: 'node "out": timed out' },
-      { time: '2025-01-01T00:00:03.000Z', generation: 1, event: 'ready' },
+      event('2025-01-01T00:00:01.000Z', 'error', 'node "out": refused (503)'),
+      event('2025-01-01T00:00:02.000Z', 'error', 'node "out": timed out'),
+      event('2025-01-01T00:00:03.000Z', 'ready'),
+      { Log: { time: '2025-01-01T00:00:04.000Z', record: { event: 'note', message: 'node "gen": not an error' } } },
     ];
     const nodes = health({ 'g:p': p }).componentHealthMap.g!.componentHealthMap.p!.componentHealthMap;
     expect(Object.keys(nodes)).toEqual(['gen', 'out']);
