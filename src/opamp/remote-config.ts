@@ -20,10 +20,21 @@ const APPLY_WAIT_SECS = 3600;
 /** A status message is a short reason, not a dump: a config with hundreds of errors is cut, saying how many are left. */
 const MAX_MESSAGE_ERRORS = 20;
 
+/**
+ * The reconcile's own timeouts, from the extension's `reconcile` section, under the names of the admin API's reconcile
+ * body (CONTRACT.md §3). They travel beside ReconcileRequest's fields, which take them under these names.
+ */
+export interface ReconcileTimeouts {
+  stepTimeoutSecs: number;
+  drainTimeoutSecs: number;
+  deleteTimeoutSecs: number;
+}
+
 export interface RemoteConfigOptions {
   controlPlane: OpampControlPlane;
   remoteConfigKey: string;
   deleteMissing: boolean;
+  timeouts: ReconcileTimeouts;
   /** Paces retries while a pipeline the config touches is busy with another operation. */
   busyRetry: BackoffSettings;
   logger: Logger;
@@ -100,11 +111,9 @@ export class RemoteConfigApplier {
    */
   private async reconcileWhenFree(document: unknown, hash: Uint8Array): Promise<Exclude<ReconcileOutcome, { kind: 'busy' }> | null> {
     const backoff = new ExponentialBackoff(this.options.busyRetry);
+    const request = { config: document, deleteMissing: this.options.deleteMissing, ...this.options.timeouts };
     for (;;) {
-      const outcome = await this.options.controlPlane.reconcile(
-        { config: document, deleteMissing: this.options.deleteMissing },
-        { wait: true, timeoutSecs: APPLY_WAIT_SECS },
-      );
+      const outcome = await this.options.controlPlane.reconcile(request, { wait: true, timeoutSecs: APPLY_WAIT_SECS });
       if (outcome.kind !== 'busy') return outcome;
       const delayMs = backoff.next();
       this.options.logger.info({ operation: outcome.operation, delayMs, hash: Buffer.from(hash).toString('hex') }, 'opamp: a pipeline is busy; the remote config waits for it');

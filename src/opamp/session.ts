@@ -68,6 +68,11 @@ export class AgentSession {
       controlPlane: options.controlPlane,
       remoteConfigKey: options.settings.remoteConfigKey,
       deleteMissing: options.settings.reconcile.delete_missing,
+      timeouts: {
+        stepTimeoutSecs: options.settings.reconcile.step_timeout_secs,
+        drainTimeoutSecs: options.settings.reconcile.drain_timeout_secs,
+        deleteTimeoutSecs: options.settings.reconcile.delete_timeout_secs,
+      },
       busyRetry: options.settings.requestRetry,
       logger: options.logger,
       onChange: options.onChange,

@@ -84,14 +84,14 @@ describe('AgentSession messages', () => {
 
 describe('AgentSession remote config', () => {
   it('applies a config through the reconcile once per hash: APPLYING, then APPLIED', async () => {
-    const { session, backend, changes } = sessionWith(createTestBackend(), { reconcile: { step_timeout_secs: 1, drain_timeout_secs: 1, delete_timeout_secs: 1, delete_missing: false } });
+    const { session, backend, changes } = sessionWith(createTestBackend(), { reconcile: { step_timeout_secs: 7, drain_timeout_secs: 8, delete_timeout_secs: 9, delete_missing: false } });
     backend.script('reconcile', succeeded);
     session.handle(serverMessage({ remoteConfig: remoteConfig(DOC, 'h1') }));
     expect(session.compose().remoteConfigStatus?.status).toBe(RemoteConfigStatuses.RemoteConfigStatuses_APPLYING);
     await until(() => session.remoteConfig.status.state === 'applied', 'applied');
     const applied = session.compose().remoteConfigStatus!;
     expect([applied.status, new TextDecoder().decode(applied.lastRemoteConfigHash)]).toEqual([RemoteConfigStatuses.RemoteConfigStatuses_APPLIED, 'h1']);
-    expect(reconciles(backend)[0]!.args[0]).toEqual({ config: JSON.parse(DOC), deleteMissing: false });
+    expect(reconciles(backend)[0]!.args[0]).toEqual({ config: JSON.parse(DOC), deleteMissing: false, stepTimeoutSecs: 7, drainTimeoutSecs: 8, deleteTimeoutSecs: 9 });
     expect(changes()).toBe(2);
     session.handle(serverMessage({ remoteConfig: remoteConfig(DOC, 'h1') }));
     await new Promise((resolve) => setTimeout(resolve, 20));
