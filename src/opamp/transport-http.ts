@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { sleep } from '../util/backoff.js';
 import { ExponentialBackoff } from './backoff.js';
 import { decodeServerToAgent, encodeAgentToServer, type ServerToAgent } from './proto.js';
-import { MAX_MESSAGE_BYTES, REQUEST_TIMEOUT_MS, USER_AGENT, type TransportContext } from './transport.js';
+import { MAX_MESSAGE_BYTES, MIN_SEND_GAP_MS, REQUEST_TIMEOUT_MS, USER_AGENT, type TransportContext } from './transport.js';
 
 type Exchange =
   | { kind: 'answer'; message: ServerToAgent }
@@ -49,8 +49,9 @@ export async function runHttpTransport(ctx: TransportContext): Promise<void> {
       }
       requestBackoff.reset();
       if (handled.kind === 'ignored') ctx.logger.debug({ reason: handled.reason }, 'opamp: ignored a server message');
-      if (handled.kind === 'handled' && handled.replyNow) continue;
-      await changes.wait(settings.heartbeatMs, signal);
+      if (handled.kind === 'handled' && handled.replyNow) changes.notify();
+      await sleep(MIN_SEND_GAP_MS, signal);
+      await changes.wait(settings.heartbeatMs - MIN_SEND_GAP_MS, signal);
     }
     connection.stopping();
     // A last message saying goodbye, if the server was there to hear it; bounded by shutdown_timeout.

@@ -7,7 +7,7 @@ import { sleep } from '../util/backoff.js';
 import { ExponentialBackoff } from './backoff.js';
 import { frameForWebSocket, unframeFromWebSocket } from './proto.js';
 import { describeError } from './transport-http.js';
-import { MAX_MESSAGE_BYTES, REQUEST_TIMEOUT_MS, USER_AGENT, type TransportContext } from './transport.js';
+import { MAX_MESSAGE_BYTES, MIN_SEND_GAP_MS, REQUEST_TIMEOUT_MS, USER_AGENT, type TransportContext } from './transport.js';
 
 type Opened = { ok: true; socket: WebSocket } | { ok: false; reason: string };
 
@@ -100,15 +100,17 @@ function converse(ctx: TransportContext, socket: WebSocket): Promise<Conversatio
       signal.removeEventListener('abort', goodbye);
       resolve(result);
     };
-    const send = (disconnect = false) => {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      changes.clear();
-      socket.send(frameForWebSocket(session.compose({ disconnect })));
-      sent += 1;
-    };
     const drop = (reason: string) => {
       socket.terminate();
       finish(stopping ? { ended: 'stopped' } : { ended: 'closed', reason, sent, received });
+    };
+    const send = (disconnect = false) => {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      // A server that keeps the connection but stops reading would make the send buffer grow without end.
+      if (socket.bufferedAmount > MAX_MESSAGE_BYTES) return drop('the server stopped reading');
+      changes.clear();
+      socket.send(frameForWebSocket(session.compose({ disconnect })));
+      sent += 1;
     };
 
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
@@ -145,7 +147,8 @@ function converse(ctx: TransportContext, socket: WebSocket): Promise<Conversatio
     void (async () => {
       send();
       while (!conversation.signal.aborted) {
-        await changes.wait(settings.heartbeatMs, conversation.signal);
+        await sleep(MIN_SEND_GAP_MS, conversation.signal);
+        await changes.wait(settings.heartbeatMs - MIN_SEND_GAP_MS, conversation.signal);
         if (!conversation.signal.aborted) send();
       }
     })();
