@@ -101,9 +101,15 @@ export function createStatusStream(backend: Backend, options: StatusStreamOption
         'X-Accel-Buffering': 'no',
       });
       const status = backend.status();
+      const rollouts = rolloutRecords(backend, status);
       const initial = [`retry: ${Math.max(1000, intervalMs)}\n\n`, frame('status', JSON.stringify(status))];
-      for (const record of rolloutRecords(backend, status).values()) initial.push(frame('rollout', record));
+      for (const record of rollouts.values()) initial.push(frame('rollout', record));
       res.write(initial.join(''));
+      if (clients.size === 0) {
+        // The only client has just been sent this state: the next tick sends changes from it, not the same again.
+        lastStatusComparable = JSON.stringify({ ...status, generatedAt: undefined });
+        lastRollouts = rollouts;
+      }
       clients.add(res);
       res.once('close', () => drop(res));
       if (timer === undefined) {
