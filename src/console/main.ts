@@ -31,6 +31,7 @@ function askForToken(message: string): void {
   stream = undefined;
   store = new Store();
   cards = new Map();
+  groupSections.clear();
   signOut.hidden = true;
   setConnection('Not signed in');
   const input = el('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'current-password', required: true, 'aria-describedby': 'token-help' });
@@ -126,33 +127,60 @@ async function loadGroups(): Promise<void> {
   if (answer.status === 200 && config.groups !== undefined) groups = Object.keys(config.groups);
 }
 
+/**
+ * Makes `parent`'s children exactly `wanted`, in order, moving only what is out of place: a node taken out of the
+ * document loses keyboard focus, so nodes already in place must stay untouched.
+ */
+function syncChildren(parent: Element, wanted: Element[]): void {
+  wanted.forEach((child, i) => {
+    if (parent.children[i] !== child) parent.insertBefore(child, parent.children[i] ?? null);
+  });
+  while (parent.children.length > wanted.length) parent.lastElementChild!.remove();
+}
+
+const groupSections = new Map<string, { section: HTMLElement; body: HTMLElement }>();
+
+function groupSection(group: string): { section: HTMLElement; body: HTMLElement } {
+  let known = groupSections.get(group);
+  if (known === undefined) {
+    const body = el('div', { class: 'cards' });
+    const section = el('section', { class: 'group', 'data-group': group, 'aria-label': `Group ${group}` }, el('h2', {}, `Group ${group}`), body);
+    known = { section, body };
+    groupSections.set(group, known);
+  }
+  return known;
+}
+
 function render(): void {
   const status = store.status;
   if (status === undefined) return;
   const keys = Object.keys(status.pipelines).sort();
   const groupNames = [...new Set([...groups, ...keys.map((k) => splitKey(k)[0])])].sort();
   for (const key of [...cards.keys()]) if (!keys.includes(key)) cards.delete(key);
+  for (const group of [...groupSections.keys()]) if (!groupNames.includes(group)) groupSections.delete(group);
   const sections = groupNames.map((group) => {
-    const inGroup = keys.filter((k) => splitKey(k)[0] === group);
-    const items = inGroup.map((key) => {
-      let card = cards.get(key);
-      if (card === undefined) {
-        card = pipelineCard(key, (k, a) => void act(k, a));
-        cards.set(key, card);
-      }
-      card.update({
-        key,
-        status: status.pipelines[key]!,
-        description: store.descriptions.get(key),
-        rollout: store.rollouts.get(key),
-        activity: store.activity.get(key),
-        samples: store.samples.get(key) ?? [],
+    const { section, body } = groupSection(group);
+    const items = keys
+      .filter((k) => splitKey(k)[0] === group)
+      .map((key) => {
+        let card = cards.get(key);
+        if (card === undefined) {
+          card = pipelineCard(key, (k, a) => void act(k, a));
+          cards.set(key, card);
+        }
+        card.update({
+          key,
+          status: status.pipelines[key]!,
+          description: store.descriptions.get(key),
+          rollout: store.rollouts.get(key),
+          activity: store.activity.get(key),
+          samples: store.samples.get(key) ?? [],
+        });
+        return card.element;
       });
-      return card.element;
-    });
-    return el('section', { class: 'group', 'data-group': group, 'aria-label': `Group ${group}` }, el('h2', {}, `Group ${group}`), items.length > 0 ? el('div', { class: 'cards' }, ...items) : el('p', {}, 'No pipelines.'));
+    syncChildren(body, items.length > 0 ? items : [el('p', {}, 'No pipelines.')]);
+    return section;
   });
-  // Cards are moved, not rebuilt: a focused button keeps its focus.
   let pipelines = document.getElementById('pipelines');
   let history = document.getElementById('history');
   if (pipelines === null || history === null || !main.contains(pipelines)) {
@@ -160,7 +188,7 @@ function render(): void {
     history = el('section', { id: 'history', 'aria-labelledby': 'history-title' });
     main.replaceChildren(pipelines, history);
   }
-  pipelines.replaceChildren(...sections);
+  syncChildren(pipelines, sections);
   history.replaceChildren(el('h2', { id: 'history-title' }, 'History'), historyTable(store.history));
 }
 

@@ -91,6 +91,23 @@ function coresTable(status: PipelineStatus, rollout: RolloutStatus | undefined):
   );
 }
 
+const RECENT_EVENTS = 8;
+
+/** The latest events of every core, newest first (the status keeps a few per core). */
+function recentEvents(status: PipelineStatus): HTMLElement | null {
+  const events = Object.entries(status.cores)
+    .flatMap(([core, c]) => (c.recentEvents ?? []).map((e) => ({ core, ...e })))
+    .sort((a, b) => b.time.localeCompare(a.time))
+    .slice(0, RECENT_EVENTS);
+  if (events.length === 0) return null;
+  return el(
+    'details',
+    { class: 'events' },
+    el('summary', {}, `Recent events (${events.length})`),
+    el('ul', {}, ...events.map((e) => el('li', {}, `${formatTime(e.time)} core ${e.core} generation ${e.generation}: ${e.event}`, e.message ? ` — ${e.message}` : ''))),
+  );
+}
+
 function rolloutLine(rollout: RolloutStatus | undefined): HTMLElement | null {
   if (rollout === undefined) return null;
   const generations = rollout.previousGeneration !== undefined ? `generation ${rollout.previousGeneration} → ${rollout.targetGeneration}` : `generation ${rollout.targetGeneration}`;
@@ -141,7 +158,11 @@ export function pipelineCard(key: string, onAction: (key: string, action: Pipeli
         description === undefined ? el('p', {}, 'Loading the pipeline config…') : pipelineGraph(headingId, description.config, activity),
         el('figcaption', {}, 'Nodes and connections; items/s in and out of each node'),
       );
-      cores.replaceChildren(coresTable(status, rollout));
+      // Redrawn every second: an events list the operator opened stays open.
+      const wasOpen = cores.querySelector('details')?.open === true;
+      const events = recentEvents(status);
+      if (events !== null && wasOpen) events.setAttribute('open', '');
+      cores.replaceChildren(coresTable(status, rollout), events ?? '');
       chart.replaceChildren(
         throughputChart(samples),
         el('figcaption', {}, el('span', { class: 'key key-in' }, 'into the pipeline'), ' ', el('span', { class: 'key key-out' }, 'reaching exporters'), ' (items/s, last 5 minutes)'),

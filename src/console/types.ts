@@ -29,6 +29,13 @@ export interface InstanceStatus {
   nodes?: Record<string, NodeCounters>;
 }
 
+export interface CoreEvent {
+  time: string;
+  generation: number;
+  event: string;
+  message?: string;
+}
+
 export interface RolloutSummary {
   rolloutId: string;
   action: string;
@@ -43,7 +50,7 @@ export interface PipelineStatus {
   conditions: Condition[];
   totalCores: number;
   runningCores: number;
-  cores: Record<string, { phase: string }>;
+  cores: Record<string, { phase: string; recentEvents?: CoreEvent[] }>;
   instances: InstanceStatus[];
   activeGeneration: number;
   servingGenerations: Record<string, number>;

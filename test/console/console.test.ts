@@ -2,6 +2,7 @@
 // pipeline and draws its graph; a replace applied from the page's editor shows both generations during the overlap
 // and ends `succeeded`; with a token set, nothing of the engine is shown before the token is entered; and no request of
 // the page goes anywhere but the engine.
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startEngine, type RunningEngine } from '../support/engine.js';
@@ -27,7 +28,8 @@ groups:
     pipelines: {}
 `;
 const FAULTS = { OTAP_ENGINE_ENABLE_FAULT_INJECTION: '1' };
-const SCREENSHOT = process.env.CONSOLE_SCREENSHOT;
+// `CONSOLE_SCREENSHOTS=docs npx vitest run test/console` writes the pictures docs/console.md shows.
+const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS;
 
 /** The page redraws once a second and loads its YAML parser on demand: give each expectation time to come true. */
 function eventually<T>(read: () => Promise<T>, timeout = 20_000) {
@@ -89,6 +91,7 @@ describe('web console', () => {
     const { page } = opened;
     const card = page.locator('[data-pipeline="default:main"]');
     await card.locator('svg.graph').waitFor();
+    await eventually(() => card.locator('[data-node="out"] .node-flow').textContent()).toMatch(/in [1-9]/);
 
     await card.getByRole('button', { name: 'Edit config' }).click();
     const editor = page.getByRole('dialog');
@@ -110,7 +113,7 @@ describe('web console', () => {
     await row.locator('td[data-generation="2"]').waitFor({ timeout: 20_000 });
     expect(await row.locator('td[data-generation="1"]').count()).toBe(1);
     expect(await card.locator('table.cores caption').textContent()).toContain('2 generations side by side');
-    if (SCREENSHOT) await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, 'console-rollout.png'), fullPage: true });
 
     await eventually(() => card.locator('.rollout-line').getAttribute('data-rollout-state'), 30_000).toBe('succeeded');
     await eventually(() => page.locator('table.history tr[data-state="succeeded"]').count()).toBeGreaterThan(0);
@@ -120,6 +123,32 @@ describe('web console', () => {
     expect(after.rollout?.state).toBe('succeeded');
     expect(foreignRequests(opened.requests, new URL(engine.adminUrl).origin)).toEqual([]);
     expect(opened.errors).toEqual([]);
+  });
+
+  it('shuts a pipeline down and starts it again from the page, showing each answer and the history', async () => {
+    engine = await startEngine(CONFIG, [], FAULTS);
+    await engine.waitRunning();
+    opened = await openConsole(browser, `${engine.adminUrl}/`);
+    const { page } = opened;
+    page.on('dialog', (dialog) => void dialog.accept());
+    const card = page.locator('[data-pipeline="default:main"]');
+    await card.locator('svg.graph').waitFor();
+
+    // Keyboard only: the action buttons are reachable and work with Enter.
+    await card.getByRole('button', { name: 'Shut down' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => card.locator('output.answer').textContent()).toMatch(/^HTTP 20[02]: .*"shutdownId"/);
+    await eventually(() => card.locator('.badge').allTextContents()).toContain('actual stopped');
+    expect(await card.locator('.badge').allTextContents()).toContain('desired stopped');
+    await eventually(() => page.locator('table.history tr[data-state="succeeded"]').textContent()).toContain('shutdown');
+
+    await card.getByRole('button', { name: 'Start' }).click();
+    await eventually(() => card.locator('output.answer').textContent()).toMatch(/^HTTP 202: .*"rolloutId"/);
+    await eventually(() => card.locator('.badge').allTextContents(), 30_000).toContain('actual running');
+    // A second start is refused, and the page shows the API's answer as it came.
+    await card.getByRole('button', { name: 'Start' }).click();
+    await eventually(() => card.locator('output.answer').textContent()).toContain('PipelineRunning');
+    expect(foreignRequests(opened.requests, new URL(engine.adminUrl).origin)).toEqual([]);
   });
 
   it('with a token set shows nothing of the engine before the token is entered', async () => {
@@ -146,6 +175,10 @@ describe('web console', () => {
     await page.getByLabel('Token', { exact: true }).fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('[data-pipeline="default:main"] svg.graph').waitFor();
+    if (SCREENSHOTS) {
+      await eventually(() => page.locator('[data-node="gen"] .node-flow').textContent()).toMatch(/out [1-9]/);
+      await page.screenshot({ path: join(SCREENSHOTS, 'console-phone.png'), fullPage: true });
+    }
     expect(await page.evaluate('sessionStorage.length')).toBe(1);
     expect(await page.evaluate('localStorage.length + document.cookie.length')).toBe(0);
 
