@@ -8,6 +8,8 @@ import { operationSchemas } from './operation-schemas.js';
 import { pipelinePaths } from './pipeline-paths.js';
 import type { OpenApiObject } from './responses.js';
 import { statusSchemas } from './status-schemas.js';
+import { telemetryPaths } from './telemetry-paths.js';
+import { telemetrySchemas } from './telemetry-schemas.js';
 import { ID_PATTERN } from '../../config/ids.js';
 import { OPERATION_ID_PATTERN } from '../schemas.js';
 
@@ -54,7 +56,7 @@ function buildDocument(): OpenApiObject {
       { name: 'meta', description: 'This document' },
       { name: 'console', description: 'The web console and its live feed' },
     ],
-    paths: { ...enginePaths, ...pipelinePaths, ...consolePaths },
+    paths: { ...enginePaths, ...pipelinePaths, ...telemetryPaths, ...consolePaths },
     components: {
       securitySchemes: {
         bearerAuth: {
@@ -85,7 +87,7 @@ function buildDocument(): OpenApiObject {
       headers: {
         Location: { description: 'Where to follow the operation (its record).', schema: { type: 'string', format: 'uri-reference' } },
       },
-      schemas: { ...statusSchemas, ...operationSchemas, ...configSchemas },
+      schemas: { ...statusSchemas, ...operationSchemas, ...configSchemas, ...telemetrySchemas },
     },
   };
 }
