@@ -3,7 +3,7 @@
 // served by the engine) and sent as the `pipeline` of a PUT. JSON is YAML too, so JSON typed in works the same.
 import { call, pipelinePath, Unauthorized } from './api.js';
 import { el } from './dom.js';
-import type { ApiAnswer } from './types.js';
+import { committedConfig, type ApiAnswer, type PipelineDescription } from './types.js';
 
 interface Yaml {
   parse(source: string): unknown;
@@ -108,7 +108,7 @@ export function createEditor(onUnauthorized: () => void, onApplied: (rollout: un
       dialog.showModal();
       try {
         const [answer, parser] = await Promise.all([call('GET', pipelinePath(...current)), loadYaml()]);
-        const config = (answer.body as { config?: unknown }).config;
+        const config = committedConfig(answer.body as PipelineDescription);
         text.value = answer.status === 200 ? parser.stringify(config) : '';
         if (answer.status !== 200) show(answer);
         text.focus();

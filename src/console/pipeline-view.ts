@@ -5,7 +5,7 @@ import { el, formatBytes, formatTime } from './dom.js';
 import { throughputChart } from './chart.js';
 import { pipelineGraph } from './graph.js';
 import type { NodeActivity, Sample } from './store.js';
-import { FINAL_ROLLOUT_STATES, type PipelineDescription, type PipelineStatus, type RolloutStatus } from './types.js';
+import { committedConfig, FINAL_ROLLOUT_STATES, type ObservedEvent, type PipelineDescription, type PipelineStatus, type RolloutStatus } from './types.js';
 
 export type PipelineAction = 'edit' | 'shutdown' | 'start' | 'delete';
 
@@ -93,10 +93,31 @@ function coresTable(status: PipelineStatus, rollout: RolloutStatus | undefined):
 
 const RECENT_EVENTS = 8;
 
+interface ShownEvent {
+  time: string;
+  text: string;
+}
+
+/** A lifecycle event as "generation 2: ready (message)", a log record by its message; undefined for anything else. */
+function shownEvent(core: string, observed: ObservedEvent): ShownEvent | undefined {
+  if ('Engine' in observed) {
+    const e = observed.Engine;
+    const name = e.event ?? JSON.stringify(e.type ?? '');
+    const generation = e.key?.deployment_generation;
+    return { time: e.time, text: `core ${core}${generation === undefined ? '' : ` generation ${generation}`}: ${name}${e.message ? ` (${e.message})` : ''}` };
+  }
+  if ('Log' in observed) {
+    const message = observed.Log.record?.message ?? observed.Log.record?.msg;
+    return { time: observed.Log.time, text: `core ${core}: ${typeof message === 'string' ? message : JSON.stringify(observed.Log.record ?? {})}` };
+  }
+  return undefined;
+}
+
 /** The latest events of every core, newest first (the status keeps a few per core). */
 function recentEvents(status: PipelineStatus): HTMLElement | null {
   const events = Object.entries(status.cores)
-    .flatMap(([core, c]) => (c.recentEvents ?? []).map((e) => ({ core, ...e })))
+    .flatMap(([core, c]) => (c.recentEvents ?? []).map((e) => shownEvent(core, e)))
+    .filter((e): e is ShownEvent => e !== undefined && typeof e.time === 'string')
     .sort((a, b) => b.time.localeCompare(a.time))
     .slice(0, RECENT_EVENTS);
   if (events.length === 0) return null;
@@ -104,7 +125,7 @@ function recentEvents(status: PipelineStatus): HTMLElement | null {
     'details',
     { class: 'events' },
     el('summary', {}, `Recent events (${events.length})`),
-    el('ul', {}, ...events.map((e) => el('li', {}, `${formatTime(e.time)} core ${e.core} generation ${e.generation}: ${e.event}`, e.message ? ` — ${e.message}` : ''))),
+    el('ul', {}, ...events.map((e) => el('li', {}, `${formatTime(e.time)} ${e.text}`))),
   );
 }
 
@@ -140,6 +161,7 @@ export function pipelineCard(key: string, onAction: (key: string, action: Pipeli
   return {
     element,
     update({ status, description, rollout, activity, samples }) {
+      const config = description === undefined ? undefined : committedConfig(description);
       summary.replaceChildren(
         el(
           'p',
@@ -155,7 +177,7 @@ export function pipelineCard(key: string, onAction: (key: string, action: Pipeli
         conditionsList(status),
       );
       graph.replaceChildren(
-        description === undefined ? el('p', {}, 'Loading the pipeline config…') : pipelineGraph(headingId, description.config, activity),
+        config === undefined ? el('p', {}, 'Loading the pipeline config…') : pipelineGraph(headingId, config, activity),
         el('figcaption', {}, 'Nodes and connections; items/s in and out of each node'),
       );
       // Redrawn every second: an events list the operator opened stays open.

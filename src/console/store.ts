@@ -1,6 +1,6 @@
 // What the console knows, fed by the event stream and by the answers of its own calls. Bounded throughout: a few
 // minutes of throughput samples per pipeline and the latest history entries.
-import type { EngineStatus, NodeCounters, PipelineConfig, PipelineDescription, PipelineStatus, RolloutStatus, ShutdownStatus } from './types.js';
+import { committedConfig, type EngineStatus, type NodeCounters, type PipelineConfig, type PipelineDescription, type PipelineStatus, type RolloutStatus, type ShutdownStatus } from './types.js';
 
 /** Throughput history kept per pipeline: five minutes at one status a second. */
 export const SAMPLE_WINDOW_MS = 5 * 60_000;
@@ -148,7 +148,8 @@ export class Store {
       };
     }
     this.activity.set(key, activity);
-    const config = this.descriptions.get(key)?.config;
+    const description = this.descriptions.get(key);
+    const config = description === undefined ? undefined : committedConfig(description);
     const edges = config === undefined ? [] : edgesOf(config);
     const sources = [...nodes].filter((n) => !edges.some(([, to]) => to === n));
     const sinks = [...nodes].filter((n) => !edges.some(([from]) => from === n));

@@ -29,12 +29,10 @@ export interface InstanceStatus {
   nodes?: Record<string, NodeCounters>;
 }
 
-export interface CoreEvent {
-  time: string;
-  generation: number;
-  event: string;
-  message?: string;
-}
+/** One entry of a core's `recentEvents` (upstream's ObservedEvent): a lifecycle event, or a log record. */
+export type ObservedEvent =
+  | { Engine: { time: string; event?: string; message?: string; type?: unknown; key?: { core_id?: number; deployment_generation?: number } } }
+  | { Log: { time: string; record?: Record<string, unknown> } };
 
 export interface RolloutSummary {
   rolloutId: string;
@@ -50,7 +48,7 @@ export interface PipelineStatus {
   conditions: Condition[];
   totalCores: number;
   runningCores: number;
-  cores: Record<string, { phase: string; recentEvents?: CoreEvent[] }>;
+  cores: Record<string, { recentEvents?: ObservedEvent[] }>;
   instances: InstanceStatus[];
   activeGeneration: number;
   servingGenerations: Record<string, number>;
@@ -108,9 +106,15 @@ export interface PipelineConfig {
 export interface PipelineDescription {
   pipelineGroupId: string;
   pipelineId: string;
-  config: PipelineConfig;
+  /** The committed config (engines before upstream's shape named it `config`). */
+  pipeline?: PipelineConfig;
+  config?: PipelineConfig;
   desiredStatus: string;
   activeGeneration: number;
+}
+
+export function committedConfig(description: PipelineDescription): PipelineConfig | undefined {
+  return description.pipeline ?? description.config;
 }
 
 /** What any API call answered: the status code and the parsed body (or its text when it was not JSON). */
