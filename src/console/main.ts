@@ -13,6 +13,8 @@ const RECONNECT_MS = 2000;
 const main = document.getElementById('main')!;
 const connection = document.getElementById('connection')!;
 const signOut = document.getElementById('sign-out') as HTMLButtonElement;
+/** The latest action's answer, page-wide: a deleted pipeline's card (where answers show) goes away with it. */
+const notice = document.getElementById('notice')!;
 
 let store = new Store();
 let cards = new Map<string, PipelineCard>();
@@ -75,6 +77,7 @@ async function act(key: string, action: PipelineAction): Promise<void> {
     const answer =
       action === 'shutdown' ? await call('POST', `${path}/shutdown`) : action === 'start' ? await call('POST', `${path}/start`) : await call('DELETE', path);
     card?.showAnswer(answerText(answer.status, answer.body), answer.status < 300);
+    notice.textContent = `${action} ${group}/${pipeline}: HTTP ${answer.status}`;
     const body = answer.body as Partial<ShutdownStatus & RolloutStatus>;
     if (answer.status < 300 && typeof body.shutdownId === 'string') {
       followed.set(body.shutdownId, body as ShutdownStatus);
@@ -89,8 +92,21 @@ async function act(key: string, action: PipelineAction): Promise<void> {
   }
 }
 
+let following = false;
+
 async function followShutdowns(): Promise<void> {
-  for (const [id, record] of followed) {
+  // One pass at a time: a slow answer must not start a second pass over the same shutdowns.
+  if (following) return;
+  following = true;
+  try {
+    await followEach();
+  } finally {
+    following = false;
+  }
+}
+
+async function followEach(): Promise<void> {
+  for (const [id, record] of [...followed]) {
     if (FINAL_SHUTDOWN_STATES.has(record.state)) {
       followed.delete(id);
       continue;

@@ -125,7 +125,7 @@ describe('web console', () => {
     expect(opened.errors).toEqual([]);
   });
 
-  it('shuts a pipeline down and starts it again from the page, showing each answer and the history', async () => {
+  it('shuts a pipeline down, starts it again and deletes it from the page, showing each answer and the history', async () => {
     engine = await startEngine(CONFIG, [], FAULTS);
     await engine.waitRunning();
     opened = await openConsole(browser, `${engine.adminUrl}/`);
@@ -148,6 +148,15 @@ describe('web console', () => {
     // A second start is refused, and the page shows the API's answer as it came.
     await card.getByRole('button', { name: 'Start' }).click();
     await eventually(() => card.locator('output.answer').textContent()).toContain('PipelineRunning');
+
+    // A delete removes the card; the page-wide notice keeps the answer, and the history the drain's outcome.
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await eventually(() => page.locator('#notice').textContent()).toBe('delete default/main: HTTP 202');
+    await eventually(() => page.locator('[data-pipeline]').count()).toBe(0);
+    // The shutdown, the start (a rollout) and the delete's drain, each succeeded.
+    await eventually(() => page.locator('table.history tr[data-state="succeeded"]').allTextContents()).toHaveLength(3);
+    const outcomes = await page.locator('table.history tr[data-state="succeeded"] td:nth-child(3)').allTextContents();
+    expect(outcomes.map((o) => /^(shutdown|rollout)/.exec(o)?.[1])).toEqual(['shutdown', 'rollout', 'shutdown']);
     expect(foreignRequests(opened.requests, new URL(engine.adminUrl).origin)).toEqual([]);
   });
 
