@@ -51,7 +51,7 @@ describe('SIGHUP reload', () => {
     writeFileSync(engine.configFile, doc({ keep: gen(10), change: gen(20), added: gen(10) }));
     const record = await reload();
     expect(record).toMatchObject({ trigger: 'reload', state: 'succeeded', deleteMissing: true });
-    const actions = Object.fromEntries(record.pipelines.map((p) => [p.pipelineId, p.action]));
+    const actions = Object.fromEntries(record.changes.map((c) => [c.pipelineId, c.action]));
     expect(actions).toEqual({ keep: 'noop', change: 'replace', added: 'create', drop: 'delete' });
     const status = await engine.status();
     expect(Object.keys(status.pipelines).sort()).toEqual(['default:added', 'default:change', 'default:keep']);
