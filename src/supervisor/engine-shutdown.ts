@@ -3,11 +3,8 @@
 // drained, `timeout` when an instance had to be killed at the deadline (or the drain outlived the wait), `failed`
 // when the drain could not be carried out.
 import type { EngineShutdownOutcome, WaitOptions } from '../state/commands.js';
-import { waitAtMost } from './operation-lock.js';
+import { KILL_GRACE_SECS, waitAtMost } from './operation-lock.js';
 import type { PipelineDrainResult } from './runtime-manager.js';
-
-/** Past the drain deadline, how long killing the instances that did not make it may take before the answer says so. */
-const KILL_GRACE_SECS = 5;
 
 /** Starts the engine's shutdown with a drain deadline; resolves with how each pipeline's cores drained. */
 export type StopEngine = (deadlineMs: number) => Promise<PipelineDrainResult[]>;

@@ -58,6 +58,17 @@ export class OperationLock {
   }
 }
 
+/** Past a drain deadline, how long killing the instances that did not make it may take. */
+export const KILL_GRACE_SECS = 5;
+
+/**
+ * How long to wait for a drain that ends by its deadline at the latest (its instances are killed then): a wait as long
+ * as the drain window also covers the kill, so that it reports how the drain ended rather than that it goes on.
+ */
+export function drainWaitSecs(waitSecs: number, drainSecs: number): number {
+  return drainSecs <= waitSecs ? waitSecs + KILL_GRACE_SECS : waitSecs;
+}
+
 /** Resolves 'done' when `work` settles, or 'timeout' after `seconds`; the work goes on either way. */
 export async function waitAtMost(work: Promise<unknown>, seconds: number): Promise<'done' | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;

@@ -9,7 +9,7 @@ import { diffPipelines } from '../config/diff.js';
 import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../state/commands.js';
 import type { PipelinePlan, RolloutStatus, ShutdownInitiator, ShutdownStatus } from '../state/operations.js';
 import { RecordHistory, RolloutRecord, ShutdownRecord } from './operation-records.js';
-import { OperationLock, waitAtMost, type OperationRef } from './operation-lock.js';
+import { OperationLock, drainWaitSecs, waitAtMost, type OperationRef } from './operation-lock.js';
 import { PipelineRunner, type CoreDrainResult, type RunnerDeps } from './pipeline-runner.js';
 import { keyOf } from './pipeline-key.js';
 import { planRollout } from './planner.js';
@@ -166,7 +166,7 @@ export class RuntimeManager {
     if (runner.desired === 'stopped' && runner.liveInstances().length === 0) return { kind: 'already_stopped' };
     const { record, done } = this.startShutdown(runner, drainTimeoutSecs, initiator);
     if (!wait.wait) return { kind: 'accepted', shutdown: record.status };
-    if ((await waitAtMost(done, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', shutdown: record.status };
+    if ((await waitAtMost(done, drainWaitSecs(wait.timeoutSecs, drainTimeoutSecs))) === 'timeout') return { kind: 'timeout', shutdown: record.status };
     return { kind: record.status.state === 'succeeded' ? 'succeeded' : 'failed', shutdown: record.status };
   }
 
