@@ -5,7 +5,7 @@ import { pipelinePath, type PipelineRef } from './client.js';
 import { show, type CtlContext } from './context.js';
 import { CtlExit, EXIT } from './exit-codes.js';
 import { looksLikePipelineRef, parsePipelineRef, readConfigFile, readPipelineFile } from './inputs.js';
-import { renderDryRun, renderEngineStatus, renderPipeline, renderReconcile, renderReconcilePlan, renderRollout, renderShutdown } from './render.js';
+import { renderDelete, renderDryRun, renderEngineStatus, renderPipeline, renderReconcile, renderReconcilePlan, renderRollout, renderShutdown } from './render.js';
 import { RECONCILE_FINAL, requireSucceeded, ROLLOUT_FINAL, SHUTDOWN_FINAL, watch } from './watch.js';
 
 /** Options shared by the commands that can wait: `--wait` (the engine waits) or `--watch` (ctl follows the record). */
@@ -135,12 +135,17 @@ export async function start(ctx: CtlContext, target: string, options: FollowOpti
   show(ctx, answer.body, renderRollout);
 }
 
-export async function remove(ctx: CtlContext, target: string, options: FollowOptions): Promise<void> {
+export interface DeleteOptions {
+  /** The drain window (`timeout_secs`); the engine answers once the delete has ended. */
+  timeout?: number;
+}
+
+export async function remove(ctx: CtlContext, target: string, options: DeleteOptions): Promise<void> {
   const ref = parsePipelineRef(target);
-  const answer = await ctx.client.request('DELETE', pipelinePath(ref));
-  expectStatus(ctx, answer, 202);
-  if (options.watch) return followShutdown(ctx, ref, answer.body, options);
-  show(ctx, answer.body, renderShutdown);
+  const timeoutSecs = options.timeout ?? DEFAULT_WAIT_SECS;
+  const answer = await ctx.client.request('DELETE', pipelinePath(ref), { query: { timeout_secs: timeoutSecs }, timeoutMs: waitedMs(timeoutSecs) });
+  expectStatus(ctx, answer, 200);
+  show(ctx, answer.body, renderDelete);
 }
 
 export interface ReconcileOptions extends FollowOptions {
@@ -151,7 +156,8 @@ export interface ReconcileOptions extends FollowOptions {
 
 export async function reconcile(ctx: CtlContext, options: ReconcileOptions): Promise<void> {
   const body = { config: readConfigFile(options.file), deleteMissing: options.deleteMissing ?? false };
-  const query = options.dryRun ? { dry_run: 'true' } : waitQuery(options);
+  // The engine waits unless told not to, as upstream's; without --wait ctl asks for the record at once.
+  const query = options.dryRun ? { dry_run: 'true' } : options.wait ? waitQuery(options) : { wait: 'false' };
   const timeoutMs = options.wait && !options.dryRun ? waitedMs(options.timeout ?? DEFAULT_WAIT_SECS) : undefined;
   const answer = await ctx.client.request('POST', '/api/v1/config/reconcile', { query, body, timeoutMs });
   if (options.dryRun) {

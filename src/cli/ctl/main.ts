@@ -103,9 +103,12 @@ function buildProgram(run: (action: (ctx: CtlContext) => Promise<void>) => Promi
   followWait(program.command('start').description('start a stopped pipeline from its committed config').argument('<group/pipeline>'), undefined).action(
     (target: string, o: commands.FollowOptions) => run((ctx) => commands.start(ctx, target, o)),
   );
-  followWait(program.command('delete').description('drain a pipeline and forget it').argument('<group/pipeline>'), undefined).action(
-    (target: string, o: commands.FollowOptions) => run((ctx) => commands.remove(ctx, target, o)),
-  );
+  program
+    .command('delete')
+    .description('drain a pipeline and forget it; answers when that has ended')
+    .argument('<group/pipeline>')
+    .option('--timeout <secs>', 'the drain window (1-3600, default 60): an instance still draining then is killed and the delete fails', seconds)
+    .action((target: string, o: commands.DeleteOptions) => run((ctx) => commands.remove(ctx, target, o)));
   followWait(
     program
       .command('reconcile')

@@ -52,18 +52,38 @@ export function renderRollout(r: any): string {
 }
 
 export function renderShutdown(s: any): string {
-  const lines = [`Shutdown ${s.shutdownId} of ${s.pipelineGroupId}/${s.pipelineId}: ${s.state}`];
+  const by = s.initiator ? ` (asked by ${s.initiator})` : '';
+  const lines = [`Shutdown ${s.shutdownId} of ${s.pipelineGroupId}/${s.pipelineId}: ${s.state}${by}`];
   if (s.cores.length > 0) {
-    lines.push(table(['CORE', 'STATE', 'GEN', 'UPDATED'], s.cores.map((c: any) => [c.coreId, c.state, c.deploymentGeneration, clock(c.updatedAt)])));
+    const rows = s.cores.map((c: any) => [c.coreId, c.state, c.deploymentGeneration, clock(c.updatedAt), c.detail ?? '']);
+    lines.push(table(['CORE', 'STATE', 'GEN', 'UPDATED', 'DETAIL'], rows));
   }
   if (s.failureReason) lines.push(`Failure: ${s.failureReason}`);
   return lines.join('\n');
 }
 
+/** A PipelineDeleteStatus, or a GroupDeleteStatus with the delete of each of its pipelines. */
+export function renderDelete(d: any): string {
+  const target = d.pipelineId === undefined ? `group ${d.pipelineGroupId}` : `${d.pipelineGroupId}/${d.pipelineId}`;
+  const lines = [`Delete of ${target}: ${d.state}`];
+  if (d.shutdown) lines.push(renderShutdown(d.shutdown));
+  if (d.pipelines?.length > 0) {
+    lines.push(table(['PIPELINE', 'STATE', 'DRAIN', 'FAILURE'], d.pipelines.map((p: any) => [p.pipelineId, p.state, p.shutdown?.state ?? '-', p.failureReason ?? ''])));
+  }
+  if (d.failureReason) lines.push(`Failure: ${d.failureReason}`);
+  return lines.join('\n');
+}
+
 export function renderReconcile(r: any): string {
   const lines = [`Reconcile ${r.reconcileId}: ${r.state}${r.deleteMissing ? ' (delete missing)' : ''}`];
-  if (r.pipelines.length > 0) {
-    const rows = r.pipelines.map((p: any) => [`${p.pipelineGroupId}/${p.pipelineId}`, p.action, p.state, p.rolloutId ?? p.shutdownId ?? '-', p.failureReason ?? '']);
+  if (r.changes.length > 0) {
+    const rows = r.changes.map((c: any) => [
+      c.pipelineId === undefined ? `group ${c.pipelineGroupId}` : `${c.pipelineGroupId}/${c.pipelineId}`,
+      c.action,
+      c.state,
+      c.rollout?.rolloutId ?? c.shutdown?.shutdownId ?? '-',
+      c.detail ?? '',
+    ]);
     lines.push(table(['PIPELINE', 'ACTION', 'STATE', 'OPERATION', 'FAILURE'], rows));
   }
   if (r.failureReason) lines.push(`Failure: ${r.failureReason}`);
@@ -95,13 +115,14 @@ export function renderDryRun(target: string, d: any): string {
   return [`Dry run of ${target}: ${d.action} (nothing was changed)`, `Plan: ${planLine(d.plan.cores)}`, 'Diff:', renderDiff(d.diff)].join('\n');
 }
 
-/** A reconcile dry run: `{ deleteMissing, pipelines: [{ action, cores, diff }] }`. */
+/** A reconcile dry run: `{ deleteMissing, pipelines: [{ action, cores, diff }], deleteGroups }`. */
 export function renderReconcilePlan(d: any): string {
   const lines = ['Dry run of the reconcile (nothing was changed):'];
   for (const p of d.pipelines) {
     lines.push(`${p.pipelineGroupId}/${p.pipelineId}: ${p.action}  (${planLine(p.cores)})`);
     if (p.action !== 'noop' && p.action !== 'delete') lines.push(renderDiff(p.diff));
   }
+  for (const group of d.deleteGroups ?? []) lines.push(`group ${group}: delete`);
   return lines.join('\n');
 }
 

@@ -43,8 +43,8 @@ export async function watch(ctx: CtlContext, options: WatchOptions): Promise<any
   }
 }
 
-export const ROLLOUT_FINAL = new Set(['succeeded', 'failed', 'rolled_back', 'rollback_failed']);
-export const SHUTDOWN_FINAL = new Set(['succeeded', 'failed', 'timeout']);
+export const ROLLOUT_FINAL = new Set(['succeeded', 'failed', 'rollback_failed']);
+export const SHUTDOWN_FINAL = new Set(['succeeded', 'failed']);
 export const RECONCILE_FINAL = new Set(['succeeded', 'failed', 'rejected']);
 
 /** Ends with exit 1 unless the final record succeeded. */
