@@ -69,7 +69,7 @@ describe('SIGHUP reload', () => {
     writeFileSync(engine.configFile, JSON.stringify(broken));
     const logsBefore = engine.lines.length;
     const record = await reload();
-    expect(record).toMatchObject({ trigger: 'reload', state: 'rejected', pipelines: [] });
+    expect(record).toMatchObject({ trigger: 'reload', state: 'rejected', changes: [] });
     const paths = (record.errors ?? []).map((e) => e.path);
     expect(paths).toContain('groups.default.pipelines.change.nodes.gen.type');
     expect(paths.some((p) => p.startsWith('groups.default.pipelines.added.connections'))).toBe(true);
