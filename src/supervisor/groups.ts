@@ -20,7 +20,7 @@ export function createGroup(manager: RuntimeManager, group: string, spec: GroupS
   }
   const candidate = structuredClone(manager.committed);
   candidate.groups[group] = { ...spec, pipelines: {} };
-  const validation = validateEngineConfig(candidate, { availableCores: manager.availableCores });
+  const validation = validateEngineConfig(candidate, manager.validationContext);
   if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
   const created = validation.config.groups[group]!;
   manager.committed.groups[group] = created;

@@ -85,8 +85,11 @@ export class Reconciler {
         manager.lock.releaseScope(ENGINE, operation);
         this.onFinished(status);
       });
-    if (!wait.wait) return { kind: 'accepted', reconcile: status };
-    if (wait.timeoutSecs === undefined) await all;
+    if (!wait.wait) {
+      // One with nothing to roll out (all noops) ends within a turn of the event loop: answered as ended, as upstream's.
+      await Promise.race([all, new Promise((resolve) => setImmediate(resolve))]);
+      if (status.state === 'running') return { kind: 'accepted', reconcile: status };
+    } else if (wait.timeoutSecs === undefined) await all;
     else if ((await waitAtMost(all, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', reconcile: status };
     return { kind: status.state === 'succeeded' ? 'succeeded' : 'failed', reconcile: status };
   }

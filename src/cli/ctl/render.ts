@@ -32,7 +32,8 @@ export function renderPipeline(description: any, status: any | undefined): strin
     const rows = status.instances.map((i: any) => [i.coreId, i.deploymentGeneration, i.pid ?? '-', i.phase, i.restarts, i.cpuPercent.toFixed(1), bytes(i.rssBytes)]);
     parts.push(table(['CORE', 'GEN', 'PID', 'PHASE', 'RESTARTS', 'CPU%', 'RSS'], rows));
   }
-  parts.push(`Committed config:\n${indent(stringify(description.config).trimEnd())}`);
+  // `pipeline` as upstream names it; engines before it answered `config`.
+  parts.push(`Committed config:\n${indent(stringify(description.pipeline ?? description.config).trimEnd())}`);
   return parts.join('\n\n');
 }
 
@@ -52,38 +53,21 @@ export function renderRollout(r: any): string {
 }
 
 export function renderShutdown(s: any): string {
-  const by = s.initiator ? ` (asked by ${s.initiator})` : '';
-  const lines = [`Shutdown ${s.shutdownId} of ${s.pipelineGroupId}/${s.pipelineId}: ${s.state}${by}`];
+  const lines = [`Shutdown ${s.shutdownId} of ${s.pipelineGroupId}/${s.pipelineId}: ${s.state}`];
   if (s.cores.length > 0) {
-    const rows = s.cores.map((c: any) => [c.coreId, c.state, c.deploymentGeneration, clock(c.updatedAt), c.detail ?? '']);
-    lines.push(table(['CORE', 'STATE', 'GEN', 'UPDATED', 'DETAIL'], rows));
+    lines.push(table(['CORE', 'STATE', 'GEN', 'UPDATED'], s.cores.map((c: any) => [c.coreId, c.state, c.deploymentGeneration, clock(c.updatedAt)])));
   }
   if (s.failureReason) lines.push(`Failure: ${s.failureReason}`);
   return lines.join('\n');
 }
 
-/** A PipelineDeleteStatus, or a GroupDeleteStatus with the delete of each of its pipelines. */
-export function renderDelete(d: any): string {
-  const target = d.pipelineId === undefined ? `group ${d.pipelineGroupId}` : `${d.pipelineGroupId}/${d.pipelineId}`;
-  const lines = [`Delete of ${target}: ${d.state}`];
-  if (d.shutdown) lines.push(renderShutdown(d.shutdown));
-  if (d.pipelines?.length > 0) {
-    lines.push(table(['PIPELINE', 'STATE', 'DRAIN', 'FAILURE'], d.pipelines.map((p: any) => [p.pipelineId, p.state, p.shutdown?.state ?? '-', p.failureReason ?? ''])));
-  }
-  if (d.failureReason) lines.push(`Failure: ${d.failureReason}`);
-  return lines.join('\n');
-}
-
 export function renderReconcile(r: any): string {
   const lines = [`Reconcile ${r.reconcileId}: ${r.state}${r.deleteMissing ? ' (delete missing)' : ''}`];
-  if (r.changes.length > 0) {
-    const rows = r.changes.map((c: any) => [
-      c.pipelineId === undefined ? `group ${c.pipelineGroupId}` : `${c.pipelineGroupId}/${c.pipelineId}`,
-      c.action,
-      c.state,
-      c.rollout?.rolloutId ?? c.shutdown?.shutdownId ?? '-',
-      c.detail ?? '',
-    ]);
+  // Upstream's record lists `changes` (the rollout or shutdown inside each); ours listed `pipelines` (their ids).
+  const changes: any[] = r.changes ?? r.pipelines ?? [];
+  if (changes.length > 0) {
+    const operation = (p: any) => p.rolloutId ?? p.shutdownId ?? p.rollout?.rolloutId ?? p.shutdown?.shutdownId ?? '-';
+    const rows = changes.map((p: any) => [`${p.pipelineGroupId ?? '-'}/${p.pipelineId ?? '-'}`, p.action, p.state, operation(p), p.failureReason ?? p.detail ?? '']);
     lines.push(table(['PIPELINE', 'ACTION', 'STATE', 'OPERATION', 'FAILURE'], rows));
   }
   if (r.failureReason) lines.push(`Failure: ${r.failureReason}`);
@@ -115,14 +99,13 @@ export function renderDryRun(target: string, d: any): string {
   return [`Dry run of ${target}: ${d.action} (nothing was changed)`, `Plan: ${planLine(d.plan.cores)}`, 'Diff:', renderDiff(d.diff)].join('\n');
 }
 
-/** A reconcile dry run: `{ deleteMissing, pipelines: [{ action, cores, diff }], deleteGroups }`. */
+/** A reconcile dry run: `{ deleteMissing, pipelines: [{ action, cores, diff }] }`. */
 export function renderReconcilePlan(d: any): string {
   const lines = ['Dry run of the reconcile (nothing was changed):'];
   for (const p of d.pipelines) {
     lines.push(`${p.pipelineGroupId}/${p.pipelineId}: ${p.action}  (${planLine(p.cores)})`);
     if (p.action !== 'noop' && p.action !== 'delete') lines.push(renderDiff(p.diff));
   }
-  for (const group of d.deleteGroups ?? []) lines.push(`group ${group}: delete`);
   return lines.join('\n');
 }
 
