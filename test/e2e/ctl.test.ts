@@ -112,8 +112,8 @@ describe('otap-engine ctl against a real engine', () => {
   it('shutdown, start and delete', async () => {
     const stopped = await ctl(['shutdown', 'tenants/a', '--wait', '--drain-timeout', '10']);
     expect(stopped.exitCode, stopped.stderr).toBe(0);
-    expect(stopped.stdout).toMatch(/Shutdown shutdown-\d+ of tenants\/a: succeeded \(asked by admin_api\)/);
-    expect(stopped.stdout).toMatch(/^0\s+exited\s+\d+\s+\S+\s+drained/m);
+    expect(stopped.stdout).toMatch(/Shutdown shutdown-\d+ of tenants\/a: succeeded/);
+    expect(stopped.stdout).toMatch(/^0\s+exited\s+\d+/m);
     expect((await engine.pipeline('tenants:a')).deploymentStatus).toBe('stopped');
 
     const started = await ctl(['start', 'tenants/a', '--watch']);

@@ -158,9 +158,13 @@ describe('real admin answers validate against the OpenAPI document', () => {
     const waited = await call('POST', `${A}/config/reconcile`, { config });
     expect(waited.status).toBe(200);
     expect(waited.body.state).toBe('succeeded');
-    const accepted = await call('POST', `${A}/config/reconcile?wait=false`, { config });
+    // Not waited for, one with nothing to roll out has ended by the answer (200); one with a change runs on (202).
+    expect((await call('POST', `${A}/config/reconcile?wait=false`, { config })).status).toBe(200);
+    const changed = structuredClone(config);
+    changed.groups.default.pipelines.main.nodes.gen.config.traffic_config.signals_per_second = 60;
+    const accepted = await call('POST', `${A}/config/reconcile?wait=false`, { config: changed });
     expect(accepted.status).toBe(202);
-    await call('GET', accepted.headers.get('location')!);
+    expect((await follow(accepted.headers.get('location')!)).state).toBe('succeeded');
     await call('GET', `${A}/config/reconciles/latest`);
     expect((await call('GET', `${A}/config/reconciles/reconcile-999`)).status).toBe(404);
     expect((await call('POST', `${A}/config/reconcile`, { config: { version: 'otel_dataflow/v2', groups: {} } })).status).toBe(422);
