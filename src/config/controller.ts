@@ -3,7 +3,7 @@
 // config names (certificates, a token file) are read when the engine starts (src/opamp/settings.ts), not here, so a
 // config can be checked on another machine.
 import Joi from 'joi';
-import { durationDefaulting, duration, noEffect } from './common-schemas.js';
+import { durationDefaulting, duration } from './common-schemas.js';
 import { configError, type ConfigError, type ConfigWarning } from './errors.js';
 import { validateWithJoi } from './joi-errors.js';
 import type { EngineConfig, ExtensionSpec } from './types.js';
@@ -76,8 +76,6 @@ const auth = Joi.object({
   bearer_token_file: path,
 }).xor('bearer_token', 'bearer_token_file');
 
-const RECONCILE_TIMEOUTS = "a remote config's reconcile uses the engine's own step and drain timeouts (60 s each)";
-
 const positiveDuration = (fallback: string) =>
   durationDefaulting(fallback)
     .custom((value: string, helpers) => (parseDuration(value) > 0 ? value : helpers.error('otap.zero')))
@@ -92,10 +90,9 @@ export const opampConfigSchema = Joi.object<OpampConfig>({
   heartbeat_interval: positiveDuration('30s'),
   agent_description: Joi.object({ identifying_attributes: attributes, non_identifying_attributes: attributes }),
   reconcile: Joi.object({
-    // Carried to the reconcile (src/opamp/remote-config.ts), whose rollouts take the engine's own timeouts so far.
-    step_timeout_secs: noEffect(Joi.number().integer().min(0).default(10), RECONCILE_TIMEOUTS),
-    drain_timeout_secs: noEffect(Joi.number().integer().min(0).default(10), RECONCILE_TIMEOUTS),
-    delete_timeout_secs: noEffect(Joi.number().integer().min(0).default(10), RECONCILE_TIMEOUTS),
+    step_timeout_secs: Joi.number().integer().min(0).default(10),
+    drain_timeout_secs: Joi.number().integer().min(0).default(10),
+    delete_timeout_secs: Joi.number().integer().min(0).default(10),
     delete_missing: Joi.boolean().default(true),
   }).default(),
   remote_config_key: Joi.string().allow('').default(''),

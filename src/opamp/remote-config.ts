@@ -3,7 +3,7 @@
 // for unchanged pipelines). One config is applied at a time; one that arrives meanwhile waits in a single slot, where
 // a newer one replaces it. A hash already applied (or refused) is never applied again.
 import type { Logger } from 'pino';
-import type { LiveAdminBackend, ReconcileOutcome } from '../state/commands.js';
+import type { LiveAdminBackend, ReconcileOutcome, ReconcileRequest } from '../state/commands.js';
 import { formatConfigErrors } from '../config/errors.js';
 import { sleep } from '../util/backoff.js';
 import { ExponentialBackoff, type BackoffSettings } from './backoff.js';
@@ -20,15 +20,8 @@ const APPLY_WAIT_SECS = 3600;
 /** A status message is a short reason, not a dump: a config with hundreds of errors is cut, saying how many are left. */
 const MAX_MESSAGE_ERRORS = 20;
 
-/**
- * The reconcile's own timeouts, from the extension's `reconcile` section, under the names of the admin API's reconcile
- * body (CONTRACT.md §3). They travel beside ReconcileRequest's fields, which take them under these names.
- */
-export interface ReconcileTimeouts {
-  stepTimeoutSecs: number;
-  drainTimeoutSecs: number;
-  deleteTimeoutSecs: number;
-}
+/** The reconcile's own timeouts, from the extension's `reconcile` section. */
+export type ReconcileTimeouts = Pick<ReconcileRequest, 'stepTimeoutSecs' | 'drainTimeoutSecs' | 'deleteTimeoutSecs'>;
 
 export interface RemoteConfigOptions {
   controlPlane: OpampControlPlane;
@@ -111,7 +104,7 @@ export class RemoteConfigApplier {
    */
   private async reconcileWhenFree(document: unknown, hash: Uint8Array): Promise<Exclude<ReconcileOutcome, { kind: 'busy' }> | null> {
     const backoff = new ExponentialBackoff(this.options.busyRetry);
-    const request = { config: document, deleteMissing: this.options.deleteMissing, ...this.options.timeouts };
+    const request: ReconcileRequest = { config: document, deleteMissing: this.options.deleteMissing, ...this.options.timeouts };
     for (;;) {
       const outcome = await this.options.controlPlane.reconcile(request, { wait: true, timeoutSecs: APPLY_WAIT_SECS });
       if (outcome.kind !== 'busy') return outcome;

@@ -12,7 +12,7 @@ import type { AdminTokenOrigin } from '../admin/auth-settings.js';
 import type { AdminTls } from '../admin/tls-settings.js';
 import { ListenerTable } from './listener-table.js';
 import { ProcessStats } from './process-stats.js';
-import { RuntimeManager } from './runtime-manager.js';
+import { RuntimeManager, type PipelineDrainResult } from './runtime-manager.js';
 import { Reconciler } from './reconcile.js';
 import { ConfigReloader } from './config-reload.js';
 import { CounterLedger } from './counter-ledger.js';
@@ -65,6 +65,10 @@ export class Engine {
   /** Settles when start() has ended, however it ended. */
   private readonly booted = new Promise<void>((resolve) => (this.markBooted = resolve));
   private stopping: Promise<void> | null = null;
+  private draining: Promise<PipelineDrainResult[]> | null = null;
+  private markStopped!: (exitCode: number) => void;
+  /** Settles with the exit code once a shutdown has ended, whoever asked for it (a signal or the admin API). */
+  readonly stopped = new Promise<number>((resolve) => (this.markStopped = resolve));
 
   constructor(private readonly settings: EngineSettings) {
     this.listeners = new ListenerTable({ logger: settings.logger.child({ component: 'listeners' }) });
@@ -111,7 +115,7 @@ export class Engine {
     const { logger } = this.settings;
     // Read before anything listens: a certificate or token file an OpAMP agent cannot use stops the start.
     const opampAgents = await loadOpampAgents(this.settings.config);
-    const backend = new EngineAdminBackend(this.manager, this.reconciler);
+    const backend = new EngineAdminBackend(this.manager, this.reconciler, (deadlineMs) => this.stopFromApi(deadlineMs));
     this.admin = await startAdminServer({
       backend,
       bind: this.settings.adminBind,
@@ -180,16 +184,39 @@ export class Engine {
       // Alongside the drain: the agents stop taking remote configs at once, and their goodbye (bounded by their
       // shutdown_timeout) must not delay it.
       const opampStopped = this.opamp?.stop();
-      await this.manager.drainAll(deadlineMs);
+      await this.drainEverything(deadlineMs);
       await opampStopped;
-      // Last, so that it hands on the regular pipelines' last lines.
-      await this.settings.telemetry?.stop(deadlineMs);
       this.listeners.close();
       this.stats.stop();
       await this.admin?.close();
       this.settings.logger.info('engine stopped');
     })();
+    this.stopping.then(
+      () => this.markStopped(0),
+      () => this.markStopped(1),
+    );
     return this.stopping;
+  }
+
+  /** The drain of a shutdown: the regular pipelines, then the observability pipeline. Idempotent. */
+  private drainEverything(deadlineMs: number): Promise<PipelineDrainResult[]> {
+    this.draining ??= (async () => {
+      const results = await this.manager.drainAll(deadlineMs);
+      // Last, so that it hands on the regular pipelines' last lines.
+      await this.settings.telemetry?.stop(deadlineMs);
+      return results;
+    })();
+    return this.draining;
+  }
+
+  /**
+   * `POST /groups/shutdown`: the engine shuts down as on SIGTERM and exits; resolves once everything has drained, while
+   * the admin API can still answer. A shutdown already under way keeps its own deadline.
+   */
+  private stopFromApi(deadlineMs: number): Promise<PipelineDrainResult[]> {
+    this.settings.logger.info('shutdown of the engine requested through the admin API');
+    void this.shutdown(deadlineMs).catch((error: unknown) => this.settings.logger.error({ err: error }, 'shutdown failed'));
+    return this.drainEverything(deadlineMs);
   }
 
   /** Last resort on a second signal: every child is killed at once. */

@@ -131,10 +131,6 @@ describe('engine.controller and processor:durable_buffer', () => {
       reconcile: { step_timeout_secs: 10, drain_timeout_secs: 10, delete_timeout_secs: 10, delete_missing: true },
       remote_config_key: '',
     });
-    const timeouts = opamp({ endpoint: 'ws://h:1/v1/opamp', reconcile: { step_timeout_secs: 5, delete_missing: false } });
-    expect(warningsOf(doc(undefined, timeouts))).toEqual([
-      ['engine.controller.extensions.opamp.config.reconcile.step_timeout_secs', expect.stringMatching(/^has no effect in this engine: .*60 s/)],
-    ]);
     const bad = opamp({ endpoint: 'ftp://127.0.0.1:4320/v1/opamp', instance_uid: 'nope', colour: 1, heartbeat_interval: '0s' });
     expect(errorsOf(doc(undefined, bad)).map((e) => [e.path, e.code])).toEqual([
       ['engine.controller.extensions.opamp.config.colour', 'UnknownField'],

@@ -118,7 +118,7 @@ describe.each(CASES)('OpAMP over $transport (TLS: $tls)', ({ transport, tls, con
     expect(status.pipelines['default:keep']!.activeGeneration).toBe(before.activeGeneration);
     expect(status.pipelines['default:keep']!.instances[0]!.pid).toBe(before.instances[0]!.pid);
     const reconcile = (await api.get('/config/reconciles/latest')).body;
-    expect(Object.fromEntries(reconcile.pipelines.map((p: { pipelineId: string; action: string }) => [p.pipelineId, p.action]))).toEqual({ keep: 'noop', added: 'create' });
+    expect(Object.fromEntries(reconcile.changes.map((c: { pipelineId: string; action: string }) => [c.pipelineId, c.action]))).toEqual({ keep: 'noop', added: 'create' });
     // The effective config follows, and the same hash offered again is not applied again.
     await engine.waitFor(async () => 'added' in JSON.parse(text(server.latest('effectiveConfig')?.configMap?.configMap.state?.body)).groups.default.pipelines, 'effective config updated');
     server.repeatOffer();
