@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { createAdminApp } from './app.js';
 import type { AdminTokenSource } from './auth.js';
 import type { AdminMetrics } from './metrics.js';
-import type { LiveAdminBackend } from '../state/commands.js';
+import type { LiveAdminBackend, TelemetryReader } from '../state/commands.js';
 import { formatAddress, parseBindAddress } from './bind-address.js';
 import { answerClientError } from './client-error.js';
 import type { AdminTls } from './tls-settings.js';
@@ -22,9 +22,13 @@ export interface AdminServerOptions {
   /** When given, every request but the probes must carry this bearer token. */
   auth?: AdminTokenSource;
   metrics?: AdminMetrics;
+  telemetry?: TelemetryReader;
   /** When given, the API speaks HTTPS only; with `clientCa`, every client must present a certificate it issued. */
   tls?: AdminTls;
 }
+
+/** How long answers in flight may take to finish once the server closes; then every connection is cut. */
+const CLOSE_GRACE_MS = 1000;
 
 export interface AdminServer {
   /** `host:port` actually bound (port 0 resolved). */
@@ -53,6 +57,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     ...(options.auth !== undefined ? { auth: options.auth } : {}),
     ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
+    ...(options.telemetry !== undefined ? { telemetry: options.telemetry } : {}),
   });
   const server = options.tls ? secureServer(options.tls, app, options.logger) : createServer(app);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, options.logger));
@@ -64,9 +69,15 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      // close() only stops accepting; keep-alive sockets would hold it open for seconds (DESIGN.md §8).
-      server.closeAllConnections();
+      // An answer being written (the waited `POST /groups/shutdown` answers just before the engine closes this server)
+      // gets a moment to reach its client; idle keep-alive sockets would hold close() open for seconds (DESIGN.md §8).
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      server.close((err) => {
+        clearTimeout(cut);
+        if (err) reject(err);
+        else resolve();
+      });
+      server.closeIdleConnections();
     });
     return closing;
   };

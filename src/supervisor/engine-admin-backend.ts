@@ -1,34 +1,41 @@
 // The admin API's view of the engine: projections of the runtime manager (secrets redacted) and its operations.
-import { isLive } from './status-projection.js';
+import { isLive, isReady, livenessCondition, rolloutSummary } from './status-projection.js';
 import type {
   CreateGroupOutcome,
   DeleteGroupOutcome,
-  GroupDescription,
+  DeletePipelineOutcome,
+  EngineShutdownOutcome,
   LiveAdminBackend,
   PipelineDescription,
+  PipelineProbe,
   PutPipelineOutcome,
   PutPipelineRequest,
   ReconcileOutcome,
   ReconcilePlanOutcome,
   ReconcileRequest,
+  ReconcileWait,
   ShutdownOutcome,
   StartOutcome,
   WaitOptions,
 } from '../state/commands.js';
-import type { EngineConfig } from '../config/types.js';
-import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
-import type { EngineStatus, PipelineStatus, ProbeFailure, ProbeResult } from '../state/status-types.js';
+import type { EngineConfig, GroupSpec } from '../config/types.js';
+import type { ReconcileStatus, RolloutStatus, ShutdownInitiator, ShutdownStatus } from '../state/operations.js';
+import type { Condition, EngineStatus, PipelineStatus, ProbeFailure, ProbeResult } from '../state/status-types.js';
 import { redactSecrets } from '../util/redact.js';
 import { isoNow } from '../util/time.js';
 import type { Reconciler } from './reconcile.js';
 import { planReconcile } from './reconcile-plan.js';
-import { DEFAULT_DRAIN_TIMEOUT_SECS, type RuntimeManager } from './runtime-manager.js';
-import { RESERVED_GROUP } from '../config/schema.js';
+import type { RuntimeManager } from './runtime-manager.js';
+import { deleteGroup, deletePipeline } from './deletes.js';
+import { shutdownEngine, type StopEngine } from './engine-shutdown.js';
+import { createGroup } from './groups.js';
 
 export class EngineAdminBackend implements LiveAdminBackend {
   constructor(
     private readonly manager: RuntimeManager,
     private readonly reconciler: Reconciler,
+    /** Shuts the whole engine down (the composition root knows how); absent, `POST /groups/shutdown` fails. */
+    private readonly stopEngine: StopEngine = () => Promise.reject(new Error('this engine cannot be shut down through its admin API')),
   ) {}
 
   status(): EngineStatus {
@@ -45,16 +52,23 @@ export class EngineAdminBackend implements LiveAdminBackend {
     const runner = this.manager.runner(group, pipeline);
     const spec = this.manager.committed.groups[group]?.pipelines[pipeline];
     if (!runner || !spec) return undefined;
-    return { pipelineGroupId: group, pipelineId: pipeline, config: redactSecrets(spec), desiredStatus: runner.desired, activeGeneration: runner.generation };
+    return {
+      pipelineGroupId: group,
+      pipelineId: pipeline,
+      activeGeneration: runner.generation,
+      pipeline: redactSecrets(spec),
+      ...(runner.latestRollout ? { rollout: rolloutSummary(runner.latestRollout) } : {}),
+      desiredStatus: runner.desired,
+    };
   }
 
   hasGroup(group: string): boolean {
     return this.manager.hasGroup(group);
   }
 
-  group(group: string): GroupDescription | undefined {
+  group(group: string): GroupSpec | undefined {
     const spec = this.manager.committed.groups[group];
-    return spec ? { pipelineGroupId: group, pipelines: Object.keys(spec.pipelines).sort() } : undefined;
+    return spec ? redactSecrets(spec) : undefined;
   }
 
   committedConfig(): EngineConfig {
@@ -63,13 +77,15 @@ export class EngineAdminBackend implements LiveAdminBackend {
 
   /**
    * Live unless a pipeline has failed beyond its own recovery (that one will not heal without an operator) or one meant
-   * to run has fewer cores in a live phase than its health policy's live quorum.
+   * to run has fewer cores in a live phase than its health policy's live quorum. Each failing pipeline is named with
+   * the condition that fails it.
    */
   livez(): ProbeResult {
     const failing: ProbeFailure[] = [];
     for (const [key, runner] of this.manager.runners) {
-      if (runner.status().deploymentStatus === 'failed') failing.push({ pipeline: key, condition: 'Failed' });
-      else if (runner.desired === 'running' && !isLive(runner)) failing.push({ pipeline: key, condition: 'Live' });
+      const status = runner.status();
+      if (status.deploymentStatus === 'failed') failing.push({ pipeline: key, condition: deploymentFailure(status) });
+      else if (runner.desired === 'running' && !isLive(runner)) failing.push({ pipeline: key, condition: livenessCondition(runner) });
     }
     return probe('livez', failing);
   }
@@ -77,14 +93,19 @@ export class EngineAdminBackend implements LiveAdminBackend {
   /** Ready when the boot is over and every pipeline meant to run meets its ready quorum. */
   readyz(): ProbeResult {
     const failing: ProbeFailure[] = [];
-    // Before the boot has registered the initial pipelines there are none to fail: say so rather than answer ready.
-    if (this.manager.isBooting) failing.push({ pipeline: '*', condition: 'EngineStarting' });
     for (const [key, runner] of this.manager.runners) {
       if (runner.desired !== 'running') continue;
       const ready = runner.status().conditions.find((c) => c.type === 'Ready');
-      if (ready?.status !== 'True') failing.push({ pipeline: key, condition: 'Ready' });
+      if (ready && ready.status !== 'True') failing.push({ pipeline: key, condition: ready });
     }
-    return probe('readyz', failing);
+    // Before the boot has registered the initial pipelines there may be none to fail: say so rather than answer ready.
+    return probe('readyz', failing, this.manager.isBooting ? 'the engine is starting its pipelines' : undefined);
+  }
+
+  pipelineProbe(group: string, pipeline: string, which: PipelineProbe): boolean {
+    const runner = this.manager.runner(group, pipeline);
+    if (!runner) return false;
+    return which === 'livez' ? isLive(runner) : isReady(runner);
   }
 
   putPipeline(group: string, pipeline: string, request: PutPipelineRequest, wait: WaitOptions): Promise<PutPipelineOutcome> {
@@ -95,8 +116,8 @@ export class EngineAdminBackend implements LiveAdminBackend {
     return this.manager.rollout(group, pipeline, rolloutId);
   }
 
-  shutdownPipeline(group: string, pipeline: string, drainTimeoutSecs: number, wait: WaitOptions): Promise<ShutdownOutcome> {
-    return this.manager.shutdownPipeline(group, pipeline, drainTimeoutSecs, wait);
+  shutdownPipeline(group: string, pipeline: string, drainTimeoutSecs: number, wait: WaitOptions, initiator?: ShutdownInitiator): Promise<ShutdownOutcome> {
+    return this.manager.shutdownPipeline(group, pipeline, drainTimeoutSecs, wait, initiator);
   }
 
   shutdown(group: string, pipeline: string, shutdownId: string): ShutdownStatus | undefined {
@@ -107,37 +128,23 @@ export class EngineAdminBackend implements LiveAdminBackend {
     return this.manager.startPipeline(group, pipeline);
   }
 
-  deletePipeline(group: string, pipeline: string): Promise<ShutdownOutcome> {
-    return this.manager.deletePipeline(group, pipeline);
+  deletePipeline(group: string, pipeline: string, drainTimeoutSecs: number): Promise<DeletePipelineOutcome> {
+    return deletePipeline(this.manager, group, pipeline, drainTimeoutSecs);
   }
 
-  createGroup(group: string): CreateGroupOutcome {
-    // The reserved group exists for the engine's own use: to a client it is taken.
-    if (group === RESERVED_GROUP || this.manager.hasGroup(group)) return { kind: 'exists' };
-    this.manager.committed.groups[group] = { pipelines: {} };
-    return { kind: 'created', group: { pipelineGroupId: group, pipelines: [] } };
+  createGroup(group: string, spec: GroupSpec): CreateGroupOutcome {
+    return createGroup(this.manager, group, spec);
   }
 
-  async deleteGroup(group: string): Promise<DeleteGroupOutcome> {
-    if (!this.manager.hasGroup(group)) return { kind: 'group_not_found' };
-    // Runners, not committed specs: a pipeline being created in the group has no committed spec yet.
-    const runners = [...this.manager.runners.values()].filter((runner) => runner.config.group === group);
-    for (const runner of runners) {
-      const busy = this.manager.busy(group, runner.config.pipeline);
-      if (busy) return busy;
-    }
-    // Gone at once for every new request (a PUT into it is 404), while its pipelines drain.
-    delete this.manager.committed.groups[group];
-    const shutdowns: ShutdownStatus[] = [];
-    for (const runner of runners) {
-      const started = this.manager.startShutdown(runner, DEFAULT_DRAIN_TIMEOUT_SECS);
-      shutdowns.push(started.record.status);
-      void started.done.then(() => this.manager.forget(group, runner.config.pipeline));
-    }
-    return { kind: 'accepted', shutdowns };
+  deleteGroup(group: string, drainTimeoutSecs: number): Promise<DeleteGroupOutcome> {
+    return deleteGroup(this.manager, group, drainTimeoutSecs);
   }
 
-  reconcile(request: ReconcileRequest, wait: WaitOptions): Promise<ReconcileOutcome> {
+  shutdownEngine(wait: WaitOptions): Promise<EngineShutdownOutcome> {
+    return shutdownEngine(this.stopEngine, wait);
+  }
+
+  reconcile(request: ReconcileRequest, wait: ReconcileWait): Promise<ReconcileOutcome> {
     return this.reconciler.reconcile(request, wait);
   }
 
@@ -150,12 +157,24 @@ export class EngineAdminBackend implements LiveAdminBackend {
   }
 }
 
-function probe(name: ProbeResult['probe'], failing: ProbeFailure[]): ProbeResult {
+function probe(name: ProbeResult['probe'], failing: ProbeFailure[], blocker?: string): ProbeResult {
+  const reasons = [...(blocker ? [blocker] : []), ...(failing.length > 0 ? [`${failing.length} pipeline(s) failing`] : [])];
   return {
     probe: name,
-    status: failing.length === 0 ? 'ok' : 'failed',
+    status: reasons.length === 0 ? 'ok' : 'failed',
     generatedAt: isoNow(),
-    ...(failing.length > 0 ? { message: `${failing.length} pipeline(s) failing` } : {}),
+    ...(reasons.length > 0 ? { message: reasons.join('; ') } : {}),
     failing,
+  };
+}
+
+/** A pipeline that failed beyond recovery, as the Ready condition upstream's probe answers name. */
+function deploymentFailure(status: PipelineStatus): Condition {
+  return {
+    type: 'Ready',
+    status: 'False',
+    reason: status.deploymentError?.error_code ?? 'RuntimeError',
+    message: status.deploymentError?.message ?? 'the pipeline failed',
+    lastTransitionTime: status.deploymentStatusSince,
   };
 }

@@ -12,14 +12,16 @@ import type { AdminTokenOrigin } from '../admin/auth-settings.js';
 import type { AdminTls } from '../admin/tls-settings.js';
 import { ListenerTable } from './listener-table.js';
 import { ProcessStats } from './process-stats.js';
-import { RuntimeManager } from './runtime-manager.js';
+import { RuntimeManager, type PipelineDrainResult } from './runtime-manager.js';
 import { Reconciler } from './reconcile.js';
 import { ConfigReloader } from './config-reload.js';
 import { CounterLedger } from './counter-ledger.js';
 import { EngineMetrics } from './engine-metrics.js';
 import { EngineAdminBackend } from './engine-admin-backend.js';
 import { notifyReady, notifyStopping } from './sd-notify.js';
+import { loadOpampAgents, startOpampAgents, type OpampAgents } from '../opamp/index.js';
 import type { EngineTelemetry } from './observability/engine-telemetry.js';
+import { AdminTelemetry } from './observability/admin-telemetry.js';
 
 export interface EngineSettings {
   config: EngineConfig;
@@ -57,10 +59,16 @@ export class Engine {
   readonly reconciler: Reconciler;
   private readonly reloader: ConfigReloader;
   private admin: { address: string; url: string; close(): Promise<void> } | null = null;
+  /** The OpAMP agents of engine.controller.extensions: another front end of the same commands as the admin API. */
+  private opamp: OpampAgents | null = null;
   private markBooted!: () => void;
   /** Settles when start() has ended, however it ended. */
   private readonly booted = new Promise<void>((resolve) => (this.markBooted = resolve));
   private stopping: Promise<void> | null = null;
+  private draining: Promise<PipelineDrainResult[]> | null = null;
+  private markStopped!: (exitCode: number) => void;
+  /** Settles with the exit code once a shutdown has ended, whoever asked for it (a signal or the admin API). */
+  readonly stopped = new Promise<number>((resolve) => (this.markStopped = resolve));
 
   constructor(private readonly settings: EngineSettings) {
     this.listeners = new ListenerTable({ logger: settings.logger.child({ component: 'listeners' }) });
@@ -105,11 +113,18 @@ export class Engine {
 
   private async startAll(): Promise<void> {
     const { logger } = this.settings;
+    // Read before anything listens: a certificate or token file an OpAMP agent cannot use stops the start.
+    const opampAgents = await loadOpampAgents(this.settings.config);
+    const backend = new EngineAdminBackend(this.manager, this.reconciler, (deadlineMs) => this.stopFromApi(deadlineMs));
     this.admin = await startAdminServer({
-      backend: new EngineAdminBackend(this.manager, this.reconciler),
+      backend,
       bind: this.settings.adminBind,
       logger: (this.settings.adminLogger ?? logger).child({ component: 'admin' }),
       metrics: this.metrics,
+      telemetry: new AdminTelemetry(
+        { registry: this.metrics.registry, ledger: this.ledger, stats: this.stats, startTimeMs: Date.now() },
+        this.settings.telemetry?.tap ?? null,
+      ),
       ...(this.settings.adminAuth?.source !== undefined ? { auth: this.settings.adminAuth.source } : {}),
       ...(this.settings.adminTls !== undefined ? { tls: this.settings.adminTls } : {}),
     });
@@ -136,6 +151,8 @@ export class Engine {
     const runners = [...this.manager.runners.values()];
     const ready = runners.filter((runner) => runner.status().deploymentStatus === 'running').length;
     logger.info({ pipelines: runners.length, ready }, 'engine started');
+    // After the boot, so that the first report shows every pipeline and a remote config never races a first start.
+    if (opampAgents.length > 0 && !this.stopping) this.opamp = startOpampAgents(opampAgents, backend, logger);
     // systemd waits for this: sent once every pipeline has had its first start, with the outcome in STATUS.
     await notifyReady(`${ready} of ${runners.length} pipelines running`);
   }
@@ -164,15 +181,42 @@ export class Engine {
       // Told, not awaited: a stuck notify helper must never delay the drain.
       void notifyStopping();
       this.settings.logger.info('draining all pipelines');
-      await this.manager.drainAll(deadlineMs);
-      // Last, so that it hands on the regular pipelines' last lines.
-      await this.settings.telemetry?.stop(deadlineMs);
+      // Alongside the drain: the agents stop taking remote configs at once, and their goodbye (bounded by their
+      // shutdown_timeout) must not delay it.
+      const opampStopped = this.opamp?.stop();
+      await this.drainEverything(deadlineMs);
+      await opampStopped;
       this.listeners.close();
       this.stats.stop();
       await this.admin?.close();
       this.settings.logger.info('engine stopped');
     })();
+    this.stopping.then(
+      () => this.markStopped(0),
+      () => this.markStopped(1),
+    );
     return this.stopping;
+  }
+
+  /** The drain of a shutdown: the regular pipelines, then the observability pipeline. Idempotent. */
+  private drainEverything(deadlineMs: number): Promise<PipelineDrainResult[]> {
+    this.draining ??= (async () => {
+      const results = await this.manager.drainAll(deadlineMs);
+      // Last, so that it hands on the regular pipelines' last lines.
+      await this.settings.telemetry?.stop(deadlineMs);
+      return results;
+    })();
+    return this.draining;
+  }
+
+  /**
+   * `POST /groups/shutdown`: the engine shuts down as on SIGTERM and exits; resolves once everything has drained, while
+   * the admin API can still answer. A shutdown already under way keeps its own deadline.
+   */
+  private stopFromApi(deadlineMs: number): Promise<PipelineDrainResult[]> {
+    this.settings.logger.info('shutdown of the engine requested through the admin API');
+    void this.shutdown(deadlineMs).catch((error: unknown) => this.settings.logger.error({ err: error }, 'shutdown failed'));
+    return this.drainEverything(deadlineMs);
   }
 
   /** Last resort on a second signal: every child is killed at once. */

@@ -104,7 +104,7 @@ describe('rollouts under load', () => {
   ])('rolls back %s while the old generation serves on', async (_what, extraNode, node, isExporter) => {
     const url = await boot(pipeline(sink.url));
     const before = await engine.pipeline();
-    const committedBefore = (await api.get('/groups/default/pipelines/main')).body.config;
+    const committedBefore = (await api.get('/groups/default/pipelines/main')).body.pipeline;
     load = streamLogs(url, { connections: 3, perRequest: 10, prefix: `rollback-${node}-${Date.now()}` });
     await engine.waitFor(async () => load!.result.acked.length > 300 || undefined, 'load flowing');
 
@@ -116,10 +116,10 @@ describe('rollouts under load', () => {
       Object.assign(spec, pipeline(sink.url, { extraNode }));
     }
     const put = await api.put('default', 'main', spec, 'wait=true&timeout_secs=60', { stepTimeoutSecs: 20 });
+    // As upstream: the RolloutStatus itself is the body, and a rollout that was rolled back is `failed`.
     expect(put.status).toBe(409);
-    expect(put.body.error_code).toBe('RolloutFailed');
-    const rollout = put.body.details.rollout;
-    expect(rollout.state).toBe('rolled_back');
+    const rollout = put.body;
+    expect(rollout.state).toBe('failed');
     expect(rollout.failureReason).toContain(`node "${node}"`);
 
     await new Promise((r) => setTimeout(r, 300));
@@ -128,8 +128,8 @@ describe('rollouts under load', () => {
     expect(after.activeGeneration).toBe(1);
     expect(after.instances.map((i) => i.pid)).toEqual(before.instances.map((i) => i.pid));
     expect(after.deploymentStatus).toBe('running');
-    expect(after.rollout).toMatchObject({ rolloutId: rollout.rolloutId, state: 'rolled_back' });
-    expect((await api.get('/groups/default/pipelines/main')).body.config).toEqual(committedBefore);
+    expect(after.rollout).toMatchObject({ rolloutId: rollout.rolloutId, state: 'failed' });
+    expect((await api.get('/groups/default/pipelines/main')).body.pipeline).toEqual(committedBefore);
   });
 
   it.skipIf(cores.length < 2)('resizes 1→2 and 2→1 under load, the kept core untouched', async () => {
@@ -173,8 +173,8 @@ describe.skipIf(cores.length < 2)('rollback of cores already switched', () => {
       const failing = pipeline(sink.url, { extraNode: { bad: { type: 'processor:fault', config: { start: 'fail', cores: [cores[1]] } } } });
       const put = await api.put('default', 'main', failing, 'wait=true&timeout_secs=60', { stepTimeoutSecs: 20 });
       expect(put.status).toBe(409);
-      const rollout = put.body.details.rollout;
-      expect(rollout.state).toBe('rolled_back');
+      const rollout = put.body;
+      expect(rollout.state).toBe('failed');
       expect(rollout.failureReason).toContain(`core ${cores[1]}: node "bad"`);
       expect(rollout.cores).toEqual([
         expect.objectContaining({ coreId: cores[0], state: 'rolled_back', previousGeneration: 1, targetGeneration: 2 }),

@@ -1,6 +1,6 @@
-// Engine-wide paths: status, probes, config and reconcile, metrics and this document.
+// Engine-wide paths: status, probes, config and reconcile, and this document (metrics: telemetry-paths.ts).
 import { ref } from './json-schema.js';
-import { BODY_ERRORS, errorResponses, jsonContent, jsonResponse, type OpenApiObject } from './responses.js';
+import { BODY_ERRORS, errorResponses, errorResponsesExcept, jsonContent, jsonResponse, type OpenApiObject } from './responses.js';
 
 const param = (name: string): OpenApiObject => ({ $ref: `#/components/parameters/${name}` });
 
@@ -9,6 +9,8 @@ const engineStatus: OpenApiObject = {
   summary: 'Status of every pipeline',
   responses: { '200': jsonResponse('The status of every pipeline, by `group:pipeline`.', ref('EngineStatus')), ...errorResponses([]) },
 };
+
+const FAILED_STATUS = { livez: 500, readyz: 503 } as const;
 
 function probe(name: 'livez' | 'readyz', summary: string): OpenApiObject {
   return {
@@ -19,9 +21,14 @@ function probe(name: 'livez' | 'readyz', summary: string): OpenApiObject {
       description: 'Open without the admin token, for load balancers and service managers: the status code alone tells the answer.',
       security: [],
       responses: {
-        '200': jsonResponse('`status: ok`.', ref('ProbeResult')),
-        '503': jsonResponse('`status: failed`; `failing` names each pipeline and condition.', ref('ProbeResult')),
         ...errorResponses([], { open: true }),
+        '200': jsonResponse('`status: ok`.', ref('ProbeResult')),
+        // livez fails with 500, the status of an unexpected error too: either body may come with it.
+        [String(FAILED_STATUS[name])]: jsonResponse(
+          '`status: failed` (as upstream: 500 for livez, 503 for readyz); `failing` names each pipeline with the condition ' +
+          'that fails it, `message` says why. (A 500 with an ErrorBody is an unexpected error.)',
+          name === 'livez' ? { oneOf: [ref('ProbeResult'), ref('ErrorBody')] } : ref('ProbeResult'),
+        ),
       },
     },
   };
@@ -36,6 +43,9 @@ export const enginePaths: Record<string, OpenApiObject> = {
     },
   },
   '/api/v1/status': { get: { ...engineStatus, operationId: 'getStatus' } },
+  '/api/v1/groups/status': {
+    get: { ...engineStatus, operationId: 'getGroupsStatus', summary: 'Status of every pipeline of every group (the same answer as /status, as upstream)' },
+  },
   '/api/v1/livez': probe('livez', 'Liveness probe'),
   '/api/v1/readyz': probe('readyz', 'Readiness probe (stopped pipelines are left out)'),
   '/api/v1/config': {
@@ -53,17 +63,24 @@ export const enginePaths: Record<string, OpenApiObject> = {
       operationId: 'reconcileConfig',
       summary: 'Make the engine match a whole config document',
       description:
-        'Every pipeline of the document is planned as a PUT would plan it and rolled out concurrently (60 s step and drain ' +
-        'timeouts); with `deleteMissing`, running pipelines the document leaves out are drained and forgotten. Groups are ' +
-        'never deleted. With `dry_run=true` the answer is the plan of each pipeline and nothing changes.',
-      parameters: [param('wait'), param('timeout_secs'), param('dry_run')],
+        'Every pipeline of the document is planned as a PUT would plan it, and they roll out together; the reconcile holds ' +
+        'the engine meanwhile (any other operation answers `409 PipelineBusy`). Once every rollout succeeded, with ' +
+        '`deleteMissing` (the default, as upstream) the pipelines and then the groups the document leaves out are deleted, ' +
+        "and the document's policies are committed. A failed reconcile keeps the rollouts that succeeded and deletes " +
+        'nothing more. Waits for the end by default, as upstream. With `dry_run=true` the answer is the plan of each ' +
+        'pipeline and nothing changes.',
+      parameters: [param('reconcile_wait'), param('reconcile_timeout_secs'), param('dry_run')],
       requestBody: { required: true, content: jsonContent(ref('ReconcileRequest')) },
       responses: {
-        '200': jsonResponse('`wait=true` and it succeeded (a ReconcileStatus), or `dry_run=true` (a ReconcileDryRun).', {
+        '200': jsonResponse('It succeeded (a ReconcileStatus), or `dry_run=true` (a ReconcileDryRun).', {
           oneOf: [ref('ReconcileStatus'), ref('ReconcileDryRun')],
         }),
-        '202': jsonResponse('Started; follow it at `Location`.', ref('ReconcileStatus'), true),
-        ...errorResponses(['InvalidQueryParameter', ...BODY_ERRORS, 'PipelineBusy', 'ReconcileFailed', 'InvalidConfig', 'WaitTimeout']),
+        '202': jsonResponse('`wait=false`: started; follow it at `Location`.', ref('ReconcileStatus'), true),
+        '409': jsonResponse('It failed (the ReconcileStatus, naming each change that failed), or a pipeline is busy (an ErrorBody, `PipelineBusy`).', {
+          oneOf: [ref('ReconcileStatus'), ref('ErrorBody')],
+        }),
+        '504': jsonResponse('`timeout_secs` ran out: the ReconcileStatus as it stands; the reconcile goes on.', ref('ReconcileStatus'), true),
+        ...errorResponsesExcept(['InvalidQueryParameter', ...BODY_ERRORS, 'PipelineBusy', 'InvalidConfig'], ['409']),
       },
     },
   },
@@ -77,21 +94,6 @@ export const enginePaths: Record<string, OpenApiObject> = {
       responses: {
         '200': jsonResponse('The ReconcileStatus.', ref('ReconcileStatus')),
         ...errorResponses(['InvalidPathParameter', 'ReconcileNotFound']),
-      },
-    },
-  },
-  '/api/v1/metrics': {
-    get: {
-      tags: ['status'],
-      operationId: 'getMetrics',
-      summary: 'Prometheus metrics',
-      description: 'Per pipeline, core, generation and node counters, per instance resources, operations and admin request latencies.',
-      responses: {
-        '200': {
-          description: 'The Prometheus text exposition format.',
-          content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
-        },
-        ...errorResponses([]),
       },
     },
   },
