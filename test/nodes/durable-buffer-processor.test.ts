@@ -3,6 +3,7 @@
 // backoff (a permanent refusal is not), a new buffer on the same path delivers what an earlier one left, the cap
 // pushes back or drops the oldest, max_age expires, and the receiver in front waits for the log even without
 // wait_for_result.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,6 +165,29 @@ describe('processor:durable_buffer', () => {
     expect(logs.count('dropping the oldest segments')).toBe(1);
   });
 
+  it.skipIf(!canMountTmpfs())('on a full disk, counts and refuses what it cannot write (429 for clients), never throws, and accepts again once delivery frees room', async () => {
+    const path = tinyFilesystem(1024 * 1024);
+    let up = false;
+    const { receiver, runtime, logs } = await buffered({ path, max_segment_open_duration: '50ms' }, () => (up ? { kind: 'success' } : { kind: 'retryable', reason: 'peer down' }));
+    const outcomes: AckOutcome[] = [];
+    for (let i = 0; i < 80; i++) outcomes.push(await (await emitWaiting(receiver, uniqueLogs(600, `full${i}`).pdata)));
+    const refused = outcomes.filter((o) => !o.ok);
+    expect(refused.length).toBeGreaterThan(0);
+    // The disk said ENOSPC: the client hears "full, retry later", as from a full pipeline.
+    expect(refused.every((o) => !o.ok && o.kind === 'full')).toBe(true);
+    const stats = runtime.counters().buffer!.durableBuffer!;
+    expect(stats.writeErrors).toBeGreaterThan(0);
+    expect(stats.itemsRefused).toBe(refused.length * 600);
+    expect(logs.count('writing to the log failed')).toBe(1);
+    expect(runtime.state).toBe('running');
+    up = true;
+    await until(() => runtime.counters().buffer!.durableBuffer!.itemsQueued === 0, 15_000, 'backlog delivered');
+    await until(() => segmentsUnder(path) <= 1, 5000, 'delivered segments deleted');
+    expect(await (await emitWaiting(receiver, uniqueLogs(600, 'room-again').pdata))).toEqual({ ok: true });
+    // One line when the episode began, one with its totals when a write went through again.
+    expect(logs.lines.filter((l) => l.msg?.startsWith('durable buffer: writing to the log failed') && l.msg.includes('episode ended')).length).toBe(1);
+  }, 30_000);
+
   it('expires data older than max_age, whether it waits on disk or for a retry', async () => {
     const path = tempDir();
     // The exporter holds one message in its own retry loop (not expired: it may still be delivered), the channel in
@@ -182,3 +206,26 @@ describe('processor:durable_buffer', () => {
     expect(runtime.counters().buffer!.itemsDropped).toBe(21);
   }, 20_000);
 });
+
+/** tmpfs needs CAP_SYS_ADMIN: the full-disk case runs where it can be mounted (root), and is reported skipped elsewhere. */
+function canMountTmpfs(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = mkdtempSync(join(tmpdir(), 'otap-tmpfs-probe-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
+    execFileSync('umount', [probe]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+}
+
+function tinyFilesystem(bytes: number): string {
+  const dir = tempDir();
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir]);
+  // Unmounted after the buffer stopped (cleanups run in reverse order of registration).
+  cleanups.unshift(async () => execFileSync('umount', ['-l', dir]));
+  return dir;
+}

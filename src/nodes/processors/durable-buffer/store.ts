@@ -4,6 +4,7 @@
 // second) adopts logs nobody delivers and measures the logs of its core another instance still holds.
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { Episode } from '../../../pipeline/episode.js';
 import { Adopter, recoverLog } from './adoption.js';
 import { SegmentBook, SegmentState, type LossReason } from './segments.js';
 import type { BufferSettings, Placement } from './settings.js';
@@ -41,6 +42,8 @@ export class BufferStore {
   /** Logs whose segments are being scanned: their progress file is left as it is until they are in the book. */
   private readonly recovering = new Set<LogDir>();
   private closed = false;
+  /** A full disk also refuses the progress file: logged once per episode, like every other failure. */
+  private readonly progressFailures: Episode;
 
   private constructor(
     private readonly own: LogDir,
@@ -53,6 +56,7 @@ export class BufferStore {
   ) {
     const owner = { pid: placement.pid, core: placement.core, generation: placement.generation };
     this.appender = new Appender(own, firstSeq, settings, this.appendHooks(), logger);
+    this.progressFailures = new Episode(logger, 'durable buffer: cannot write progress; records delivered meanwhile may be delivered again after a crash');
     this.adopter = new Adopter(settings.path, owner, () => new Set([own.dir, ...[...this.logs].map((l) => l.dir)]), stats, logger);
   }
 
@@ -259,8 +263,9 @@ export class BufferStore {
       try {
         await log.writeProgress(progress, durable);
         this.progressWritten.set(log, text);
+        this.progressFailures.end();
       } catch (error) {
-        this.logger.warn({ err: error, log: log.dir }, 'durable buffer: could not write progress; records delivered since may be delivered again');
+        this.progressFailures.hit(0, { err: error, log: log.dir });
       }
     }
   }

@@ -46,7 +46,8 @@ export class LogDir {
       if (lock === undefined) continue;
       try {
         await mkdir(dir, { recursive: true, mode: 0o700 });
-        await lock.writeOwner(owner);
+        // For people only: a full disk must not keep the buffer from starting.
+        await lock.writeOwner(owner).catch(() => undefined);
       } catch (error) {
         await lock.release();
         throw error;
@@ -63,7 +64,7 @@ export class LogDir {
     try {
       // It may have been removed by its last holder between the listing and the lock.
       if (!(await stat(entry.dir)).isDirectory()) throw new Error('not a directory');
-      await lock.writeOwner(owner);
+      await lock.writeOwner(owner).catch(() => undefined);
     } catch {
       await lock.release();
       return undefined;
