@@ -1,10 +1,11 @@
 // The one walk over an Export*ServiceRequest's protobuf bytes for the processors that change requests without
-// decoding them (processor:attribute edits attribute lists, processor:filter drops records). The walker knows the
-// request's shape, request → Resource* (ResourceLogs, ResourceSpans, ResourceMetrics) → its Resource and its Scope* →
-// the InstrumentationScope and the records (log records, spans, metrics); a processor's visitor says what to do with a
-// resource, a scope, a record. The walker copies every field nobody changed as it came (a message in which nothing
-// changed is one range), writes new length prefixes above what changed (wire-edit.ts), and leaves out a Resource* or
-// Scope* whose records were all dropped (one that came in without records stays), as the decode paths do.
+// decoding them (processor:attribute edits attribute lists, processor:filter and processor:log_sampling drop records),
+// each through a visitor of its own. The walker knows the request's shape: request → Resource* (ResourceLogs,
+// ResourceSpans, ResourceMetrics) → its Resource and its Scope* → the InstrumentationScope and the records (log
+// records, spans, metrics); a visitor says what to do with a resource, a scope, a record. The walker copies every field
+// nobody changed as it came (a message in which nothing changed is one range), writes new length prefixes above what
+// changed (wire-edit.ts), and leaves out a Resource* or Scope* whose records were all dropped (one that came in
+// without records stays), as the decode paths do.
 //
 // Inside a record, a visitor rewrites a nested message with `message` (its fields go to a FieldVisitor) and reads
 // fields with `nextField`, so it never loops over tags and lengths itself. Visitors are objects built once per
@@ -72,6 +73,28 @@ export interface WireVisitor {
   record(fieldStart: number, tagEnd: number, start: number, end: number): FieldOutcome;
 }
 
+/** Looks at no level and keeps everything: the base of a visitor that needs only some of the hooks. */
+export class KeepingVisitor implements WireVisitor {
+  readonly levels: number = 0;
+  resourceAttribute(_start: number, _end: number): void {}
+  resourceRead(): void {}
+  resource(_fieldStart: number, _tagEnd: number, _start: number, _end: number): FieldOutcome {
+    return KEEP;
+  }
+  noResource(): FieldOutcome {
+    return KEEP;
+  }
+  scope(_fieldStart: number, _tagEnd: number, _start: number, _end: number): FieldOutcome {
+    return KEEP;
+  }
+  noScope(): FieldOutcome {
+    return KEEP;
+  }
+  record(_fieldStart: number, _tagEnd: number, _start: number, _end: number): FieldOutcome {
+    return KEEP;
+  }
+}
+
 /** How `message` rewrites a nested message: what to do with each of its length-delimited fields. */
 export interface FieldVisitor {
   /** A length-delimited field of the message (the others are copied): KEEP copies it, DROP leaves it out. */
@@ -80,6 +103,10 @@ export interface FieldVisitor {
   after(): FieldOutcome;
 }
 
+/**
+ * One per processor and signal, reused from request to request (a walk is synchronous, start to end): its reader and
+ * editor are the ones its visitors read and write with.
+ */
 export class WireWalk {
   readonly reader = new WireReader();
   readonly edit = new WireEdit();

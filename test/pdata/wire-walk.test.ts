@@ -8,7 +8,7 @@ import { Resource, REQUEST_TYPES, LogRecord, Span, Metric } from '../../src/pdat
 import { SIGNAL_LAYOUTS } from '../../src/pdata/wire-layout.js';
 import { fieldId } from '../../src/pdata/wire-layout.js';
 import { lengthDelimited, NotOnWire } from '../../src/pdata/wire-reader.js';
-import { FIELD, LEVEL, WireWalk, type FieldOutcome, type FieldVisitor, type WireVisitor } from '../../src/pdata/wire-walk.js';
+import { FIELD, KeepingVisitor, LEVEL, WireWalk, type FieldOutcome, type FieldVisitor } from '../../src/pdata/wire-walk.js';
 import type { Signal } from '../../src/pipeline/pdata.js';
 import { canonical, len, randomRequest, rng } from '../support/wire-requests.js';
 
@@ -31,27 +31,10 @@ function decode(signal: Signal, bytes: Uint8Array): unknown {
   return REQUEST_TYPES[signal].decode(reader);
 }
 
-/** A visitor that looks at nothing; tests override the hooks they need. */
-class Visitor implements WireVisitor {
-  levels = 0;
+/** A visitor that looks at nothing, with a log of calls; tests override the hooks they need. */
+class Visitor extends KeepingVisitor {
+  override levels = 0;
   calls: string[] = [];
-  resourceAttribute(_start: number, _end: number): void {}
-  resourceRead(): void {}
-  resource(_fieldStart: number, _tagEnd: number, _start: number, _end: number): FieldOutcome {
-    return FIELD.KEEP;
-  }
-  noResource(): FieldOutcome {
-    return FIELD.KEEP;
-  }
-  scope(_fieldStart: number, _tagEnd: number, _start: number, _end: number): FieldOutcome {
-    return FIELD.KEEP;
-  }
-  noScope(): FieldOutcome {
-    return FIELD.KEEP;
-  }
-  record(_fieldStart: number, _tagEnd: number, _start: number, _end: number): FieldOutcome {
-    return FIELD.KEEP;
-  }
 }
 
 /** Record `i` (in document order) is dropped, rewritten or kept, by `fate(i)`. */

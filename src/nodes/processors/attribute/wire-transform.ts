@@ -7,7 +7,7 @@
 import type { Signal } from '../../../pipeline/pdata.js';
 import { fieldId, SIGNAL_LAYOUTS, type SignalLayout } from '../../../pdata/wire-layout.js';
 import { lenTag, lenTagBytes } from '../../../pdata/wire-reader.js';
-import { FIELD, LEVEL, WireWalk, type FieldOutcome, type FieldVisitor, type WireVisitor } from '../../../pdata/wire-walk.js';
+import { FIELD, KeepingVisitor, LEVEL, WireWalk, type FieldOutcome, type FieldVisitor } from '../../../pdata/wire-walk.js';
 import type { ApplyTo } from './config.js';
 import { WireListEditor, type WireActions } from './wire-list.js';
 
@@ -53,7 +53,7 @@ class OwnList implements Lists {
 /**
  * A message with lists in the messages it holds (span: events, links; metric: its data, whose points hold
  * exemplars), and maybe one of its own (span, metric metadata, data point), whose new entries go where its first
- * entry was. With `childTags`, a message without any child is decided by its own list alone, without a rewrite.
+ * entry was. When `quick`, a message without any child is decided by its own list alone, without a rewrite.
  */
 class NestedLists implements Lists, FieldVisitor {
   private readonly ownTag: number;
@@ -68,7 +68,7 @@ class NestedLists implements Lists, FieldVisitor {
     private readonly own: WireListEditor | undefined,
     private readonly ownField: number,
     children: ReadonlyArray<readonly [field: number, lists: Lists]>,
-    private readonly childTags: readonly number[] | undefined,
+    private readonly quick: boolean,
   ) {
     this.ownTag = own === undefined ? -1 : lenTag(ownField);
     this.ownListTag = lenTagBytes(ownField);
@@ -81,9 +81,9 @@ class NestedLists implements Lists, FieldVisitor {
     const walk = this.walk;
     this.ownChanged = false;
     if (own !== undefined) {
-      this.ownChanged = own.read(walk.reader, start, end, this.ownField, this.childTags) && own.apply();
+      this.ownChanged = own.read(walk.reader, start, end, this.ownField, this.quick ? this.tags : undefined) && own.apply();
       // The common span has no events and no links: its own list decides alone.
-      if (this.childTags !== undefined && own.children === 0) {
+      if (this.quick && own.children === 0) {
         if (!this.ownChanged) return KEEP;
         own.write(walk.edit, fieldStart, tagEnd, start, end, this.ownListTag);
         return WROTE;
@@ -126,7 +126,7 @@ function spanLists(walk: WireWalk, leaf: WireListEditor, actions: WireActions, l
       [events, new OwnList(walk, leaf, fieldId(`${span}.Event`, 'attributes'))],
       [links, new OwnList(walk, leaf, fieldId(`${span}.Link`, 'attributes'))],
     ],
-    [lenTag(events), lenTag(links)],
+    true,
   );
 }
 
@@ -148,14 +148,14 @@ function metricLists(walk: WireWalk, leaf: WireListEditor, actions: WireActions,
     const point =
       exemplars === 0
         ? new OwnList(walk, leaf, d.pointAttributes)
-        : new NestedLists(walk, new WireListEditor(actions), d.pointAttributes, [[exemplars, exemplar]], [lenTag(exemplars)]);
-    return [d.field, new NestedLists(walk, undefined, 0, [[d.points, point]], undefined)] as const;
+        : new NestedLists(walk, new WireListEditor(actions), d.pointAttributes, [[exemplars, exemplar]], true);
+    return [d.field, new NestedLists(walk, undefined, 0, [[d.points, point]], false)] as const;
   });
-  return new NestedLists(walk, new WireListEditor(actions), fieldId(`${m}Metric`, 'metadata'), data, undefined);
+  return new NestedLists(walk, new WireListEditor(actions), fieldId(`${m}Metric`, 'metadata'), data, false);
 }
 
-class AttributeVisitor implements WireVisitor {
-  readonly levels: number;
+class AttributeVisitor extends KeepingVisitor {
+  override readonly levels: number;
   private readonly resourceList: OwnList;
   private readonly scopeList: OwnList;
   private readonly records: Lists;
@@ -166,6 +166,7 @@ class AttributeVisitor implements WireVisitor {
     targets: readonly ApplyTo[],
     private readonly actions: WireActions,
   ) {
+    super();
     this.levels =
       (targets.includes('resource') ? LEVEL.RESOURCE : 0) | (targets.includes('scope') ? LEVEL.SCOPE : 0) | (targets.includes('signal') ? LEVEL.RECORDS : 0);
     // One editor for every list that is read and written at once; a message with nested lists keeps its own.
@@ -180,28 +181,24 @@ class AttributeVisitor implements WireVisitor {
           : new OwnList(walk, leaf, layout.recordAttributes);
   }
 
-  resourceAttribute(): void {}
-
-  resourceRead(): void {}
-
-  resource(fieldStart: number, tagEnd: number, start: number, end: number): FieldOutcome {
+  override resource(fieldStart: number, tagEnd: number, start: number, end: number): FieldOutcome {
     return this.resourceList.visit(fieldStart, tagEnd, start, end);
   }
 
-  noResource(): FieldOutcome {
+  override noResource(): FieldOutcome {
     // As the decode path: an insert or upsert gives a Resource* without a resource one.
     return this.actions.creates ? this.resourceList.create(this.layout.resource) : KEEP;
   }
 
-  scope(fieldStart: number, tagEnd: number, start: number, end: number): FieldOutcome {
+  override scope(fieldStart: number, tagEnd: number, start: number, end: number): FieldOutcome {
     return this.scopeList.visit(fieldStart, tagEnd, start, end);
   }
 
-  noScope(): FieldOutcome {
+  override noScope(): FieldOutcome {
     return this.actions.creates ? this.scopeList.create(this.layout.scope) : KEEP;
   }
 
-  record(fieldStart: number, tagEnd: number, start: number, end: number): FieldOutcome {
+  override record(fieldStart: number, tagEnd: number, start: number, end: number): FieldOutcome {
     return this.records.visit(fieldStart, tagEnd, start, end);
   }
 }

@@ -6,7 +6,7 @@
 import type { Signal } from '../../../pipeline/pdata.js';
 import { fieldId, SIGNAL_LAYOUTS } from '../../../pdata/wire-layout.js';
 import { lenTag, NOT_ON_WIRE, WIRE_VARINT } from '../../../pdata/wire-reader.js';
-import { FIELD, LEVEL, WireWalk, type FieldOutcome, type WireVisitor } from '../../../pdata/wire-walk.js';
+import { FIELD, KeepingVisitor, LEVEL, WireWalk, type FieldOutcome } from '../../../pdata/wire-walk.js';
 import type { FilterOutcome } from './decode.js';
 import { eventGroup, keptBy, logRecordGroup, NONE, outcome, severityHolds, type FilterRules, type GroupOutcome, type KeyValueRule, type LogRules, type SpanRules } from './rules.js';
 import { allSet, anySet, WireValues } from './wire-values.js';
@@ -51,8 +51,8 @@ function side<R extends { resource: KeyValueRule[] }>(include: boolean, rules: R
   };
 }
 
-class FilterVisitor implements WireVisitor {
-  readonly levels: number;
+class FilterVisitor extends KeepingVisitor {
+  override readonly levels: number;
   private readonly walk: WireWalk;
   private readonly values: WireValues;
   private readonly recordListTag: number;
@@ -72,6 +72,7 @@ class FilterVisitor implements WireVisitor {
     private readonly signal: Signal,
     private readonly rules: FilterRules,
   ) {
+    super();
     const layout = SIGNAL_LAYOUTS[signal];
     this.walk = new WireWalk(layout);
     this.values = new WireValues(this.walk.reader);
@@ -102,36 +103,19 @@ class FilterVisitor implements WireVisitor {
     }
   }
 
-  resourceAttribute(start: number, end: number): void {
+  override resourceAttribute(start: number, end: number): void {
     for (const s of this.resourceSides) this.values.matchKeyValue(start, end, s.rules.resource, s.resourceMatched);
   }
 
   /** Each side's resource group: every rule found in the resource's attributes. */
-  resourceRead(): void {
+  override resourceRead(): void {
     for (const s of this.resourceSides) {
       s.resource = outcome(s.rules.resource.length > 0, allSet(s.resourceMatched, 0, s.resourceMatched.length));
       s.resourceMatched.fill(0);
     }
   }
 
-  // The filter keeps resources and scopes as they are.
-  resource(): FieldOutcome {
-    return KEEP;
-  }
-
-  noResource(): FieldOutcome {
-    return KEEP;
-  }
-
-  scope(): FieldOutcome {
-    return KEEP;
-  }
-
-  noScope(): FieldOutcome {
-    return KEEP;
-  }
-
-  record(_fieldStart: number, _tagEnd: number, start: number, end: number): FieldOutcome {
+  override record(_fieldStart: number, _tagEnd: number, start: number, end: number): FieldOutcome {
     let items = 1;
     let keep: boolean;
     if (this.signal === 'logs') keep = this.keepLog(start, end);
