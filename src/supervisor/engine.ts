@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { CoreAllocation } from '../config/types.js';
 import type { EngineConfig } from '../config/types.js';
 import type { EffectivePipeline } from '../config/effective.js';
+import type { ComponentCatalog } from '../config/catalog.js';
 import type { LogFormat } from '../util/logger.js';
 import { startAdminServer } from '../admin/server.js';
 import type { AdminTokenSource } from '../admin/auth.js';
@@ -19,6 +20,7 @@ import { EngineMetrics } from './engine-metrics.js';
 import { EngineAdminBackend } from './engine-admin-backend.js';
 import { notifyReady, notifyStopping } from './sd-notify.js';
 import type { EngineTelemetry } from './observability/engine-telemetry.js';
+import { AdminTelemetry } from './observability/admin-telemetry.js';
 
 export interface EngineSettings {
   config: EngineConfig;
@@ -26,6 +28,8 @@ export interface EngineSettings {
   configSource: string;
   pipelines: EffectivePipeline[];
   availableCores: number[];
+  /** The node and extension types configs may use: every later validation (PUT, reconcile, reload) uses them too. */
+  catalog: ComponentCatalog;
   /** `--num-cores` / `--core-id-range`: the top-level core allocation a reload applies to the re-read file too. */
   coreAllocationOverride?: CoreAllocation;
   adminBind: string;
@@ -67,6 +71,7 @@ export class Engine {
       stats: this.stats,
       ledger: this.ledger,
       operations: this.metrics,
+      catalog: settings.catalog,
       logger: settings.logger,
       instanceOptions: {
         heartbeatIntervalMs: settings.heartbeatIntervalMs ?? 5000,
@@ -82,6 +87,7 @@ export class Engine {
       source: settings.configSource,
       reconciler: this.reconciler,
       availableCores: settings.availableCores,
+      catalog: settings.catalog,
       ...(settings.coreAllocationOverride ? { coreAllocationOverride: settings.coreAllocationOverride } : {}),
       engineSection: () => settings.config.engine,
       stopping: () => this.stopping !== null,
@@ -105,6 +111,10 @@ export class Engine {
       bind: this.settings.adminBind,
       logger: (this.settings.adminLogger ?? logger).child({ component: 'admin' }),
       metrics: this.metrics,
+      telemetry: new AdminTelemetry(
+        { registry: this.metrics.registry, ledger: this.ledger, stats: this.stats, startTimeMs: Date.now() },
+        this.settings.telemetry?.tap ?? null,
+      ),
       ...(this.settings.adminAuth?.source !== undefined ? { auth: this.settings.adminAuth.source } : {}),
       ...(this.settings.adminTls !== undefined ? { tls: this.settings.adminTls } : {}),
     });
@@ -123,6 +133,7 @@ export class Engine {
         registry: this.metrics.registry,
         logger,
         availableCores: this.settings.availableCores,
+        catalog: this.settings.catalog,
         heartbeatIntervalMs: this.settings.heartbeatIntervalMs ?? 5000,
         stabilisationMs: this.settings.stabilisationMs ?? 500,
       }),

@@ -52,6 +52,8 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
   lastHeartbeatTime: string | null = null;
   counters: Record<string, NodeCounters> = {};
   lastError: { node?: string; message: string } | null = null;
+  /** The phase it was in when it failed: a failure while starting is an admission error, one while running is not. */
+  failedFrom: InstancePhase | null = null;
   /** The node the child was starting when it last said so; cleared once it is ready. */
   private startingNode: string | null = null;
   private exitInfo: ExitInfo | null = null;
@@ -254,6 +256,7 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
       }
       throw error;
     }
+    if (this.phase === 'failed' && from !== 'failed') this.failedFrom = from;
     if (event !== 'admitted') this.record(event);
     if (this.phase !== from) this.emit('phase', this.phase);
   }

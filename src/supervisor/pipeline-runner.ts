@@ -6,7 +6,6 @@ import type { Logger } from 'pino';
 import type { EffectivePipeline } from '../config/effective.js';
 import type { InstanceSpec } from '../ipc/messages.js';
 import type { InstanceTelemetry } from '../ipc/telemetry.js';
-import { lookupNode } from '../nodes/catalog.js';
 import type { ListenerSpec } from '../pipeline/node.js';
 import { ConditionTracker } from '../state/conditions.js';
 import type { RolloutStatus } from '../state/operations.js';
@@ -346,6 +345,7 @@ export class PipelineRunner {
   }
 }
 
+/** Computed at validation from the receivers' descriptors: the supervisor needs no node catalog. */
 export function listenerSpecs(config: EffectivePipeline): ListenerSpec[] {
-  return config.nodes.flatMap((node) => lookupNode(node.urn)?.listeners?.(node.name, node.config) ?? []);
+  return config.listeners;
 }

@@ -2,10 +2,11 @@
 // is validated against a copy of the whole committed config before anything starts, planned from the effective
 // configs, executed by the rollout executor under a per-pipeline lock, and committed only when it succeeded.
 import type { EffectivePipeline } from '../config/effective.js';
-import { validateEngineConfig } from '../config/index.js';
+import { validateEngineConfig, type ValidationContext } from '../config/index.js';
+import type { ComponentCatalog } from '../config/catalog.js';
 import { substituteEnvInValue } from '../config/env-subst-value.js';
 import type { EngineConfig, PipelineSpec } from '../config/types.js';
-import { diffPipelines } from '../config/diff.js';
+import { diffPipelines } from '../state/config-diff.js';
 import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../state/commands.js';
 import type { PipelinePlan, RolloutStatus, ShutdownStatus } from '../state/operations.js';
 import { RecordHistory, RolloutRecord, ShutdownRecord } from './operation-records.js';
@@ -46,8 +47,13 @@ export class RuntimeManager {
   constructor(
     public committed: EngineConfig,
     readonly availableCores: number[],
-    private readonly deps: RunnerDeps & { operations?: OperationObserver },
+    private readonly deps: RunnerDeps & { operations?: OperationObserver; catalog: ComponentCatalog },
   ) {}
+
+  /** What every live change is validated against: this engine's cores and node types. */
+  get validationContext(): ValidationContext {
+    return { availableCores: this.availableCores, catalog: this.deps.catalog };
+  }
 
   /**
    * Boot: every pipeline of the initial config at generation 1, with runtime recovery from the first attempt.
@@ -83,7 +89,7 @@ export class RuntimeManager {
     if (!substituted.ok) return { kind: 'invalid', errors: substituted.errors };
     const candidateDoc = structuredClone(this.committed);
     candidateDoc.groups[group]!.pipelines[pipeline] = substituted.value as PipelineSpec;
-    const validation = validateEngineConfig(candidateDoc, { availableCores: this.availableCores });
+    const validation = validateEngineConfig(candidateDoc, this.validationContext);
     if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
     const candidate = validation.pipelines.find((p) => p.group === group && p.pipeline === pipeline)!;
     const spec = validation.config.groups[group]!.pipelines[pipeline]!;

@@ -7,6 +7,7 @@ import { internalTelemetryReceiver } from '../../src/nodes/receivers/internal-te
 import { resolveTelemetrySettings } from '../../src/config/telemetry-settings.js';
 import { parseLevelDirective } from '../../src/config/log-level.js';
 import { checkObservability } from '../../src/config/observability.js';
+import { builtinCatalog } from '../../src/nodes/catalog.js';
 
 const OBS = 'engine.observability.pipeline';
 
@@ -30,7 +31,7 @@ describe('engine.telemetry', () => {
             logs: {
               level: 'info',
               providers: { global: 'its', engine: 'console_async', internal: 'console_direct', admin: 'noop' },
-              tap: { enabled: false, max_entries: 10, max_bytes: 1000 },
+              tap: { enabled: true, max_entries: 10, max_bytes: 1000 },
             },
             resource: { 'service.id': 1234, 'service.name': 'test', flag: true, ratio: 0.5, tags: ['a', 'b'] },
             detectors: ['service_instance', 'env', 'service_name', 'host'],
@@ -41,6 +42,10 @@ describe('engine.telemetry', () => {
     const settings = resolveTelemetrySettings(result.config.engine?.telemetry, undefined);
     expect(settings).toMatchObject({ level: 'info', levelFrom: 'config', reportingChannelSize: 150, reportingIntervalMs: 3000 });
     expect(settings.providers).toEqual({ global: 'its', engine: 'console_async', internal: 'console_direct', admin: 'noop' });
+    expect(settings.tap).toEqual({ maxEntries: 10, maxBytes: 1000 });
+    // Off by default, as upstream; on with upstream's bounds when only enabled.
+    expect(resolveTelemetrySettings(undefined, undefined).tap).toBeNull();
+    expect(resolveTelemetrySettings({ logs: { tap: { enabled: true } } }, undefined).tap).toEqual({ maxEntries: 2048, maxBytes: 16 * 1024 * 1024 });
   });
 
   it("applies upstream's defaults, and --log-level wins over logs.level", () => {
@@ -68,7 +73,7 @@ describe('engine.telemetry', () => {
           telemetry: {
             reporting_interval: '0s',
             reporting_channel_size: 0,
-            logs: { level: 'info,[', providers: { internal: 'its', global: 'loud' }, tap: { enabled: true } },
+            logs: { level: 'info,[', providers: { internal: 'its', global: 'loud' }, tap: { enabled: true, max_entries: -1 } },
             resource: { mixed: ['a', 1], nested: { a: 1 } },
             detectors: ['k8s', 'telepathy'],
             metrics: { readers: [] },
@@ -83,7 +88,7 @@ describe('engine.telemetry', () => {
         'engine.telemetry.detectors[1]',
         'engine.telemetry.logs.level',
         'engine.telemetry.logs.providers.global',
-        'engine.telemetry.logs.tap.enabled',
+        'engine.telemetry.logs.tap.max_entries',
         'engine.telemetry.metrics',
         'engine.telemetry.reporting_channel_size',
         'engine.telemetry.reporting_interval',
@@ -92,7 +97,6 @@ describe('engine.telemetry', () => {
       ].sort(),
     );
     expect(byPath['engine.telemetry.detectors[0]']).toMatch(/k8s resource detector is not implemented/);
-    expect(byPath['engine.telemetry.logs.tap.enabled']).toMatch(/log tap is not implemented/);
     expect(byPath['engine.telemetry.reporting_interval']).toMatch(/greater than zero/);
     // The provider rule needs a valid object to judge: alone, it names the loop it prevents.
     const loop = errorsOf(doc(undefined, { engine: { telemetry: { logs: { providers: { internal: 'console_async' } } } } }));
@@ -111,13 +115,13 @@ describe('engine.observability', () => {
   it('validates a pipeline of its own and leaves the regular ones as they are', () => {
     const result = validOf(observability(toConsole));
     expect(result.pipelines.map((p) => `${p.group}/${p.pipeline}`)).toEqual(['default/main']);
-    const check = checkObservability(result.config, { availableCores: [0, 1, 2] });
+    const check = checkObservability(result.config, { catalog: builtinCatalog, availableCores: [0, 1, 2] });
     expect(check.effective).toMatchObject({ group: 'system', pipeline: 'observability', cores: [2] });
   });
 
   it("installs upstream's built-in pipeline when only engine.observability is given", () => {
     const result = validOf(observability(undefined));
-    const check = checkObservability(result.config, { availableCores: [0, 1] });
+    const check = checkObservability(result.config, { catalog: builtinCatalog, availableCores: [0, 1] });
     expect(check.effective?.nodes.map((n) => n.urn).sort()).toEqual([
       'urn:otel:exporter:console',
       'urn:otel:exporter:noop',
@@ -145,7 +149,7 @@ describe('engine.observability', () => {
   it("takes the pipeline policies upstream allows there and refuses resources and runtime_recovery", () => {
     const valid = validOf(observability({ ...toConsole, policies: { channel_capacity: { pdata: 64 }, health: { ready_quorum: { Percent: 50 } } } }));
     expect(valid.warnings).toEqual([expect.objectContaining({ path: `${OBS}.policies.health`, message: expect.stringMatching(/no effect/) })]);
-    expect(checkObservability(valid.config, { availableCores: [0] }).effective?.policies.channelCapacity.pdata).toBe(64);
+    expect(checkObservability(valid.config, { catalog: builtinCatalog, availableCores: [0] }).effective?.policies.channelCapacity.pdata).toBe(64);
     const errors = errorsOf(
       observability({
         ...toConsole,

@@ -4,6 +4,7 @@
 // regular pipelines and drained after them, so that it sees their first and last lines. It is not a pipeline of the
 // config (no status entry, no admin operation): the engine owns it, as upstream's does. Without engine.observability
 // nothing runs and no line goes anywhere but the console.
+import type { ComponentCatalog } from '../../config/catalog.js';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { EngineConfig } from '../../config/types.js';
@@ -20,6 +21,7 @@ import type { ProcessStats } from '../process-stats.js';
 import { MetricSnapshots } from './metric-snapshot.js';
 import { detectResource } from './resource.js';
 import { TelemetryHub } from './telemetry-hub.js';
+import { LogTap } from './log-tap.js';
 
 /** Log batches the receiver holds while its downstream is slow. */
 const RECEIVER_PENDING_BATCHES = 64;
@@ -34,12 +36,15 @@ export interface TelemetryStartDeps {
   registry: Registry;
   logger: Logger;
   availableCores: readonly number[];
+  catalog: ComponentCatalog;
   heartbeatIntervalMs: number;
   stabilisationMs: number;
 }
 
 export class EngineTelemetry {
   readonly settings: TelemetrySettings;
+  /** engine.telemetry.logs.tap: the recent lines `GET /api/v1/telemetry/logs` answers with; null when off. */
+  readonly tap: LogTap | null;
   private readonly hub: TelemetryHub | null;
   private runner: PipelineRunner | null = null;
   private metricsTimer: NodeJS.Timeout | null = null;
@@ -53,6 +58,7 @@ export class EngineTelemetry {
   ) {
     this.settings = resolveTelemetrySettings(config.engine?.telemetry, cli.logLevel);
     this.hub = config.engine?.observability ? new TelemetryHub(this.settings.reportingChannelSize) : null;
+    this.tap = this.settings.tap ? new LogTap(this.settings.tap) : null;
   }
 
   get logLevel(): string {
@@ -80,6 +86,14 @@ export class EngineTelemetry {
     }
   }
 
+  /** What the tap keeps of a supervisor logger's lines (each line as written); undefined: nothing. */
+  tapOf(source: 'global' | 'admin'): ((line: string) => void) | undefined {
+    const tap = this.tap;
+    if (!tap || this.mode(source) === 'noop') return undefined;
+    const origin = source === 'admin' ? 'admin' : 'controller';
+    return (line) => tap.record(line, origin);
+  }
+
   /** What the instances of regular pipelines are told (provider `engine`); undefined: the console, as before. */
   pipelineInstances(): InstanceTelemetry | undefined {
     const logs = this.mode('engine');
@@ -88,7 +102,14 @@ export class EngineTelemetry {
 
   /** Takes the lines instances send; undefined when no instance is told to send any. */
   get instanceLogs(): ((lines: string[], dropped: number) => void) | undefined {
-    return this.hub?.instanceLines;
+    const hub = this.hub;
+    const tap = this.tap;
+    if (!hub || !tap) return hub?.instanceLines;
+    return (lines, dropped) => {
+      for (const line of lines) tap.record(line, 'pipeline');
+      tap.countDropped(dropped);
+      hub.instanceLines(lines, dropped);
+    };
   }
 
   async start(deps: TelemetryStartDeps): Promise<void> {
@@ -97,7 +118,7 @@ export class EngineTelemetry {
     const logger = deps.logger.child({ group: OBSERVABILITY_GROUP, pipeline: OBSERVABILITY_PIPELINE });
     hub.useLogger(logger);
     this.registerCounters(deps.registry, hub);
-    const effective = checkObservability(this.config, { availableCores: deps.availableCores }).effective;
+    const effective = checkObservability(this.config, { availableCores: deps.availableCores, catalog: deps.catalog }).effective;
     if (!effective) {
       // The config was validated before the engine started: this is a bug, and the engine runs on without it.
       logger.error('the observability pipeline did not validate at start: engine logs routed to it go to the console');
