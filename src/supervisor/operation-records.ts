@@ -1,6 +1,16 @@
 // Operation records: a RolloutStatus or ShutdownStatus that an executor updates step by step, and the per-pipeline
-// history the admin API serves (the last RECORDS_KEPT of each kind).
-import type { CoreRolloutState, CoreShutdownStatus, RolloutAction, RolloutState, RolloutStatus, ShutdownState, ShutdownStatus } from '../state/operations.js';
+// history the admin API serves (the last RECORDS_KEPT of each kind). The records show upstream's states, whatever
+// words the executors use for them.
+import type {
+  CoreRolloutState,
+  CoreShutdownStatus,
+  RolloutAction,
+  RolloutState,
+  RolloutStatus,
+  ShutdownInitiator,
+  ShutdownState,
+  ShutdownStatus,
+} from '../state/operations.js';
 import { isoNow } from '../util/time.js';
 
 export const RECORDS_KEPT = 32;
@@ -28,8 +38,9 @@ export class RolloutRecord {
     return !['pending', 'running', 'rolling_back'].includes(this.status.state);
   }
 
+  /** A rollback that restored the old generation ends `failed`, as upstream's does; its cores say `rolled_back`. */
   setState(state: RolloutState, failureReason?: string): void {
-    this.status.state = state;
+    this.status.state = state === 'rolled_back' ? 'failed' : state;
     if (failureReason !== undefined) this.status.failureReason = failureReason;
     this.status.updatedAt = isoNow();
   }
@@ -51,12 +62,28 @@ export class RolloutRecord {
   }
 }
 
+/** How one core's drain ended, as the pipeline runner reports it. */
+export interface CoreDrainOutcome {
+  coreId: number;
+  deploymentGeneration: number;
+  state: 'drained' | 'forced' | 'failed';
+}
+
 export class ShutdownRecord {
   readonly status: ShutdownStatus;
 
-  constructor(id: string, group: string, pipeline: string) {
+  constructor(id: string, group: string, pipeline: string, initiator?: ShutdownInitiator) {
     const now = isoNow();
-    this.status = { shutdownId: id, pipelineGroupId: group, pipelineId: pipeline, state: 'pending', startedAt: now, updatedAt: now, cores: [] };
+    this.status = {
+      shutdownId: id,
+      pipelineGroupId: group,
+      pipelineId: pipeline,
+      state: 'pending',
+      ...(initiator !== undefined ? { initiator } : {}),
+      startedAt: now,
+      updatedAt: now,
+      cores: [],
+    };
   }
 
   get finished(): boolean {
@@ -69,6 +96,39 @@ export class ShutdownRecord {
     this.status.updatedAt = isoNow();
   }
 
+  /** The instance serving `coreId` was asked to drain. */
+  requested(coreId: number, deploymentGeneration: number): void {
+    this.core({ coreId, deploymentGeneration, state: 'shutdown_requested' });
+  }
+
+  /**
+   * Ends the shutdown from how each core's drain ended. A drain cut short at its deadline (the instance was killed) or
+   * one that ended in an error fails the shutdown, as upstream's does: data the instance held may be lost.
+   */
+  finish(results: readonly CoreDrainOutcome[], drainTimeoutSecs: number): void {
+    const forced: number[] = [];
+    const failed: number[] = [];
+    for (const result of results) {
+      if (!this.status.cores.some((c) => c.coreId === result.coreId)) continue;
+      const { coreId, deploymentGeneration } = result;
+      if (result.state === 'drained') {
+        this.core({ coreId, deploymentGeneration, state: 'exited', detail: 'drained' });
+      } else if (result.state === 'forced') {
+        forced.push(coreId);
+        this.core({ coreId, deploymentGeneration, state: 'failed', detail: `did not drain within ${drainTimeoutSecs}s and was killed` });
+      } else {
+        failed.push(coreId);
+        this.core({ coreId, deploymentGeneration, state: 'failed', detail: 'exited with an error while draining' });
+      }
+    }
+    const reasons = [
+      ...(forced.length > 0 ? [`${coresLabel(forced)} did not drain within ${drainTimeoutSecs}s and ${forced.length === 1 ? 'was' : 'were'} killed`] : []),
+      ...(failed.length > 0 ? [`${coresLabel(failed)} exited with an error while draining`] : []),
+    ];
+    if (reasons.length > 0) this.setState('failed', reasons.join('; '));
+    else this.setState('succeeded');
+  }
+
   core(core: Omit<CoreShutdownStatus, 'updatedAt'>): void {
     const entry = { ...core, updatedAt: isoNow() };
     const i = this.status.cores.findIndex((c) => c.coreId === core.coreId);
@@ -77,6 +137,10 @@ export class ShutdownRecord {
     this.status.cores.sort((a, b) => a.coreId - b.coreId);
     this.status.updatedAt = entry.updatedAt;
   }
+}
+
+function coresLabel(cores: readonly number[]): string {
+  return `${cores.length === 1 ? 'core' : 'cores'} ${cores.join(', ')}`;
 }
 
 /** Bounded per-pipeline history; the oldest record goes first. */

@@ -8,10 +8,10 @@ import { substituteEnvInValue } from '../config/env-subst-value.js';
 import type { EngineConfig, PipelineSpec } from '../config/types.js';
 import { diffPipelines } from '../state/config-diff.js';
 import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../state/commands.js';
-import type { PipelinePlan, RolloutStatus, ShutdownStatus } from '../state/operations.js';
+import type { PipelinePlan, RolloutStatus, ShutdownInitiator, ShutdownStatus } from '../state/operations.js';
 import { RecordHistory, RolloutRecord, ShutdownRecord } from './operation-records.js';
-import { OperationLock, waitAtMost, type OperationRef } from './operation-lock.js';
-import { PipelineRunner, type RunnerDeps } from './pipeline-runner.js';
+import { OperationLock, drainWaitSecs, waitAtMost, type OperationRef } from './operation-lock.js';
+import { PipelineRunner, type CoreDrainResult, type RunnerDeps } from './pipeline-runner.js';
 import { keyOf } from './pipeline-key.js';
 import { planRollout } from './planner.js';
 import { runRollout } from './rollout.js';
@@ -25,6 +25,11 @@ const ENGINE_START: OperationRef = { type: 'rollout', id: 'engine-start' };
 export interface OperationObserver {
   rolloutFinished(status: RolloutStatus): void;
   shutdownFinished(status: ShutdownStatus): void;
+}
+
+export interface PipelineDrainResult {
+  key: string;
+  cores: CoreDrainResult[];
 }
 
 export interface StartedRollout {
@@ -152,39 +157,40 @@ export class RuntimeManager {
     return { kind: started.record.status.state === 'succeeded' ? 'succeeded' : 'failed', rollout: started.record.status };
   }
 
-  async shutdownPipeline(group: string, pipeline: string, drainTimeoutSecs: number, wait: WaitOptions): Promise<ShutdownOutcome> {
+  async shutdownPipeline(
+    group: string,
+    pipeline: string,
+    drainTimeoutSecs: number,
+    wait: WaitOptions,
+    initiator?: ShutdownInitiator,
+  ): Promise<ShutdownOutcome> {
     const missing = this.missing(group, pipeline);
     if (missing) return missing;
     const busy = this.busy(group, pipeline);
     if (busy) return busy;
-    const { record, done } = this.startShutdown(this.runner(group, pipeline)!, drainTimeoutSecs);
+    const runner = this.runner(group, pipeline)!;
+    if (runner.desired === 'stopped' && runner.liveInstances().length === 0) return { kind: 'already_stopped' };
+    const { record, done } = this.startShutdown(runner, drainTimeoutSecs, initiator);
     if (!wait.wait) return { kind: 'accepted', shutdown: record.status };
-    if ((await waitAtMost(done, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', shutdown: record.status };
+    if ((await waitAtMost(done, drainWaitSecs(wait.timeoutSecs, drainTimeoutSecs))) === 'timeout') return { kind: 'timeout', shutdown: record.status };
     return { kind: record.status.state === 'succeeded' ? 'succeeded' : 'failed', shutdown: record.status };
   }
 
-  startShutdown(runner: PipelineRunner, drainTimeoutSecs: number): { record: ShutdownRecord; done: Promise<void> } {
+  startShutdown(runner: PipelineRunner, drainTimeoutSecs: number, initiator?: ShutdownInitiator): { record: ShutdownRecord; done: Promise<void> } {
     const id = this.newId('shutdown');
-    const record = new ShutdownRecord(id, runner.config.group, runner.config.pipeline);
+    const record = new ShutdownRecord(id, runner.config.group, runner.config.pipeline, initiator);
     const operation: OperationRef = { type: 'shutdown', id };
     this.lock.acquire(runner.key, operation);
     this.shutdowns.add(runner.key, id, record);
     runner.operation = 'shutdown';
     record.setState('running');
     for (const slot of runner.slots.values()) {
-      if (slot.current) record.core({ coreId: slot.core, deploymentGeneration: slot.current.generation, state: 'draining' });
+      if (slot.current) record.requested(slot.core, slot.current.generation);
     }
     runner.refresh();
     const done = runner
       .drain(Date.now() + drainTimeoutSecs * 1000)
-      .then((results) => {
-        for (const result of results) if (record.status.cores.some((c) => c.coreId === result.coreId)) record.core(result);
-        const forced = results.filter((r) => r.state === 'forced').map((r) => r.coreId);
-        const failed = results.filter((r) => r.state === 'failed').map((r) => r.coreId);
-        if (forced.length > 0) record.setState('timeout', `cores ${forced.join(', ')} did not drain within ${drainTimeoutSecs}s and were killed`);
-        else if (failed.length > 0) record.setState('failed', `cores ${failed.join(', ')} exited with an error while draining`);
-        else record.setState('succeeded');
-      })
+      .then((results) => record.finish(results, drainTimeoutSecs))
       .finally(() => {
         runner.operation = null;
         this.lock.release(runner.key, operation);
@@ -206,20 +212,6 @@ export class RuntimeManager {
     return { kind: 'accepted', rollout: record.status };
   }
 
-  /** Drains the pipeline, then forgets it: runner, committed spec and history. */
-  async deletePipeline(group: string, pipeline: string, wait: WaitOptions = { wait: false, timeoutSecs: 60 }): Promise<ShutdownOutcome> {
-    const missing = this.missing(group, pipeline);
-    if (missing) return missing;
-    const busy = this.busy(group, pipeline);
-    if (busy) return busy;
-    const runner = this.runner(group, pipeline)!;
-    const { record, done } = this.startShutdown(runner, DEFAULT_DRAIN_TIMEOUT_SECS);
-    const forgotten = done.then(() => this.forget(group, pipeline));
-    if (!wait.wait) return { kind: 'accepted', shutdown: record.status };
-    if ((await waitAtMost(forgotten, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', shutdown: record.status };
-    return { kind: record.status.state === 'succeeded' ? 'succeeded' : 'failed', shutdown: record.status };
-  }
-
   rollout(group: string, pipeline: string, id: string): RolloutStatus | undefined {
     return this.rollouts.get(keyOf(group, pipeline), id)?.status;
   }
@@ -228,10 +220,10 @@ export class RuntimeManager {
     return this.shutdowns.get(keyOf(group, pipeline), id)?.status;
   }
 
-  /** Engine shutdown: every pipeline drains, whatever operation runs. */
-  async drainAll(deadlineMs: number): Promise<void> {
+  /** Engine shutdown: every pipeline drains, whatever operation runs. Resolves with how each core's drain ended. */
+  async drainAll(deadlineMs: number): Promise<PipelineDrainResult[]> {
     this.closing = true;
-    await Promise.all([...this.runners.values()].map((runner) => runner.drain(deadlineMs)));
+    return Promise.all([...this.runners.values()].map(async (runner) => ({ key: runner.key, cores: await runner.drain(deadlineMs) })));
   }
 
   /**
@@ -274,7 +266,7 @@ export class RuntimeManager {
     delete this.committed.groups[group]?.pipelines[pipeline];
   }
 
-  newId(kind: 'rollout' | 'shutdown' | 'reconcile'): string {
+  newId(kind: 'rollout' | 'shutdown' | 'reconcile' | 'delete'): string {
     return `${kind}-${this.nextId++}`;
   }
 
