@@ -1,8 +1,8 @@
 // Keeps the first `keep` log records of an ExportLogsServiceRequest (in document order: resource by resource, scope
 // by scope) and drops the rest, on the wire (pdata/wire-walk.ts): the kept bytes are copied as they came and only the
 // lengths of the resource and scope that is cut through are rewritten. As processor:filter does, a scope or resource
-// the sampling emptied goes with its records, and one that came in without records stays. A request the byte path does not walk
-// (NOT_ON_WIRE) is decoded with protobufjs instead, which gives the same result.
+// the sampling emptied goes with its records, and one that came in without records stays. A request the byte path
+// does not walk (NOT_ON_WIRE) is decoded with protobufjs instead, which gives the same result.
 import protobuf from 'protobufjs';
 import { ExportLogsServiceRequest } from '../../../pdata/otlp-schema.js';
 import { SIGNAL_LAYOUTS } from '../../../pdata/wire-layout.js';
