@@ -15,7 +15,7 @@ import type {
   StartOutcome,
   WaitOptions,
 } from '../state/commands.js';
-import type { EngineConfig } from '../config/types.js';
+import type { EngineConfig, PipelineSpec } from '../config/types.js';
 import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
 import type { EngineStatus, PipelineStatus, ProbeFailure, ProbeResult } from '../state/status-types.js';
 import { redactSecrets } from '../util/redact.js';
@@ -45,7 +45,7 @@ export class EngineAdminBackend implements LiveAdminBackend {
     const runner = this.manager.runner(group, pipeline);
     const spec = this.manager.committed.groups[group]?.pipelines[pipeline];
     if (!runner || !spec) return undefined;
-    return { pipelineGroupId: group, pipelineId: pipeline, config: redactSecrets(spec), desiredStatus: runner.desired, activeGeneration: runner.generation };
+    return { pipelineGroupId: group, pipelineId: pipeline, config: redactSecrets<PipelineSpec>(spec), desiredStatus: runner.desired, activeGeneration: runner.generation };
   }
 
   hasGroup(group: string): boolean {
@@ -58,7 +58,7 @@ export class EngineAdminBackend implements LiveAdminBackend {
   }
 
   committedConfig(): EngineConfig {
-    return redactSecrets(this.manager.committed);
+    return redactSecrets<EngineConfig>(this.manager.committed);
   }
 
   /**
@@ -114,7 +114,7 @@ export class EngineAdminBackend implements LiveAdminBackend {
   createGroup(group: string): CreateGroupOutcome {
     // The reserved group exists for the engine's own use: to a client it is taken.
     if (group === RESERVED_GROUP || this.manager.hasGroup(group)) return { kind: 'exists' };
-    this.manager.committed.groups[group] = { pipelines: {} };
+    this.manager.addGroup(group);
     return { kind: 'created', group: { pipelineGroupId: group, pipelines: [] } };
   }
 
@@ -127,7 +127,7 @@ export class EngineAdminBackend implements LiveAdminBackend {
       if (busy) return busy;
     }
     // Gone at once for every new request (a PUT into it is 404), while its pipelines drain.
-    delete this.manager.committed.groups[group];
+    this.manager.removeGroup(group);
     const shutdowns: ShutdownStatus[] = [];
     for (const runner of runners) {
       const started = this.manager.startShutdown(runner, DEFAULT_DRAIN_TIMEOUT_SECS);

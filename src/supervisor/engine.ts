@@ -9,6 +9,7 @@ import { startAdminServer } from '../admin/server.js';
 import type { AdminTokenSource } from '../admin/auth.js';
 import type { AdminTokenOrigin } from '../admin/auth-settings.js';
 import type { AdminTls } from '../admin/tls-settings.js';
+import { InstanceLauncher } from './instance-launcher.js';
 import { ListenerTable } from './listener-table.js';
 import { ProcessStats } from './process-stats.js';
 import { RuntimeManager } from './runtime-manager.js';
@@ -68,13 +69,13 @@ export class Engine {
       ledger: this.ledger,
       operations: this.metrics,
       logger: settings.logger,
-      instanceOptions: {
+      launcher: new InstanceLauncher({
         heartbeatIntervalMs: settings.heartbeatIntervalMs ?? 5000,
         logLevel: settings.logLevel,
         logFormat: settings.logFormat,
         telemetry: settings.telemetry?.pipelineInstances(),
-      },
-      instanceLogs: settings.telemetry?.instanceLogs,
+        instanceLogs: settings.telemetry?.instanceLogs,
+      }),
       stabilisationMs: settings.stabilisationMs ?? 500,
     });
     this.reconciler = new Reconciler(this.manager, (status) => this.metrics.reconcileFinished(status));

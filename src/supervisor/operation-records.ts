@@ -1,14 +1,28 @@
 // Operation records: a RolloutStatus or ShutdownStatus that an executor updates step by step, and the per-pipeline
-// history the admin API serves (the last RECORDS_KEPT of each kind).
-import type { CoreRolloutState, CoreShutdownStatus, RolloutAction, RolloutState, RolloutStatus, ShutdownState, ShutdownStatus } from '../state/operations.js';
+// history the admin API serves (the last RECORDS_KEPT of each kind). A record is where an operation's state machines
+// live: its own and each core's (state/rollout-lifecycle.ts, state/shutdown-lifecycle.ts); the status is their state.
+import { StateMachine, type BugReporter } from '../state/machine.js';
+import type { CoreRolloutState, CoreRolloutStatus, CoreShutdownState, RolloutAction, RolloutState, RolloutStatus, ShutdownState, ShutdownStatus } from '../state/operations.js';
+import { CORE_ROLLOUT_LIFECYCLE, isRolloutFinished, ROLLOUT_LIFECYCLE, type CoreRolloutEvent, type RolloutEvent } from '../state/rollout-lifecycle.js';
+import { CORE_SHUTDOWN_LIFECYCLE, isShutdownFinished, SHUTDOWN_LIFECYCLE, type CoreShutdownEvent, type ShutdownEvent } from '../state/shutdown-lifecycle.js';
 import { isoNow } from '../util/time.js';
 
 export const RECORDS_KEPT = 32;
 
 export class RolloutRecord {
   readonly status: RolloutStatus;
+  private readonly machine: StateMachine<RolloutState, RolloutEvent>;
+  private readonly coreMachines = new Map<number, StateMachine<CoreRolloutState, CoreRolloutEvent>>();
 
-  constructor(id: string, group: string, pipeline: string, action: RolloutAction, targetGeneration: number, previousGeneration?: number) {
+  constructor(
+    id: string,
+    group: string,
+    pipeline: string,
+    action: RolloutAction,
+    targetGeneration: number,
+    previousGeneration: number | undefined,
+    private readonly reportBug: BugReporter,
+  ) {
     const now = isoNow();
     this.status = {
       rolloutId: id,
@@ -22,60 +36,102 @@ export class RolloutRecord {
       updatedAt: now,
       cores: [],
     };
+    this.machine = new StateMachine('rollout', id, ROLLOUT_LIFECYCLE, 'pending', reportBug);
   }
 
   get finished(): boolean {
-    return !['pending', 'running', 'rolling_back'].includes(this.status.state);
+    return isRolloutFinished(this.status.state);
   }
 
-  setState(state: RolloutState, failureReason?: string): void {
-    this.status.state = state;
+  /** Moves the rollout as its table allows; false (reported as a bug) when it does not. */
+  move(event: RolloutEvent, failureReason?: string): boolean {
+    if (this.machine.apply(event).kind === 'refused') return false;
+    this.status.state = this.machine.state;
     if (failureReason !== undefined) this.status.failureReason = failureReason;
     this.status.updatedAt = isoNow();
+    return true;
   }
 
-  core(coreId: number, state: CoreRolloutState, detail?: string, previousGeneration?: number): void {
-    const now = isoNow();
-    let core = this.status.cores.find((c) => c.coreId === coreId);
-    if (!core) {
-      core = { coreId, targetGeneration: this.status.targetGeneration, state, updatedAt: now };
-      if (previousGeneration !== undefined) core.previousGeneration = previousGeneration;
-      this.status.cores.push(core);
-      this.status.cores.sort((a, b) => a.coreId - b.coreId);
+  /** A core the plan touches, `pending` until the executor reaches it. */
+  addCore(coreId: number, previousGeneration?: number): void {
+    if (this.coreMachines.has(coreId)) return;
+    const subject = `${this.status.rolloutId} core ${coreId}`;
+    this.coreMachines.set(coreId, new StateMachine('rollout core', subject, CORE_ROLLOUT_LIFECYCLE, 'pending', this.reportBug));
+    const core: CoreRolloutStatus = { coreId, targetGeneration: this.status.targetGeneration, state: 'pending', updatedAt: isoNow() };
+    if (previousGeneration !== undefined) core.previousGeneration = previousGeneration;
+    this.status.cores.push(core);
+    this.status.cores.sort((a, b) => a.coreId - b.coreId);
+  }
+
+  /** Moves one core as its table allows; `detail` replaces what the core said before (a drain that did not end cleanly). */
+  moveCore(coreId: number, event: CoreRolloutEvent, detail?: string): boolean {
+    const machine = this.coreMachines.get(coreId);
+    const core = this.status.cores.find((c) => c.coreId === coreId);
+    if (!machine || !core) {
+      this.reportBug({ machine: 'rollout core', subject: `${this.status.rolloutId} core ${coreId}`, from: 'absent', event });
+      return false;
     }
-    core.state = state;
+    if (machine.apply(event).kind === 'refused') return false;
+    const now = isoNow();
+    core.state = machine.state;
     core.updatedAt = now;
     if (detail !== undefined) core.detail = detail;
     else delete core.detail;
     this.status.updatedAt = now;
+    return true;
   }
 }
 
 export class ShutdownRecord {
   readonly status: ShutdownStatus;
+  private readonly machine: StateMachine<ShutdownState, ShutdownEvent>;
+  private readonly coreMachines = new Map<number, StateMachine<CoreShutdownState, CoreShutdownEvent>>();
 
-  constructor(id: string, group: string, pipeline: string) {
+  constructor(
+    id: string,
+    group: string,
+    pipeline: string,
+    private readonly reportBug: BugReporter,
+  ) {
     const now = isoNow();
     this.status = { shutdownId: id, pipelineGroupId: group, pipelineId: pipeline, state: 'pending', startedAt: now, updatedAt: now, cores: [] };
+    this.machine = new StateMachine('shutdown', id, SHUTDOWN_LIFECYCLE, 'pending', reportBug);
   }
 
   get finished(): boolean {
-    return this.status.state !== 'pending' && this.status.state !== 'running';
+    return isShutdownFinished(this.status.state);
   }
 
-  setState(state: ShutdownState, failureReason?: string): void {
-    this.status.state = state;
+  move(event: ShutdownEvent, failureReason?: string): boolean {
+    if (this.machine.apply(event).kind === 'refused') return false;
+    this.status.state = this.machine.state;
     if (failureReason !== undefined) this.status.failureReason = failureReason;
+    this.status.updatedAt = isoNow();
+    return true;
+  }
+
+  /** A core whose instance of `deploymentGeneration` starts draining. */
+  addCore(coreId: number, deploymentGeneration: number): void {
+    if (this.coreMachines.has(coreId)) return;
+    const subject = `${this.status.shutdownId} core ${coreId}`;
+    this.coreMachines.set(coreId, new StateMachine('shutdown core', subject, CORE_SHUTDOWN_LIFECYCLE, 'draining', this.reportBug));
+    this.status.cores.push({ coreId, deploymentGeneration, state: 'draining', updatedAt: isoNow() });
+    this.status.cores.sort((a, b) => a.coreId - b.coreId);
     this.status.updatedAt = isoNow();
   }
 
-  core(core: Omit<CoreShutdownStatus, 'updatedAt'>): void {
-    const entry = { ...core, updatedAt: isoNow() };
-    const i = this.status.cores.findIndex((c) => c.coreId === core.coreId);
-    if (i >= 0) this.status.cores[i] = entry;
-    else this.status.cores.push(entry);
-    this.status.cores.sort((a, b) => a.coreId - b.coreId);
-    this.status.updatedAt = entry.updatedAt;
+  moveCore(coreId: number, event: CoreShutdownEvent): boolean {
+    const machine = this.coreMachines.get(coreId);
+    const core = this.status.cores.find((c) => c.coreId === coreId);
+    if (!machine || !core) {
+      this.reportBug({ machine: 'shutdown core', subject: `${this.status.shutdownId} core ${coreId}`, from: 'absent', event });
+      return false;
+    }
+    if (machine.apply(event).kind === 'refused') return false;
+    core.state = machine.state;
+    core.updatedAt = isoNow();
+    this.status.updatedAt = core.updatedAt;
+    return true;
   }
 }
 

@@ -72,18 +72,7 @@ export class Reconciler {
 
     // Document-level policies and new groups take effect now; pipelines are committed one by one as they succeed. The
     // engine section (admin address and auth) is set up once at start: the committed one stays what is in force.
-    const previous = manager.committed;
-    const { engine: _ignoredUntilRestart, ...document } = desired;
-    manager.committed = {
-      ...document,
-      ...(previous.engine !== undefined ? { engine: previous.engine } : {}),
-      groups: Object.fromEntries(
-        Object.entries(desired.groups).map(([g, spec]) => [g, { ...spec, pipelines: { ...(previous.groups[g]?.pipelines ?? {}) } }]),
-      ),
-    };
-    for (const [g, spec] of Object.entries(previous.groups)) {
-      if (!manager.committed.groups[g]) manager.committed.groups[g] = spec;
-    }
+    manager.adoptDocument(desired);
 
     const work: Promise<void>[] = [];
     for (const candidate of validation.pipelines) {

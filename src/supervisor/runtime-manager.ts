@@ -1,19 +1,25 @@
 // The runtime manager: the committed config, a runner per pipeline, and the operations that change them. Every change
 // is validated against a copy of the whole committed config before anything starts, planned from the effective
-// configs, executed by the rollout executor under a per-pipeline lock, and committed only when it succeeded.
+// configs, executed by the rollout executor under a per-pipeline lock, and committed only when it succeeded. The
+// manager is the only writer of the committed config, and of the engine's lifecycle (state/engine-lifecycle.ts); it
+// changes a pipeline's runner only through the runner's methods.
 import type { EffectivePipeline } from '../config/effective.js';
 import { validateEngineConfig } from '../config/index.js';
 import { substituteEnvInValue } from '../config/env-subst-value.js';
-import type { EngineConfig, PipelineSpec } from '../config/types.js';
+import type { EngineConfig, GroupSpec, PipelineSpec } from '../config/types.js';
 import { diffPipelines } from '../config/diff.js';
 import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../state/commands.js';
+import { ENGINE_LIFECYCLE, type EngineEvent, type EngineState } from '../state/engine-lifecycle.js';
+import { logIllegalMoves, StateMachine, type BugReporter } from '../state/machine.js';
 import type { PipelinePlan, RolloutStatus, ShutdownStatus } from '../state/operations.js';
+import type { DeepReadonly } from '../util/readonly.js';
 import { RecordHistory, RolloutRecord, ShutdownRecord } from './operation-records.js';
 import { OperationLock, waitAtMost, type OperationRef } from './operation-lock.js';
 import { PipelineRunner, type RunnerDeps } from './pipeline-runner.js';
 import { keyOf } from './pipeline-key.js';
 import { planRollout } from './planner.js';
 import { runRollout } from './rollout.js';
+import { runShutdown } from './shutdown.js';
 
 export const DEFAULT_STEP_TIMEOUT_SECS = 60;
 export const DEFAULT_DRAIN_TIMEOUT_SECS = 60;
@@ -37,35 +43,41 @@ export class RuntimeManager {
   readonly rollouts = new RecordHistory<RolloutRecord>();
   readonly shutdowns = new RecordHistory<ShutdownRecord>();
   private readonly generations = new Map<string, number>();
-  /** Set when the engine starts draining for good (SIGTERM): every pipeline is busy from then on. */
-  private closing = false;
-  /** Set while the pipelines of the initial config have their first start: an operation now would race it. */
-  private booting = false;
+  private readonly engine: StateMachine<EngineState, EngineEvent>;
+  private readonly reportBug: BugReporter;
   private nextId = 1;
 
   constructor(
-    public committed: EngineConfig,
+    private committedConfig: EngineConfig,
     readonly availableCores: number[],
     private readonly deps: RunnerDeps & { operations?: OperationObserver },
-  ) {}
+  ) {
+    this.reportBug = logIllegalMoves(deps.logger);
+    this.engine = new StateMachine('engine', 'engine', ENGINE_LIFECYCLE, 'idle', this.reportBug);
+  }
+
+  /** The config as committed: what runs, as the operator wrote it. Read-only: only the manager's methods change it. */
+  get committed(): DeepReadonly<EngineConfig> {
+    return this.committedConfig;
+  }
+
+  /** True until the boot has started every pipeline of the initial config: the engine is not ready before. */
+  get isBooting(): boolean {
+    return this.engine.state === 'booting';
+  }
 
   /**
    * Boot: every pipeline of the initial config at generation 1, with runtime recovery from the first attempt.
    * `first` runs before them, inside the boot (every pipeline answers busy meanwhile): the engine's observability pipeline.
    */
-  /** True until the boot has started every pipeline of the initial config: the engine is not ready before. */
-  get isBooting(): boolean {
-    return this.booting;
-  }
-
   async boot(pipelines: EffectivePipeline[], first?: () => Promise<void>): Promise<void> {
-    this.booting = true;
+    this.engine.apply('boot_started');
     try {
       await first?.();
       for (const pipeline of pipelines) this.runners.set(keyOf(pipeline.group, pipeline.pipeline), this.newRunner(pipeline, this.takeGeneration(keyOf(pipeline.group, pipeline.pipeline))));
       await Promise.allSettled([...this.runners.values()].map((runner) => runner.start()));
     } finally {
-      this.booting = false;
+      this.engine.apply('boot_ended');
     }
   }
 
@@ -74,14 +86,14 @@ export class RuntimeManager {
   }
 
   hasGroup(group: string): boolean {
-    return Object.hasOwn(this.committed.groups, group);
+    return Object.hasOwn(this.committedConfig.groups, group);
   }
 
   async putPipeline(group: string, pipeline: string, request: PutPipelineRequest, wait: WaitOptions): Promise<PutPipelineOutcome> {
     if (!this.hasGroup(group)) return { kind: 'group_not_found' };
     const substituted = substituteEnvInValue(request.pipeline, `groups.${group}.pipelines.${pipeline}`);
     if (!substituted.ok) return { kind: 'invalid', errors: substituted.errors };
-    const candidateDoc = structuredClone(this.committed);
+    const candidateDoc = structuredClone(this.committedConfig);
     candidateDoc.groups[group]!.pipelines[pipeline] = substituted.value as PipelineSpec;
     const validation = validateEngineConfig(candidateDoc, { availableCores: this.availableCores });
     if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
@@ -103,38 +115,31 @@ export class RuntimeManager {
     const action = plan.action;
     const existing = this.runners.get(key);
     const target = action === 'resize' && existing ? existing.generation : this.takeGeneration(key);
-    const runner = existing ?? this.newRunner(candidate, target);
+    const runner = existing ?? this.newRunner(candidate, target, 'stopped');
     this.runners.set(key, runner);
-    const wasStopped = runner.desired === 'stopped';
-    runner.desired = 'running';
     const id = this.newId('rollout');
-    const record = new RolloutRecord(id, candidate.group, candidate.pipeline, action, target, action === 'create' ? undefined : runner.generation);
+    const record = new RolloutRecord(id, candidate.group, candidate.pipeline, action, target, action === 'create' ? undefined : runner.generation, this.reportBug);
     const operation: OperationRef = { type: 'rollout', id };
     this.lock.acquire(key, operation);
     this.rollouts.add(key, id, record);
-    runner.latestRollout = record.status;
-    runner.operation = 'rollout';
-    runner.refresh();
+    runner.rolloutStarted(action, record.status);
     const done = runRollout({ runner, candidate, targetGeneration: target, plan, record, stepTimeoutMs: stepTimeoutSecs * 1000, drainTimeoutMs: drainTimeoutSecs * 1000 })
+      .catch((error: unknown) => {
+        record.move('fail', `internal error: ${(error as Error).message}`);
+        this.deps.logger.error({ err: error, rolloutId: id }, 'rollout crashed');
+        return false;
+      })
       .then((succeeded) => {
+        runner.rolloutEnded(succeeded);
         if (succeeded) this.commitSpec(candidate.group, candidate.pipeline, spec);
         else if (action === 'create' && !existing) {
           // Nothing of a failed create may stay behind, its listening sockets least of all.
           this.deps.listeners.close(key);
           this.runners.delete(key);
-        } else if (action === 'create' && wasStopped) {
-          runner.desired = 'stopped';
-          runner.releaseListeners();
         }
       })
-      .catch((error: unknown) => {
-        record.setState('failed', `internal error: ${(error as Error).message}`);
-        this.deps.logger.error({ err: error, rolloutId: id }, 'rollout crashed');
-      })
       .finally(() => {
-        runner.operation = null;
         this.lock.release(key, operation);
-        runner.refresh();
         this.deps.operations?.rolloutFinished(record.status);
       });
     return { record, done };
@@ -159,32 +164,14 @@ export class RuntimeManager {
 
   startShutdown(runner: PipelineRunner, drainTimeoutSecs: number): { record: ShutdownRecord; done: Promise<void> } {
     const id = this.newId('shutdown');
-    const record = new ShutdownRecord(id, runner.config.group, runner.config.pipeline);
+    const record = new ShutdownRecord(id, runner.config.group, runner.config.pipeline, this.reportBug);
     const operation: OperationRef = { type: 'shutdown', id };
     this.lock.acquire(runner.key, operation);
     this.shutdowns.add(runner.key, id, record);
-    runner.operation = 'shutdown';
-    record.setState('running');
-    for (const slot of runner.slots.values()) {
-      if (slot.current) record.core({ coreId: slot.core, deploymentGeneration: slot.current.generation, state: 'draining' });
-    }
-    runner.refresh();
-    const done = runner
-      .drain(Date.now() + drainTimeoutSecs * 1000)
-      .then((results) => {
-        for (const result of results) if (record.status.cores.some((c) => c.coreId === result.coreId)) record.core(result);
-        const forced = results.filter((r) => r.state === 'forced').map((r) => r.coreId);
-        const failed = results.filter((r) => r.state === 'failed').map((r) => r.coreId);
-        if (forced.length > 0) record.setState('timeout', `cores ${forced.join(', ')} did not drain within ${drainTimeoutSecs}s and were killed`);
-        else if (failed.length > 0) record.setState('failed', `cores ${failed.join(', ')} exited with an error while draining`);
-        else record.setState('succeeded');
-      })
-      .finally(() => {
-        runner.operation = null;
-        this.lock.release(runner.key, operation);
-        runner.refresh();
-        this.deps.operations?.shutdownFinished(record.status);
-      });
+    const done = runShutdown({ runner, record, drainTimeoutSecs }).finally(() => {
+      this.lock.release(runner.key, operation);
+      this.deps.operations?.shutdownFinished(record.status);
+    });
     return { record, done };
   }
 
@@ -195,7 +182,7 @@ export class RuntimeManager {
     if (busy) return busy;
     const runner = this.runner(group, pipeline)!;
     if (runner.desired === 'running') return { kind: 'already_running' };
-    const spec = this.committed.groups[group]!.pipelines[pipeline]!;
+    const spec = this.committedConfig.groups[group]!.pipelines[pipeline]!;
     const { record } = this.startRollout(runner.config, spec, planRollout(undefined, runner.config), DEFAULT_STEP_TIMEOUT_SECS, DEFAULT_DRAIN_TIMEOUT_SECS);
     return { kind: 'accepted', rollout: record.status };
   }
@@ -224,7 +211,7 @@ export class RuntimeManager {
 
   /** Engine shutdown: every pipeline drains, whatever operation runs. */
   async drainAll(deadlineMs: number): Promise<void> {
-    this.closing = true;
+    this.engine.apply('drain_started');
     await Promise.all([...this.runners.values()].map((runner) => runner.drain(deadlineMs)));
   }
 
@@ -234,8 +221,8 @@ export class RuntimeManager {
    * is going away.
    */
   holderOf(key: string): OperationRef | undefined {
-    if (this.closing) return ENGINE_SHUTDOWN;
-    if (this.booting) return ENGINE_START;
+    if (this.engine.state === 'closing') return ENGINE_SHUTDOWN;
+    if (this.engine.state === 'booting') return ENGINE_START;
     return this.lock.holder(key);
   }
 
@@ -256,8 +243,32 @@ export class RuntimeManager {
   }
 
   commitSpec(group: string, pipeline: string, spec: PipelineSpec): void {
-    const groupSpec = this.committed.groups[group];
+    const groupSpec = this.committedConfig.groups[group];
     if (groupSpec) groupSpec.pipelines[pipeline] = spec;
+  }
+
+  /** A new, empty group. */
+  addGroup(group: string): void {
+    this.committedConfig.groups[group] ??= { pipelines: {} };
+  }
+
+  /** The group is gone for every new request, while whatever of it still runs drains. */
+  removeGroup(group: string): void {
+    delete this.committedConfig.groups[group];
+  }
+
+  /**
+   * A reconcile's document takes effect for what is not a pipeline: its policies and its groups (one it leaves out
+   * stays), never the engine section (set up once at start). Pipelines keep their committed specs: each is committed
+   * when its own rollout succeeds.
+   */
+  adoptDocument(desired: EngineConfig): void {
+    const previous = this.committedConfig;
+    const { engine: _ignoredUntilRestart, groups, ...document } = desired;
+    const merged: Record<string, GroupSpec> = {};
+    for (const [g, spec] of Object.entries(groups)) merged[g] = { ...spec, pipelines: { ...(previous.groups[g]?.pipelines ?? {}) } };
+    for (const [g, spec] of Object.entries(previous.groups)) merged[g] ??= spec;
+    this.committedConfig = { ...document, ...(previous.engine !== undefined ? { engine: previous.engine } : {}), groups: merged };
   }
 
   /** Forgets the pipeline; its operation records stay readable, so the Location a DELETE answered keeps working. */
@@ -265,7 +276,7 @@ export class RuntimeManager {
     const key = keyOf(group, pipeline);
     this.runners.delete(key);
     this.deps.ledger.forget(group, pipeline);
-    delete this.committed.groups[group]?.pipelines[pipeline];
+    delete this.committedConfig.groups[group]?.pipelines[pipeline];
   }
 
   newId(kind: 'rollout' | 'shutdown' | 'reconcile'): string {
@@ -275,11 +286,11 @@ export class RuntimeManager {
   private recordNoop(group: string, pipeline: string, spec: PipelineSpec): RolloutStatus {
     const runner = this.runner(group, pipeline)!;
     const id = this.newId('rollout');
-    const record = new RolloutRecord(id, group, pipeline, 'noop', runner.generation, runner.generation);
-    record.setState('succeeded');
+    const record = new RolloutRecord(id, group, pipeline, 'noop', runner.generation, runner.generation, this.reportBug);
+    record.move('noop');
     this.rollouts.add(runner.key, id, record);
     this.deps.operations?.rolloutFinished(record.status);
-    runner.latestRollout = record.status;
+    runner.noteRollout(record.status);
     // The effective config is the same; the operator's latest wording of it becomes the committed text.
     this.commitSpec(group, pipeline, spec);
     return record.status;
@@ -291,8 +302,8 @@ export class RuntimeManager {
     return next;
   }
 
-  private newRunner(config: EffectivePipeline, generation: number): PipelineRunner {
-    return new PipelineRunner(config, generation, { ...this.deps, logger: this.deps.logger.child({ group: config.group, pipeline: config.pipeline }) });
+  private newRunner(config: EffectivePipeline, generation: number, initial: 'provisioning' | 'stopped' = 'provisioning'): PipelineRunner {
+    return new PipelineRunner(config, generation, { ...this.deps, logger: this.deps.logger.child({ group: config.group, pipeline: config.pipeline }) }, initial);
   }
 }
 

@@ -1,37 +1,37 @@
-// PipelineStatus (CONTRACT.md §3) derived from the runner's slots and instances at the moment it is asked for.
+// PipelineStatus (CONTRACT.md §3) projected from the runner's state machines at the moment it is asked for: the
+// pipeline's lifecycle gives the deployment status, each core's lifecycle and its serving instance's phase give the
+// core's phase. Nothing here decides a state; it only reads and shapes them.
 import type { RolloutStatus } from '../state/operations.js';
 import type { Condition, CoreStatus, RolloutSummary, DeploymentError, DeploymentStatus, InstanceStatus, ListenerStatus, PipelineStatus } from '../state/status-types.js';
-import type { CoreSlot } from './core-slot.js';
+import type { CoreView } from './core-slot.js';
 import type { EffectivePipeline } from '../config/effective.js';
 import type { ConditionTracker } from '../state/conditions.js';
 import type { DesiredStatus } from '../state/status-types.js';
+import type { ProcessStats } from './process-stats.js';
+import { countInPhases, describeQuorum, quorumMet } from '../state/health.js';
+import type { InstancePhase } from '../state/phase.js';
 
 /** What the projection reads of a pipeline runner (the runner calls the projection, so it names no runner type). */
 export interface ProjectedRunner {
-  readonly slots: ReadonlyMap<number, CoreSlot>;
+  cores(): readonly CoreView[];
   readonly desired: DesiredStatus;
+  readonly deployment: { status: DeploymentStatus; since: string; error: DeploymentError | null };
   readonly config: EffectivePipeline;
   readonly conditions: ConditionTracker;
   readonly generation: number;
   readonly latestRollout: RolloutStatus | null;
 }
-import type { ProcessStats } from './process-stats.js';
-import { countInPhases, describeQuorum, quorumMet } from '../state/health.js';
-import type { InstancePhase } from '../state/phase.js';
 
-export function projectPipelineStatus(
-  runner: ProjectedRunner,
-  stats: ProcessStats,
-  deployment: { status: DeploymentStatus; since: string; error: DeploymentError | null },
-  listeners: ListenerStatus[],
-): PipelineStatus {
+export function projectPipelineStatus(runner: ProjectedRunner, stats: ProcessStats, listeners: ListenerStatus[]): PipelineStatus {
+  const { deployment } = runner;
+  const slots = runner.cores();
   const cores: Record<string, CoreStatus> = {};
   const instances: InstanceStatus[] = [];
   const servingGenerations: Record<string, number> = {};
   let runningCores = 0;
 
-  for (const slot of runner.slots.values()) {
-    const instance = slot.current;
+  for (const slot of slots) {
+    const instance = slot.serving;
     const phase = corePhase(runner, slot);
     if (phase === 'running') {
       runningCores += 1;
@@ -40,13 +40,12 @@ export function projectPipelineStatus(
     cores[String(slot.core)] = {
       phase,
       lastHeartbeatTime: instance?.lastHeartbeatTime ?? null,
-      conditions: slot.gaveUp !== null ? [slot.conditions.observe('Failed', 'True', 'RestartLimitExceeded', slot.gaveUp)] : [],
+      conditions: slot.gaveUpReason !== null ? [slot.conditions.observe('Failed', 'True', 'RestartLimitExceeded', slot.gaveUpReason)] : [],
       deletePending: false,
       recentEvents: [...slot.events],
     };
     // During an overlap the old and the new generation of a core are listed side by side.
-    for (const member of [instance, slot.incoming, ...slot.draining]) {
-      if (!member) continue;
+    for (const member of slot.members()) {
       const sample = stats.get(member.pid);
       instances.push({
         coreId: slot.core,
@@ -61,7 +60,7 @@ export function projectPipelineStatus(
     }
   }
 
-  const totalCores = runner.slots.size;
+  const totalCores = slots.length;
   return {
     conditions: observeConditions(runner),
     totalCores,
@@ -85,7 +84,7 @@ function rolloutSummary(rollout: RolloutStatus): RolloutSummary {
 }
 
 export function observeConditions(runner: ProjectedRunner): Condition[] {
-  const totalCores = runner.slots.size;
+  const totalCores = runner.cores().length;
   const { readyIf, readyQuorum } = runner.config.policies.health;
   const readyCores = countInPhases(corePhases(runner), readyIf);
   const met = quorumMet(readyQuorum, readyCores, totalCores);
@@ -103,15 +102,15 @@ export function observeConditions(runner: ProjectedRunner): Condition[] {
 /** Live when enough cores are in a live phase (upstream's live_if and live_quorum). */
 export function isLive(runner: ProjectedRunner): boolean {
   const { liveIf, liveQuorum } = runner.config.policies.health;
-  return quorumMet(liveQuorum, countInPhases(corePhases(runner), liveIf), runner.slots.size);
+  return quorumMet(liveQuorum, countInPhases(corePhases(runner), liveIf), runner.cores().length);
 }
 
 /** The phase each core shows: its serving instance's, failed once recovery gave up, else pending or stopped. */
 function corePhases(runner: ProjectedRunner): InstancePhase[] {
-  return [...runner.slots.values()].map((slot) => corePhase(runner, slot));
+  return runner.cores().map((slot) => corePhase(runner, slot));
 }
 
-function corePhase(runner: ProjectedRunner, slot: CoreSlot): InstancePhase {
-  if (slot.gaveUp !== null) return 'failed';
-  return slot.current?.phase ?? (runner.desired === 'stopped' ? 'stopped' : 'pending');
+function corePhase(runner: ProjectedRunner, slot: CoreView): InstancePhase {
+  if (slot.state === 'gave_up') return 'failed';
+  return slot.serving?.phase ?? (runner.desired === 'stopped' ? 'stopped' : 'pending');
 }

@@ -1,0 +1,55 @@
+// The shutdown executor with the real runner, on real stand-in processes: how each core's drain ends decides its
+// state and the operation's.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runShutdown } from '../../src/supervisor/shutdown.js';
+import { alive, ask, CORES, Harness, otlpPipeline, type Plan } from './harness.js';
+
+const [A] = CORES as [number];
+
+let h: Harness;
+function harness(plan: Plan = {}): Harness {
+  h = new Harness(plan);
+  return h;
+}
+
+afterEach(async () => {
+  await h.close();
+  expect(h.bugs()).toEqual([]);
+});
+
+describe('runShutdown', () => {
+  it('stops accepting, drains every core, and leaves the pipeline stopped with nothing running', async () => {
+    harness();
+    const runner = await h.booted(otlpPipeline(CORES));
+    const address = runner.status().listeners[0]!.address;
+    const pids = runner.status().instances.map((i) => i.pid);
+    const record = h.shutdownRecord();
+    const done = runShutdown({ runner, record, drainTimeoutSecs: 5 });
+    // Before its first wait: running, every serving core draining, the pipeline shutting down.
+    expect(record.status).toMatchObject({ state: 'running', cores: CORES.map((coreId) => ({ coreId, deploymentGeneration: 1, state: 'draining' })) });
+    expect(runner.status()).toMatchObject({ desiredStatus: 'stopped', deploymentStatus: 'shutting_down' });
+    await done;
+    expect(record.status.state).toBe('succeeded');
+    expect(record.status.cores.map((c) => c.state)).toEqual(CORES.map(() => 'drained'));
+    expect(pids.filter(alive)).toEqual([]);
+    expect(runner.status()).toMatchObject({ deploymentStatus: 'stopped', instances: [], listeners: [] });
+    await expect(ask(address)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('times out when a core does not drain by the deadline: it is killed, and said so', async () => {
+    harness({ 1: { [A]: 'stubborn' } });
+    const runner = await h.booted(otlpPipeline([A]));
+    const record = h.shutdownRecord();
+    await runShutdown({ runner, record, drainTimeoutSecs: 0.3 });
+    expect(record.status).toMatchObject({ state: 'timeout', failureReason: `cores ${A} did not drain within 0.3s and were killed`, cores: [{ coreId: A, state: 'forced' }] });
+    expect(runner.status().deploymentStatus).toBe('stopped');
+  });
+
+  it('fails when a core exits with an error while draining', async () => {
+    harness({ 1: { [A]: 'drain_error' } });
+    const runner = await h.booted(otlpPipeline([A]));
+    const record = h.shutdownRecord();
+    await runShutdown({ runner, record, drainTimeoutSecs: 5 });
+    expect(record.status).toMatchObject({ state: 'failed', failureReason: `cores ${A} exited with an error while draining`, cores: [{ coreId: A, state: 'failed' }] });
+  });
+});
