@@ -1,7 +1,28 @@
 // The layer rules of src/ (DESIGN.md §5, docs/architecture.md), checked by `npm test` through `npm run lint:deps`.
+
+// The folders of src/, lowest first. A folder imports only folders below it, so no two folders can import each other
+// round a loop (a file-level cycle is caught by no-cycles). See docs/architecture.md for what each layer is.
+const LAYERS = ['util', 'pdata', 'config', 'extensions', 'pipeline', 'ipc', 'state', 'nodes', 'instance', 'admin', 'supervisor', 'cli'];
+
+const layerRules = LAYERS.slice(0, -1).map((folder, i) => ({
+  name: `layer-${folder}`,
+  severity: 'error',
+  comment: `src/${folder} sits below ${LAYERS.slice(i + 1).join(', ')} and imports none of them.`,
+  from: { path: `^src/${folder}/` },
+  to: { path: `^src/(${LAYERS.slice(i + 1).join('|')})/` },
+}));
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    ...layerRules,
+    {
+      name: 'only-known-layers',
+      severity: 'error',
+      comment: 'A new folder of src/ takes its place in LAYERS first.',
+      from: { path: '^src/' },
+      to: { path: '^src/', pathNot: `^src/(${LAYERS.join('|')})/` },
+    },
     {
       name: 'no-cycles',
       severity: 'error',

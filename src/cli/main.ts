@@ -4,6 +4,7 @@ import { loadAndValidate, formatConfigErrors, type ConfigWarning } from '../conf
 import { setUpAdminAuth } from '../admin/auth-settings.js';
 import { loadAdminTls } from '../admin/tls-settings.js';
 import { availableCores } from '../supervisor/available-cores.js';
+import { builtinCatalog } from '../nodes/catalog.js';
 import { createLogger, type LogFormat } from '../util/logger.js';
 import type { Logger } from 'pino';
 import type { EngineTelemetry } from '../supervisor/observability/engine-telemetry.js';
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   const source = options.config ?? EMBEDDED_CONFIG;
   const result = await loadAndValidate(source, {
     availableCores: cores,
+    catalog: builtinCatalog,
     coreCheck: options.validateAndExit ? 'warn' : 'enforce',
     ...(coreAllocationOverride ? { coreAllocationOverride } : {}),
   });
@@ -81,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     configSource: source,
     pipelines: result.pipelines,
     availableCores: cores,
+    catalog: builtinCatalog,
     ...(coreAllocationOverride ? { coreAllocationOverride } : {}),
     adminBind,
     adminAuth: { source: adminAuth.source, tokenOrigin: adminAuth.tokenOrigin },

@@ -2,7 +2,7 @@
 // upstream's names and defaults, so an upstream config is judged correctly; running one is refused at start until
 // the engine has an OpAMP client (CONTRACT: a field accepted but not acted on is an error, never silently ignored).
 import Joi from 'joi';
-import { durationDefaulting, duration } from '../nodes/common-schemas.js';
+import { durationDefaulting, duration } from './common-schemas.js';
 import { configError, configWarning, type ConfigError, type ConfigWarning } from './errors.js';
 import { validateWithJoi } from './joi-errors.js';
 import type { EngineConfig } from './types.js';

@@ -1,5 +1,5 @@
 // Durations and byte sizes as operators write them. Both parsers accept exactly what the joi schemas in
-// src/nodes/common-schemas.ts let through, so a validated value always parses; anything else is a bug and throws.
+// src/config/common-schemas.ts let through, so a validated value always parses; anything else is a bug and throws.
 
 // Upstream reads durations with humantime: a number and a unit, several in a row (`1h 30m`), units short or long
 // (`250ms`, `30s`, `5min`, `72h`, `7d`, `2 days`). The same set is accepted here; months and years, whose length

@@ -21,7 +21,8 @@ function compare(a: string, b: string): number {
 }
 
 export function buildEffectivePipeline(input: EffectiveInput): EffectivePipeline {
-  const nodes: EffectiveNode[] = [...input.nodes]
+  const resolved = [...input.nodes];
+  const nodes: EffectiveNode[] = resolved
     .map((n) => ({
       name: n.name,
       urn: n.urn,
@@ -56,7 +57,12 @@ export function buildEffectivePipeline(input: EffectiveInput): EffectivePipeline
     nodes,
     edges,
     extensions,
+    listeners: resolved
+      .filter((node) => node.config !== undefined)
+      .sort(byName)
+      .flatMap((node) => node.descriptor.listeners?.(node.name, node.config ?? {}) ?? []),
     hash,
     graphHash,
   };
 }
+

@@ -60,6 +60,19 @@ export interface EffectiveExtension {
   config: Record<string, unknown>;
 }
 
+/**
+ * A listening address the supervisor owns for this receiver. Accepted connections are handed over to `accept`; for
+ * `udp` the supervisor binds one socket and gives each serving instance a descriptor of it (`acceptDatagrams`).
+ */
+export interface ListenerSpec {
+  /** Stable id within the pipeline: `<node>/<protocol>`. */
+  id: string;
+  /** `tcp` is a plain stream (syslog); every protocol but `udp` listens on TCP. */
+  protocol: 'http' | 'grpc' | 'tcp' | 'udp';
+  /** host:port as configured (port 0 lets the supervisor pick one). */
+  address: string;
+}
+
 export interface EffectivePipeline {
   group: string;
   pipeline: string;
@@ -69,6 +82,11 @@ export interface EffectivePipeline {
   nodes: EffectiveNode[];
   edges: EffectiveEdge[];
   extensions: EffectiveExtension[];
+  /**
+   * The addresses the supervisor listens on for this pipeline's receivers, from their descriptors at validation: the
+   * supervisor binds them without knowing any node type. Derived from `nodes`, so not part of the hashes.
+   */
+  listeners: ListenerSpec[];
   /** sha256 of the canonical JSON of the whole effective pipeline (policies, cores, nodes, edges, extensions). */
   hash: string;
   /** The same without `policies.coreAllocation` and `cores`: equal graph hashes with different hashes mean a resize. */

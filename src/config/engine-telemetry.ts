@@ -3,11 +3,11 @@
 // internal_telemetry receiver, logs enabled when a provider uses `its`) is in observability.ts. Values are kept as
 // written (no defaults filled in here): engine-telemetry-settings.ts resolves them when the engine starts.
 import Joi from 'joi';
-import { duration, noEffect } from '../nodes/common-schemas.js';
+import { duration, noEffect } from './common-schemas.js';
 import { parseDuration } from './duration.js';
 import { parseLevelDirective } from './log-level.js';
 import type { LogSource } from './types.js';
-import type { AttributeValue, ProviderMode } from '../ipc/telemetry.js';
+import type { AttributeValue, ProviderMode } from './types.js';
 
 export const LOG_SOURCES: readonly LogSource[] = ['global', 'engine', 'internal', 'admin'];
 export const PROVIDER_MODES: readonly ProviderMode[] = ['noop', 'its', 'console_async', 'console_direct'];

@@ -1,8 +1,7 @@
 // Extensions of a pipeline and the capabilities nodes bind from them. Each extension `type` becomes a full URN found
 // in the extension catalog and each `config` passes through that type's own joi schema (which fills its defaults);
 // each node capability must be one the node type uses, naming a declared extension that offers it.
-import { knownExtensionUrns, lookupExtension } from '../extensions/catalog.js';
-import { CAPABILITY_NAMES } from '../extensions/capabilities.js';
+import { CAPABILITY_NAMES, type ComponentCatalog } from './catalog.js';
 import type { ExtensionSpec } from './types.js';
 import { configError, type ConfigError, type ConfigWarning } from './errors.js';
 import { validateWithJoi } from './joi-errors.js';
@@ -17,7 +16,7 @@ export interface ExtensionsResult {
   warnings: ConfigWarning[];
 }
 
-export function resolveExtensions(specs: Record<string, ExtensionSpec>, at: PipelineLocation): ExtensionsResult {
+export function resolveExtensions(specs: Record<string, ExtensionSpec>, at: PipelineLocation, catalog: ComponentCatalog): ExtensionsResult {
   const extensions = new Map<string, ResolvedExtension>();
   const errors: ConfigError[] = [];
   const warnings: ConfigWarning[] = [];
@@ -33,9 +32,9 @@ export function resolveExtensions(specs: Record<string, ExtensionSpec>, at: Pipe
       errors.push(configError([...path, 'type'], 'InvalidExtensionType', message));
       continue;
     }
-    const descriptor = lookupExtension(parsed.value.urn);
+    const descriptor = catalog.extension(parsed.value.urn);
     if (!descriptor) {
-      const message = notSupportedType(parsed.value.urn, 'extensions', knownExtensionUrns());
+      const message = notSupportedType(parsed.value.urn, 'extensions', catalog.extensionUrns());
       errors.push(configError([...path, 'type'], 'UnknownExtensionType', message));
       continue;
     }

@@ -24,7 +24,7 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export type HashInput = Omit<EffectivePipeline, 'group' | 'pipeline' | 'hash' | 'graphHash'>;
+export type HashInput = Omit<EffectivePipeline, 'group' | 'pipeline' | 'hash' | 'graphHash' | 'listeners'>;
 
 /**
  * `hash` covers what the pipeline runs (policies, cores, nodes, edges, extensions); names are left out because the

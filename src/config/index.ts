@@ -5,10 +5,9 @@ import type { CoreAllocation, EngineConfig } from './types.js';
 import { configError, ROOT_PATH, sortConfigErrors, sortConfigWarnings, type ConfigError, type ConfigWarning } from './errors.js';
 import { documentSchema } from './schema.js';
 import { validateWithJoi } from './joi-errors.js';
-import { validateSemantics } from './validate.js';
+import { validateSemantics, type SemanticContext } from './validate.js';
 import { wellFormedParts } from './salvage.js';
 import { checkControllerExtensions } from './controller.js';
-import type { CoreCheck } from './model.js';
 import { ConfigLoadError, loadConfigText } from './load.js';
 import { substituteEnv, type EnvEnvironment } from './env-subst.js';
 import { envProblemsToErrors } from './env-errors.js';
@@ -18,12 +17,8 @@ export type ValidationResult =
   | { ok: true; config: EngineConfig; pipelines: EffectivePipeline[]; warnings: ConfigWarning[] }
   | { ok: false; errors: ConfigError[]; warnings: ConfigWarning[] };
 
-export interface ValidationContext {
-  /** Cores the engine may use; core allocations are resolved against them. */
-  availableCores: readonly number[];
-  /** `warn` judges the file alone (`--validate-and-exit`); the default `enforce` judges it for this machine. */
-  coreCheck?: CoreCheck;
-}
+/** Cores the engine may use, how strictly to judge them, and the node and extension types a config may use. */
+export type ValidationContext = SemanticContext;
 
 export interface LoadContext extends ValidationContext {
   /** Environment for `env:VAR` sources and `${env:...}` references; process.env when absent. */

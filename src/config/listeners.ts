@@ -4,7 +4,7 @@
 // from TCP ports: a UDP listener conflicts only with another UDP listener.
 import { configError, type ConfigError, type PathSegment } from './errors.js';
 import { pipelineLabel, type PipelineLocation, type ResolvedNode } from './model.js';
-import type { ListenerSpec } from '../pipeline/node.js';
+import type { ListenerSpec } from './effective.js';
 
 export interface ListenerEntry {
   pipeline: string;

@@ -1,9 +1,10 @@
 // Shapes that semantic validation passes between its steps: one pipeline's nodes and extensions once their types and
 // configs are known. Internal to src/config; the outside sees EffectivePipeline.
-import type { ExtensionDescriptor } from '../extensions/descriptor.js';
-import type { NodeDescriptor } from '../nodes/descriptor.js';
+import type { ExtensionDescriptor } from './catalog.js';
+import type { NodeDescriptor } from './catalog.js';
 import type { NodeKind } from './effective.js';
 import type { PathSegment } from './errors.js';
+import type { ComponentCatalog } from './catalog.js';
 
 /** Where a pipeline sits in the document; `base` is the path prefix of its fields. */
 export interface PipelineLocation {
@@ -46,3 +47,13 @@ export function pipelineLabel(at: PipelineLocation): string {
  * cores, and node types or controller extensions that validate but cannot run yet.
  */
 export type CoreCheck = 'enforce' | 'warn';
+
+/** What a config is judged against, besides itself. */
+export interface SemanticContext {
+  /** Cores the engine may use (after --num-cores / --core-id-range). */
+  availableCores: readonly number[];
+  /** `warn` judges the file alone (`--validate-and-exit`); the default `enforce` judges it for this machine. */
+  coreCheck?: CoreCheck;
+  /** The node and extension types a config may use (src/nodes/catalog.ts builtinCatalog). */
+  catalog: ComponentCatalog;
+}

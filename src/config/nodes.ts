@@ -1,7 +1,7 @@
 // Node types and configs: each `type` becomes a full URN found in the catalog, and each `config` passes through that
 // node type's own joi schema, which fills its defaults.
-import { knownNodeUrns, lookupNode } from '../nodes/catalog.js';
 import type { NodeSpec } from './types.js';
+import type { ComponentCatalog, NodeDescriptor } from './catalog.js';
 import { configError, type ConfigError, type ConfigWarning } from './errors.js';
 import { validateWithJoi } from './joi-errors.js';
 import type { PipelineLocation, ResolvedNode } from './model.js';
@@ -16,14 +16,14 @@ export interface NodesResult {
   warnings: ConfigWarning[];
 }
 
-export function resolveNodes(specs: Record<string, NodeSpec>, at: PipelineLocation): NodesResult {
+export function resolveNodes(specs: Record<string, NodeSpec>, at: PipelineLocation, catalog: ComponentCatalog): NodesResult {
   const nodes = new Map<string, ResolvedNode>();
   const errors: ConfigError[] = [];
   const warnings: ConfigWarning[] = [];
   let allTypesKnown = true;
   for (const [name, spec] of Object.entries(specs)) {
     const path = [...at.base, 'nodes', name];
-    const type = resolveNodeType(spec.type);
+    const type = resolveNodeType(spec.type, catalog);
     if (!type.ok) {
       allTypesKnown = false;
       errors.push(configError([...path, 'type'], type.code, type.message));
@@ -56,10 +56,10 @@ export function resolveNodes(specs: Record<string, NodeSpec>, at: PipelineLocati
 }
 
 type TypeResult =
-  | { ok: true; descriptor: NonNullable<ReturnType<typeof lookupNode>> }
+  | { ok: true; descriptor: NodeDescriptor }
   | { ok: false; code: 'InvalidNodeType' | 'UnknownNodeType'; message: string };
 
-function resolveNodeType(type: string): TypeResult {
+function resolveNodeType(type: string, catalog: ComponentCatalog): TypeResult {
   const parsed = parseComponentUrn(type);
   if (!parsed.ok) return { ok: false, code: 'InvalidNodeType', message: parsed.message };
   if (parsed.value.kind === 'extension') {
@@ -69,9 +69,9 @@ function resolveNodeType(type: string): TypeResult {
       message: `${parsed.value.urn} is an extension; declare it under the pipeline's extensions`,
     };
   }
-  const descriptor = lookupNode(parsed.value.urn);
+  const descriptor = catalog.node(parsed.value.urn);
   if (!descriptor) {
-    const sameKind = knownNodeUrns().filter((urn) => parseComponentUrn(urn).ok && urn.split(':')[2] === parsed.value.kind);
+    const sameKind = catalog.nodeUrns().filter((urn) => parseComponentUrn(urn).ok && urn.split(':')[2] === parsed.value.kind);
     return {
       ok: false,
       code: 'UnknownNodeType',

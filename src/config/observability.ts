@@ -8,7 +8,7 @@ import type { EngineConfig, Policies } from './types.js';
 import type { ObservabilityPipelineSpec } from './types.js';
 import { configError, type ConfigError, type ConfigWarning, type PathSegment } from './errors.js';
 import { checkPipeline } from './pipeline-check.js';
-import type { CoreCheck } from './model.js';
+import type { SemanticContext } from './model.js';
 import type { ListenerEntry } from './listeners.js';
 import { parseComponentUrn } from './urn.js';
 import { parseSource } from './connections.js';
@@ -46,7 +46,7 @@ export interface ObservabilityCheck {
   effective: EffectivePipeline | undefined;
 }
 
-export function checkObservability(config: EngineConfig, ctx: { availableCores: readonly number[]; coreCheck?: CoreCheck }): ObservabilityCheck {
+export function checkObservability(config: EngineConfig, ctx: SemanticContext): ObservabilityCheck {
   const errors = receiversOutsideObservability(config);
   const warnings: ConfigWarning[] = [];
   const observability = config.engine?.observability;
@@ -77,6 +77,7 @@ export function checkObservability(config: EngineConfig, ctx: { availableCores: 
     layers: { top: withoutPlacement(config.policies), group: undefined, pipeline: pipelinePolicies },
     availableCores: ctx.availableCores,
     coreCheck: ctx.coreCheck ?? 'enforce',
+    catalog: ctx.catalog,
   });
   errors.push(...check.errors);
   warnings.push(...check.warnings);

@@ -3,6 +3,7 @@
 // builds the effective pipeline only when nothing is wrong.
 import type { EffectivePipeline } from './effective.js';
 import type { CoreAllocation, PipelineSpec } from './types.js';
+import type { ComponentCatalog } from './catalog.js';
 import { configError, configWarning, type ConfigError, type ConfigWarning } from './errors.js';
 import { resolveNodes } from './nodes.js';
 import { checkCapabilities, resolveExtensions } from './extensions.js';
@@ -25,6 +26,7 @@ export interface PipelineCheckInput {
    * judges the file, not this machine: a config is often validated where it is written, not where it runs.
    */
   coreCheck: CoreCheck;
+  catalog: ComponentCatalog;
 }
 
 
@@ -38,11 +40,11 @@ export interface PipelineCheck {
   effective: EffectivePipeline | undefined;
 }
 
-export function checkPipeline({ at, spec, layers, availableCores, coreCheck }: PipelineCheckInput): PipelineCheck {
+export function checkPipeline({ at, spec, layers, availableCores, coreCheck, catalog }: PipelineCheckInput): PipelineCheck {
   const declaredNodes = new Set(Object.keys(spec.nodes));
   const extensionSpecs = spec.extensions ?? {};
-  const nodes = resolveNodes(spec.nodes, at);
-  const extensions = resolveExtensions(extensionSpecs, at);
+  const nodes = resolveNodes(spec.nodes, at, catalog);
+  const extensions = resolveExtensions(extensionSpecs, at, catalog);
   const connections = resolveConnections(spec.connections, declaredNodes, nodes.nodes, at);
   const errors = [
     ...nodes.errors,

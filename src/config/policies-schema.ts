@@ -2,7 +2,7 @@
 // pipeline share it). What this engine honours is validated to act on; what tunes only upstream's Rust runtime is
 // accepted with a warning; what it cannot honour is refused with the reason.
 import Joi from 'joi';
-import { duration, noEffect, notSupported } from '../nodes/common-schemas.js';
+import { duration, noEffect, notSupported } from './common-schemas.js';
 
 const coreRange = Joi.object({
   start: Joi.number().integer().min(0).required(),

@@ -3,7 +3,7 @@
 // semantic validation. Unknown fields are errors at every level; joi objects with declared keys refuse others.
 import Joi from 'joi';
 import { ID_PATTERN, ID_RULE, PROTOTYPE_KEYS } from './ids.js';
-import { listenAddress, noEffect, notSupported } from '../nodes/common-schemas.js';
+import { listenAddress, noEffect, notSupported } from './common-schemas.js';
 import { policiesSchema } from './policies-schema.js';
 import { engineTelemetryKeys } from './engine-telemetry.js';
 import { adminTlsSchema } from './admin-tls.js';

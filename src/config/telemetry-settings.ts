@@ -1,6 +1,6 @@
 // `engine.telemetry` with upstream's defaults applied: what the engine acts on. Kept apart from the schema, which
 // leaves the committed config as the operator wrote it.
-import type { AttributeValue, ProviderMode } from '../ipc/telemetry.js';
+import type { AttributeValue, ProviderMode } from './types.js';
 import type { EngineTelemetryConfig, LogSource } from './types.js';
 import { parseDuration } from './duration.js';
 import { parseLevelDirective } from './log-level.js';

@@ -1,6 +1,12 @@
 // The configuration as an operator writes it (`version: otel_dataflow/v1`), after YAML parsing and env substitution.
 // Field names follow the upstream OTAP Dataflow Engine so that its configs load unchanged.
-import type { AttributeValue, ProviderMode } from '../ipc/telemetry.js';
+
+/** How one log source's lines leave its process (upstream's `engine.telemetry.logs.providers` values). */
+export type ProviderMode = 'noop' | 'its' | 'console_async' | 'console_direct';
+
+export type AttributeScalar = string | number | boolean;
+export type AttributeValue = AttributeScalar | string[] | number[] | boolean[];
+export type Attributes = Record<string, AttributeValue>;
 
 /** Upstream also spells `type` as `strategy`; the schema turns either into `type`. `count: 0` means every core. */
 export type CoreAllocation =

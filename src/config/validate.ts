@@ -5,16 +5,12 @@ import type { EngineConfig } from './types.js';
 import type { ConfigError, ConfigWarning } from './errors.js';
 import { findAddressConflicts, type ListenerEntry } from './listeners.js';
 import { checkPipeline } from './pipeline-check.js';
-import type { CoreCheck } from './model.js';
+import type { SemanticContext } from './model.js';
+
+export type { SemanticContext };
 import { findHostWideConflicts, type HostWideEntry } from './host-wide.js';
 import { checkObservability } from './observability.js';
 
-export interface SemanticContext {
-  /** Cores the engine may use (after --num-cores / --core-id-range). */
-  availableCores: readonly number[];
-  /** `warn` judges the file alone (`--validate-and-exit`); the default `enforce` judges it for this machine. */
-  coreCheck?: CoreCheck;
-}
 
 export interface SemanticResult {
   errors: ConfigError[];
@@ -39,6 +35,7 @@ export function validateSemantics(config: EngineConfig, ctx: SemanticContext): S
         layers: { top: config.policies, group: groupSpec.policies, pipeline: spec.policies },
         availableCores: ctx.availableCores,
         coreCheck: ctx.coreCheck ?? 'enforce',
+        catalog: ctx.catalog,
       });
       errors.push(...check.errors);
       warnings.push(...check.warnings);
@@ -47,7 +44,7 @@ export function validateSemantics(config: EngineConfig, ctx: SemanticContext): S
       if (check.effective) pipelines.push(check.effective);
     }
   }
-  const observability = checkObservability(config, { availableCores: ctx.availableCores, coreCheck: ctx.coreCheck ?? 'enforce' });
+  const observability = checkObservability(config, ctx);
   errors.push(...observability.errors);
   warnings.push(...observability.warnings);
   listeners.push(...observability.listeners);

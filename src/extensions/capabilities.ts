@@ -2,8 +2,9 @@
 // that serves it (`capabilities: { bearer_token_provider: token }`); the runtime resolves that name to the extension's
 // object once, when it builds the graph, and hands it to the node's factory. Nodes never look anything up per record.
 
-export const CAPABILITY_NAMES = ['bearer_token_provider', 'bearer_token_authorizer'] as const;
-export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
+import { CAPABILITY_NAMES, type CapabilityName } from '../config/catalog.js';
+
+export { CAPABILITY_NAMES, type CapabilityName } from '../config/catalog.js';
 
 export interface BearerToken {
   value: string;

@@ -1,6 +1,6 @@
 // Every extension type the engine knows, by full URN. The supervisor validates configs against these descriptors; an
 // instance loads only the implementations its pipeline uses (implementations.ts).
-import type { ExtensionDescriptor } from './descriptor.js';
+import type { ExtensionDescriptor } from '../config/catalog.js';
 import { staticBearerToken } from './static-bearer-token/descriptor.js';
 import { fileBearerToken } from './file-bearer-token/descriptor.js';
 import { oauth2ClientCredentials } from './oauth2-client-credentials/descriptor.js';

@@ -2,7 +2,7 @@
 // any node, stopped after every node. Nodes get their capabilities from here once, when the graph is built.
 import type { Logger } from 'pino';
 import type { EffectiveExtension, EffectiveNode } from '../config/effective.js';
-import { settlesBefore } from '../pipeline/deadline.js';
+import { settlesBefore } from '../util/deadline.js';
 import { isCapabilityName, type NodeCapabilities } from './capabilities.js';
 import type { Extension, ExtensionFactory } from './extension.js';
 import { extensionImplementations } from './implementations.js';

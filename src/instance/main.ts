@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { dispatch, type HandlerMap, type InstanceMessage, type InstanceSpec, type SupervisorMessage } from '../ipc/messages.js';
 import { PipelineRuntime } from '../pipeline/runtime.js';
+import { resolveBuiltinFactory } from '../nodes/implementations.js';
 import { createLogger } from '../util/logger.js';
 import { startHeartbeat } from './heartbeat.js';
 import { instanceLogRoute, type LogRoute } from './log-route.js';
@@ -38,7 +39,11 @@ async function start(spec: InstanceSpec): Promise<void> {
     ...(logRoute.destination ? { destination: logRoute.destination } : {}),
   });
   try {
-    runtime = await PipelineRuntime.build(spec.config, { logger, onNodeStarting: (node) => void send({ type: 'node_starting', node }) });
+    runtime = await PipelineRuntime.build(spec.config, {
+      logger,
+      resolveFactory: resolveBuiltinFactory,
+      onNodeStarting: (node) => void send({ type: 'node_starting', node }),
+    });
     runtime.onError((node, error, fatal) => void send({ type: 'error', node, message: error.message, fatal }));
     await runtime.start();
   } catch (error) {

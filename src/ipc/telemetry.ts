@@ -2,12 +2,9 @@
 // supervisor, and the supervisor hands log lines and metric snapshots to the observability instance, whose
 // `receiver:internal_telemetry` turns them into OTLP. Plain JSON values: they cross IPC with `serialization: 'json'`.
 
-/** How one log source's lines leave its process (upstream's `engine.telemetry.logs.providers` values). */
-export type ProviderMode = 'noop' | 'its' | 'console_async' | 'console_direct';
+import type { Attributes, AttributeValue, ProviderMode } from '../config/types.js';
 
-export type AttributeScalar = string | number | boolean;
-export type AttributeValue = AttributeScalar | string[] | number[] | boolean[];
-export type Attributes = Record<string, AttributeValue>;
+export type { AttributeScalar, AttributeValue, Attributes, ProviderMode } from '../config/types.js';
 
 /** What an instance needs to know about the engine's telemetry; absent means console lines as before. */
 export interface InstanceTelemetry {

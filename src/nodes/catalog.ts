@@ -1,6 +1,7 @@
 // Every node type the engine knows, by full URN. The supervisor validates configs against these descriptors; an
 // instance loads the implementation it needs and nothing else.
-import type { NodeDescriptor } from './descriptor.js';
+import type { ComponentCatalog, NodeDescriptor } from '../config/catalog.js';
+import { knownExtensionUrns, lookupExtension } from '../extensions/catalog.js';
 import { otlpReceiver } from './receivers/otlp/descriptor.js';
 import { trafficGenerator } from './receivers/traffic-generator/descriptor.js';
 import { hostMetricsReceiver } from './receivers/host-metrics/descriptor.js';
@@ -58,3 +59,11 @@ export function lookupNode(urn: string): NodeDescriptor | undefined {
 export function knownNodeUrns(): string[] {
   return [...byUrn.keys()].sort();
 }
+
+/** Every node and extension type this engine has: what config validation is given outside tests. */
+export const builtinCatalog: ComponentCatalog = {
+  node: lookupNode,
+  nodeUrns: knownNodeUrns,
+  extension: lookupExtension,
+  extensionUrns: knownExtensionUrns,
+};

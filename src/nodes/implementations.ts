@@ -1,10 +1,8 @@
 // The implementation of every node type, by URN, loaded on demand. Kept apart from the descriptors (config schemas)
 // so that an instance, which only builds nodes, never loads joi: that alone is ~6 MB of an idle instance's memory.
-import type { NodeCapabilities } from '../extensions/capabilities.js';
-import type { NodeInstance } from '../pipeline/node.js';
+import type { FactoryResolver, NodeFactory } from '../pipeline/factory.js';
 
-/** `capabilities` are the extension services the node's config binds, resolved once when the graph is built. */
-export type NodeFactory = (name: string, config: Record<string, unknown>, capabilities: NodeCapabilities) => NodeInstance;
+export type { NodeFactory };
 
 export const implementations: Readonly<Record<string, () => Promise<NodeFactory>>> = {
   'urn:otel:receiver:otlp': async () => (await import('./receivers/otlp/receiver.js')).createOtlpReceiver,
@@ -32,4 +30,10 @@ export const implementations: Readonly<Record<string, () => Promise<NodeFactory>
   'urn:otel:exporter:perf': async () => (await import('./exporters/perf/exporter.js')).createPerfExporter,
   'urn:otel:receiver:syslog_cef': async () => (await import('./receivers/syslog-cef/receiver.js')).createSyslogCefReceiver,
   'urn:otel:processor:log_sampling': async () => (await import('./processors/log-sampling/processor.js')).createLogSamplingProcessor,
+};
+
+/** The built-in node registry, as the pipeline runtime takes it (`RuntimeOptions.resolveFactory`). */
+export const resolveBuiltinFactory: FactoryResolver = async (urn) => {
+  const load = implementations[urn];
+  return load === undefined ? undefined : load();
 };

@@ -1,6 +1,6 @@
 // OTLP/JSON at the edges of the engine: receivers convert a JSON request to protobuf once (everything inside carries
 // protobuf bytes), the console and file exporters render protobuf as OTLP/JSON. Failures are values, never throws.
-import type { Signal } from '../pipeline/pdata.js';
+import type { Signal } from './signal.js';
 import { REQUEST_TYPES } from './otlp-schema.js';
 import { JsonShapeError, messageFromJson } from './json-to-proto.js';
 import { messageToJson } from './proto-to-json.js';

@@ -1,7 +1,7 @@
 // The OTLP protobuf schema as a protobufjs reflection root, built from the project's own JSON descriptor (schema/*).
 // Field names are the lowerCamelCase JSON names, so a decoded message and its OTLP/JSON form use the same keys.
 import protobuf from 'protobufjs';
-import type { Signal } from '../pipeline/pdata.js';
+import type { Signal } from './signal.js';
 import { commonV1, resourceV1 } from './schema/common.js';
 import { logsV1 } from './schema/logs.js';
 import { traceV1 } from './schema/trace.js';

@@ -1,7 +1,7 @@
 // Where the attribute lists and the records sit in each signal's Export*ServiceRequest, as field numbers, for the
 // walkers that edit requests on the wire. Read from the project's OTLP schema, so walker and decoder cannot disagree.
 import type protobuf from 'protobufjs';
-import type { Signal } from '../pipeline/pdata.js';
+import type { Signal } from './signal.js';
 import { otlpRoot } from './otlp-schema.js';
 
 export function fieldId(typeName: string, field: string): number {

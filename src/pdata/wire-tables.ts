@@ -1,7 +1,7 @@
 // Per-message field tables for the wire scan, derived once from the protobufjs schema so that the scanner and the
 // schema can never disagree about a field's wire type. Index = field number; unknown numbers are skipped by wire type.
 import protobuf from 'protobufjs';
-import type { Signal } from '../pipeline/pdata.js';
+import type { Signal } from './signal.js';
 import { REQUEST_TYPES } from './otlp-schema.js';
 
 /**

@@ -3,7 +3,7 @@
 // object. The scan state lives in module variables because the scan is synchronous and must not allocate per field;
 // single-byte tags, lengths and varints (almost all of them) take a fast path.
 import { isUtf8 } from 'node:buffer';
-import type { Signal } from '../pipeline/pdata.js';
+import type { Signal } from './signal.js';
 import { KIND, REQUEST_TABLES, type MessageTable } from './wire-tables.js';
 import { isPlainKeyValue } from './wire-scan-key-value.js';
 

@@ -19,7 +19,7 @@ export interface AssembleOptions {
   logger: Logger;
   errors: ErrorSink;
   abandonSignal: AbortSignal;
-  resolveFactory?: FactoryResolver;
+  resolveFactory: FactoryResolver;
   /** The extension capabilities a node binds (see ExtensionHost); none when absent. */
   capabilitiesOf?: (node: EffectiveNode) => NodeCapabilities;
 }

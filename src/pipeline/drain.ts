@@ -1,7 +1,7 @@
 // The drain walk. Each node finishes once all of its upstream nodes have: receivers stop admitting and answer what
 // is in flight, then every processor empties its input and flushes, then every exporter. Independent branches go in
 // parallel, so the walk is topological without waiting on unrelated nodes.
-import { settlesBefore } from './deadline.js';
+import { settlesBefore } from '../util/deadline.js';
 import type { NodeRunner } from './runner.js';
 
 export interface DrainWalk {

@@ -8,7 +8,7 @@ import type { Channel } from './channel.js';
 import { Episode } from './episode.js';
 import type { Exporter } from './node.js';
 import type { PData } from './pdata.js';
-import { Backoff, sleep } from './retry.js';
+import { Backoff, sleep } from '../util/backoff.js';
 import { ConsumerRunner, type RunnerBase } from './runner.js';
 import { countDropped } from './counters.js';
 import type { ThroughputStats } from './counter-types.js';

@@ -41,18 +41,7 @@ export interface NodeContext {
   countUnauthorized?(requests: number): void;
 }
 
-/**
- * A listening address the supervisor owns for this receiver. Accepted connections are handed over to `accept`; for
- * `udp` the supervisor binds one socket and gives each serving instance a descriptor of it (`acceptDatagrams`).
- */
-export interface ListenerSpec {
-  /** Stable id within the pipeline: `<node>/<protocol>`. */
-  id: string;
-  /** `tcp` is a plain stream (syslog); every protocol but `udp` listens on TCP. */
-  protocol: 'http' | 'grpc' | 'tcp' | 'udp';
-  /** host:port as configured (port 0 lets the supervisor pick one). */
-  address: string;
-}
+export type { ListenerSpec } from '../config/effective.js';
 
 export interface Receiver {
   /** Builds servers; does not accept traffic yet. */

@@ -1,10 +1,10 @@
 import type { Ack } from './ack.js';
+import type { Signal } from '../pdata/signal.js';
 
 // What flows between nodes: one OTLP Export*ServiceRequest per message, kept as its protobuf encoding. Only a node
 // that must look inside decodes it; receivers validate and count items with a wire-level scan (src/pdata/wire.ts).
 
-export type Signal = 'logs' | 'traces' | 'metrics';
-export const SIGNALS: readonly Signal[] = ['logs', 'traces', 'metrics'];
+export { SIGNALS, type Signal } from '../pdata/signal.js';
 
 export interface PData {
   signal: Signal;

@@ -18,8 +18,8 @@ import { stopInOrder } from './stop.js';
 
 export interface RuntimeOptions {
   logger: Logger;
-  /** Supplies node implementations ahead of the built-in catalog (undefined falls back to it). */
-  resolveFactory?: FactoryResolver;
+  /** The node registry: the instance entry passes the built-in one (src/nodes/implementations.ts). */
+  resolveFactory: FactoryResolver;
   /** Supplies extension implementations ahead of the built-in registry (undefined falls back to it). */
   resolveExtension?: ExtensionResolver;
   /** Told before each node starts, so that a crash during a node's start can be blamed on that node. */
@@ -70,7 +70,7 @@ export class PipelineRuntime {
       errors: (node, error, fatal) => runtime.report(node, error, fatal),
       abandonSignal: runtime.abandonment.signal,
       capabilitiesOf: (node) => extensions.capabilitiesFor(node),
-      ...(opts.resolveFactory ? { resolveFactory: opts.resolveFactory } : {}),
+      resolveFactory: opts.resolveFactory,
     });
     return runtime;
   }

@@ -1,6 +1,6 @@
 // Stopping nodes: receivers first (no new data), then processors, then exporters (last to let go of the peers), each
 // kind in parallel, all bounded by one deadline.
-import { settlesBefore } from './deadline.js';
+import { settlesBefore } from '../util/deadline.js';
 import type { NodeRunner } from './runner.js';
 
 /** Returns the nodes whose `stop()` had not settled by `untilMs` (epoch ms). */

@@ -2,6 +2,7 @@
 // engine to it, through the same planner and rollouts as `POST /config/reconcile`. The file is the whole desired
 // state, so pipelines it no longer names are drained and removed (deleteMissing). A file that does not load or
 // validate changes nothing: every error is logged and kept in a `rejected` ReconcileStatus, the latest one.
+import type { ComponentCatalog } from '../config/catalog.js';
 import type { Logger } from 'pino';
 import { formatConfigErrors, loadAndValidate } from '../config/index.js';
 import type { CoreAllocation } from '../config/types.js';
@@ -18,6 +19,7 @@ export interface ConfigReloaderOptions {
   source: string;
   reconciler: Reconciler;
   availableCores: readonly number[];
+  catalog: ComponentCatalog;
   /** `--num-cores` / `--core-id-range`, applied to the re-read file as at start. */
   coreAllocationOverride?: CoreAllocation;
   /** The engine section in force: the admin server is set up once, so a change to it needs a restart. */
@@ -65,6 +67,7 @@ export class ConfigReloader {
     logger.info({ source }, 'reloading the configuration');
     const loaded = await loadAndValidate(source, {
       availableCores: this.options.availableCores,
+      catalog: this.options.catalog,
       ...(this.options.coreAllocationOverride ? { coreAllocationOverride: this.options.coreAllocationOverride } : {}),
     });
     if (!loaded.ok) {

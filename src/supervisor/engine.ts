@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { CoreAllocation } from '../config/types.js';
 import type { EngineConfig } from '../config/types.js';
 import type { EffectivePipeline } from '../config/effective.js';
+import type { ComponentCatalog } from '../config/catalog.js';
 import type { LogFormat } from '../util/logger.js';
 import { startAdminServer } from '../admin/server.js';
 import type { AdminTokenSource } from '../admin/auth.js';
@@ -27,6 +28,8 @@ export interface EngineSettings {
   configSource: string;
   pipelines: EffectivePipeline[];
   availableCores: number[];
+  /** The node and extension types configs may use: every later validation (PUT, reconcile, reload) uses them too. */
+  catalog: ComponentCatalog;
   /** `--num-cores` / `--core-id-range`: the top-level core allocation a reload applies to the re-read file too. */
   coreAllocationOverride?: CoreAllocation;
   adminBind: string;
@@ -68,6 +71,7 @@ export class Engine {
       stats: this.stats,
       ledger: this.ledger,
       operations: this.metrics,
+      catalog: settings.catalog,
       logger: settings.logger,
       launcher: new InstanceLauncher({
         heartbeatIntervalMs: settings.heartbeatIntervalMs ?? 5000,
@@ -83,6 +87,7 @@ export class Engine {
       source: settings.configSource,
       reconciler: this.reconciler,
       availableCores: settings.availableCores,
+      catalog: settings.catalog,
       ...(settings.coreAllocationOverride ? { coreAllocationOverride: settings.coreAllocationOverride } : {}),
       engineSection: () => settings.config.engine,
       stopping: () => this.stopping !== null,
@@ -124,6 +129,7 @@ export class Engine {
         registry: this.metrics.registry,
         logger,
         availableCores: this.settings.availableCores,
+        catalog: this.settings.catalog,
         heartbeatIntervalMs: this.settings.heartbeatIntervalMs ?? 5000,
         stabilisationMs: this.settings.stabilisationMs ?? 500,
       }),

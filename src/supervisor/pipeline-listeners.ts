@@ -1,13 +1,12 @@
 // The listeners of one pipeline in the engine's listener table: the addresses its receivers need, bound before any
 // instance could use them, and closed once no instance of the pipeline has them in its config any more.
 import type { EffectivePipeline } from '../config/effective.js';
-import { lookupNode } from '../nodes/catalog.js';
 import type { ListenerSpec } from '../pipeline/node.js';
 import type { ListenerTable } from './listener-table.js';
 
-/** The listening addresses a pipeline's receivers need. */
+/** The listening addresses a pipeline's receivers need, computed at validation: the supervisor needs no node catalog. */
 export function listenerSpecs(config: EffectivePipeline): ListenerSpec[] {
-  return config.nodes.flatMap((node) => lookupNode(node.urn)?.listeners?.(node.name, node.config) ?? []);
+  return config.listeners;
 }
 
 /** Binds every listener of `config` for `owner`; on a failure, closes what `keep` does not name, and throws. */

@@ -3,7 +3,7 @@
 // pipeline by pipeline, so an operator can review a whole config file before applying it.
 import type { ReconcilePlanOutcome, ReconcileRequest } from '../state/commands.js';
 import { validateEngineConfig, type ValidationResult } from '../config/index.js';
-import { diffPipelines } from '../config/diff.js';
+import { diffPipelines } from '../state/config-diff.js';
 import { substituteEnvInValue } from '../config/env-subst-value.js';
 import type { ReconcilePipelinePlan } from '../state/operations.js';
 import { planRollout } from './planner.js';
@@ -14,7 +14,7 @@ import { keyOf } from './pipeline-key.js';
 export function validateReconcileConfig(manager: RuntimeManager, config: unknown): ValidationResult {
   const substituted = substituteEnvInValue(config, '');
   if (!substituted.ok) return { ok: false, errors: substituted.errors, warnings: [] };
-  return validateEngineConfig(substituted.value, { availableCores: manager.availableCores });
+  return validateEngineConfig(substituted.value, manager.validationContext);
 }
 
 export function planReconcile(manager: RuntimeManager, request: ReconcileRequest): ReconcilePlanOutcome {

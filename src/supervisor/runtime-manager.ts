@@ -4,10 +4,11 @@
 // manager is the only writer of the committed config, and of the engine's lifecycle (state/engine-lifecycle.ts); it
 // changes a pipeline's runner only through the runner's methods.
 import type { EffectivePipeline } from '../config/effective.js';
-import { validateEngineConfig } from '../config/index.js';
+import { validateEngineConfig, type ValidationContext } from '../config/index.js';
+import type { ComponentCatalog } from '../config/catalog.js';
 import { substituteEnvInValue } from '../config/env-subst-value.js';
 import type { EngineConfig, GroupSpec, PipelineSpec } from '../config/types.js';
-import { diffPipelines } from '../config/diff.js';
+import { diffPipelines } from '../state/config-diff.js';
 import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../state/commands.js';
 import { ENGINE_LIFECYCLE, type EngineEvent, type EngineState } from '../state/engine-lifecycle.js';
 import { logIllegalMoves, StateMachine, type BugReporter } from '../state/machine.js';
@@ -50,7 +51,7 @@ export class RuntimeManager {
   constructor(
     private committedConfig: EngineConfig,
     readonly availableCores: number[],
-    private readonly deps: RunnerDeps & { operations?: OperationObserver },
+    private readonly deps: RunnerDeps & { operations?: OperationObserver; catalog: ComponentCatalog },
   ) {
     this.reportBug = logIllegalMoves(deps.logger);
     this.engine = new StateMachine('engine', 'engine', ENGINE_LIFECYCLE, 'idle', this.reportBug);
@@ -64,6 +65,11 @@ export class RuntimeManager {
   /** True until the boot has started every pipeline of the initial config: the engine is not ready before. */
   get isBooting(): boolean {
     return this.engine.state === 'booting';
+  }
+
+  /** What every live change is validated against: this engine's cores and node types. */
+  get validationContext(): ValidationContext {
+    return { availableCores: this.availableCores, catalog: this.deps.catalog };
   }
 
   /**
@@ -95,7 +101,7 @@ export class RuntimeManager {
     if (!substituted.ok) return { kind: 'invalid', errors: substituted.errors };
     const candidateDoc = structuredClone(this.committedConfig);
     candidateDoc.groups[group]!.pipelines[pipeline] = substituted.value as PipelineSpec;
-    const validation = validateEngineConfig(candidateDoc, { availableCores: this.availableCores });
+    const validation = validateEngineConfig(candidateDoc, this.validationContext);
     if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
     const candidate = validation.pipelines.find((p) => p.group === group && p.pipeline === pipeline)!;
     const spec = validation.config.groups[group]!.pipelines[pipeline]!;

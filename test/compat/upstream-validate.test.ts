@@ -8,10 +8,11 @@ import { knownNodeUrns } from '../../src/nodes/catalog.js';
 import { knownExtensionUrns } from '../../src/extensions/catalog.js';
 import { ENGINE_BIN } from '../support/engine.js';
 import { CORPUS_DIR, fullUrn, readManifest } from '../support/upstream-corpus.js';
+import { builtinCatalog } from '../../src/nodes/catalog.js';
 
 const manifest = readManifest();
 const supported = new Set([...knownNodeUrns(), ...knownExtensionUrns()]);
-const judge = (file: string) => loadAndValidate(join(CORPUS_DIR, file), { availableCores: [0, 1], coreCheck: 'warn' });
+const judge = (file: string) => loadAndValidate(join(CORPUS_DIR, file), { catalog: builtinCatalog, availableCores: [0, 1], coreCheck: 'warn' });
 
 describe('upstream example configs', () => {
   it('has the corpus the manifest describes', () => {

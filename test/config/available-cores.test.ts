@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { availableCores, CoreSelectionError, parseCoreIdRange } from '../../src/supervisor/available-cores.js';
 import { coreAllocationFromFlags } from '../../src/cli/core-flags.js';
 import { loadAndValidate } from '../../src/config/index.js';
+import { builtinCatalog } from '../../src/nodes/catalog.js';
 
 describe('parseCoreIdRange', () => {
   it('expands ranges and single ids, sorted without duplicates', () => {
@@ -47,11 +48,11 @@ groups:
         connections: [{ from: gen, to: out }]
 `,
     );
-    const result = await loadAndValidate(file, { availableCores: [0, 1, 2, 3], coreAllocationOverride: coreAllocationFromFlags({ numCores: 1 }) });
+    const result = await loadAndValidate(file, { catalog: builtinCatalog, availableCores: [0, 1, 2, 3], coreAllocationOverride: coreAllocationFromFlags({ numCores: 1 }) });
     if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
     expect(result.pipelines.map((p) => [p.pipeline, p.cores])).toEqual([['own', [1]], ['plain', [0]]]);
     expect(result.config.policies?.resources?.core_allocation).toEqual({ type: 'core_count', count: 1 });
-    const tooMany = await loadAndValidate(file, { availableCores: [0, 1], coreAllocationOverride: coreAllocationFromFlags({ numCores: 3 }) });
+    const tooMany = await loadAndValidate(file, { catalog: builtinCatalog, availableCores: [0, 1], coreAllocationOverride: coreAllocationFromFlags({ numCores: 3 }) });
     expect(tooMany.ok ? [] : tooMany.errors.map((e) => [e.path, e.code])).toEqual([
       ['groups.g.pipelines.plain.policies.resources.core_allocation', 'CoreAllocationUnmet'],
     ]);

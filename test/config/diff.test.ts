@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EffectivePipeline } from '../../src/config/effective.js';
-import { diffConfigs, diffPipelines } from '../../src/config/diff.js';
+import { diffConfigs, diffPipelines } from '../../src/state/config-diff.js';
 import { doc, pipeline, validOf, type Doc } from './helpers.js';
 
 const REDACTED = '***redacted***';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatConfigErrors, loadAndValidate } from '../../src/config/index.js';
+import { builtinCatalog } from '../../src/nodes/catalog.js';
 
 const root = fileURLToPath(new URL('../fixtures/configs/', import.meta.url));
 const list = (dir: string) =>
@@ -20,7 +21,7 @@ describe('valid fixtures', () => {
   it('there are at least three', () => expect(list('valid').length).toBeGreaterThanOrEqual(3));
   for (const file of list('valid')) {
     it.each(CORE_SETS)(`${file} is valid with cores %j`, async (...cores) => {
-      const result = await loadAndValidate(join(root, 'valid', file), { availableCores: cores, env: {} });
+      const result = await loadAndValidate(join(root, 'valid', file), { catalog: builtinCatalog, availableCores: cores, env: {} });
       if (!result.ok) throw new Error(formatConfigErrors(result.errors));
       expect(result.pipelines.length).toBeGreaterThan(0);
     });
@@ -35,7 +36,7 @@ describe('invalid fixtures', () => {
       const path = join(root, 'invalid', file);
       const expected = /^# expect: (\S+)/.exec(readFileSync(path, 'utf8'))?.[1];
       expect(expected, 'first line must be `# expect: <path>`').toBeDefined();
-      const result = await loadAndValidate(path, { availableCores: [0, 1], env: {} });
+      const result = await loadAndValidate(path, { catalog: builtinCatalog, availableCores: [0, 1], env: {} });
       expect(result.ok).toBe(false);
       if (result.ok) return;
       expect(result.errors.map((e) => e.path)).toContain(expected);
@@ -46,7 +47,7 @@ describe('invalid fixtures', () => {
 
 describe('the env-defaults-and-overrides fixture', () => {
   it('takes env defaults, resolves policies per family and normalises upstream URNs', async () => {
-    const result = await loadAndValidate(join(root, 'valid', 'env-defaults-and-overrides.yaml'), { availableCores: [0, 1], env: {} });
+    const result = await loadAndValidate(join(root, 'valid', 'env-defaults-and-overrides.yaml'), { catalog: builtinCatalog, availableCores: [0, 1], env: {} });
     if (!result.ok) throw new Error(formatConfigErrors(result.errors));
     const otlp = result.pipelines.find((p) => p.pipeline === 'otlp');
     expect(otlp?.policies).toMatchObject({

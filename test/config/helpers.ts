@@ -1,6 +1,7 @@
 // Small builders for configs in tests: a valid one-pipeline document that each test bends in one place.
 import { validateEngineConfig, type ValidationResult } from '../../src/config/index.js';
 import type { ConfigError } from '../../src/config/errors.js';
+import { builtinCatalog } from '../../src/nodes/catalog.js';
 
 export type Doc = Record<string, any>;
 
@@ -22,7 +23,7 @@ export function doc(pipelines: Doc = { main: pipeline() }, extra: Doc = {}): Doc
 export const P = 'groups.default.pipelines.main';
 
 export function validate(raw: unknown, availableCores: number[] = [0, 1]): ValidationResult {
-  return validateEngineConfig(raw, { availableCores });
+  return validateEngineConfig(raw, { catalog: builtinCatalog, availableCores });
 }
 
 export function errorsOf(raw: unknown, availableCores?: number[]): ConfigError[] {

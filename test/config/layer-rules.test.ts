@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('layer rules', () => {
-  it('refuse a cycle and a node importing the supervisor', async () => {
+  it('refuse a cycle, a node importing the supervisor, and a folder importing one above it', async () => {
     const result = await execa('npx', ['depcruise', 'src', '--config', `${ROOT}.dependency-cruiser.cjs`, '--output-type', 'err'], {
       cwd: `${ROOT}test/fixtures/layers`,
       reject: false,
@@ -15,6 +15,7 @@ describe('layer rules', () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.stdout).toContain('no-cycles');
     expect(result.stdout).toContain('data-plane-below-control-plane');
+    expect(result.stdout).toMatch(/layer-config.*\n?.*config\/reaches-nodes\.ts/);
     expect(result.stdout).not.toContain('config/clean.ts');
   });
 });

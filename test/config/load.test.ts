@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigLoadError, loadConfigText } from '../../src/config/load.js';
 import { loadAndValidate } from '../../src/config/index.js';
+import { builtinCatalog } from '../../src/nodes/catalog.js';
 
 const YAML_TEXT = `version: otel_dataflow/v1
 groups:
@@ -58,23 +59,23 @@ describe('loadConfigText', () => {
 describe('loadAndValidate', () => {
   it('loads, substitutes, parses and validates', async () => {
     const text = YAML_TEXT.replace('signals_per_second: 100', 'signals_per_second: ${env:RATE:-7}');
-    const result = await loadAndValidate(`yaml:${text}`, { availableCores: [0], env: {} });
+    const result = await loadAndValidate(`yaml:${text}`, { catalog: builtinCatalog, availableCores: [0], env: {} });
     expect(result.ok).toBe(true);
     if (result.ok) expect((result.pipelines[0]?.nodes.find((n) => n.name === 'gen')?.config.traffic_config as { signals_per_second: number }).signals_per_second).toBe(7);
   });
   it('turns a load failure into an error at (root)', async () => {
-    const result = await loadAndValidate(join(dir, 'nope.yaml'), { availableCores: [0] });
+    const result = await loadAndValidate(join(dir, 'nope.yaml'), { catalog: builtinCatalog, availableCores: [0] });
     expect(result).toMatchObject({ ok: false, errors: [{ path: '(root)', code: 'ConfigLoadFailed' }] });
   });
   it('reports YAML syntax errors with line and column', async () => {
-    const result = await loadAndValidate('yaml:version: otel_dataflow/v1\ngroups: [a\nb: c\n', { availableCores: [0] });
+    const result = await loadAndValidate('yaml:version: otel_dataflow/v1\ngroups: [a\nb: c\n', { catalog: builtinCatalog, availableCores: [0] });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors[0]).toMatchObject({ path: '(root)', code: 'YamlSyntax' });
     expect(result.errors[0]?.message).toMatch(/line \d+, column \d+/);
   });
   it('reports duplicate keys as YAML errors', async () => {
-    const result = await loadAndValidate('yaml:version: a\nversion: b\n', { availableCores: [0] });
+    const result = await loadAndValidate('yaml:version: a\nversion: b\n', { catalog: builtinCatalog, availableCores: [0] });
     expect(result).toMatchObject({ ok: false, errors: [{ code: 'YamlSyntax' }] });
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateEngineConfig } from '../../src/config/index.js';
 import { doc, errorsOf, P, pathsAndCodes, pipeline, validOf } from './helpers.js';
+import { builtinCatalog } from '../../src/nodes/catalog.js';
 
 const GEN = { type: 'receiver:traffic_generator', config: { traffic_config: { log_weight: 1 } } };
 
@@ -61,7 +62,7 @@ describe('policies', () => {
 describe('a file judged on its own (--validate-and-exit)', () => {
   it('warns about cores this machine lacks instead of refusing, and plans as if they were there', () => {
     const raw = doc({ main: pipeline({ policies: { resources: { core_allocation: { type: 'core_set', set: [{ start: 4, end: 5 }] } } } }) });
-    const judged = validateEngineConfig(raw, { availableCores: [0, 1], coreCheck: 'warn' });
+    const judged = validateEngineConfig(raw, { catalog: builtinCatalog, availableCores: [0, 1], coreCheck: 'warn' });
     expect(judged.ok).toBe(true);
     if (!judged.ok) return;
     expect(judged.pipelines[0]?.cores).toEqual([4, 5]);
@@ -119,7 +120,7 @@ describe('engine.controller and processor:durable_buffer', () => {
   const opamp = (config: Record<string, unknown>) => ({ engine: { controller: { extensions: { opamp: { type: 'urn:otel:extension:opamp', config } } } } });
   it('validates the OpAMP extension field by field, and refuses to run it', () => {
     const good = doc(undefined, opamp({ endpoint: 'ws://127.0.0.1:4320/v1/opamp', heartbeat_interval: '5s' }));
-    const judged = validateEngineConfig(good, { availableCores: [0, 1], coreCheck: 'warn' });
+    const judged = validateEngineConfig(good, { catalog: builtinCatalog, availableCores: [0, 1], coreCheck: 'warn' });
     expect(judged.warnings.map((w) => w.path)).toEqual(['engine.controller.extensions.opamp']);
     expect(judged.ok).toBe(true);
     expect(errorsOf(good).map((e) => [e.path, e.code, e.message])).toEqual([
@@ -143,7 +144,7 @@ describe('engine.controller and processor:durable_buffer', () => {
     };
     const raw = doc({ main: pipeline({ nodes, connections: [{ from: 'gen', to: 'buffer' }, { from: 'buffer', to: 'sink' }] }) });
     expect(pathsAndCodes(errorsOf(raw))).toEqual([[`${P}.nodes.buffer.type`, 'NodeUnavailable']]);
-    const result = validateEngineConfig(raw, { availableCores: [0, 1], coreCheck: 'warn' });
+    const result = validateEngineConfig(raw, { catalog: builtinCatalog, availableCores: [0, 1], coreCheck: 'warn' });
     if (!result.ok) throw new Error('expected the file alone to be valid');
     expect(result.pipelines[0]?.nodes.find((n) => n.name === 'buffer')?.config).toMatchObject({
       retention_size_cap: 192 * 1024 * 1024,

@@ -7,6 +7,7 @@ import { projectMarkdown, ROOT } from '../support/docs.js';
 import { parse } from 'yaml';
 import { validateEngineConfig } from '../../src/config/index.js';
 import { substituteEnv } from '../../src/config/env-subst.js';
+import { builtinCatalog } from '../../src/nodes/catalog.js';
 
 
 
@@ -25,7 +26,7 @@ describe('config examples in the docs', () => {
     const substituted = substituteEnv(text, { EXPORT_TOKEN: 'example-token', OTAP_ENGINE_ENABLE_FAULT_INJECTION: '1' });
     expect(substituted.ok).toBe(true);
     if (!substituted.ok) return;
-    const result = validateEngineConfig(parse(substituted.text), { availableCores: [0, 1], coreCheck: 'warn' });
+    const result = validateEngineConfig(parse(substituted.text), { catalog: builtinCatalog, availableCores: [0, 1], coreCheck: 'warn' });
     expect(result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { validateEngineConfig } from '../../src/config/index.js';
 import { hostMetricsReceiver } from '../../src/nodes/receivers/host-metrics/descriptor.js';
+import { builtinCatalog } from '../../src/nodes/catalog.js';
 
 const schema = hostMetricsReceiver.configSchema;
 const valid = (config: unknown) => {
@@ -121,12 +122,12 @@ const TWO_CORES = { resources: { core_allocation: { type: 'core_count', count: 2
 
 describe('receiver:host_metrics in a config', () => {
   it('runs in a one-core pipeline, and in all_cores on an engine that has one core', () => {
-    expect(validateEngineConfig(doc({ main: pipe({}, ONE_CORE) }), { availableCores: [0, 1] }).ok).toBe(true);
-    expect(validateEngineConfig(doc({ main: pipe() }), { availableCores: [1] }).ok).toBe(true);
+    expect(validateEngineConfig(doc({ main: pipe({}, ONE_CORE) }), { catalog: builtinCatalog, availableCores: [0, 1] }).ok).toBe(true);
+    expect(validateEngineConfig(doc({ main: pipe() }), { catalog: builtinCatalog, availableCores: [1] }).ok).toBe(true);
   });
 
   it('refuses a pipeline on several cores where the engine is to run it, naming the node and the fix', () => {
-    const r = validateEngineConfig(doc({ main: pipe() }), { availableCores: [0, 1] });
+    const r = validateEngineConfig(doc({ main: pipe() }), { catalog: builtinCatalog, availableCores: [0, 1] });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors).toEqual([
       expect.objectContaining({
@@ -138,20 +139,20 @@ describe('receiver:host_metrics in a config', () => {
   });
 
   it('--validate-and-exit warns about all_cores (it depends on the machine) but refuses an explicit count above one', () => {
-    const loose = validateEngineConfig(doc({ main: pipe() }), { availableCores: [0, 1], coreCheck: 'warn' });
+    const loose = validateEngineConfig(doc({ main: pipe() }), { catalog: builtinCatalog, availableCores: [0, 1], coreCheck: 'warn' });
     expect(loose.ok).toBe(true);
     expect(loose.warnings).toEqual([expect.objectContaining({ path: 'groups.default.pipelines.main.nodes.host', message: expect.stringMatching(/on this machine/) })]);
-    const strict = validateEngineConfig(doc({ main: pipe({}, TWO_CORES) }), { availableCores: [0, 1], coreCheck: 'warn' });
+    const strict = validateEngineConfig(doc({ main: pipe({}, TWO_CORES) }), { catalog: builtinCatalog, availableCores: [0, 1], coreCheck: 'warn' });
     expect(!strict.ok && strict.errors.map((e) => e.code)).toEqual(['HostWideNodeOnManyCores']);
   });
 
   it('refuses two receivers on the same host root, in any pipelines; different roots are fine', () => {
-    const same = validateEngineConfig(doc({ a: pipe({}, ONE_CORE), b: pipe({ root_path: '/' }, ONE_CORE) }), { availableCores: [0] });
+    const same = validateEngineConfig(doc({ a: pipe({}, ONE_CORE), b: pipe({ root_path: '/' }, ONE_CORE) }), { catalog: builtinCatalog, availableCores: [0] });
     expect(!same.ok && same.errors.map((e) => [e.path, e.code, e.message])).toEqual([
       ['groups.default.pipelines.a.nodes.host', 'HostWideConflict', 'host root / is also observed by node host of pipeline default/b; keep one'],
       ['groups.default.pipelines.b.nodes.host', 'HostWideConflict', 'host root / is also observed by node host of pipeline default/a; keep one'],
     ]);
-    const other = validateEngineConfig(doc({ a: pipe({}, ONE_CORE), b: pipe({ host_view: { root_path: '/host' } }, ONE_CORE) }), { availableCores: [0] });
+    const other = validateEngineConfig(doc({ a: pipe({}, ONE_CORE), b: pipe({ host_view: { root_path: '/host' } }, ONE_CORE) }), { catalog: builtinCatalog, availableCores: [0] });
     expect(other.ok).toBe(true);
   });
 
@@ -164,7 +165,7 @@ receiver:
     collection_interval: 2s
     initial_delay: 0s
 `).receiver;
-    const r = validateEngineConfig(doc({ main: { ...pipe(), nodes: { receiver: upstream, out: { type: 'exporter:noop' } }, connections: [{ from: 'receiver', to: 'out' }] } }), { availableCores: [0] });
+    const r = validateEngineConfig(doc({ main: { ...pipe(), nodes: { receiver: upstream, out: { type: 'exporter:noop' } }, connections: [{ from: 'receiver', to: 'out' }] } }), { catalog: builtinCatalog, availableCores: [0] });
     expect(r.ok && r.warnings).toEqual([]);
     expect(schema.validate(upstream.config).value).toMatchObject({ collection_interval: '2000ms', initial_delay: '0ms' });
   });

@@ -7,6 +7,7 @@ import { internalTelemetryReceiver } from '../../src/nodes/receivers/internal-te
 import { resolveTelemetrySettings } from '../../src/config/telemetry-settings.js';
 import { parseLevelDirective } from '../../src/config/log-level.js';
 import { checkObservability } from '../../src/config/observability.js';
+import { builtinCatalog } from '../../src/nodes/catalog.js';
 
 const OBS = 'engine.observability.pipeline';
 
@@ -111,13 +112,13 @@ describe('engine.observability', () => {
   it('validates a pipeline of its own and leaves the regular ones as they are', () => {
     const result = validOf(observability(toConsole));
     expect(result.pipelines.map((p) => `${p.group}/${p.pipeline}`)).toEqual(['default/main']);
-    const check = checkObservability(result.config, { availableCores: [0, 1, 2] });
+    const check = checkObservability(result.config, { catalog: builtinCatalog, availableCores: [0, 1, 2] });
     expect(check.effective).toMatchObject({ group: 'system', pipeline: 'observability', cores: [2] });
   });
 
   it("installs upstream's built-in pipeline when only engine.observability is given", () => {
     const result = validOf(observability(undefined));
-    const check = checkObservability(result.config, { availableCores: [0, 1] });
+    const check = checkObservability(result.config, { catalog: builtinCatalog, availableCores: [0, 1] });
     expect(check.effective?.nodes.map((n) => n.urn).sort()).toEqual([
       'urn:otel:exporter:console',
       'urn:otel:exporter:noop',
@@ -145,7 +146,7 @@ describe('engine.observability', () => {
   it("takes the pipeline policies upstream allows there and refuses resources and runtime_recovery", () => {
     const valid = validOf(observability({ ...toConsole, policies: { channel_capacity: { pdata: 64 }, health: { ready_quorum: { Percent: 50 } } } }));
     expect(valid.warnings).toEqual([expect.objectContaining({ path: `${OBS}.policies.health`, message: expect.stringMatching(/no effect/) })]);
-    expect(checkObservability(valid.config, { availableCores: [0] }).effective?.policies.channelCapacity.pdata).toBe(64);
+    expect(checkObservability(valid.config, { catalog: builtinCatalog, availableCores: [0] }).effective?.policies.channelCapacity.pdata).toBe(64);
     const errors = errorsOf(
       observability({
         ...toConsole,

@@ -6,6 +6,7 @@ import { validateEngineConfig } from '../../src/config/index.js';
 import { otlpGrpcExporter } from '../../src/nodes/exporters/otlp-grpc/descriptor.js';
 import { otlpHttpExporter } from '../../src/nodes/exporters/otlp-http/descriptor.js';
 import { redactSecrets } from '../../src/util/redact.js';
+import { builtinCatalog } from '../../src/nodes/catalog.js';
 
 const KEY_PEM = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgSECRETkeyMATERIAL\n-----END PRIVATE KEY-----\n';
 const CERT_PEM = '-----BEGIN CERTIFICATE-----\nMIIBcertificate\n-----END CERTIFICATE-----\n';
@@ -141,7 +142,7 @@ describe('OTLP exporter configs in a whole document', () => {
           },
         },
       },
-      { availableCores: [0] },
+      { catalog: builtinCatalog, availableCores: [0] },
     );
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors;

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { otlpReceiver } from '../../src/nodes/receivers/otlp/descriptor.js';
 import type { Receiver } from '../../src/pipeline/node.js';
 import { PipelineRuntime } from '../../src/pipeline/runtime.js';
+import { resolveBuiltinFactory } from '../../src/nodes/implementations.js';
 import { captureLogs, until } from '../pipeline/helpers/logs.js';
 import { edge, node, pipeline } from '../pipeline/helpers/pipeline.js';
 import { startSink } from '../pipeline/helpers/sink.js';
@@ -50,7 +51,7 @@ async function pipelineToPartialPeer(rejected: number, options: { waitForResult?
     edges.splice(0, 1, edge('ingest', 'batch'), edge('batch', 'out'));
   }
   const logs = captureLogs();
-  const runtime = await PipelineRuntime.build(pipeline(nodes, edges), { logger: logs.logger });
+  const runtime = await PipelineRuntime.build(pipeline(nodes, edges), { logger: logs.logger, resolveFactory: resolveBuiltinFactory });
   cleanups.push(() => runtime.stop(), () => sink.close());
   await runtime.start();
   const serving = { accept: (listenerId: string, socket: import('node:net').Socket) => runtime.accept(listenerId, socket) } as Receiver;

@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import type { ExtensionDescriptor } from '../descriptor.js';
-import { durationDefaulting } from '../../nodes/common-schemas.js';
+import type { ExtensionDescriptor } from '../../config/catalog.js';
+import { durationDefaulting } from '../../config/common-schemas.js';
 
 export interface BasicAuthConfig {
   /** htpasswd-style file: `user:<bcrypt hash>` a line (`htpasswd -B`), read again when it changes. */

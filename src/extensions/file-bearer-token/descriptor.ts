@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import type { ExtensionDescriptor } from '../descriptor.js';
-import { durationDefaulting } from '../../nodes/common-schemas.js';
+import type { ExtensionDescriptor } from '../../config/catalog.js';
+import { durationDefaulting } from '../../config/common-schemas.js';
 
 export interface FileBearerTokenConfig {
   /** File holding the token (surrounding whitespace ignored), e.g. a Kubernetes projected service account token. */

@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import type { ExtensionDescriptor } from '../descriptor.js';
-import { durationDefaulting, httpUrl } from '../../nodes/common-schemas.js';
+import type { ExtensionDescriptor } from '../../config/catalog.js';
+import { durationDefaulting, httpUrl } from '../../config/common-schemas.js';
 
 export interface OAuth2ClientCredentialsConfig {
   token_url: string;

@@ -8,7 +8,7 @@ import type { BearerToken } from '../capabilities.js';
 import type { Extension } from '../extension.js';
 import type { OAuth2ClientCredentialsConfig } from './descriptor.js';
 import { requestToken, type TokenRequest } from './token-request.js';
-import { sleep } from '../../pipeline/retry.js';
+import { sleep } from '../../util/backoff.js';
 
 class OAuth2ClientCredentials implements Extension {
   readonly capabilities = { bearer_token_provider: { token: () => this.token() } };

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { ExtensionDescriptor } from '../descriptor.js';
+import type { ExtensionDescriptor } from '../../config/catalog.js';
 
 export interface StaticBearerTokenConfig {
   /** The token itself; write `${env:VAR}` to keep it out of the config file. */

@@ -1,7 +1,7 @@
 // Joi pieces the two OTLP exporters share for upstream's client settings (GrpcClientSettings, HttpClientSettings).
 import Joi from 'joi';
 import { parseDuration } from '../../config/duration.js';
-import { duration, durationDefaulting, notSupported } from '../common-schemas.js';
+import { duration, durationDefaulting, notSupported } from '../../config/common-schemas.js';
 
 /** A duration above zero (a zero timeout would fail every call and retry it forever). */
 export const positiveDuration = duration

@@ -2,7 +2,7 @@
 // the files is checked here, so that a config that cannot work is refused before anything starts; the files themselves
 // are read when the exporter starts (src/nodes/tls/client-tls.ts), so validation never needs them to exist.
 import Joi from 'joi';
-import { duration, noEffect } from '../common-schemas.js';
+import { duration, noEffect } from '../../config/common-schemas.js';
 import { hasTlsMaterial, type ClientTlsConfig } from './client-tls-config.js';
 
 const PEM = /-----BEGIN [A-Z0-9 ]+-----/;

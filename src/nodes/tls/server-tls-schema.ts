@@ -2,7 +2,7 @@
 // and, for mutual TLS, the CAs a client certificate must chain to. Validation checks the shape only: the files are
 // read where the engine runs, at start, so a config can be validated where it is written.
 import Joi from 'joi';
-import { durationDefaulting, noEffect } from '../common-schemas.js';
+import { durationDefaulting, noEffect } from '../../config/common-schemas.js';
 
 const path = Joi.string().min(1);
 const pem = Joi.string().trim().min(1);

@@ -4,6 +4,7 @@
 // regular pipelines and drained after them, so that it sees their first and last lines. It is not a pipeline of the
 // config (no status entry, no admin operation): the engine owns it, as upstream's does. Without engine.observability
 // nothing runs and no line goes anywhere but the console.
+import type { ComponentCatalog } from '../../config/catalog.js';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { EngineConfig } from '../../config/types.js';
@@ -35,6 +36,7 @@ export interface TelemetryStartDeps {
   registry: Registry;
   logger: Logger;
   availableCores: readonly number[];
+  catalog: ComponentCatalog;
   heartbeatIntervalMs: number;
   stabilisationMs: number;
 }
@@ -98,7 +100,7 @@ export class EngineTelemetry {
     const logger = deps.logger.child({ group: OBSERVABILITY_GROUP, pipeline: OBSERVABILITY_PIPELINE });
     hub.useLogger(logger);
     this.registerCounters(deps.registry, hub);
-    const effective = checkObservability(this.config, { availableCores: deps.availableCores }).effective;
+    const effective = checkObservability(this.config, { availableCores: deps.availableCores, catalog: deps.catalog }).effective;
     if (!effective) {
       // The config was validated before the engine started: this is a bug, and the engine runs on without it.
       logger.error('the observability pipeline did not validate at start: engine logs routed to it go to the console');

@@ -28,6 +28,7 @@ export function pipeline(nodes: EffectiveNode[], edges: EffectiveEdge[], capacit
     },
     cores: [0],
     nodes,
+    listeners: [],
     edges,
     extensions: [],
     hash: 'test',

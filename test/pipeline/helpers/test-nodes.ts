@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Exporter, NodeContext, NodeInstance, Processor, Receiver } from '../../../src/pipeline/node.js';
 import type { ExportResult, PData } from '../../../src/pipeline/pdata.js';
 import type { FactoryResolver, NodeFactory } from '../../../src/pipeline/factory.js';
+import { resolveBuiltinFactory } from '../../../src/nodes/implementations.js';
 
 export const TEST_RECEIVER_URN = 'urn:otel:receiver:test';
 
@@ -130,5 +131,5 @@ export function resolver(nodes: Record<string, TestReceiver | TestProcessor | Sc
     if (node instanceof ScriptedExporter) return { kind: 'exporter', node } satisfies NodeInstance;
     throw new Error(`no test node named ${name}`);
   };
-  return async (urn) => (urn.endsWith(':test') ? factory : undefined);
+  return async (urn) => (urn.endsWith(':test') ? factory : resolveBuiltinFactory(urn));
 }

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
 import type { HistogramMode } from './pretty-metrics.js';
 import type { RecordJsonOptions } from './record-json.js';
 

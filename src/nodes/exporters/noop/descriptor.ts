@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
 
 export const noopExporter: NodeDescriptor = {
   urn: 'urn:otel:exporter:noop',

@@ -1,8 +1,8 @@
 // exporter:otlp_grpc's config: upstream's fields (its shared gRPC client settings, flattened, plus max_in_flight and
 // num_connections), with upstream's defaults. docs/nodes/otlp_grpc.md says how each one is honoured.
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { byteSize, duration, durationDefaulting, noEffect, notSupported } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { byteSize, duration, durationDefaulting, noEffect, notSupported } from '../../../config/common-schemas.js';
 import { clientTlsSchema } from '../../tls/client-tls-schema.js';
 import type { ClientTlsConfig } from '../../tls/client-tls-config.js';
 import {

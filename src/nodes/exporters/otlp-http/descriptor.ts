@@ -2,8 +2,8 @@
 // and its shared HTTP client settings under `http`), with upstream's defaults, plus our `encoding`. docs/nodes/otlp_http.md
 // says how each one is honoured.
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { byteSizeDefaulting, httpUrl, noEffect } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { byteSizeDefaulting, httpUrl, noEffect } from '../../../config/common-schemas.js';
 import { clientTlsSchema } from '../../tls/client-tls-schema.js';
 import type { ClientTlsConfig } from '../../tls/client-tls-config.js';
 import { compression, headersSchema, positiveDuration, tcpClientSettings, userAgent } from '../otlp-client-schemas.js';

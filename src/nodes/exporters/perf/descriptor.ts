@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { noEffect } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { noEffect } from '../../../config/common-schemas.js';
 
 // Field names, units and defaults are upstream's: `frequency` is a number of milliseconds, and every usage section is
 // on unless turned off. `log` is this engine's own.

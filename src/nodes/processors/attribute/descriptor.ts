@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
 import { APPLY_TO_TARGETS, ATTRIBUTE_ACTIONS, type AttributeActionConfig } from './config.js';
 
 // An attribute value as YAML gives it; strings are tried first, so `"5"` stays a string and `5` is a number.

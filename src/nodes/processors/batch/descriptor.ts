@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { durationDefaulting, noEffect } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { durationDefaulting, noEffect } from '../../../config/common-schemas.js';
 import { parseDuration } from '../../../config/duration.js';
 import { DEFAULT_OTAP, DEFAULT_OTLP, type BatchProcessorConfig, type FormatConfig } from './config.js';
 

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
 import { PORT_NAME } from '../fanout/descriptor.js';
 
 export type Verbosity = 'basic' | 'normal' | 'detailed';

@@ -3,8 +3,8 @@
 // reason (availability.ts), which fails the start or rolls the change back instead of running without it.
 import Joi from 'joi';
 import { DURABLE_BUFFER_NOT_AVAILABLE } from './availability.js';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { byteSizeDefaulting, duration, durationDefaulting, noEffect } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { byteSizeDefaulting, duration, durationDefaulting, noEffect } from '../../../config/common-schemas.js';
 
 export const durableBufferProcessor: NodeDescriptor = {
   urn: 'urn:otel:processor:durable_buffer',

@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { duration, durationDefaulting } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { duration, durationDefaulting } from '../../../config/common-schemas.js';
 import { parseDuration } from '../../../config/duration.js';
 import { planDestinations, type DestinationConfig } from './plan.js';
 

@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { durationDefaulting } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { durationDefaulting } from '../../../config/common-schemas.js';
 import { FAULT_INJECTION_DISABLED, faultInjectionEnabled } from './enable.js';
 
 export interface FaultProcessorConfig {

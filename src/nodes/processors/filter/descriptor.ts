@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
 import { compileRegExp, SEVERITY_LEVELS, type MatchType } from './config.js';
 
 // A value as upstream reads it: a string, number or bool, or a list or map of them (accepted, never matched).

@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { byteSize, durationDefaulting } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { byteSize, durationDefaulting } from '../../../config/common-schemas.js';
 
 export interface MemoryLimiterConfig {
   /** Resident memory of the instance above which data is held back (bytes, or a size like `512MiB`). */

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { parseDuration } from '../../../config/duration.js';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { byteSizeDefaulting, durationDefaulting } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { byteSizeDefaulting, durationDefaulting } from '../../../config/common-schemas.js';
 import { retryBudget } from './budget.js';
 
 export interface RetryProcessorConfig {

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
 import { TYPE_ROUTER_PORTS } from './ports.js';
 
 export type OnFull = 'reject_immediately' | 'backpressure';

@@ -2,8 +2,8 @@
 // the reason. The receiver observes the whole host, so `hostWide` asks for a one-core pipeline and one receiver per
 // host root across the config (src/config/host-wide.ts).
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { duration, durationDefaulting } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { duration, durationDefaulting } from '../../../config/common-schemas.js';
 import { parseDuration } from '../../../config/duration.js';
 import { effectiveRootPath, FAMILY_NAMES, type HostMetricsConfig } from './config.js';
 import { regexpProblem } from './filter.js';

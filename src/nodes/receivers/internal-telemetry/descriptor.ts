@@ -2,7 +2,7 @@
 // field (signals; metrics.interval and metrics.views). It only works in engine.observability.pipeline, which
 // src/config/observability.ts enforces.
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
 import { positiveDuration } from '../../../config/engine-telemetry.js';
 
 export type InternalTelemetrySignal = 'logs' | 'metrics';

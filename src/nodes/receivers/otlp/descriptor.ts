@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
 import type { ListenerSpec } from '../../../pipeline/node.js';
 import type { OtlpReceiverConfig } from './config.js';
 import { grpcSettingsSchema, httpSettingsSchema, moved } from './settings-schema.js';

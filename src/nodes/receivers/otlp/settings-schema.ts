@@ -2,7 +2,7 @@
 // field for field. Fields that only tune upstream's Rust HTTP/2 stack, or that Node.js gives no handle on, are accepted
 // with a warning (noEffect) and carry no default here, so the effective config holds only what this engine acts on.
 import Joi from 'joi';
-import { byteSize, duration, durationDefaulting, listenAddress, noEffect } from '../../common-schemas.js';
+import { byteSize, duration, durationDefaulting, listenAddress, noEffect } from '../../../config/common-schemas.js';
 import { parseDuration } from '../../../config/duration.js';
 import { tlsServerSchema } from '../../tls/server-tls-schema.js';
 

@@ -1,7 +1,7 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
 import type { ListenerSpec } from '../../../pipeline/node.js';
-import { listenAddress } from '../../common-schemas.js';
+import { listenAddress } from '../../../config/common-schemas.js';
 
 export interface SyslogCefReceiverConfig {
   /** Exactly one of the two. */

@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import type { NodeDescriptor } from '../../descriptor.js';
-import { noEffect } from '../../common-schemas.js';
+import type { NodeDescriptor } from '../../../config/catalog.js';
+import { noEffect } from '../../../config/common-schemas.js';
 import { DEFAULT_REGISTRY_PATH, type ResourceAttributeSet, type TrafficConfig } from './config.js';
 import { isOfficialRegistry, SNAPSHOT_NAME } from './semconv-catalogue.js';
 

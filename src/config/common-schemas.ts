@@ -1,6 +1,6 @@
 // Joi pieces shared by node config schemas and the engine config schema.
 import Joi from 'joi';
-import { DURATION_PATTERN, parseByteSize, parseDuration } from '../config/duration.js';
+import { DURATION_PATTERN, parseByteSize, parseDuration } from './duration.js';
 
 /** `host:port` with a port 0..65535; IPv6 hosts in brackets (`[::1]:4317`). */
 export const listenAddress = Joi.string()

@@ -1,13 +1,17 @@
-// What the supervisor knows of a node type without loading its implementation: kind, config schema (joi, with
-// defaults), the listening addresses it needs and its output ports. Implementations are in implementations.ts.
+// What config validation knows of node and extension types, without loading any implementation: each type's URN,
+// config schema (joi, with defaults), listeners, ports and capabilities. The catalogs themselves (src/nodes/catalog.ts,
+// src/extensions/catalog.ts) sit above config and are handed in by whoever validates, so config never imports nodes.
 import type Joi from 'joi';
-import type { CapabilityName } from '../extensions/capabilities.js';
-import type { ListenerSpec, NodeInstance } from '../pipeline/node.js';
+import type { ListenerSpec, NodeKind } from './effective.js';
+
+/** Capabilities: typed services an extension offers and a node binds by name (src/extensions/capabilities.ts). */
+export const CAPABILITY_NAMES = ['bearer_token_provider', 'bearer_token_authorizer'] as const;
+export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 
 export interface NodeDescriptor {
   /** Full URN, `urn:otel:receiver:otlp`. */
   urn: string;
-  kind: NodeInstance['kind'];
+  kind: NodeKind;
   /** Validates and fills defaults of `nodes.<name>.config`. Unknown keys are errors. */
   configSchema: Joi.ObjectSchema;
   /** Listening addresses of a receiver, from its validated config. */
@@ -28,4 +32,22 @@ export interface NodeDescriptor {
    * observe the same thing (src/config/host-wide.ts). Absent for every other node.
    */
   hostWide?(config: Record<string, unknown>): string;
+}
+
+export interface ExtensionDescriptor {
+  /** Full URN, `urn:otel:extension:static_bearer_token`. */
+  urn: string;
+  /** Validates and fills defaults of `extensions.<name>.config`. Unknown keys are errors. */
+  configSchema: Joi.ObjectSchema;
+  capabilities: readonly CapabilityName[];
+}
+
+/** The node and extension types a config may use. */
+export interface ComponentCatalog {
+  node(urn: string): NodeDescriptor | undefined;
+  /** Every node URN, sorted. */
+  nodeUrns(): string[];
+  extension(urn: string): ExtensionDescriptor | undefined;
+  /** Every extension URN, sorted. */
+  extensionUrns(): string[];
 }

@@ -1,10 +1,10 @@
 // Structural diffs for dry runs and rollout logs: what changed between two configs, as dotted paths in the same
 // spelling config errors use. Values pass through secret redaction before they are shown, so a diff can be logged
 // or returned over the admin API as it is.
-import type { EffectivePipeline } from './effective.js';
-import type { ConfigChange } from '../state/operations.js';
-import { formatPath, type PathSegment } from './errors.js';
-import { canonicalJson } from './hash.js';
+import type { EffectivePipeline } from '../config/effective.js';
+import type { ConfigChange } from './operations.js';
+import { formatPath, type PathSegment } from '../config/errors.js';
+import { canonicalJson } from '../config/hash.js';
 import { isSecretKey, REDACTED } from '../util/redact.js';
 
 type Op = ConfigChange['op'];
