@@ -11,7 +11,7 @@ import type { NodeCounters } from '../pipeline/counter-types.js';
 import { INSTANCE_PHASES, isTerminal, type InstanceEvent, type InstancePhase } from '../state/phase.js';
 import { logIllegalMoves, StateMachine } from '../state/machine.js';
 import type { CoreEvent } from '../state/status-types.js';
-import { isoNow } from '../util/time.js';
+import { isoNow, sleep } from '../util/time.js';
 import type { ConnectionTarget } from './listener-table.js';
 import type { DatagramFamily, UdpHandle } from './datagram-listeners.js';
 import { ADMIN_TOKEN_ENV } from '../config/types.js';
@@ -113,6 +113,14 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
     child.on('error', (error) => this.logger.error({ err: error, instance: this.key }, 'instance process error'));
     this.send({ type: 'start', spec: this.spec });
     await this.waitReady(startupTimeoutMs);
+  }
+
+  /** The health gate's last part: still running `ms` after ready. An exit ends the wait at once, with the reason. */
+  async stayUp(ms: number): Promise<void> {
+    const exit = await Promise.race([sleep(ms).then(() => null), this.exited]);
+    if (exit || this.phase !== 'running') {
+      throw new Error(this.failureReason(`exited with code ${exit?.code ?? '-'} signal ${exit?.signal ?? '-'} within ${ms} ms of becoming ready`));
+    }
   }
 
   serves(listenerId: string, address: string): boolean {

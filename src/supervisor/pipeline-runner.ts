@@ -11,7 +11,7 @@ import { logIllegalMoves, type BugReporter } from '../state/machine.js';
 import type { RolloutAction, RolloutStatus } from '../state/operations.js';
 import { observe, PipelineLifecycle, type PipelineState } from '../state/pipeline-lifecycle.js';
 import type { DeploymentError, DeploymentStatus, DesiredStatus, PipelineStatus } from '../state/status-types.js';
-import { monotonicMs, sleep } from '../util/time.js';
+import { monotonicMs } from '../util/time.js';
 import { CoreSlot, type CoreView } from './core-slot.js';
 import type { CounterLedger } from './counter-ledger.js';
 import type { InstanceLauncher } from './instance-launcher.js';
@@ -155,11 +155,7 @@ export class PipelineRunner {
     try {
       await instance.start(stepTimeoutMs);
       if (instance.pid !== null) this.deps.stats.track(instance.pid);
-      // The health gate's last part: still alive after a short window. An exit ends the wait at once.
-      const exit = await Promise.race([sleep(this.deps.stabilisationMs).then(() => null), instance.whenExited()]);
-      if (exit || instance.phase !== 'running') {
-        throw new Error(instance.failureReason(`exited with code ${exit?.code ?? '-'} signal ${exit?.signal ?? '-'} within ${this.deps.stabilisationMs} ms of becoming ready`));
-      }
+      await instance.stayUp(this.deps.stabilisationMs);
       return instance;
     } catch (error) {
       instance.kill();
