@@ -4,7 +4,7 @@ import { loadAndValidate, formatConfigErrors, type ConfigWarning } from '../conf
 import { setUpAdminAuth } from '../admin/auth-settings.js';
 import { loadAdminTls } from '../admin/tls-settings.js';
 import { availableCores } from '../supervisor/available-cores.js';
-import { builtinCatalog } from '../nodes/catalog.js';
+import { engineCatalog } from '../nodes/catalog.js';
 import { createLogger, type LogFormat } from '../util/logger.js';
 import type { Logger } from 'pino';
 import type { EngineTelemetry } from '../supervisor/observability/engine-telemetry.js';
@@ -22,6 +22,10 @@ export async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
   if (parsed.kind === 'exit') return parsed.code;
   const options = parsed.options;
+  if (options.license) {
+    process.stdout.write((await import('./license.js')).licenseText());
+    return 0;
+  }
 
   let coreAllocationOverride: CoreAllocation | undefined;
   try {
@@ -31,11 +35,13 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const cores = (await availableCores()).cores;
+  // Test-only node types exist only in an engine started for tests; a user's engine refuses them as unknown.
+  const catalog = engineCatalog();
 
   const source = options.config ?? EMBEDDED_CONFIG;
   const result = await loadAndValidate(source, {
     availableCores: cores,
-    catalog: builtinCatalog,
+    catalog,
     coreCheck: options.validateAndExit ? 'warn' : 'enforce',
     ...(coreAllocationOverride ? { coreAllocationOverride } : {}),
   });
@@ -83,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     configSource: source,
     pipelines: result.pipelines,
     availableCores: cores,
-    catalog: builtinCatalog,
+    catalog,
     ...(coreAllocationOverride ? { coreAllocationOverride } : {}),
     adminBind,
     adminAuth: { source: adminAuth.source, tokenOrigin: adminAuth.tokenOrigin },

@@ -1,4 +1,6 @@
-// Command-line parsing (CONTRACT.md §1). Errors in the arguments are exit code 2, like an invalid config.
+// Command-line parsing (CONTRACT.md §1), with upstream's flags and its parser's rules: -h/--help and -V/--version print
+// and exit 0; anything wrong in the arguments (an unknown option, a missing or bad value, an option given twice, two that
+// conflict, a stray argument) is exit code 2. An invalid config is not an argument problem: main.ts exits 1 for it.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import type { LogFormat } from '../util/logger.js';
@@ -14,6 +16,8 @@ export interface CliOptions {
   /** Absent when not given: engine.telemetry.logs.level applies, else info. */
   logLevel?: string;
   logFormat: LogFormat;
+  /** Print the license and third-party notices, and exit. */
+  license: boolean;
 }
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -38,7 +42,7 @@ function hostPort(value: string): string {
 export function parseArgs(argv: string[], out: { stdout: (s: string) => void; stderr: (s: string) => void }): ParsedArgs {
   const program = new Command('otap-engine')
     .description('Telemetry dataflow engine whose pipelines are changed live through an admin API')
-    .version(version, '--version', 'print the version and exit')
+    .version(version, '-V, --version', 'print the version and exit')
     .option('-c, --config <source>', 'config: a path, file:PATH, env:VAR or yaml:INLINE (default: the embedded configs/default.yaml)')
     .addOption(
       new Option('--num-cores <n>', 'default core_count of every pipeline without its own allocation (0: all cores)')
@@ -49,12 +53,14 @@ export function parseArgs(argv: string[], out: { stdout: (s: string) => void; st
     .option('--http-admin-bind <host:port>', 'admin API address (overrides engine.http_admin.bind_address)', hostPort)
     .option('--validate-and-exit', 'validate the config, print every error with its path, and exit', false)
     .option('--allow-unauthenticated-admin', 'allow the admin API on a non-loopback address without authentication', false)
+    .option('--license', 'print the license and the third-party notices, and exit', false)
     .addOption(new Option('--log-level <level>', 'log level (default: engine.telemetry.logs.level, else info)').choices(LOG_LEVELS))
     .addOption(new Option('--log-format <format>', 'log format').choices(['json', 'pretty']).default('json'))
     .addHelpText('after', '\nClient of a running engine: otap-engine ctl --help (status, apply, rollout status --watch, ...).')
     .exitOverride()
     .configureOutput({ writeOut: out.stdout, writeErr: out.stderr })
     .allowExcessArguments(false);
+  refuseRepeats(program);
   try {
     program.parse(argv);
   } catch (error) {
@@ -65,6 +71,17 @@ export function parseArgs(argv: string[], out: { stdout: (s: string) => void; st
     throw error;
   }
   const o = program.opts<CliOptions>();
-  const flags = { validateAndExit: Boolean(o.validateAndExit), allowUnauthenticatedAdmin: Boolean(o.allowUnauthenticatedAdmin) };
+  const flags = { validateAndExit: Boolean(o.validateAndExit), allowUnauthenticatedAdmin: Boolean(o.allowUnauthenticatedAdmin), license: Boolean(o.license) };
   return { kind: 'run', options: { ...o, ...flags } };
+}
+
+/** An option given twice is a usage error, as upstream's parser has it, rather than the last one silently winning. */
+function refuseRepeats(program: Command): void {
+  for (const option of program.options) {
+    let seen = 0;
+    program.on(`option:${option.name()}`, () => {
+      seen += 1;
+      if (seen > 1) program.error(`error: option '${option.flags}' cannot be given more than once`, { code: 'otap.repeatedOption' });
+    });
+  }
 }

@@ -1,5 +1,6 @@
 // Every node type the engine knows, by full URN. The supervisor validates configs against these descriptors; an
-// instance loads the implementation it needs and nothing else.
+// instance loads the implementation it needs and nothing else. Test-only nodes (processor:fault, which can kill
+// processes) exist only in an engine started for tests: anywhere else they are unknown types, refused and never listed.
 import type { ComponentCatalog, NodeDescriptor } from '../config/catalog.js';
 import { knownExtensionUrns, lookupExtension } from '../extensions/catalog.js';
 import { otlpReceiver } from './receivers/otlp/descriptor.js';
@@ -8,6 +9,7 @@ import { hostMetricsReceiver } from './receivers/host-metrics/descriptor.js';
 import { internalTelemetryReceiver } from './receivers/internal-telemetry/descriptor.js';
 import { batchProcessor } from './processors/batch/descriptor.js';
 import { faultProcessor } from './processors/fault/descriptor.js';
+import { faultInjectionEnabled } from './processors/fault/enable.js';
 import { filterProcessor } from './processors/filter/descriptor.js';
 import { attributeProcessor } from './processors/attribute/descriptor.js';
 import { typeRouterProcessor } from './processors/type-router/descriptor.js';
@@ -31,7 +33,6 @@ const descriptors: readonly NodeDescriptor[] = [
   hostMetricsReceiver,
   internalTelemetryReceiver,
   batchProcessor,
-  faultProcessor,
   filterProcessor,
   attributeProcessor,
   typeRouterProcessor,
@@ -50,20 +51,39 @@ const descriptors: readonly NodeDescriptor[] = [
   logSamplingProcessor,
 ];
 
-const byUrn = new Map(descriptors.map((d) => [d.urn, d]));
+/** Node types of an engine started for tests only (OTAP_ENGINE_ENABLE_FAULT_INJECTION=1, which the test harness sets). */
+const testOnly: readonly NodeDescriptor[] = [faultProcessor];
 
+const byUrn = new Map(descriptors.map((d) => [d.urn, d]));
+const withTestNodes = new Map([...descriptors, ...testOnly].map((d) => [d.urn, d]));
+
+/** A node type a user's engine has; test-only types are not among them. */
 export function lookupNode(urn: string): NodeDescriptor | undefined {
   return byUrn.get(urn);
 }
 
+/** The node types a user's engine has. */
 export function knownNodeUrns(): string[] {
   return [...byUrn.keys()].sort();
 }
 
-/** Every node and extension type this engine has: what config validation is given outside tests. */
-export const builtinCatalog: ComponentCatalog = {
-  node: lookupNode,
-  nodeUrns: knownNodeUrns,
-  extension: lookupExtension,
-  extensionUrns: knownExtensionUrns,
-};
+/** The test-only node types (for the tests that keep the docs apart from them). */
+export function testOnlyNodeUrns(): string[] {
+  return testOnly.map((d) => d.urn).sort();
+}
+
+function catalogOf(nodes: ReadonlyMap<string, NodeDescriptor>): ComponentCatalog {
+  const urns = [...nodes.keys()].sort();
+  return { node: (urn) => nodes.get(urn), nodeUrns: () => [...urns], extension: lookupExtension, extensionUrns: knownExtensionUrns };
+}
+
+/** Every node and extension type a user's engine has: what config validation is given outside tests. */
+export const builtinCatalog: ComponentCatalog = catalogOf(byUrn);
+
+/** The same and the test-only node types, for an engine started for tests. */
+export const testEngineCatalog: ComponentCatalog = catalogOf(withTestNodes);
+
+/** The catalog of the engine this process runs: with the test-only node types only when started for tests. */
+export function engineCatalog(env: NodeJS.ProcessEnv = process.env): ComponentCatalog {
+  return faultInjectionEnabled(env) ? testEngineCatalog : builtinCatalog;
+}

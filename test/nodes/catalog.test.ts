@@ -1,6 +1,6 @@
 // Every node type the config accepts can be built in an instance, and every implementation has a descriptor.
 import { describe, expect, it } from 'vitest';
-import { knownNodeUrns, lookupNode } from '../../src/nodes/catalog.js';
+import { testEngineCatalog } from '../../src/nodes/catalog.js';
 import { implementations } from '../../src/nodes/implementations.js';
 
 /** The smallest valid config of each node type that has required fields. */
@@ -21,17 +21,9 @@ function minimalConfig(urn: string): Record<string, unknown> {
   return {};
 }
 
-/** processor:fault validates only with fault injection enabled. */
-function withFaultInjection<T>(fn: () => T): T {
-  const before = process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION;
-  process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION = '1';
-  try {
-    return fn();
-  } finally {
-    if (before === undefined) delete process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION;
-    else process.env.OTAP_ENGINE_ENABLE_FAULT_INJECTION = before;
-  }
-}
+// The catalog of an engine started for tests: every node type, the test-only processor:fault too.
+const knownNodeUrns = testEngineCatalog.nodeUrns;
+const lookupNode = testEngineCatalog.node;
 
 describe('node catalog', () => {
   it('has an implementation of the declared kind for every descriptor, and nothing else', async () => {
@@ -44,7 +36,7 @@ describe('node catalog', () => {
         continue;
       }
       const factory = await implementations[urn]!();
-      const config = withFaultInjection(() => descriptor.configSchema.validate(minimalConfig(urn)));
+      const config = descriptor.configSchema.validate(minimalConfig(urn));
       expect(config.error).toBeUndefined();
       expect(factory('n', config.value, {}).kind).toBe(descriptor.kind);
     }
@@ -55,10 +47,8 @@ describe('node catalog', () => {
   it('writes every default in the canonical form its own schema produces', () => {
     for (const urn of knownNodeUrns()) {
       const schema = lookupNode(urn)!.configSchema;
-      withFaultInjection(() => {
-        const once = schema.validate(minimalConfig(urn)).value;
-        expect(schema.validate(once).value, urn).toEqual(once);
-      });
+      const once = schema.validate(minimalConfig(urn)).value;
+      expect(schema.validate(once).value, urn).toEqual(once);
     }
   });
 

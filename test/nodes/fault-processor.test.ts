@@ -1,9 +1,10 @@
-// processor:fault: refused unless OTAP_ENGINE_ENABLE_FAULT_INJECTION=1; start faults (fail, hang, crash, delay);
-// pass-through; and the crashes checked on a real process's exit code.
+// processor:fault: an unknown type unless the engine runs for tests (OTAP_ENGINE_ENABLE_FAULT_INJECTION=1); start
+// faults (fail, hang, crash, delay); pass-through; and the crashes checked on a real process's exit code.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { validateWithJoi } from '../../src/config/joi-errors.js';
+import { validateEngineConfig } from '../../src/config/index.js';
+import { builtinCatalog, engineCatalog, testEngineCatalog } from '../../src/nodes/catalog.js';
 import { faultProcessor } from '../../src/nodes/processors/fault/descriptor.js';
 import { FAULT_INJECTION_ENV } from '../../src/nodes/processors/fault/enable.js';
 import {
@@ -17,7 +18,7 @@ import { createTestContext } from '../support/otlp-context.js';
 import { logsPData } from '../pipeline/helpers/otlp.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/fault-processor-run.ts', import.meta.url));
-const DISABLED = 'processor:fault is disabled: set OTAP_ENGINE_ENABLE_FAULT_INJECTION=1 to allow fault injection';
+const DISABLED = 'processor:fault exists only in an engine started for tests (OTAP_ENGINE_ENABLE_FAULT_INJECTION=1)';
 
 let savedEnv: string | undefined;
 beforeEach(() => {
@@ -67,20 +68,54 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<'re
 }
 
 describe('processor:fault config', () => {
-  it('is refused without OTAP_ENGINE_ENABLE_FAULT_INJECTION=1, with a message that says how to allow it', () => {
-    disable();
-    const refused = validateWithJoi(faultProcessor.configSchema, {}, ['nodes', 'chaos', 'config']);
+  const withFault = {
+    version: 'otel_dataflow/v1',
+    groups: {
+      default: {
+        pipelines: {
+          main: {
+            nodes: {
+              gen: { type: 'receiver:traffic_generator', config: { traffic_config: { log_weight: 1 } } },
+              chaos: { type: 'processor:fault', config: { start: 'fail' } },
+              out: { type: 'exporter:noop' },
+            },
+            connections: [{ from: 'gen', to: 'chaos' }, { from: 'chaos', to: 'out' }],
+          },
+        },
+      },
+    },
+  };
+  const validate = (catalog: typeof builtinCatalog) => validateEngineConfig(structuredClone(withFault), { catalog, availableCores: [0], coreCheck: 'warn' });
+
+  it('is in the catalog of an engine started for tests only: OTAP_ENGINE_ENABLE_FAULT_INJECTION=1, nothing else', () => {
+    expect(engineCatalog({ [FAULT_INJECTION_ENV]: '1' })).toBe(testEngineCatalog);
+    for (const env of [{}, { [FAULT_INJECTION_ENV]: 'true' }, { [FAULT_INJECTION_ENV]: '0' }, { [FAULT_INJECTION_ENV]: '' }]) {
+      expect(engineCatalog(env)).toBe(builtinCatalog);
+    }
+    expect(testEngineCatalog.nodeUrns()).toContain('urn:otel:processor:fault');
+    expect(builtinCatalog.nodeUrns()).not.toContain('urn:otel:processor:fault');
+  });
+
+  it("is a type a user's engine does not have: refused as not supported, and never listed", () => {
+    const refused = validate(builtinCatalog);
     expect(refused.ok).toBe(false);
     if (refused.ok) return;
     expect(refused.errors).toHaveLength(1);
-    expect(refused.errors[0]).toMatchObject({ message: DISABLED });
-    expect(JSON.stringify(refused.errors[0])).toContain('nodes.chaos.config');
-    process.env[FAULT_INJECTION_ENV] = 'true';
-    expect(faultProcessor.configSchema.validate({ start: 'fail' }).error?.message).toBe(DISABLED);
+    expect(refused.errors[0]).toMatchObject({ path: 'groups.default.pipelines.main.nodes.chaos.type', code: 'UnknownNodeType' });
+    expect(refused.errors[0]!.message).toMatch(/^urn:otel:processor:fault is not supported by this engine \(supported processors: /);
+    // Neither the list of supported processors nor the message tells a user about the test node or its switch.
+    const supported = /\(supported processors: (.*)\)$/.exec(refused.errors[0]!.message)?.[1] ?? '';
+    expect(supported).toContain('urn:otel:processor:batch');
+    expect(supported).not.toContain('fault');
+    expect(refused.errors[0]!.message).not.toContain('FAULT_INJECTION');
   });
 
-  it('is accepted with it, with defaults', () => {
-    enable();
+  it('is accepted by an engine started for tests', () => {
+    const accepted = validate(testEngineCatalog);
+    expect(accepted.ok ? [] : accepted.errors).toEqual([]);
+  });
+
+  it('takes its fields, with defaults', () => {
     expect(faultProcessor.configSchema.validate({}).value).toEqual({ start: 'ok', start_delay: '0ms', crash_after_items: 0, cores: [] });
     expect(faultProcessor.configSchema.validate({ start: 'hang', start_delay: '2s', crash_after_items: 10 }).error).toBeUndefined();
     expect(faultProcessor.configSchema.validate({ start: 'explode' }).error).toBeDefined();

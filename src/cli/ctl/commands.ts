@@ -1,12 +1,14 @@
-// The ctl commands. Each sends one request (a watch then polls the record it started), shows the answer and returns
-// normally only when the operation succeeded or was accepted; everything else ends in a CtlExit with its exit code.
+// The pipeline commands of ctl. Each sends one request, shows the answer and returns normally only when the operation
+// succeeded or was accepted; everything else ends in a CtlExit with its exit code. What it starts and does not wait
+// for, it follows with --watch, or names the exact command that follows it.
 import { expectStatus } from './answers.js';
 import { pipelinePath, type PipelineRef } from './client.js';
-import { show, type CtlContext } from './context.js';
+import { followHint, show, type CtlContext } from './context.js';
 import { CtlExit, EXIT } from './exit-codes.js';
-import { looksLikePipelineRef, parsePipelineRef, readConfigFile, readPipelineFile } from './inputs.js';
+import { followReconcile, followRollout, followShutdown } from './follow-commands.js';
+import { parsePipelineRef, readConfigFile, readPipelineFile } from './inputs.js';
+import { followArgs, recordKind, RENDER } from './records.js';
 import { renderDryRun, renderEngineStatus, renderPipeline, renderReconcile, renderReconcilePlan, renderRollout, renderShutdown } from './render.js';
-import { RECONCILE_FINAL, requireSucceeded, ROLLOUT_FINAL, SHUTDOWN_FINAL, watch } from './watch.js';
 
 /** Options shared by the commands that can wait: `--wait` (the engine waits) or `--watch` (ctl follows the record). */
 export interface FollowOptions {
@@ -17,27 +19,11 @@ export interface FollowOptions {
 
 const label = (ref: PipelineRef): string => `${ref.group}/${ref.pipeline}`;
 // A waited request must outlast the engine's own timeout_secs, which answers 504 first.
-const waitedMs = (timeoutSecs: number): number => (timeoutSecs + 15) * 1000;
-const DEFAULT_WAIT_SECS = 60;
+export const waitedMs = (timeoutSecs: number): number => (timeoutSecs + 15) * 1000;
+export const DEFAULT_WAIT_SECS = 60;
 
-function waitQuery(options: FollowOptions): Record<string, string | number | undefined> {
+export function waitQuery(options: FollowOptions): Record<string, string | number | undefined> {
   return options.wait ? { wait: 'true', timeout_secs: options.timeout ?? DEFAULT_WAIT_SECS } : {};
-}
-
-function hint(ctx: CtlContext, text: string): void {
-  if (!ctx.json) ctx.io.stderr(`${text}\n`);
-}
-
-async function followRollout(ctx: CtlContext, ref: PipelineRef, rollout: any, options: FollowOptions): Promise<void> {
-  const path = pipelinePath(ref, `/rollouts/${encodeURIComponent(rollout.rolloutId)}`);
-  const final = await watch(ctx, { path, render: renderRollout, isFinal: (r) => ROLLOUT_FINAL.has(r.state), timeoutSecs: options.timeout });
-  requireSucceeded(final, `rollout ${final.rolloutId}`);
-}
-
-async function followShutdown(ctx: CtlContext, ref: PipelineRef, shutdown: any, options: FollowOptions): Promise<void> {
-  const path = pipelinePath(ref, `/shutdowns/${encodeURIComponent(shutdown.shutdownId)}`);
-  const final = await watch(ctx, { path, render: renderShutdown, isFinal: (s) => SHUTDOWN_FINAL.has(s.state), timeoutSecs: options.timeout });
-  requireSucceeded(final, `shutdown ${final.shutdownId}`);
 }
 
 export async function status(ctx: CtlContext): Promise<void> {
@@ -78,39 +64,9 @@ export async function apply(ctx: CtlContext, target: string, options: ApplyOptio
     return show(ctx, answer.body, (d) => renderDryRun(label(ref), d));
   }
   expectStatus(ctx, answer, 200, 201, 202);
-  if (answer.status === 202 && options.watch) return followRollout(ctx, ref, answer.body, options);
+  if (answer.status === 202 && options.watch) return followRollout(ctx, ref, answer.body.rolloutId, options);
   show(ctx, answer.body, renderRollout);
-  if (answer.status === 202) hint(ctx, `follow it: otap-engine ctl rollout status ${answer.body.rolloutId} ${label(ref)} --watch`);
-}
-
-export interface RolloutStatusOptions {
-  watch?: boolean;
-  timeout?: number;
-}
-
-/** `rollout status ID [GROUP/PIPELINE]`; without the pipeline, the one whose latest rollout is ID. */
-async function locateRollout(ctx: CtlContext, args: string[]): Promise<{ id: string; ref: PipelineRef }> {
-  const refArg = args.find(looksLikePipelineRef);
-  const id = args.find((a) => a !== refArg);
-  if (id === undefined || args.length > 2) throw new CtlExit(EXIT.usage, 'expected ROLLOUT_ID [GROUP/PIPELINE]');
-  if (refArg !== undefined) return { id, ref: parsePipelineRef(refArg) };
-  const answer = await ctx.client.request('GET', '/api/v1/status');
-  expectStatus(ctx, answer, 200);
-  const key = Object.keys(answer.body.pipelines).find((k) => answer.body.pipelines[k].rollout?.rolloutId === id);
-  if (key === undefined) {
-    throw new CtlExit(EXIT.usage, `rollout ${id} is not the latest rollout of any pipeline: name its pipeline, \`ctl rollout status ${id} GROUP/PIPELINE\``);
-  }
-  return { id, ref: parsePipelineRef(key) };
-}
-
-export async function rolloutStatus(ctx: CtlContext, args: string[], options: RolloutStatusOptions): Promise<void> {
-  const { id, ref } = await locateRollout(ctx, args);
-  if (options.watch) return followRollout(ctx, ref, { rolloutId: id }, options);
-  const answer = await ctx.client.request('GET', pipelinePath(ref, `/rollouts/${encodeURIComponent(id)}`));
-  expectStatus(ctx, answer, 200);
-  show(ctx, answer.body, renderRollout);
-  // A read succeeds while the rollout runs; one that ended badly is a failure scripts must see.
-  if (ROLLOUT_FINAL.has(answer.body.state)) requireSucceeded(answer.body, `rollout ${id}`);
+  if (answer.status === 202) followHint(ctx, followArgs('rollout', answer.body));
 }
 
 export interface ShutdownOptions extends FollowOptions {
@@ -123,33 +79,48 @@ export async function shutdown(ctx: CtlContext, target: string, options: Shutdow
   const timeoutMs = options.wait ? waitedMs(options.timeout ?? DEFAULT_WAIT_SECS) : undefined;
   const answer = await ctx.client.request('POST', pipelinePath(ref, '/shutdown'), { query: waitQuery(options), body, timeoutMs });
   expectStatus(ctx, answer, 200, 202);
-  if (answer.status === 202 && options.watch) return followShutdown(ctx, ref, answer.body, options);
+  if (answer.status === 202 && options.watch) return followShutdown(ctx, ref, answer.body.shutdownId, options);
   show(ctx, answer.body, renderShutdown);
+  if (answer.status === 202) followHint(ctx, followArgs('shutdown', answer.body));
 }
 
 export async function start(ctx: CtlContext, target: string, options: FollowOptions): Promise<void> {
   const ref = parsePipelineRef(target);
   const answer = await ctx.client.request('POST', pipelinePath(ref, '/start'));
   expectStatus(ctx, answer, 202);
-  if (options.watch) return followRollout(ctx, ref, answer.body, options);
+  if (options.watch) return followRollout(ctx, ref, answer.body.rolloutId, options);
   show(ctx, answer.body, renderRollout);
+  followHint(ctx, followArgs('rollout', answer.body));
 }
 
+/**
+ * DELETE waits as upstream's does (`timeout_secs`) and answers the delete's record: 200 when it succeeded, 409 when
+ * it did not. An engine that answers 202 at once hands over the shutdown it started instead, to follow.
+ */
 export async function remove(ctx: CtlContext, target: string, options: FollowOptions): Promise<void> {
   const ref = parsePipelineRef(target);
-  const answer = await ctx.client.request('DELETE', pipelinePath(ref));
-  expectStatus(ctx, answer, 202);
-  if (options.watch) return followShutdown(ctx, ref, answer.body, options);
-  show(ctx, answer.body, renderShutdown);
+  const timeoutSecs = options.timeout ?? DEFAULT_WAIT_SECS;
+  const answer = await ctx.client.request('DELETE', pipelinePath(ref), { query: { timeout_secs: timeoutSecs }, timeoutMs: waitedMs(timeoutSecs) });
+  expectStatus(ctx, answer, 200, 202);
+  const kind = recordKind(answer.body);
+  if (answer.status === 202 && kind === 'shutdown') {
+    if (options.watch) return followShutdown(ctx, ref, answer.body.shutdownId, options);
+    show(ctx, answer.body, renderShutdown);
+    return followHint(ctx, followArgs(kind, answer.body));
+  }
+  if (kind === undefined) throw new CtlExit(EXIT.unreachable, `unexpected answer ${answer.status}: ${JSON.stringify(answer.body)?.slice(0, 200)}`);
+  show(ctx, answer.body, RENDER[kind]);
 }
 
 export interface ReconcileOptions extends FollowOptions {
-  file: string;
+  file?: string;
   dryRun?: boolean;
   deleteMissing?: boolean;
 }
 
 export async function reconcile(ctx: CtlContext, options: ReconcileOptions): Promise<void> {
+  // Checked here rather than by the parser, which would then ask it of `reconcile status` too.
+  if (options.file === undefined) throw new CtlExit(EXIT.usage, 'reconcile needs -f FILE (a whole config document)');
   const body = { config: readConfigFile(options.file), deleteMissing: options.deleteMissing ?? false };
   const query = options.dryRun ? { dry_run: 'true' } : waitQuery(options);
   const timeoutMs = options.wait && !options.dryRun ? waitedMs(options.timeout ?? DEFAULT_WAIT_SECS) : undefined;
@@ -159,11 +130,7 @@ export async function reconcile(ctx: CtlContext, options: ReconcileOptions): Pro
     return show(ctx, answer.body, renderReconcilePlan);
   }
   expectStatus(ctx, answer, 200, 202);
-  if (answer.status === 202 && options.watch) {
-    const path = `/api/v1/config/reconciles/${encodeURIComponent(answer.body.reconcileId)}`;
-    const final = await watch(ctx, { path, render: renderReconcile, isFinal: (r) => RECONCILE_FINAL.has(r.state), timeoutSecs: options.timeout });
-    return requireSucceeded(final, `reconcile ${final.reconcileId}`);
-  }
+  if (answer.status === 202 && options.watch) return followReconcile(ctx, answer.body.reconcileId, options);
   show(ctx, answer.body, renderReconcile);
+  if (answer.status === 202) followHint(ctx, followArgs('reconcile', answer.body));
 }
-

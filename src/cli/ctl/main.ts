@@ -5,6 +5,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { AdminClient, normaliseBaseUrl } from './client.js';
 import * as commands from './commands.js';
 import type { CtlContext, CtlIo } from './context.js';
+import * as follow from './follow-commands.js';
+import * as groups from './group-commands.js';
 import { CtlExit, EXIT } from './exit-codes.js';
 import { parseSeconds } from './inputs.js';
 
@@ -13,7 +15,7 @@ export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8080';
 const EXIT_CODES_HELP = `
 Exit codes:
   0  succeeded (or accepted, without --wait/--watch)
-  1  the operation ran and failed (rollout failed or rolled back, shutdown did not drain, reconcile failed)
+  1  the operation ran and failed (rollout failed or rolled back, shutdown did not drain, delete or reconcile failed)
   2  usage: bad arguments or input file; nothing was sent
   3  no answer from the admin API (unreachable, not the admin API, or a 5xx error)
   4  the engine refused the request (4xx: invalid config, not found, busy, unauthorized)
@@ -89,33 +91,93 @@ function buildProgram(run: (action: (ctx: CtlContext) => Promise<void>) => Promi
     .argument('[group/pipeline]')
     .option('--watch', 'redraw as it changes until the rollout has ended (exit 1 unless it succeeded)')
     .option('--timeout <secs>', 'how long --watch waits', seconds)
-    .action((id: string, target: string | undefined, o: commands.RolloutStatusOptions) =>
-      run((ctx) => commands.rolloutStatus(ctx, target === undefined ? [id] : [id, target], o)),
-    );
+    .action((id: string, target: string | undefined, o: follow.WatchFlags) => run((ctx) => follow.rolloutStatus(ctx, target === undefined ? [id] : [id, target], o)));
+  // `shutdown status ID` and `reconcile status ID` read records, as `rollout status` does. They are told apart from
+  // the commands' own arguments here rather than as subcommands, whose options commander would give to the parent.
   followWait(
     program
       .command('shutdown')
-      .description('drain and stop every instance of a pipeline (its config is kept)')
-      .argument('<group/pipeline>')
+      .description('drain and stop every instance of a pipeline (its config is kept); `shutdown status` reads a shutdown, per core')
+      .usage('[options] <group/pipeline>\n       otap-engine ctl shutdown status [--watch] [--timeout SECS] <shutdown-id> [group/pipeline]')
+      .argument('<group/pipeline | status>')
+      .argument('[shutdown-id and group/pipeline...]')
       .option('--drain-timeout <secs>', 'past it an instance is killed', seconds),
     'the engine answers when the drain has ended',
-  ).action((target: string, o: commands.ShutdownOptions) => run((ctx) => commands.shutdown(ctx, target, o)));
+  ).action((first: string, rest: string[], o: commands.ShutdownOptions) =>
+    run((ctx) => (first === 'status' ? follow.shutdownStatus(ctx, rest, onlyWatch(o, 'shutdown status')) : commands.shutdown(ctx, single(first, rest), o))),
+  );
   followWait(program.command('start').description('start a stopped pipeline from its committed config').argument('<group/pipeline>'), undefined).action(
     (target: string, o: commands.FollowOptions) => run((ctx) => commands.start(ctx, target, o)),
   );
-  followWait(program.command('delete').description('drain a pipeline and forget it').argument('<group/pipeline>'), undefined).action(
+  followWait(program.command('delete').description('drain a pipeline and forget it (the engine waits up to --timeout)').argument('<group/pipeline>'), undefined).action(
     (target: string, o: commands.FollowOptions) => run((ctx) => commands.remove(ctx, target, o)),
   );
   followWait(
     program
       .command('reconcile')
-      .description('make the engine match a whole config file')
-      .requiredOption('-f, --file <file>', 'an otel_dataflow/v1 document in YAML or JSON; - for stdin')
+      .description('make the engine match a whole config file (-f); `reconcile status` reads a reconcile (latest: the latest one, a SIGHUP reload too)')
+      .usage('[options] -f <file>\n       otap-engine ctl reconcile status [--watch] [--timeout SECS] <reconcile-id>')
+      .argument('[status]')
+      .argument('[reconcile-id]')
+      .option('-f, --file <file>', 'an otel_dataflow/v1 document in YAML or JSON; - for stdin')
       .option('--dry-run', "show each pipeline's action, plan and diff; change nothing")
       .option('--delete-missing', 'drain and forget running pipelines the file leaves out'),
     'the engine answers when every pipeline has ended its rollout',
-  ).action((o: commands.ReconcileOptions) => run((ctx) => commands.reconcile(ctx, o)));
+  ).action((word: string | undefined, id: string | undefined, o: commands.ReconcileOptions) =>
+    run((ctx) => {
+      if (word === undefined) return commands.reconcile(ctx, o);
+      if (word !== 'status' || id === undefined) throw new CtlExit(EXIT.usage, 'expected `reconcile -f FILE` or `reconcile status RECONCILE_ID`');
+      return follow.reconcileStatus(ctx, id, onlyWatch(o, 'reconcile status'));
+    }),
+  );
+
+  const group = program.command('groups').description('pipeline groups');
+  group.command('list').description('every group, with its pipelines and how many run').action(() => run((ctx) => groups.list(ctx)));
+  group.command('get').description("a group as the engine holds it").argument('<group>').action((name: string) => run((ctx) => groups.get(ctx, name)));
+  group.command('create').description('create an empty group').argument('<group>').action((name: string) => run((ctx) => groups.create(ctx, name)));
+  group
+    .command('delete')
+    .description('drain every pipeline of a group and forget it (the engine waits up to --timeout)')
+    .argument('<group>')
+    .option('--watch', 'follow the shutdowns of an engine that does not wait')
+    .option('--timeout <secs>', 'how long the engine (or --watch) waits; default 60', seconds)
+    .action((name: string, o: commands.FollowOptions) => run((ctx) => groups.remove(ctx, name, o)));
+  group
+    .command('status')
+    .description('every pipeline by group; --watch follows a shutdown of them all until none runs')
+    .option('--watch', 'redraw as it changes until no pipeline runs (exit 1 if one ended failed)')
+    .option('--timeout <secs>', 'how long --watch waits', seconds)
+    .action((o: commands.FollowOptions) => run((ctx) => groups.status(ctx, o)));
+  followWait(group.command('shutdown').description('drain every pipeline of the engine (its config is kept)'), 'the engine answers when every pipeline has stopped').action(
+    (o: commands.FollowOptions) => run((ctx) => groups.shutdownAll(ctx, o)),
+  );
   return program;
+}
+
+/** One GROUP/PIPELINE and nothing after it. */
+function single(target: string, rest: string[]): string {
+  if (rest.length > 0) throw new CtlExit(EXIT.usage, `unexpected ${rest.map((a) => JSON.stringify(a)).join(' ')} after ${target}`);
+  return target;
+}
+
+/** The options a `… status` read takes (--watch, --timeout); the command's others would be silently ignored. */
+function onlyWatch(options: object, what: string): follow.WatchFlags {
+  const o = options as Record<string, unknown>;
+  const others = Object.keys(o).filter((k) => k !== 'watch' && k !== 'timeout' && o[k] !== undefined);
+  if (others.length > 0) throw new CtlExit(EXIT.usage, `${what} takes --watch and --timeout only, not ${others.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+  return { watch: o.watch === true, ...(typeof o.timeout === 'number' ? { timeout: o.timeout } : {}) };
+}
+
+/** `otap-engine ctl` with the connection options given on the command line, for the commands ctl tells the user to run. */
+function invocationOf(program: Command): string[] {
+  const words = ['otap-engine', 'ctl'];
+  for (const name of ['url', 'cacert', 'cert', 'key'] as const) {
+    const value = program.getOptionValue(name) as string | undefined;
+    if (value !== undefined && program.getOptionValueSource(name) === 'cli') words.push(`--${name}`, value);
+  }
+  // The token is a secret: never printed; the user passes it again as they did.
+  if (program.getOptionValueSource('token') === 'cli') words.push('--token', 'TOKEN');
+  return words;
 }
 
 /** Runs `ctl` with its arguments (after `ctl`); resolves with the exit code. */
@@ -137,7 +199,7 @@ export async function runCtl(args: string[], io: CtlIo = processIo): Promise<num
         ...(global.cert ? { cert: global.cert } : {}),
         ...(global.key ? { key: global.key } : {}),
       });
-      await action({ client, json: global.output === 'json', io });
+      await action({ client, json: global.output === 'json', io, invocation: invocationOf(program) });
     } catch (error) {
       report(error);
     }

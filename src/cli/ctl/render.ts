@@ -32,7 +32,8 @@ export function renderPipeline(description: any, status: any | undefined): strin
     const rows = status.instances.map((i: any) => [i.coreId, i.deploymentGeneration, i.pid ?? '-', i.phase, i.restarts, i.cpuPercent.toFixed(1), bytes(i.rssBytes)]);
     parts.push(table(['CORE', 'GEN', 'PID', 'PHASE', 'RESTARTS', 'CPU%', 'RSS'], rows));
   }
-  parts.push(`Committed config:\n${indent(stringify(description.config).trimEnd())}`);
+  // `pipeline` as upstream names it; engines before it answered `config`.
+  parts.push(`Committed config:\n${indent(stringify(description.pipeline ?? description.config).trimEnd())}`);
   return parts.join('\n\n');
 }
 
@@ -62,8 +63,11 @@ export function renderShutdown(s: any): string {
 
 export function renderReconcile(r: any): string {
   const lines = [`Reconcile ${r.reconcileId}: ${r.state}${r.deleteMissing ? ' (delete missing)' : ''}`];
-  if (r.pipelines.length > 0) {
-    const rows = r.pipelines.map((p: any) => [`${p.pipelineGroupId}/${p.pipelineId}`, p.action, p.state, p.rolloutId ?? p.shutdownId ?? '-', p.failureReason ?? '']);
+  // Upstream's record lists `changes` (the rollout or shutdown inside each); ours listed `pipelines` (their ids).
+  const changes: any[] = r.changes ?? r.pipelines ?? [];
+  if (changes.length > 0) {
+    const operation = (p: any) => p.rolloutId ?? p.shutdownId ?? p.rollout?.rolloutId ?? p.shutdown?.shutdownId ?? '-';
+    const rows = changes.map((p: any) => [`${p.pipelineGroupId ?? '-'}/${p.pipelineId ?? '-'}`, p.action, p.state, operation(p), p.failureReason ?? p.detail ?? '']);
     lines.push(table(['PIPELINE', 'ACTION', 'STATE', 'OPERATION', 'FAILURE'], rows));
   }
   if (r.failureReason) lines.push(`Failure: ${r.failureReason}`);

@@ -8,6 +8,8 @@ export interface WatchOptions {
   path: string;
   render: (record: any) => string;
   isFinal: (record: any) => boolean;
+  /** What must change for the record to be shown again (default: its view); for records that change at every read. */
+  changeKey?: (record: any) => string;
   /** Give up after this many seconds (exit code 5); undefined: until the record is final. */
   timeoutSecs?: number;
   intervalMs?: number;
@@ -20,13 +22,16 @@ const up = (lines: number): string => (lines > 0 ? `\x1b[${lines}A\r` : '\r');
 export async function watch(ctx: CtlContext, options: WatchOptions): Promise<any> {
   const deadline = options.timeoutSecs === undefined ? Infinity : Date.now() + options.timeoutSecs * 1000;
   let shown = '';
+  let shownKey: string | undefined;
   let drawnLines = 0;
   for (;;) {
     const answer = await ctx.client.request('GET', options.path);
     if (answer.status !== 200) fail(ctx, answer);
     const record = answer.body;
     const view = ctx.json ? JSON.stringify(record) : options.render(record);
-    if (view !== shown) {
+    const key = options.changeKey ? options.changeKey(record) : view;
+    if (key !== shownKey) {
+      shownKey = key;
       if (ctx.json || !ctx.io.isTTY) {
         ctx.io.stdout(`${shown !== '' && !ctx.json ? '\n' : ''}${view}\n`);
       } else {
@@ -37,15 +42,11 @@ export async function watch(ctx: CtlContext, options: WatchOptions): Promise<any
     }
     if (options.isFinal(record)) return record;
     if (Date.now() >= deadline) {
-      throw new CtlExit(EXIT.timeout, `still ${record.state} after ${options.timeoutSecs} s; it goes on (${options.path})`);
+      throw new CtlExit(EXIT.timeout, `${record.state === undefined ? 'not over' : `still ${record.state}`} after ${options.timeoutSecs} s; it goes on (${options.path})`);
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? DEFAULT_INTERVAL_MS));
   }
 }
-
-export const ROLLOUT_FINAL = new Set(['succeeded', 'failed', 'rolled_back', 'rollback_failed']);
-export const SHUTDOWN_FINAL = new Set(['succeeded', 'failed', 'timeout']);
-export const RECONCILE_FINAL = new Set(['succeeded', 'failed', 'rejected']);
 
 /** Ends with exit 1 unless the final record succeeded. */
 export function requireSucceeded(record: any, what: string): void {

@@ -1,7 +1,8 @@
+// processor:fault's config. Only the catalog decides whether the node exists (an engine started for tests); this schema
+// validates its fields once it does.
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../../config/catalog.js';
 import { durationDefaulting } from '../../../config/common-schemas.js';
-import { FAULT_INJECTION_DISABLED, faultInjectionEnabled } from './enable.js';
 
 export interface FaultProcessorConfig {
   /** What start() does: resolve (`ok`), reject (`fail`), exit the process (`crash`) or never resolve (`hang`). */
@@ -22,8 +23,5 @@ export const faultProcessor: NodeDescriptor = {
     start_delay: durationDefaulting('0s'),
     crash_after_items: Joi.number().integer().min(0).default(0),
     cores: Joi.array().items(Joi.number().integer().min(0)).default([]),
-  })
-    // Checked when the config is validated, so an engine started without the variable refuses the node outright.
-    .custom((value: unknown, helpers) => (faultInjectionEnabled() ? value : helpers.error('fault.disabled')))
-    .messages({ 'fault.disabled': FAULT_INJECTION_DISABLED }),
+  }),
 };
