@@ -105,6 +105,7 @@ describe('runRollout', () => {
     // Nothing to go back to: the create failed.
     expect(rollout).toMatchObject({ state: 'failed', failureReason: `core ${A}: node "bad": refused to start` });
     expect(runner.liveInstances()).toEqual([]);
+    expect(runner.state).toBe('stopped');
     expect(runner.status()).toMatchObject({ desiredStatus: 'stopped', deploymentStatus: 'stopped', listeners: [] });
   });
 
