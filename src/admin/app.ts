@@ -4,7 +4,7 @@
 import express, { Router, type Express } from 'express';
 import type { Logger } from 'pino';
 import { requireBearerToken, type AdminTokenSource } from './auth.js';
-import type { LiveAdminBackend } from '../state/commands.js';
+import type { LiveAdminBackend, TelemetryReader } from '../state/commands.js';
 import { errorHandler, routeNotFound } from './error-handler.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from './json-body.js';
 import { adminLatency, standaloneAdminMetrics, type AdminMetrics } from './metrics.js';
@@ -23,7 +23,11 @@ export interface AdminAppOptions {
   auth?: AdminTokenSource;
   /** The registry `GET /metrics` serves, where request latencies are recorded (the app's own when absent). */
   metrics?: AdminMetrics;
+  /** The engine's metric sets and log tap (`/telemetry/*`); without an engine there are none. */
+  telemetry?: TelemetryReader;
 }
+
+const NO_ENGINE_TELEMETRY: TelemetryReader = { metricSets: () => Promise.resolve([]), logs: () => undefined };
 
 const API_V1 = '/api/v1';
 const OPEN_PATHS: ReadonlySet<string> = new Set(Object.values(PROBE_PATHS).map((path) => `${API_V1}${path}`));
@@ -34,6 +38,7 @@ export function createAdminApp({
   bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES,
   auth,
   metrics = standaloneAdminMetrics(),
+  telemetry = NO_ENGINE_TELEMETRY,
 }: AdminAppOptions): Express {
   if (!Number.isSafeInteger(bodyLimitBytes) || bodyLimitBytes <= 0) {
     throw new RangeError(`bodyLimitBytes must be a positive integer, got ${bodyLimitBytes}`);
@@ -53,7 +58,7 @@ export function createAdminApp({
   // Upstream serves the engine status at the root too; scripts written against it call /status.
   resource(root, '/status', { get: statusHandler(backend) });
   app.use(root);
-  app.use(API_V1, apiV1Router({ backend, bodyLimitBytes, metrics }));
+  app.use(API_V1, apiV1Router({ backend, bodyLimitBytes, metrics, telemetry }));
 
   app.use(routeNotFound());
   app.use(errorHandler(logger));

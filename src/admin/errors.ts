@@ -32,6 +32,8 @@ export const ERROR_REGISTRY = Object.freeze({
   ReconcileNotFound: spec('rollout_not_found', 404),
   // An unknown path is the caller's mistake, not a missing resource: no resource kind fits, so invalid_request.
   RouteNotFound: spec('invalid_request', 404),
+  // Upstream answers 404 while the in-memory log tap is off; the path exists, the feature is switched off by config.
+  LogTapDisabled: spec('invalid_request', 404),
   MethodNotAllowed: spec('invalid_request', 405),
   PipelineBusy: spec('conflict', 409),
   GroupExists: spec('conflict', 409),

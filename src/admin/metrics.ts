@@ -1,8 +1,8 @@
-// `GET /api/v1/metrics` and the admin request latencies. The admin app records every request it answers; what the
-// scrape shows beyond that comes from whoever provides the registry (the engine adds its pipelines and operations).
-import type { RequestHandler, Router } from 'express';
+// The registry `GET /api/v1/metrics` serves (routes/telemetry.ts), and the admin request latencies recorded in it. The
+// admin app records every request it answers; the rest comes from whoever provides the registry (the engine adds its
+// pipelines and operations).
+import type { RequestHandler } from 'express';
 import { Histogram, Registry } from 'prom-client';
-import { resource } from './resource.js';
 
 export interface AdminMetrics {
   readonly registry: Registry;
@@ -45,13 +45,4 @@ export function adminLatency(metrics: AdminMetrics): RequestHandler {
     });
     next();
   };
-}
-
-export function registerMetricsRoute(router: Router, metrics: AdminMetrics): void {
-  resource(router, '/metrics', {
-    get: async (_req, res) => {
-      const body = await metrics.registry.metrics();
-      res.status(200).type(metrics.registry.contentType).send(body);
-    },
-  });
 }

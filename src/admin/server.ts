@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { createAdminApp } from './app.js';
 import type { AdminTokenSource } from './auth.js';
 import type { AdminMetrics } from './metrics.js';
-import type { LiveAdminBackend } from '../state/commands.js';
+import type { LiveAdminBackend, TelemetryReader } from '../state/commands.js';
 import { formatAddress, parseBindAddress } from './bind-address.js';
 import { answerClientError } from './client-error.js';
 import type { AdminTls } from './tls-settings.js';
@@ -22,6 +22,7 @@ export interface AdminServerOptions {
   /** When given, every request but the probes must carry this bearer token. */
   auth?: AdminTokenSource;
   metrics?: AdminMetrics;
+  telemetry?: TelemetryReader;
   /** When given, the API speaks HTTPS only; with `clientCa`, every client must present a certificate it issued. */
   tls?: AdminTls;
 }
@@ -53,6 +54,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     ...(options.auth !== undefined ? { auth: options.auth } : {}),
     ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
+    ...(options.telemetry !== undefined ? { telemetry: options.telemetry } : {}),
   });
   const server = options.tls ? secureServer(options.tls, app, options.logger) : createServer(app);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, options.logger));

@@ -118,5 +118,6 @@ function formatWarnings(warnings: readonly ConfigWarning[]): string {
 /** A supervisor logger writing where engine.telemetry.logs.providers sends `source` (the console by default). */
 function supervisorLogger(telemetry: EngineTelemetry, source: 'global' | 'admin', format: LogFormat): Logger {
   const destination = telemetry.loggerDestination(source);
-  return createLogger({ level: telemetry.logLevel, format, ...(destination ? { destination } : {}) });
+  const tap = telemetry.tapOf(source);
+  return createLogger({ level: telemetry.logLevel, format, ...(destination ? { destination } : {}), ...(tap ? { tap } : {}) });
 }

@@ -65,9 +65,7 @@ const providers = Joi.object(Object.fromEntries(LOG_SOURCES.map((source) => [sou
   });
 
 const tap = Joi.object({
-  enabled: Joi.boolean().invalid(true).messages({
-    'any.invalid': '{{#label}}: the in-memory log tap is not implemented in this engine; route logs through engine.observability instead',
-  }),
+  enabled: Joi.boolean(),
   max_entries: Joi.number().integer().min(0),
   max_bytes: Joi.number().integer().min(0),
 });

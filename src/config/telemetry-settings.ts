@@ -33,7 +33,13 @@ export interface TelemetrySettings {
   reportingIntervalMs: number;
   resource: Record<string, AttributeValue>;
   detectors: readonly string[];
+  /** The in-memory log tap `GET /api/v1/telemetry/logs` reads; null when off (upstream's default). */
+  tap: { maxEntries: number; maxBytes: number } | null;
 }
+
+/** Upstream's defaults for the log tap's bounds. */
+export const DEFAULT_TAP_MAX_ENTRIES = 2048;
+export const DEFAULT_TAP_MAX_BYTES = 16 * 1024 * 1024;
 
 export function resolveProviders(telemetry: EngineTelemetryConfig | undefined): Record<LogSource, ProviderMode> {
   return { ...DEFAULT_PROVIDERS, ...telemetry?.logs?.providers };
@@ -52,5 +58,8 @@ export function resolveTelemetrySettings(telemetry: EngineTelemetryConfig | unde
     reportingIntervalMs: telemetry?.reporting_interval ? parseDuration(telemetry.reporting_interval) : DEFAULT_REPORTING_INTERVAL_MS,
     resource: { ...telemetry?.resource },
     detectors: telemetry?.detectors ?? DEFAULT_DETECTORS,
+    tap: telemetry?.logs?.tap?.enabled
+      ? { maxEntries: telemetry.logs.tap.max_entries ?? DEFAULT_TAP_MAX_ENTRIES, maxBytes: telemetry.logs.tap.max_bytes ?? DEFAULT_TAP_MAX_BYTES }
+      : null,
   };
 }

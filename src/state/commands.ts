@@ -1,18 +1,25 @@
 // The control plane's commands and their outcomes, as the admin API (and any other front end: OpAMP, ctl) calls them.
 // Outcomes are unions; each front end maps every kind to one answer. The supervisor implements these interfaces.
-import type { EngineStatus, PipelineStatus, ProbeResult } from './status-types.js';
+import type { EngineStatus, PipelineStatus, ProbeResult, RolloutSummary } from './status-types.js';
 import type { PipelineSpec, EngineConfig } from '../config/types.js';
 import type { ConfigError } from '../config/errors.js';
+import type { LogsPage, LogsQuery, MetricSetData } from './telemetry-types.js';
 import type { DryRunResult, ReconcileDryRun, ReconcileStatus, RolloutStatus, ShutdownStatus } from './operations.js';
 
+/** Upstream's PipelineDetails, and ours beside it (`desiredStatus`). */
 export interface PipelineDescription {
   pipelineGroupId: string;
   pipelineId: string;
-  /** The committed pipeline config, secrets redacted. */
-  config: PipelineSpec;
-  desiredStatus: PipelineStatus['desiredStatus'];
   activeGeneration: number;
+  /** The committed pipeline config, secrets redacted. */
+  pipeline: PipelineSpec;
+  /** The latest rollout of the pipeline, as in its status (absent before the first one through the admin API). */
+  rollout?: RolloutSummary;
+  desiredStatus: PipelineStatus['desiredStatus'];
 }
+
+/** Upstream's per-pipeline probes: `livez` (live quorum) and `readyz` (ready quorum, at least one core). */
+export type PipelineProbe = 'livez' | 'readyz';
 
 export interface GroupDescription {
   pipelineGroupId: string;
@@ -32,6 +39,8 @@ export interface AdminBackend {
   committedConfig(): EngineConfig;
   livez(): ProbeResult;
   readyz(): ProbeResult;
+  /** false for a pipeline that does not exist, as upstream answers. */
+  pipelineProbe(group: string, pipeline: string, probe: PipelineProbe): boolean;
 }
 
 // ---- Live management (CONTRACT.md §3). Outcomes are unions; the routes map each kind to one HTTP answer. ----
@@ -126,4 +135,12 @@ export interface LiveAdminBackend extends AdminBackend {
   /** `?dry_run=true` of a reconcile: what it would do to each pipeline; changes nothing and takes no lock. */
   planReconcile(request: ReconcileRequest): ReconcilePlanOutcome;
   reconcileStatus(reconcileId: string): ReconcileStatus | undefined;
+}
+
+/** The engine's own telemetry as the admin API serves it (`/telemetry/metrics`, `/telemetry/logs`). */
+export interface TelemetryReader {
+  /** Every metric of the engine now, grouped into metric sets. */
+  metricSets(): Promise<MetricSetData[]>;
+  /** undefined: the in-memory log tap is off (`engine.telemetry.logs.tap.enabled`), and the answer is 404 as upstream's. */
+  logs(query: LogsQuery): LogsPage | undefined;
 }

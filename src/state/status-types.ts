@@ -11,6 +11,7 @@ export interface Condition {
   lastTransitionTime: string;
 }
 
+/** What the supervisor records about a core as it happens (kept per core); shown as upstream's ObservedEvent. */
 export interface CoreEvent {
   time: string;
   generation: number;
@@ -18,18 +19,55 @@ export interface CoreEvent {
   message?: string;
 }
 
+/** Why a core failed, as upstream names it (`{ "failed": "runtime_error" }`). */
+export type FailReason = 'admission_error' | 'config_rejected' | 'runtime_error' | 'drain_error' | 'rollback_failed' | 'delete_error' | 'update_failed';
+export type DeletionMode = 'graceful' | 'forced';
+
+/** Upstream's phase of a core: snake_case strings, except `failed` and `deleting`, which carry their reason or mode. */
+export type CorePhase =
+  | Exclude<InstancePhase, 'failed' | 'deleting'>
+  | { failed: FailReason }
+  | { deleting: DeletionMode };
+
+/** Upstream's ObservedEvent: one key, `Engine` (a lifecycle event) or `Log` (anything else; `record` is free-form). */
+export type ObservedEvent = { Engine: EngineEvent } | { Log: { time: string; record: Record<string, unknown> } };
+
+export interface EngineEvent {
+  key: { pipeline_group_id: string; pipeline_id: string; core_id: number; deployment_generation?: number };
+  time: string;
+  type: EngineEventType;
+  message?: string;
+  /** Ours, beside upstream's fields: the supervisor's name for the event (`spawned`, `ready`, `exited`, ...). */
+  event: string;
+}
+
+export type EngineEventType =
+  | { Request: 'StartRequested' | 'ShutdownRequested' | 'DeleteRequested' | 'ForceDeleteRequested' }
+  | { Success: 'Admitted' | 'Ready' | 'IngressDrainStarted' | 'Drained' | 'Deleted' }
+  | { Error: 'DrainDeadlineReached' | Partial<Record<'AdmissionError' | 'RuntimeError' | 'DrainError', ErrorSummary>> };
+
+export interface ErrorSummary {
+  Pipeline: { error_kind: string; message: string };
+}
+
+/** Upstream's CoreStatus: the runtime of one core (in `cores`) or of one instance (in `instances[].status`). */
 export interface CoreStatus {
-  phase: InstancePhase;
-  lastHeartbeatTime: string | null;
+  phase: CorePhase;
+  /** When the supervisor last heard of this runtime: its latest heartbeat or lifecycle event. */
+  lastHeartbeatTime: string;
+  /** `Accepted` and `Ready` of this runtime. */
   conditions: Condition[];
   deletePending: boolean;
-  recentEvents: CoreEvent[];
+  recentEvents: ObservedEvent[];
 }
 
 export interface InstanceStatus {
   coreId: number;
   deploymentGeneration: number;
+  /** Upstream's status of this instance. */
+  status: CoreStatus;
   pid: number | null;
+  /** Ours: the instance's phase as a plain string (`failed` without its reason). */
   phase: InstancePhase;
   restarts: number;
   cpuPercent: number;
@@ -87,8 +125,10 @@ export interface EngineStatus {
 }
 
 export interface ProbeFailure {
+  /** `group:pipeline`. */
   pipeline: string;
-  condition: string;
+  /** The pipeline's condition that fails the probe. */
+  condition: Condition;
 }
 
 export interface ProbeResult {

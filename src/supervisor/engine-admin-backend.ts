@@ -1,11 +1,12 @@
 // The admin API's view of the engine: projections of the runtime manager (secrets redacted) and its operations.
-import { isLive } from './status-projection.js';
+import { isLive, isReady, livenessCondition, rolloutSummary } from './status-projection.js';
 import type {
   CreateGroupOutcome,
   DeleteGroupOutcome,
   GroupDescription,
   LiveAdminBackend,
   PipelineDescription,
+  PipelineProbe,
   PutPipelineOutcome,
   PutPipelineRequest,
   ReconcileOutcome,
@@ -17,7 +18,7 @@ import type {
 } from '../state/commands.js';
 import type { EngineConfig, PipelineSpec } from '../config/types.js';
 import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
-import type { EngineStatus, PipelineStatus, ProbeFailure, ProbeResult } from '../state/status-types.js';
+import type { Condition, EngineStatus, PipelineStatus, ProbeFailure, ProbeResult } from '../state/status-types.js';
 import { redactSecrets } from '../util/redact.js';
 import { isoNow } from '../util/time.js';
 import type { Reconciler } from './reconcile.js';
@@ -45,7 +46,14 @@ export class EngineAdminBackend implements LiveAdminBackend {
     const runner = this.manager.runner(group, pipeline);
     const spec = this.manager.committed.groups[group]?.pipelines[pipeline];
     if (!runner || !spec) return undefined;
-    return { pipelineGroupId: group, pipelineId: pipeline, config: redactSecrets<PipelineSpec>(spec), desiredStatus: runner.desired, activeGeneration: runner.generation };
+    return {
+      pipelineGroupId: group,
+      pipelineId: pipeline,
+      activeGeneration: runner.generation,
+      pipeline: redactSecrets<PipelineSpec>(spec),
+      ...(runner.latestRollout ? { rollout: rolloutSummary(runner.latestRollout) } : {}),
+      desiredStatus: runner.desired,
+    };
   }
 
   hasGroup(group: string): boolean {
@@ -63,13 +71,15 @@ export class EngineAdminBackend implements LiveAdminBackend {
 
   /**
    * Live unless a pipeline has failed beyond its own recovery (that one will not heal without an operator) or one meant
-   * to run has fewer cores in a live phase than its health policy's live quorum.
+   * to run has fewer cores in a live phase than its health policy's live quorum. Each failing pipeline is named with
+   * the condition that fails it.
    */
   livez(): ProbeResult {
     const failing: ProbeFailure[] = [];
     for (const [key, runner] of this.manager.runners) {
-      if (runner.status().deploymentStatus === 'failed') failing.push({ pipeline: key, condition: 'Failed' });
-      else if (runner.desired === 'running' && !isLive(runner)) failing.push({ pipeline: key, condition: 'Live' });
+      const status = runner.status();
+      if (status.deploymentStatus === 'failed') failing.push({ pipeline: key, condition: deploymentFailure(status) });
+      else if (runner.desired === 'running' && !isLive(runner)) failing.push({ pipeline: key, condition: livenessCondition(runner) });
     }
     return probe('livez', failing);
   }
@@ -77,14 +87,19 @@ export class EngineAdminBackend implements LiveAdminBackend {
   /** Ready when the boot is over and every pipeline meant to run meets its ready quorum. */
   readyz(): ProbeResult {
     const failing: ProbeFailure[] = [];
-    // Before the boot has registered the initial pipelines there are none to fail: say so rather than answer ready.
-    if (this.manager.isBooting) failing.push({ pipeline: '*', condition: 'EngineStarting' });
     for (const [key, runner] of this.manager.runners) {
       if (runner.desired !== 'running') continue;
       const ready = runner.status().conditions.find((c) => c.type === 'Ready');
-      if (ready?.status !== 'True') failing.push({ pipeline: key, condition: 'Ready' });
+      if (ready && ready.status !== 'True') failing.push({ pipeline: key, condition: ready });
     }
-    return probe('readyz', failing);
+    // Before the boot has registered the initial pipelines there may be none to fail: say so rather than answer ready.
+    return probe('readyz', failing, this.manager.isBooting ? 'the engine is starting its pipelines' : undefined);
+  }
+
+  pipelineProbe(group: string, pipeline: string, which: PipelineProbe): boolean {
+    const runner = this.manager.runner(group, pipeline);
+    if (!runner) return false;
+    return which === 'livez' ? isLive(runner) : isReady(runner);
   }
 
   putPipeline(group: string, pipeline: string, request: PutPipelineRequest, wait: WaitOptions): Promise<PutPipelineOutcome> {
@@ -150,12 +165,24 @@ export class EngineAdminBackend implements LiveAdminBackend {
   }
 }
 
-function probe(name: ProbeResult['probe'], failing: ProbeFailure[]): ProbeResult {
+function probe(name: ProbeResult['probe'], failing: ProbeFailure[], blocker?: string): ProbeResult {
+  const reasons = [...(blocker ? [blocker] : []), ...(failing.length > 0 ? [`${failing.length} pipeline(s) failing`] : [])];
   return {
     probe: name,
-    status: failing.length === 0 ? 'ok' : 'failed',
+    status: reasons.length === 0 ? 'ok' : 'failed',
     generatedAt: isoNow(),
-    ...(failing.length > 0 ? { message: `${failing.length} pipeline(s) failing` } : {}),
+    ...(reasons.length > 0 ? { message: reasons.join('; ') } : {}),
     failing,
+  };
+}
+
+/** A pipeline that failed beyond recovery, as the Ready condition upstream's probe answers name. */
+function deploymentFailure(status: PipelineStatus): Condition {
+  return {
+    type: 'Ready',
+    status: 'False',
+    reason: status.deploymentError?.error_code ?? 'RuntimeError',
+    message: status.deploymentError?.message ?? 'the pipeline failed',
+    lastTransitionTime: status.deploymentStatusSince,
   };
 }

@@ -21,6 +21,7 @@ import { EngineMetrics } from './engine-metrics.js';
 import { EngineAdminBackend } from './engine-admin-backend.js';
 import { notifyReady, notifyStopping } from './sd-notify.js';
 import type { EngineTelemetry } from './observability/engine-telemetry.js';
+import { AdminTelemetry } from './observability/admin-telemetry.js';
 
 export interface EngineSettings {
   config: EngineConfig;
@@ -111,6 +112,10 @@ export class Engine {
       bind: this.settings.adminBind,
       logger: (this.settings.adminLogger ?? logger).child({ component: 'admin' }),
       metrics: this.metrics,
+      telemetry: new AdminTelemetry(
+        { registry: this.metrics.registry, ledger: this.ledger, stats: this.stats, startTimeMs: Date.now() },
+        this.settings.telemetry?.tap ?? null,
+      ),
       ...(this.settings.adminAuth?.source !== undefined ? { auth: this.settings.adminAuth.source } : {}),
       ...(this.settings.adminTls !== undefined ? { tls: this.settings.adminTls } : {}),
     });

@@ -60,6 +60,8 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
   lastHeartbeatTime: string | null = null;
   counters: Record<string, NodeCounters> = {};
   lastError: { node?: string; message: string } | null = null;
+  /** The phase it was in when it failed: a failure while starting is an admission error, one while running is not. */
+  failedFrom: InstancePhase | null = null;
   /** The node the child was starting when it last said so; cleared once it is ready. */
   private startingNode: string | null = null;
   private exitInfo: ExitInfo | null = null;
@@ -269,6 +271,7 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
   private apply(event: InstanceEvent): void {
     const moved = this.phases.apply(event);
     if (moved.kind === 'refused') return;
+    if (moved.to === 'failed' && moved.from !== 'failed') this.failedFrom = moved.from;
     if (event !== 'admitted') this.record(event);
     if (moved.to !== moved.from) this.emit('phase', moved.to);
   }

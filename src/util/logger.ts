@@ -19,14 +19,25 @@ const REDACT = {
   censor: REDACTED,
 };
 
-/** `destination`: where JSON lines go instead of the console (engine.telemetry.logs.providers); it takes any format. */
-export function createLogger(options: { level: string; format: LogFormat; bindings?: Record<string, unknown>; destination?: DestinationStream }): Logger {
+/**
+ * `destination`: where JSON lines go instead of the console (engine.telemetry.logs.providers); it takes any format.
+ * `tap`: also gets every JSON line as written, whatever the destination (the in-memory log tap).
+ */
+export function createLogger(options: {
+  level: string;
+  format: LogFormat;
+  bindings?: Record<string, unknown>;
+  destination?: DestinationStream;
+  tap?: (line: string) => void;
+}): Logger {
   const base = { pid: process.pid, ...(options.bindings ?? {}) };
-  if (options.destination) return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime }, options.destination);
+  const tap = options.tap;
+  const hooks = tap ? { hooks: { streamWrite: (line: string) => (tap(line), line) } } : {};
+  if (options.destination) return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime, ...hooks }, options.destination);
   if (options.format === 'pretty') {
     // Colour only for a terminal: piped into a file or journald, escape codes are noise.
     const colorize = process.stdout.isTTY === true;
-    return pino({ level: options.level, base, redact: REDACT, transport: { target: 'pino-pretty', options: { colorize } } });
+    return pino({ level: options.level, base, redact: REDACT, ...hooks, transport: { target: 'pino-pretty', options: { colorize } } });
   }
-  return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime, ...hooks });
 }

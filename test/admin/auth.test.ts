@@ -19,7 +19,7 @@ async function serve(auth: AdminTokenSource, backend: TestBackend = createTestBa
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const putBody = JSON.stringify({ pipeline: MAIN_DESCRIPTION.config });
+const putBody = JSON.stringify({ pipeline: MAIN_DESCRIPTION.pipeline });
 
 describe('admin API with a bearer token', () => {
   let h: Awaited<ReturnType<typeof serve>>;

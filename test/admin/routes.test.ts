@@ -29,15 +29,34 @@ describe('admin routes', () => {
     expect(await ok('/api/v1/status')).toEqual(expected);
   });
 
-  it('probes answer 200 when ok and 503 with the ProbeResult when failed', async () => {
+  it('probes answer 200 when ok, and as upstream 500 (livez) or 503 (readyz) with the ProbeResult when failed', async () => {
     expect(await ok('/api/v1/livez')).toMatchObject({ probe: 'livez', status: 'ok', failing: [] });
     expect(await ok('/api/v1/readyz')).toMatchObject({ probe: 'readyz', status: 'ok', failing: [] });
-    for (const name of ['livez', 'readyz']) {
+    for (const [name, status] of [['livez', 500], ['readyz', 503]] as const) {
       const res = await fetch(`${failing.base}/api/v1/${name}`);
-      expect(res.status).toBe(503);
+      expect(res.status).toBe(status);
       expectSecurityHeaders(res.headers);
-      expect(await res.json()).toMatchObject({ probe: name, status: 'failed', failing: [{ pipeline: 'default:main', condition: 'Ready' }] });
+      expect(await res.json()).toMatchObject({ probe: name, status: 'failed', failing: [{ pipeline: 'default:main', condition: { type: 'Ready', status: 'False' } }] });
     }
+  });
+
+  it('per-pipeline probes answer OK or NOT OK in plain text, as upstream (an unknown pipeline is NOT OK)', async () => {
+    for (const [name, failed] of [['livez', 500], ['readyz', 503]] as const) {
+      const good = await fetch(`${h.base}/api/v1/groups/default/pipelines/main/${name}`);
+      expect([good.status, good.headers.get('content-type'), await good.text()]).toEqual([200, 'text/plain; charset=utf-8', 'OK']);
+      const bad = await fetch(`${h.base}/api/v1/groups/default/pipelines/other/${name}`);
+      expect([bad.status, await bad.text()]).toEqual([failed, 'NOT OK']);
+      expectSecurityHeaders(bad.headers);
+    }
+  });
+
+  it('GET /api/v1/telemetry/logs answers 404 LogTapDisabled while there is no log tap, as upstream answers 404', async () => {
+    const body = await expectError(await fetch(`${h.base}/api/v1/telemetry/logs`), 404, 'LogTapDisabled');
+    expect(body.message).toMatch(/engine\.telemetry\.logs\.tap\.enabled/);
+  });
+
+  it('GET /api/v1/groups/status answers the status of every pipeline, as /status', async () => {
+    expect(await ok('/api/v1/groups/status')).toEqual({ generatedAt: '2025-01-01T00:00:00.000Z', pipelines: { 'default:main': MAIN_STATUS } });
   });
 
   it('GET /api/v1/config answers the committed config', async () => {
@@ -59,10 +78,10 @@ describe('admin routes', () => {
     expect(noPipe).toMatchObject({ kind: 'pipeline_not_found', details: { pipelineGroupId: 'default', pipelineId: 'other' } });
   });
 
-  it('GET a pipeline status answers the PipelineStatus or 404', async () => {
+  it('GET a pipeline status answers the PipelineStatus, or null when there is no such pipeline (as upstream)', async () => {
     expect(await ok('/api/v1/groups/default/pipelines/main/status')).toEqual(MAIN_STATUS);
-    await expectError(await fetch(`${h.base}/api/v1/groups/nope/pipelines/main/status`), 404, 'GroupNotFound');
-    await expectError(await fetch(`${h.base}/api/v1/groups/empty/pipelines/main/status`), 404, 'PipelineNotFound');
+    expect(await ok('/api/v1/groups/nope/pipelines/main/status')).toBeNull();
+    expect(await ok('/api/v1/groups/empty/pipelines/main/status')).toBeNull();
   });
 
   it('HEAD works wherever GET does, and OPTIONS lists the methods', async () => {

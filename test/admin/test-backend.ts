@@ -24,7 +24,16 @@ export const MAIN_STATUS: PipelineStatus = {
   runningCores: 1,
   cores: { '0': { phase: 'running', lastHeartbeatTime: T, conditions: [], deletePending: false, recentEvents: [] } },
   instances: [
-    { coreId: 0, deploymentGeneration: 1, pid: 4242, phase: 'running', restarts: 0, cpuPercent: 1.5, rssBytes: 5e7 },
+    {
+      coreId: 0,
+      deploymentGeneration: 1,
+      status: { phase: 'running', lastHeartbeatTime: T, conditions: [], deletePending: false, recentEvents: [] },
+      pid: 4242,
+      phase: 'running',
+      restarts: 0,
+      cpuPercent: 1.5,
+      rssBytes: 5e7,
+    },
   ],
   activeGeneration: 1,
   servingGenerations: { '0': 1 },
@@ -57,15 +66,15 @@ export const CONFIG: EngineConfig = {
 export const MAIN_DESCRIPTION: PipelineDescription = {
   pipelineGroupId: 'default',
   pipelineId: 'main',
-  config: CONFIG.groups.default!.pipelines.main!,
-  desiredStatus: 'running',
   activeGeneration: 1,
+  pipeline: CONFIG.groups.default!.pipelines.main!,
+  desiredStatus: 'running',
 };
 
 function probe(name: ProbeResult['probe'], ok: boolean): ProbeResult {
   return ok
     ? { probe: name, status: 'ok', generatedAt: T, failing: [] }
-    : { probe: name, status: 'failed', generatedAt: T, message: 'not ready', failing: [{ pipeline: 'default:main', condition: 'Ready' }] };
+    : { probe: name, status: 'failed', generatedAt: T, message: 'not ready', failing: [{ pipeline: 'default:main', condition: { type: 'Ready', status: 'False', reason: 'QuorumNotMet', lastTransitionTime: T } }] };
 }
 
 export const ROLLOUT: RolloutStatus = {
@@ -175,6 +184,7 @@ export function createTestBackend(overrides: Partial<LiveAdminBackend> = {}): Te
     committedConfig: () => CONFIG,
     livez: () => probe('livez', true),
     readyz: () => probe('readyz', true),
+    pipelineProbe: (g, p) => g === 'default' && p === 'main',
   };
   return {
     ...base,

@@ -66,7 +66,7 @@ describe('otap-engine ctl against a real engine', () => {
     expect(get.stdout).toMatch(/Pipeline:\s+tenants\/a/);
     expect(get.stdout).toMatch(/CORE\s+GEN\s+PID\s+PHASE/);
     expect(get.stdout).toContain('signals_per_second: 100');
-    expect(JSON.parse((await ctl(['get', 'tenants/a', '-o', 'json'])).stdout).config.nodes.gen.config.traffic_config.signals_per_second).toBe(100);
+    expect(JSON.parse((await ctl(['get', 'tenants/a', '-o', 'json'])).stdout).pipeline.nodes.gen.config.traffic_config.signals_per_second).toBe(100);
   });
 
   it('apply of an invalid pipeline exits 4 and prints every error with its path; nothing starts', async () => {

@@ -104,7 +104,7 @@ describe('rollouts under load', () => {
   ])('rolls back %s while the old generation serves on', async (_what, extraNode, node, isExporter) => {
     const url = await boot(pipeline(sink.url));
     const before = await engine.pipeline();
-    const committedBefore = (await api.get('/groups/default/pipelines/main')).body.config;
+    const committedBefore = (await api.get('/groups/default/pipelines/main')).body.pipeline;
     load = streamLogs(url, { connections: 3, perRequest: 10, prefix: `rollback-${node}-${Date.now()}` });
     await engine.waitFor(async () => load!.result.acked.length > 300 || undefined, 'load flowing');
 
@@ -129,7 +129,7 @@ describe('rollouts under load', () => {
     expect(after.instances.map((i) => i.pid)).toEqual(before.instances.map((i) => i.pid));
     expect(after.deploymentStatus).toBe('running');
     expect(after.rollout).toMatchObject({ rolloutId: rollout.rolloutId, state: 'rolled_back' });
-    expect((await api.get('/groups/default/pipelines/main')).body.config).toEqual(committedBefore);
+    expect((await api.get('/groups/default/pipelines/main')).body.pipeline).toEqual(committedBefore);
   });
 
   it.skipIf(cores.length < 2)('resizes 1→2 and 2→1 under load, the kept core untouched', async () => {

@@ -76,6 +76,11 @@ describe('real admin answers validate against the OpenAPI document', () => {
     await call('GET', `${A}/config`);
     await call('GET', `${A}/openapi.json`);
     await call('GET', `${A}/metrics`);
+    await call('GET', `${A}/groups/status`);
+    for (const format of ['prometheus', 'json', 'json_compact', 'line_protocol']) await call('GET', `${A}/telemetry/metrics?format=${format}`);
+    expect((await call('GET', `${A}/telemetry/metrics?reset=true`)).status).toBe(400);
+    // This engine keeps no log tap.
+    expect((await call('GET', `${A}/telemetry/logs`)).body.error_code).toBe('LogTapDisabled');
   });
 
   it('groups and pipelines: reads, create, noop, dry run, not found', async () => {
@@ -86,7 +91,11 @@ describe('real admin answers validate against the OpenAPI document', () => {
     await call('GET', `${A}/groups/default/pipelines/main`);
     await call('GET', `${A}/groups/default/pipelines/main/status`);
     expect((await call('GET', `${A}/groups/default/pipelines/nope`)).body.error_code).toBe('PipelineNotFound');
-    expect((await call('GET', `${A}/groups/default/pipelines/nope/status`)).status).toBe(404);
+    expect((await call('GET', `${A}/groups/default/pipelines/nope/status`)).body).toBeNull();
+    for (const probe of ['livez', 'readyz']) {
+      expect((await call('GET', `${A}/groups/default/pipelines/main/${probe}`)).body).toBe('OK');
+      expect((await call('GET', `${A}/groups/default/pipelines/nope/${probe}`)).body).toBe('NOT OK');
+    }
 
     expect((await call('PUT', `${T}/a?dry_run=true`, { pipeline: generator(100) })).body.action).toBe('create');
     expect((await call('PUT', `${T}/a?wait=true`, { pipeline: generator(100) })).status).toBe(200);
@@ -167,7 +176,9 @@ describe('real admin answers validate against the OpenAPI document', () => {
       `GET ${A}/metrics 200`, `GET ${A}/openapi.json 200`,
       `GET ${A}/groups/{group} 200`, `GET ${A}/groups/{group} 400`, `GET ${A}/groups/{group} 404`, `POST ${A}/groups/{group} 201`,
       `POST ${A}/groups/{group} 409`, `DELETE ${A}/groups/{group} 202`,
-      `GET ${P} 200`, `GET ${P} 404`, `GET ${P}/status 200`, `GET ${P}/status 404`,
+      `GET ${A}/groups/status 200`, `GET ${A}/telemetry/metrics 200`, `GET ${A}/telemetry/metrics 400`, `GET ${A}/telemetry/logs 404`,
+      `GET ${P} 200`, `GET ${P} 404`, `GET ${P}/status 200`,
+      `GET ${P}/livez 200`, `GET ${P}/livez 500`, `GET ${P}/readyz 200`, `GET ${P}/readyz 503`,
       `PUT ${P} 200`, `PUT ${P} 202`, `PUT ${P} 400`, `PUT ${P} 409`, `PUT ${P} 415`, `PUT ${P} 422`, `PUT ${P} 504`,
       `DELETE ${P} 202`, `GET ${P}/rollouts/{rolloutId} 200`, `GET ${P}/rollouts/{rolloutId} 404`,
       `POST ${P}/shutdown 200`, `POST ${P}/shutdown 202`, `GET ${P}/shutdowns/{shutdownId} 200`, `GET ${P}/shutdowns/{shutdownId} 404`,

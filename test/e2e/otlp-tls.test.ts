@@ -9,6 +9,7 @@ import { logsProto } from '../support/otlp-requests.js';
 import { sdkLogs } from '../support/otlp-sdk.js';
 import { makeCertificates } from '../support/tls-certs.js';
 import { postTls } from '../support/tls-clients.js';
+import { namedEvents } from '../support/core-events.js';
 
 function config(tls: Record<string, string>, sinkUrl: string): string {
   const protocols = { http: { listening_addr: '127.0.0.1:0', tls }, grpc: { listening_addr: '127.0.0.1:0', tls } };
@@ -56,7 +57,7 @@ describe('receiver:otlp mutual TLS in the engine', () => {
     sink = await startOtlpSink();
     engine = await startEngine(config({ cert_file: '/nonexistent/otap/server.crt', key_file: '/nonexistent/otap/server.key' }, sink.url));
     const message = await engine.waitFor(async () => {
-      const events = (await engine!.pipeline()).cores['0']?.recentEvents ?? [];
+      const events = namedEvents((await engine!.pipeline()).cores['0']?.recentEvents);
       return events.find((e) => e.event === 'error')?.message;
     }, 'the instance error');
     expect(message).toMatch(/protocols\.(grpc|http)\.tls: cert_file \/nonexistent\/otap\/server\.crt: no such file/);

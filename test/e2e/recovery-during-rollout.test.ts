@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient } from '../support/admin.js';
 import { processAlive, startEngine, usableCores, type RunningEngine } from '../support/engine.js';
 import { childPids } from '../support/proc.js';
+import { namedEvents } from '../support/core-events.js';
 
 const BACKOFF_MS = 8000;
 const core = String(usableCores()[0]);
@@ -35,7 +36,7 @@ describe('a rollout while a restart is pending', () => {
     const victim = before.instances[0]!.pid!;
     const killedAt = Date.now();
     process.kill(victim, 'SIGKILL');
-    await engine.waitFor(async () => (await engine.pipeline()).cores[core]?.recentEvents.some((e) => e.event === 'restart_scheduled'), 'the restart to be scheduled');
+    await engine.waitFor(async () => namedEvents((await engine.pipeline()).cores[core]?.recentEvents).some((e) => e.event === 'restart_scheduled'), 'the restart to be scheduled');
 
     const put = await adminClient(engine.adminUrl).put('default', 'main', spec(20));
     expect(put.body.state).toBe('succeeded');

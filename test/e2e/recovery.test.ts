@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive, startEngine, threadAffinities, usableCores, type RunningEngine } from '../support/engine.js';
 import type { PipelineStatus } from '../../src/state/status-types.js';
+import { namedEvents } from '../support/core-events.js';
 
 const cores = usableCores().slice(0, 2);
 const victimCore = cores[0]!;
@@ -66,7 +67,7 @@ describe('runtime recovery', () => {
     const replacement = instanceOn(replaced, victimCore)!;
     expect(replacement.restarts).toBe(attempt);
     expect(new Set(threadAffinities(replacement.pid!))).toEqual(new Set([String(victimCore)]));
-    const events = replaced.cores[String(victimCore)]!.recentEvents.filter((e) => e.event === 'restart_scheduled');
+    const events = namedEvents(replaced.cores[String(victimCore)]!.recentEvents).filter((e) => e.event === 'restart_scheduled');
     expect(events.at(-1)?.message).toMatch(new RegExp(`attempt ${attempt} in \\d+ ms`));
     return replacement.pid!;
   }
@@ -89,7 +90,8 @@ describe('runtime recovery', () => {
     }, 'pipeline failed');
     expect(failed.deploymentError?.error_code).toBe('RestartLimitExceeded');
     expect(failed.deploymentError?.message).toMatch(/more than 2 restarts/);
-    expect(failed.cores[String(victimCore)]!.phase).toBe('failed');
+    // Upstream's phase of a failed core carries its reason: a crash after the instance served is a runtime error.
+    expect(failed.cores[String(victimCore)]!.phase).toEqual({ failed: 'runtime_error' });
     if (cores.length > 1) expect(instanceOn(failed, cores[1]!)?.phase).toBe('running');
 
     const other = await engine.pipeline('default:other');
@@ -98,7 +100,16 @@ describe('runtime recovery', () => {
     expect(processAlive(engine.pid)).toBe(true);
 
     const live = await fetch(`${engine.adminUrl}/api/v1/livez`);
-    expect(live.status).toBe(503);
-    expect(await live.json()).toMatchObject({ status: 'failed', failing: [{ pipeline: 'default:main', condition: 'Failed' }] });
+    expect(live.status).toBe(500);
+    expect(await live.json()).toMatchObject({
+      status: 'failed',
+      failing: [{ pipeline: 'default:main', condition: { type: 'Ready', status: 'False', reason: 'RestartLimitExceeded' } }],
+    });
+    // Upstream's per-pipeline probes, plain text: the default live_if counts a failed core as live (it is not hung), the
+    // default ready quorum (100 %) is not met.
+    const pipelineLive = await fetch(`${engine.adminUrl}/api/v1/groups/default/pipelines/main/livez`);
+    expect([pipelineLive.status, await pipelineLive.text()]).toEqual([200, 'OK']);
+    const pipelineReady = await fetch(`${engine.adminUrl}/api/v1/groups/default/pipelines/main/readyz`);
+    expect([pipelineReady.status, await pipelineReady.text()]).toEqual([503, 'NOT OK']);
   });
 });

@@ -1,5 +1,7 @@
 // Acceptance: PipelineStatus keeps the shape it had before live management; rollout metadata is only added beside it.
-// The fixture is a real /api/v1/status answer recorded from the engine as it was before live management.
+// The fixture is a real /api/v1/status answer recorded from the engine as it was before live management. One part of
+// it was ours where upstream has a shape of its own, and now has upstream's (#12): the items of `recentEvents` are
+// upstream's ObservedEvent objects (test/admin/upstream-read.test.ts decodes them as dfctl does).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, usableCores, type RunningEngine } from '../support/engine.js';
@@ -7,6 +9,7 @@ import { adminClient } from '../support/admin.js';
 
 const recorded = JSON.parse(readFileSync(new URL('../fixtures/status/engine-status-before-live-management.json', import.meta.url), 'utf8'));
 const cores = usableCores().slice(0, 2);
+const UPSTREAM_EVENT_ITEMS = '$.pipelines.*.cores.*.recentEvents[].';
 
 /** Every path of `value` with its JSON type; arrays stand for their elements' union, record keys that are ids become `*`. */
 function shape(value: unknown, path = '$', out = new Map<string, string>()): Map<string, string> {
@@ -43,7 +46,9 @@ describe('PipelineStatus compatibility', () => {
     const before = shape(recorded);
     const after = shape(now);
     // `deploymentError` is null in the recording; any object later is a legitimate value of the same field.
-    const missing = [...before].filter(([path, type]) => after.get(path) !== type && !(type === 'null' && after.has(path)));
+    const missing = [...before].filter(
+      ([path, type]) => after.get(path) !== type && !(type === 'null' && after.has(path)) && !path.startsWith(UPSTREAM_EVENT_ITEMS),
+    );
     expect(missing).toEqual([]);
   }
 

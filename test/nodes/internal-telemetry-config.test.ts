@@ -31,7 +31,7 @@ describe('engine.telemetry', () => {
             logs: {
               level: 'info',
               providers: { global: 'its', engine: 'console_async', internal: 'console_direct', admin: 'noop' },
-              tap: { enabled: false, max_entries: 10, max_bytes: 1000 },
+              tap: { enabled: true, max_entries: 10, max_bytes: 1000 },
             },
             resource: { 'service.id': 1234, 'service.name': 'test', flag: true, ratio: 0.5, tags: ['a', 'b'] },
             detectors: ['service_instance', 'env', 'service_name', 'host'],
@@ -42,6 +42,10 @@ describe('engine.telemetry', () => {
     const settings = resolveTelemetrySettings(result.config.engine?.telemetry, undefined);
     expect(settings).toMatchObject({ level: 'info', levelFrom: 'config', reportingChannelSize: 150, reportingIntervalMs: 3000 });
     expect(settings.providers).toEqual({ global: 'its', engine: 'console_async', internal: 'console_direct', admin: 'noop' });
+    expect(settings.tap).toEqual({ maxEntries: 10, maxBytes: 1000 });
+    // Off by default, as upstream; on with upstream's bounds when only enabled.
+    expect(resolveTelemetrySettings(undefined, undefined).tap).toBeNull();
+    expect(resolveTelemetrySettings({ logs: { tap: { enabled: true } } }, undefined).tap).toEqual({ maxEntries: 2048, maxBytes: 16 * 1024 * 1024 });
   });
 
   it("applies upstream's defaults, and --log-level wins over logs.level", () => {
@@ -69,7 +73,7 @@ describe('engine.telemetry', () => {
           telemetry: {
             reporting_interval: '0s',
             reporting_channel_size: 0,
-            logs: { level: 'info,[', providers: { internal: 'its', global: 'loud' }, tap: { enabled: true } },
+            logs: { level: 'info,[', providers: { internal: 'its', global: 'loud' }, tap: { enabled: true, max_entries: -1 } },
             resource: { mixed: ['a', 1], nested: { a: 1 } },
             detectors: ['k8s', 'telepathy'],
             metrics: { readers: [] },
@@ -84,7 +88,7 @@ describe('engine.telemetry', () => {
         'engine.telemetry.detectors[1]',
         'engine.telemetry.logs.level',
         'engine.telemetry.logs.providers.global',
-        'engine.telemetry.logs.tap.enabled',
+        'engine.telemetry.logs.tap.max_entries',
         'engine.telemetry.metrics',
         'engine.telemetry.reporting_channel_size',
         'engine.telemetry.reporting_interval',
@@ -93,7 +97,6 @@ describe('engine.telemetry', () => {
       ].sort(),
     );
     expect(byPath['engine.telemetry.detectors[0]']).toMatch(/k8s resource detector is not implemented/);
-    expect(byPath['engine.telemetry.logs.tap.enabled']).toMatch(/log tap is not implemented/);
     expect(byPath['engine.telemetry.reporting_interval']).toMatch(/greater than zero/);
     // The provider rule needs a valid object to judge: alone, it names the loop it prevents.
     const loop = errorsOf(doc(undefined, { engine: { telemetry: { logs: { providers: { internal: 'console_async' } } } } }));

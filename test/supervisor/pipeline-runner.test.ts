@@ -33,8 +33,14 @@ describe('PipelineRunner', () => {
     const failed = await eventually(() => runner.status().deploymentStatus === 'failed' && runner.status());
     expect(failed.deploymentError).toMatchObject({ error_code: 'RestartLimitExceeded', details: { coreId: A } });
     expect(failed.deploymentError!.message).toMatch(new RegExp(`^core ${A}: more than 1 restarts within 60s; last failure: exited with code 70`));
-    expect(failed.cores[String(A)]).toMatchObject({ phase: 'failed', conditions: [{ type: 'Failed', status: 'True', reason: 'RestartLimitExceeded' }] });
-    expect(failed.cores[String(A)]!.recentEvents.map((e) => e.event)).toEqual(expect.arrayContaining(['restart_scheduled', 'gave_up']));
+    const core = failed.cores[String(A)]!;
+    expect(core.phase).toEqual({ failed: 'runtime_error' });
+    expect(core.conditions.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      message: expect.stringMatching(/^runtime recovery gave up: more than 1 restarts within 60s; last failure: exited with code 70/),
+    });
+    const events = core.recentEvents.map((e) => ('Engine' in e ? e.Engine.event : e.Log.record.event));
+    expect(events).toEqual(expect.arrayContaining(['restart_scheduled', 'gave_up']));
     expect(failed.instances).toEqual([expect.objectContaining({ deploymentGeneration: 1, restarts: 1, phase: 'failed' })]);
     expect(runner.cores()[0]!.state).toBe('gave_up');
   });

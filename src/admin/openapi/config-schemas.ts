@@ -118,11 +118,12 @@ export const configSchemas: Record<string, JsonSchema> = {
     {
       pipelineGroupId: { type: 'string' },
       pipelineId: { type: 'string' },
-      config: { ...ref('PipelineSpec'), description: 'The committed pipeline config, secrets redacted.' },
-      desiredStatus: { enum: ['running', 'stopped'] },
       activeGeneration: { type: 'integer', minimum: 0 },
+      pipeline: { ...ref('PipelineSpec'), description: 'The committed pipeline config, secrets redacted.' },
+      rollout: { ...ref('RolloutSummary'), description: 'The latest rollout (absent before the first one through the admin API).' },
+      desiredStatus: { enum: ['running', 'stopped'], description: 'Ours, beside upstream\'s PipelineDetails.' },
     },
-    ['pipelineGroupId', 'pipelineId', 'config', 'desiredStatus', 'activeGeneration'],
+    ['pipelineGroupId', 'pipelineId', 'activeGeneration', 'pipeline', 'desiredStatus'],
   ),
   GroupDescription: closed(
     { pipelineGroupId: { type: 'string' }, pipelines: { type: 'array', description: 'Pipeline ids, sorted.', items: { type: 'string' } } },

@@ -7,6 +7,8 @@ import { operationSchemas } from './operation-schemas.js';
 import { pipelinePaths } from './pipeline-paths.js';
 import type { OpenApiObject } from './responses.js';
 import { statusSchemas } from './status-schemas.js';
+import { telemetryPaths } from './telemetry-paths.js';
+import { telemetrySchemas } from './telemetry-schemas.js';
 import { ID_PATTERN } from '../../config/ids.js';
 import { OPERATION_ID_PATTERN } from '../schemas.js';
 
@@ -52,7 +54,7 @@ function buildDocument(): OpenApiObject {
       { name: 'operations', description: 'Rollouts, shutdowns and starts' },
       { name: 'meta', description: 'This document' },
     ],
-    paths: { ...enginePaths, ...pipelinePaths },
+    paths: { ...enginePaths, ...pipelinePaths, ...telemetryPaths },
     components: {
       securitySchemes: {
         bearerAuth: {
@@ -83,7 +85,7 @@ function buildDocument(): OpenApiObject {
       headers: {
         Location: { description: 'Where to follow the operation (its record).', schema: { type: 'string', format: 'uri-reference' } },
       },
-      schemas: { ...statusSchemas, ...operationSchemas, ...configSchemas },
+      schemas: { ...statusSchemas, ...operationSchemas, ...configSchemas, ...telemetrySchemas },
     },
   };
 }

@@ -1,4 +1,4 @@
-// Engine-wide paths: status, probes, config and reconcile, metrics and this document.
+// Engine-wide paths: status, probes, config and reconcile, and this document (metrics: telemetry-paths.ts).
 import { ref } from './json-schema.js';
 import { BODY_ERRORS, errorResponses, jsonContent, jsonResponse, type OpenApiObject } from './responses.js';
 
@@ -10,6 +10,8 @@ const engineStatus: OpenApiObject = {
   responses: { '200': jsonResponse('The status of every pipeline, by `group:pipeline`.', ref('EngineStatus')), ...errorResponses([]) },
 };
 
+const FAILED_STATUS = { livez: 500, readyz: 503 } as const;
+
 function probe(name: 'livez' | 'readyz', summary: string): OpenApiObject {
   return {
     get: {
@@ -19,9 +21,14 @@ function probe(name: 'livez' | 'readyz', summary: string): OpenApiObject {
       description: 'Open without the admin token, for load balancers and service managers: the status code alone tells the answer.',
       security: [],
       responses: {
-        '200': jsonResponse('`status: ok`.', ref('ProbeResult')),
-        '503': jsonResponse('`status: failed`; `failing` names each pipeline and condition.', ref('ProbeResult')),
         ...errorResponses([], { open: true }),
+        '200': jsonResponse('`status: ok`.', ref('ProbeResult')),
+        // livez fails with 500, the status of an unexpected error too: either body may come with it.
+        [String(FAILED_STATUS[name])]: jsonResponse(
+          '`status: failed` (as upstream: 500 for livez, 503 for readyz); `failing` names each pipeline with the condition ' +
+          'that fails it, `message` says why. (A 500 with an ErrorBody is an unexpected error.)',
+          name === 'livez' ? { oneOf: [ref('ProbeResult'), ref('ErrorBody')] } : ref('ProbeResult'),
+        ),
       },
     },
   };
@@ -36,6 +43,9 @@ export const enginePaths: Record<string, OpenApiObject> = {
     },
   },
   '/api/v1/status': { get: { ...engineStatus, operationId: 'getStatus' } },
+  '/api/v1/groups/status': {
+    get: { ...engineStatus, operationId: 'getGroupsStatus', summary: 'Status of every pipeline of every group (the same answer as /status, as upstream)' },
+  },
   '/api/v1/livez': probe('livez', 'Liveness probe'),
   '/api/v1/readyz': probe('readyz', 'Readiness probe (stopped pipelines are left out)'),
   '/api/v1/config': {
@@ -77,21 +87,6 @@ export const enginePaths: Record<string, OpenApiObject> = {
       responses: {
         '200': jsonResponse('The ReconcileStatus.', ref('ReconcileStatus')),
         ...errorResponses(['InvalidPathParameter', 'ReconcileNotFound']),
-      },
-    },
-  },
-  '/api/v1/metrics': {
-    get: {
-      tags: ['status'],
-      operationId: 'getMetrics',
-      summary: 'Prometheus metrics',
-      description: 'Per pipeline, core, generation and node counters, per instance resources, operations and admin request latencies.',
-      responses: {
-        '200': {
-          description: 'The Prometheus text exposition format.',
-          content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
-        },
-        ...errorResponses([]),
       },
     },
   },

@@ -8,6 +8,30 @@ const PIPELINE = [param('group'), param('pipeline')];
 const NOT_FOUND = ['InvalidPathParameter', 'GroupNotFound', 'PipelineNotFound'] as const;
 const P = '/api/v1/groups/{group}/pipelines/{pipeline}';
 
+/** Upstream's per-pipeline probes answer plain text. */
+function pipelineProbe(name: 'livez' | 'readyz', failed: number, summary: string): OpenApiObject {
+  const text = (value: string): OpenApiObject => ({ 'text/plain': { schema: { const: value } } });
+  const errors = errorResponses(['InvalidPathParameter']);
+  // livez's 500 is also the status of an unexpected error, which answers an ErrorBody in JSON.
+  const sameStatus = errors[String(failed)] as { content?: OpenApiObject } | undefined;
+  return {
+    get: {
+      tags: ['pipelines'],
+      operationId: `getPipeline${name[0]!.toUpperCase()}${name.slice(1)}`,
+      summary,
+      parameters: PIPELINE,
+      responses: {
+        ...errors,
+        '200': { description: 'Met.', content: text('OK') },
+        [String(failed)]: {
+          description: `Not met, or there is no such pipeline (as upstream)${sameStatus ? '; JSON with an ErrorBody for an unexpected error' : ''}.`,
+          content: { ...text('NOT OK'), ...sameStatus?.content },
+        },
+      },
+    },
+  };
+}
+
 export const pipelinePaths: Record<string, OpenApiObject> = {
   '/api/v1/groups/{group}': {
     get: {
@@ -84,9 +108,16 @@ export const pipelinePaths: Record<string, OpenApiObject> = {
       operationId: 'getPipelineStatus',
       summary: 'Status of one pipeline',
       parameters: PIPELINE,
-      responses: { '200': jsonResponse('The PipelineStatus.', ref('PipelineStatus')), ...errorResponses(NOT_FOUND) },
+      responses: {
+        '200': jsonResponse('The PipelineStatus, or `null` when there is no such pipeline (as upstream).', {
+          oneOf: [ref('PipelineStatus'), { type: 'null' }],
+        }),
+        ...errorResponses(['InvalidPathParameter']),
+      },
     },
   },
+  [`${P}/livez`]: pipelineProbe('livez', 500, 'Liveness of one pipeline (live_if and live_quorum of its health policy)'),
+  [`${P}/readyz`]: pipelineProbe('readyz', 503, 'Readiness of one pipeline (ready_if and ready_quorum of its health policy)'),
   [`${P}/rollouts/{rolloutId}`]: {
     get: {
       tags: ['operations'],

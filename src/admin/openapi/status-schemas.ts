@@ -7,6 +7,7 @@ import { ref, type JsonSchema } from './json-schema.js';
 const timestamp: JsonSchema = { type: 'string', format: 'date-time' };
 const count: JsonSchema = { type: 'integer', minimum: 0 };
 
+const FAIL_REASONS = ['admission_error', 'config_rejected', 'runtime_error', 'drain_error', 'rollback_failed', 'delete_error', 'update_failed'];
 const INSTANCE_PHASES = ['pending', 'starting', 'running', 'updating', 'rolling_back', 'draining', 'stopped', 'failed', 'deleting', 'deleted'];
 
 export const statusSchemas: Record<string, JsonSchema> = {
@@ -23,28 +24,82 @@ export const statusSchemas: Record<string, JsonSchema> = {
     },
   },
   InstancePhase: { enum: INSTANCE_PHASES },
-  CoreEvent: {
-    type: 'object',
-    required: ['time', 'generation', 'event'],
-    additionalProperties: false,
-    properties: {
-      time: timestamp,
-      generation: count,
-      event: { type: 'string', examples: ['spawned', 'ready', 'exited'] },
-      message: { type: 'string' },
-    },
+  CorePhase: {
+    description: "Upstream's phase: a string, or for `failed` and `deleting` an object carrying the reason or mode.",
+    oneOf: [
+      { enum: INSTANCE_PHASES.filter((p) => p !== 'failed' && p !== 'deleting') },
+      {
+        type: 'object',
+        required: ['failed'],
+        additionalProperties: false,
+        properties: { failed: { enum: FAIL_REASONS } },
+      },
+      { type: 'object', required: ['deleting'], additionalProperties: false, properties: { deleting: { enum: ['graceful', 'forced'] } } },
+    ],
+  },
+  ObservedEvent: {
+    description:
+      "Upstream's recent event: `Engine` for a lifecycle event (its `type` is upstream's, e.g. `{ \"Success\": \"Ready\" }`, and `event` " +
+      "is the supervisor's own name for it), `Log` for what upstream has no type for (restarts scheduled, process exits).",
+    oneOf: [
+      {
+        type: 'object',
+        required: ['Engine'],
+        additionalProperties: false,
+        properties: {
+          Engine: {
+            type: 'object',
+            required: ['key', 'time', 'type', 'event'],
+            additionalProperties: false,
+            properties: {
+              key: {
+                type: 'object',
+                required: ['pipeline_group_id', 'pipeline_id', 'core_id'],
+                additionalProperties: false,
+                properties: { pipeline_group_id: { type: 'string' }, pipeline_id: { type: 'string' }, core_id: count, deployment_generation: count },
+              },
+              time: timestamp,
+              type: { type: 'object', minProperties: 1, maxProperties: 1, propertyNames: { enum: ['Request', 'Success', 'Error'] } },
+              message: { type: 'string' },
+              event: { type: 'string', examples: ['spawned', 'ready', 'drained'] },
+            },
+          },
+        },
+      },
+      {
+        type: 'object',
+        required: ['Log'],
+        additionalProperties: false,
+        properties: {
+          Log: {
+            type: 'object',
+            required: ['time', 'record'],
+            additionalProperties: false,
+            properties: {
+              time: timestamp,
+              record: {
+                type: 'object',
+                description: '`event` (`restart_scheduled`, `exited`, ...), `generation` and `message`.',
+                required: ['event', 'generation'],
+                properties: { event: { type: 'string' }, generation: count, message: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    ],
   },
   CoreStatus: {
     type: 'object',
-    description: 'The instance that serves this core.',
+    description: "Upstream's CoreStatus: the runtime serving a core (in `cores`), or one instance (in `instances[].status`).",
     required: ['phase', 'lastHeartbeatTime', 'conditions', 'deletePending', 'recentEvents'],
     additionalProperties: false,
     properties: {
-      phase: ref('InstancePhase'),
-      lastHeartbeatTime: { type: ['string', 'null'], format: 'date-time' },
-      conditions: { type: 'array', items: ref('Condition') },
+      phase: ref('CorePhase'),
+      lastHeartbeatTime: { ...timestamp, description: 'The latest heartbeat or lifecycle event of the runtime.' },
+      conditions: { type: 'array', description: '`Accepted` and `Ready` of this runtime.', items: ref('Condition') },
       deletePending: { type: 'boolean' },
-      recentEvents: { type: 'array', items: ref('CoreEvent') },
+      recentEvents: { type: 'array', items: ref('ObservedEvent') },
     },
   },
   ThroughputCounts: {
@@ -95,13 +150,14 @@ export const statusSchemas: Record<string, JsonSchema> = {
   },
   InstanceStatus: {
     type: 'object',
-    required: ['coreId', 'deploymentGeneration', 'pid', 'phase', 'restarts', 'cpuPercent', 'rssBytes'],
+    required: ['coreId', 'deploymentGeneration', 'status', 'pid', 'phase', 'restarts', 'cpuPercent', 'rssBytes'],
     additionalProperties: false,
     properties: {
       coreId: count,
       deploymentGeneration: count,
+      status: { ...ref('CoreStatus'), description: "Upstream's status of this instance." },
       pid: { type: ['integer', 'null'] },
-      phase: ref('InstancePhase'),
+      phase: { ...ref('InstancePhase'), description: 'Ours: the phase as a plain string (`failed` without its reason).' },
       restarts: count,
       cpuPercent: { type: 'number', minimum: 0 },
       rssBytes: count,
@@ -203,7 +259,10 @@ export const statusSchemas: Record<string, JsonSchema> = {
           type: 'object',
           required: ['pipeline', 'condition'],
           additionalProperties: false,
-          properties: { pipeline: { type: 'string' }, condition: { type: 'string' } },
+          properties: {
+            pipeline: { type: 'string', description: '`group:pipeline`.' },
+            condition: { ...ref('Condition'), description: "The pipeline's condition that fails the probe." },
+          },
         },
       },
     },

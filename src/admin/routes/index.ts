@@ -4,7 +4,6 @@ import { validateIdParams } from '../path-params.js';
 import { registerConfigRoutes } from './config.js';
 import type { RouteDeps } from './deps.js';
 import { registerGroupRoutes } from './groups.js';
-import { registerMetricsRoute } from '../metrics.js';
 import { registerOpenApiRoutes } from './openapi.js';
 import { registerPipelineRoutes } from './pipelines.js';
 import { registerReconcileRoutes } from './reconcile.js';
@@ -12,6 +11,7 @@ import { registerRolloutRoutes } from './rollouts.js';
 import { registerShutdownRoutes } from './shutdowns.js';
 import { registerStartRoutes } from './start.js';
 import { registerStatusRoutes } from './status.js';
+import { registerTelemetryRoutes } from './telemetry.js';
 
 export function apiV1Router(deps: RouteDeps): Router {
   const router = Router();
@@ -25,6 +25,6 @@ export function apiV1Router(deps: RouteDeps): Router {
   registerShutdownRoutes(router, deps);
   registerStartRoutes(router, deps);
   registerOpenApiRoutes(router);
-  registerMetricsRoute(router, deps.metrics);
+  registerTelemetryRoutes(router, deps);
   return router;
 }

@@ -9,6 +9,7 @@ import { groupNotFound, pipelineNotFound } from './lookup.js';
 import { answerOperation, busyError, invalidConfigError, unexpectedOutcome, waitOptions } from './operations.js';
 import { rolloutOperation } from './rollouts.js';
 import { answerShutdown } from './shutdowns.js';
+import { registerPipelineProbes } from './pipeline-probes.js';
 
 export function registerPipelineRoutes(router: Router, { backend, bodyLimitBytes }: RouteDeps): void {
   resource(router, '/groups/:group/pipelines/:pipeline', {
@@ -73,13 +74,12 @@ export function registerPipelineRoutes(router: Router, { backend, bodyLimitBytes
     },
   });
 
+  // As upstream: 200 with the status, or with `null` when there is no such pipeline (dfctl reads null as "not found").
   resource(router, '/groups/:group/pipelines/:pipeline/status', {
     get: (req, res) => {
-      const group = idParam(req, 'group');
-      const pipeline = idParam(req, 'pipeline');
-      const status = backend.pipelineStatus(group, pipeline);
-      if (status === undefined) throw pipelineNotFound(backend, group, pipeline);
-      res.status(200).json(status);
+      const status = backend.pipelineStatus(idParam(req, 'group'), idParam(req, 'pipeline'));
+      res.status(200).json(status ?? null);
     },
   });
+  registerPipelineProbes(router, backend);
 }

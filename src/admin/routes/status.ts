@@ -1,4 +1,4 @@
-// Engine-wide status and probes.
+// Engine-wide status and probes, and the status of every group (upstream's /groups/status).
 import type { RequestHandler, Router } from 'express';
 import type { AdminBackend } from '../../state/commands.js';
 import type { ProbeResult } from '../../state/status-types.js';
@@ -12,11 +12,16 @@ export function statusHandler(backend: AdminBackend): RequestHandler {
   };
 }
 
-// A probe answers 503 when failed so that load balancers and systemd-style checks need only the status code.
+/**
+ * Upstream's codes: a failed livez is 500, a failed readyz 503, each with the ProbeResult as the body, so that load
+ * balancers and service managers need only the status code.
+ */
+const FAILED_STATUS: Record<ProbeResult['probe'], number> = { livez: 500, readyz: 503 };
+
 function probeHandler(probe: () => ProbeResult): RequestHandler {
   return (_req, res) => {
     const result = probe();
-    res.status(result.status === 'ok' ? 200 : 503).json(result);
+    res.status(result.status === 'ok' ? 200 : FAILED_STATUS[result.probe]).json(result);
   };
 }
 
@@ -27,4 +32,7 @@ export function registerStatusRoutes(router: Router, { backend }: RouteDeps): vo
   resource(router, '/status', { get: statusHandler(backend) });
   resource(router, PROBE_PATHS.livez, { get: probeHandler(() => backend.livez()) });
   resource(router, PROBE_PATHS.readyz, { get: probeHandler(() => backend.readyz()) });
+  // Registered before /groups/:group, which would otherwise take `status` for a group id. Upstream answers the same
+  // body here as at /status.
+  resource(router, '/groups/status', { get: statusHandler(backend) });
 }

@@ -38,7 +38,7 @@ export async function get(ctx: CtlContext, target: string): Promise<void> {
   expectStatus(ctx, answer, 200);
   if (ctx.json) return show(ctx, answer.body, () => '');
   const live = await ctx.client.request('GET', pipelinePath(ref, '/status'));
-  show(ctx, answer.body, (d) => renderPipeline(d, live.status === 200 ? live.body : undefined));
+  show(ctx, answer.body, (d) => renderPipeline(d, live.status === 200 && live.body !== null ? live.body : undefined));
 }
 
 export interface ApplyOptions extends FollowOptions {

@@ -22,6 +22,7 @@ import type { ProcessStats } from '../process-stats.js';
 import { MetricSnapshots } from './metric-snapshot.js';
 import { detectResource } from './resource.js';
 import { TelemetryHub } from './telemetry-hub.js';
+import { LogTap } from './log-tap.js';
 
 /** Log batches the receiver holds while its downstream is slow. */
 const RECEIVER_PENDING_BATCHES = 64;
@@ -43,6 +44,8 @@ export interface TelemetryStartDeps {
 
 export class EngineTelemetry {
   readonly settings: TelemetrySettings;
+  /** engine.telemetry.logs.tap: the recent lines `GET /api/v1/telemetry/logs` answers with; null when off. */
+  readonly tap: LogTap | null;
   private readonly hub: TelemetryHub | null;
   private runner: PipelineRunner | null = null;
   private metricsTimer: NodeJS.Timeout | null = null;
@@ -56,6 +59,7 @@ export class EngineTelemetry {
   ) {
     this.settings = resolveTelemetrySettings(config.engine?.telemetry, cli.logLevel);
     this.hub = config.engine?.observability ? new TelemetryHub(this.settings.reportingChannelSize) : null;
+    this.tap = this.settings.tap ? new LogTap(this.settings.tap) : null;
   }
 
   get logLevel(): string {
@@ -83,6 +87,14 @@ export class EngineTelemetry {
     }
   }
 
+  /** What the tap keeps of a supervisor logger's lines (each line as written); undefined: nothing. */
+  tapOf(source: 'global' | 'admin'): ((line: string) => void) | undefined {
+    const tap = this.tap;
+    if (!tap || this.mode(source) === 'noop') return undefined;
+    const origin = source === 'admin' ? 'admin' : 'controller';
+    return (line) => tap.record(line, origin);
+  }
+
   /** What the instances of regular pipelines are told (provider `engine`); undefined: the console, as before. */
   pipelineInstances(): InstanceTelemetry | undefined {
     const logs = this.mode('engine');
@@ -91,7 +103,14 @@ export class EngineTelemetry {
 
   /** Takes the lines instances send; undefined when no instance is told to send any. */
   get instanceLogs(): ((lines: string[], dropped: number) => void) | undefined {
-    return this.hub?.instanceLines;
+    const hub = this.hub;
+    const tap = this.tap;
+    if (!hub || !tap) return hub?.instanceLines;
+    return (lines, dropped) => {
+      for (const line of lines) tap.record(line, 'pipeline');
+      tap.countDropped(dropped);
+      hub.instanceLines(lines, dropped);
+    };
   }
 
   async start(deps: TelemetryStartDeps): Promise<void> {
