@@ -10,6 +10,7 @@ import { DEFAULT_BODY_LIMIT_BYTES } from './json-body.js';
 import { adminLatency, standaloneAdminMetrics, type AdminMetrics } from './metrics.js';
 import { requestLog } from './request-log.js';
 import { resource } from './resource.js';
+import { mountConsole } from './routes/console.js';
 import { apiV1Router } from './routes/index.js';
 import { PROBE_PATHS, statusHandler } from './routes/status.js';
 import { securityHeaders } from './security-headers.js';
@@ -52,6 +53,7 @@ export function createAdminApp({
   app.use(securityHeaders());
   app.use(adminLatency(metrics));
   app.use(requestLog(logger));
+  mountConsole(app, { backend, ...(auth !== undefined ? { auth } : {}) });
   if (auth !== undefined) app.use(requireBearerToken({ source: auth, publicPaths: OPEN_PATHS }));
 
   const root = Router();

@@ -75,7 +75,7 @@ describe('OpenAPI document vs the Express app', () => {
 });
 
 describe('OpenAPI document structure', () => {
-  it('is OpenAPI 3.1 with unique operation ids and a bearer scheme; only the probes are open', () => {
+  it('is OpenAPI 3.1 with unique operation ids and a bearer scheme; only the probes and the console page are open', () => {
     expect(doc.openapi).toMatch(/^3\.1\./);
     const ids = operations().map((o) => o.op.operationId);
     expect(ids.every((id) => typeof id === 'string')).toBe(true);
@@ -83,7 +83,7 @@ describe('OpenAPI document structure', () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
     const open = operations().filter((o) => Array.isArray(o.op.security) && o.op.security.length === 0).map((o) => o.route);
-    expect(open.sort()).toEqual(['GET /api/v1/livez', 'GET /api/v1/readyz']);
+    expect(open.sort()).toEqual(['GET /', 'GET /api/v1/livez', 'GET /api/v1/readyz', 'GET /dashboard']);
     for (const { route, op } of operations()) {
       expect(op.responses['401'] === undefined, route).toBe(open.includes(route));
     }

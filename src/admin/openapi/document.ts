@@ -2,6 +2,7 @@
 // (`npm run docs:openapi` writes it; test/admin/openapi-docs.test.ts fails when the copy is stale). Built once, from
 // plain values and the error registry, so that it is the same on every call and ships inside dist/.
 import { configSchemas } from './config-schemas.js';
+import { consolePaths } from './console-paths.js';
 import { enginePaths } from './engine-paths.js';
 import { operationSchemas } from './operation-schemas.js';
 import { pipelinePaths } from './pipeline-paths.js';
@@ -53,8 +54,9 @@ function buildDocument(): OpenApiObject {
       { name: 'pipelines', description: 'Pipelines: read, create, change, delete' },
       { name: 'operations', description: 'Rollouts, shutdowns and starts' },
       { name: 'meta', description: 'This document' },
+      { name: 'console', description: 'The web console and its live feed' },
     ],
-    paths: { ...enginePaths, ...pipelinePaths, ...telemetryPaths },
+    paths: { ...enginePaths, ...pipelinePaths, ...telemetryPaths, ...consolePaths },
     components: {
       securitySchemes: {
         bearerAuth: {
