@@ -37,14 +37,19 @@ export const ERROR_REGISTRY = Object.freeze({
   MethodNotAllowed: spec('invalid_request', 405),
   PipelineBusy: spec('conflict', 409),
   GroupExists: spec('conflict', 409),
+  // The three *Failed codes and WaitTimeout are no longer answered: a waited operation that failed or ran out of time
+  // answers with its record as the body, as upstream's. Codes are never removed or re-purposed, so they stay reserved.
   RolloutFailed: spec('conflict', 409),
-  // A waited operation that failed leaves the pipeline in a state that conflicts with what was asked, as RolloutFailed.
   ShutdownFailed: spec('conflict', 409),
   ReconcileFailed: spec('conflict', 409),
   PipelineRunning: spec('conflict', 409),
+  // Upstream answers a shutdown of a pipeline with nothing running 422 invalid_request: the request asks the impossible.
+  PipelineStopped: spec('invalid_request', 422),
   InvalidPipelineConfig: spec('invalid_request', 422),
   // A whole config document (reconcile), kept apart from InvalidPipelineConfig so that no code widens its meaning.
   InvalidConfig: spec('invalid_request', 422),
+  // The body of `POST /groups/{group}`: not an empty group, or settings invalid in the committed config.
+  InvalidGroupConfig: spec('invalid_request', 422),
   InvalidRequestBody: spec('invalid_request', 400),
   MalformedJson: spec('invalid_request', 400),
   UnsupportedMediaType: spec('invalid_request', 415),

@@ -58,15 +58,28 @@ const waitKeys = {
 
 export const waitQuerySchema = Joi.object<WaitQuery>(waitKeys);
 
-/** `POST /config/reconcile`: the wait options and, as for a PUT, a dry run. */
-export interface ReconcileQuery extends WaitQuery {
+/**
+ * `POST /config/reconcile`: upstream's answers when the reconcile has ended, so it waits by default, and without
+ * `timeout_secs` until the end; `wait=false` and a dry run are ours.
+ */
+export interface ReconcileQuery {
+  wait: boolean;
+  timeout_secs?: number;
   dry_run: boolean;
 }
 
 export const reconcileQuerySchema = Joi.object<ReconcileQuery>({
-  ...waitKeys,
+  wait: Joi.boolean().default(true),
+  timeout_secs: seconds,
   dry_run: Joi.boolean().default(false),
 });
+
+/** `DELETE` of a pipeline or a group: upstream's `timeout_secs`, the drain window of each pipeline. */
+export interface DeleteQuery {
+  timeout_secs: number;
+}
+
+export const deleteQuerySchema = Joi.object<DeleteQuery>({ timeout_secs: seconds.default(60) });
 
 export interface PutPipelineQuery extends WaitQuery {
   dry_run: boolean;
@@ -93,25 +106,36 @@ export const putPipelineBodySchema = Joi.object<PutPipelineBody>({
   .prefs(STRICT_TYPES);
 
 export interface ShutdownBody {
-  drainTimeoutSecs: number;
+  /** Ours; without it the drain window is `timeout_secs`, as upstream's. */
+  drainTimeoutSecs?: number;
 }
 
 /** The body is optional: none at all (or `{}`) means every default. */
 export const shutdownBodySchema = Joi.object<ShutdownBody>({
-  drainTimeoutSecs: seconds.default(60),
+  drainTimeoutSecs: seconds,
 })
   .default()
   .prefs(STRICT_TYPES);
+
+/** `POST /groups/{group}`: upstream's PipelineGroupConfig, optional here (none means an empty group). */
+export const groupBodySchema = Joi.object<Record<string, unknown>>().unknown(true).default({}).prefs(STRICT_TYPES);
 
 export interface ReconcileBody {
   /** A whole `otel_dataflow/v1` document; its own validation is the config module's (422). */
   config: Record<string, unknown>;
   deleteMissing: boolean;
+  stepTimeoutSecs: number;
+  drainTimeoutSecs: number;
+  deleteTimeoutSecs: number;
 }
 
+/** Upstream's EngineConfigReconcileRequest, its defaults included (`deleteMissing: true`). */
 export const reconcileBodySchema = Joi.object<ReconcileBody>({
   config: Joi.object().unknown(true).required(),
-  deleteMissing: Joi.boolean().default(false),
+  deleteMissing: Joi.boolean().default(true),
+  stepTimeoutSecs: seconds.default(60),
+  drainTimeoutSecs: seconds.default(60),
+  deleteTimeoutSecs: seconds.default(60),
 })
   .required()
   .prefs(STRICT_TYPES);

@@ -27,6 +27,9 @@ export interface AdminServerOptions {
   tls?: AdminTls;
 }
 
+/** How long answers in flight may take to finish once the server closes; then every connection is cut. */
+const CLOSE_GRACE_MS = 1000;
+
 export interface AdminServer {
   /** `host:port` actually bound (port 0 resolved). */
   address: string;
@@ -66,9 +69,15 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      // close() only stops accepting; keep-alive sockets would hold it open for seconds (DESIGN.md §8).
-      server.closeAllConnections();
+      // An answer being written (the waited `POST /groups/shutdown` answers just before the engine closes this server)
+      // gets a moment to reach its client; idle keep-alive sockets would hold close() open for seconds (DESIGN.md §8).
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      server.close((err) => {
+        clearTimeout(cut);
+        if (err) reject(err);
+        else resolve();
+      });
+      server.closeIdleConnections();
     });
     return closing;
   };

@@ -108,7 +108,8 @@ export async function main(argv: string[]): Promise<number> {
     await engine.shutdown(Date.now() + 5000);
     return 1;
   }
-  return stopped;
+  // A signal, or `POST /groups/shutdown` through the admin API (upstream's engine exits once it has drained).
+  return Promise.race([stopped, engine.stopped]);
 }
 
 function formatWarnings(warnings: readonly ConfigWarning[]): string {

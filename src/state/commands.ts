@@ -3,8 +3,19 @@
 import type { EngineStatus, PipelineStatus, ProbeResult, RolloutSummary } from './status-types.js';
 import type { PipelineSpec, EngineConfig } from '../config/types.js';
 import type { ConfigError } from '../config/errors.js';
+import type {
+  DryRunResult,
+  EngineShutdownResponse,
+  GroupDeleteStatus,
+  PipelineDeleteStatus,
+  ReconcileDryRun,
+  ReconcileStatus,
+  RolloutStatus,
+  ShutdownInitiator,
+  ShutdownStatus,
+} from './operations.js';
+import type { GroupSpec } from '../config/types.js';
 import type { LogsPage, LogsQuery, MetricSetData } from './telemetry-types.js';
-import type { DryRunResult, ReconcileDryRun, ReconcileStatus, RolloutStatus, ShutdownStatus } from './operations.js';
 
 /** Upstream's PipelineDetails, and ours beside it (`desiredStatus`). */
 export interface PipelineDescription {
@@ -21,20 +32,14 @@ export interface PipelineDescription {
 /** Upstream's per-pipeline probes: `livez` (live quorum) and `readyz` (ready quorum, at least one core). */
 export type PipelineProbe = 'livez' | 'readyz';
 
-export interface GroupDescription {
-  pipelineGroupId: string;
-  /** Ids of the group's pipelines, sorted. */
-  pipelines: string[];
-}
-
 export interface AdminBackend {
   status(): EngineStatus;
   /** undefined: group or pipeline unknown (the caller tells which with hasGroup). */
   pipelineStatus(group: string, pipeline: string): PipelineStatus | undefined;
   pipeline(group: string, pipeline: string): PipelineDescription | undefined;
   hasGroup(group: string): boolean;
-  /** undefined: no such group. */
-  group(group: string): GroupDescription | undefined;
+  /** The committed group config (upstream's PipelineGroupConfig, secrets redacted); undefined: no such group. */
+  group(group: string): GroupSpec | undefined;
   /** The committed config as it runs now, secrets redacted. */
   committedConfig(): EngineConfig;
   livez(): ProbeResult;
@@ -59,10 +64,13 @@ export interface PutPipelineRequest {
   dryRun: boolean;
 }
 
-/** A pipeline is busy with another operation: 409 conflict, naming it. */
+/**
+ * A pipeline is busy with another operation: 409 conflict, naming it. A group delete holds every pipeline of its group,
+ * a reconcile every pipeline of the engine.
+ */
 export interface Busy {
   kind: 'busy';
-  operation: { type: 'rollout' | 'shutdown'; id: string };
+  operation: { type: 'rollout' | 'shutdown' | 'delete' | 'reconcile'; id: string };
 }
 
 export type PutPipelineOutcome =
@@ -76,15 +84,17 @@ export type PutPipelineOutcome =
   | { kind: 'accepted'; rollout: RolloutStatus }
   /** wait=true and it succeeded: 201 for create, 200 otherwise. */
   | { kind: 'succeeded'; rollout: RolloutStatus }
-  /** wait=true and it failed or rolled back: 409 RolloutFailed with the rollout in details. */
+  /** wait=true and it failed (rolled back or not): 409 with the RolloutStatus as the body, as upstream. */
   | { kind: 'failed'; rollout: RolloutStatus }
-  /** wait=true ran out of timeout_secs: 504 WaitTimeout, Location to follow it; the rollout goes on. */
+  /** wait=true ran out of timeout_secs: 504 with the RolloutStatus as the body and Location; the rollout goes on. */
   | { kind: 'timeout'; rollout: RolloutStatus };
 
 export type ShutdownOutcome =
   | { kind: 'group_not_found' }
   | { kind: 'pipeline_not_found' }
   | Busy
+  /** Nothing runs to shut down: 422, as upstream. */
+  | { kind: 'already_stopped' }
   | { kind: 'accepted'; shutdown: ShutdownStatus }
   | { kind: 'succeeded'; shutdown: ShutdownStatus }
   | { kind: 'failed'; shutdown: ShutdownStatus }
@@ -98,17 +108,45 @@ export type StartOutcome =
   | { kind: 'already_running' }
   | { kind: 'accepted'; rollout: RolloutStatus };
 
-export type CreateGroupOutcome = { kind: 'created'; group: GroupDescription } | { kind: 'exists' };
+export type CreateGroupOutcome =
+  | { kind: 'created'; group: GroupSpec }
+  | { kind: 'exists' }
+  /** The group config is not an empty group, or not valid in the committed config: 422. */
+  | { kind: 'invalid'; errors: ConfigError[] }
+  | Busy;
+
+/** DELETE of a pipeline drains it and forgets it, waiting for the end: 200 or 409 with the PipelineDeleteStatus. */
+export type DeletePipelineOutcome =
+  | { kind: 'group_not_found' }
+  | { kind: 'pipeline_not_found' }
+  | Busy
+  | { kind: 'succeeded' | 'failed'; delete: PipelineDeleteStatus };
+
+/** DELETE of a group deletes its pipelines one by one, then the group: 200 or 409 with the GroupDeleteStatus. */
 export type DeleteGroupOutcome =
   | { kind: 'group_not_found' }
   | Busy
-  /** 202: every pipeline of the group is draining; the group is forgotten when they are gone. */
-  | { kind: 'accepted'; shutdowns: ShutdownStatus[] };
+  | { kind: 'succeeded' | 'failed'; delete: GroupDeleteStatus };
+
+/** `POST /groups/shutdown`: upstream's answer, its HTTP status decided by `status`. */
+export type EngineShutdownOutcome = EngineShutdownResponse;
 
 export interface ReconcileRequest {
   /** A whole `otel_dataflow/v1` document (unvalidated). */
   config: unknown;
+  /** Pipelines and groups the document leaves out are deleted (upstream's default). */
   deleteMissing: boolean;
+  /** For each created, replaced or resized pipeline, as for a PUT. */
+  stepTimeoutSecs: number;
+  drainTimeoutSecs: number;
+  /** The drain window of each pipeline a `deleteMissing` deletes. */
+  deleteTimeoutSecs: number;
+}
+
+/** A reconcile waits by default, as upstream's; without `timeoutSecs` until it ends. */
+export interface ReconcileWait {
+  wait: boolean;
+  timeoutSecs?: number;
 }
 
 export type ReconcileOutcome =
@@ -124,14 +162,23 @@ export type ReconcilePlanOutcome = { kind: 'invalid'; errors: ConfigError[] } | 
 export interface LiveAdminBackend extends AdminBackend {
   putPipeline(group: string, pipeline: string, request: PutPipelineRequest, wait: WaitOptions): Promise<PutPipelineOutcome>;
   rollout(group: string, pipeline: string, rolloutId: string): RolloutStatus | undefined;
-  shutdownPipeline(group: string, pipeline: string, drainTimeoutSecs: number, wait: WaitOptions): Promise<ShutdownOutcome>;
+  shutdownPipeline(
+    group: string,
+    pipeline: string,
+    drainTimeoutSecs: number,
+    wait: WaitOptions,
+    initiator?: ShutdownInitiator,
+  ): Promise<ShutdownOutcome>;
   shutdown(group: string, pipeline: string, shutdownId: string): ShutdownStatus | undefined;
   startPipeline(group: string, pipeline: string): Promise<StartOutcome>;
-  /** Drains and forgets the pipeline: 202 with the ShutdownStatus. */
-  deletePipeline(group: string, pipeline: string): Promise<ShutdownOutcome>;
-  createGroup(group: string): CreateGroupOutcome;
-  deleteGroup(group: string): Promise<DeleteGroupOutcome>;
-  reconcile(request: ReconcileRequest, wait: WaitOptions): Promise<ReconcileOutcome>;
+  /** Drains the pipeline (within `drainTimeoutSecs`) and forgets it; resolves when that has ended. */
+  deletePipeline(group: string, pipeline: string, drainTimeoutSecs: number): Promise<DeletePipelineOutcome>;
+  /** Creates an empty group with the given group-level settings (`pipelines` must be empty). */
+  createGroup(group: string, spec: GroupSpec): CreateGroupOutcome;
+  deleteGroup(group: string, drainTimeoutSecs: number): Promise<DeleteGroupOutcome>;
+  /** Drains every pipeline of the engine (within `wait.timeoutSecs`), after which the engine exits. */
+  shutdownEngine(wait: WaitOptions): Promise<EngineShutdownOutcome>;
+  reconcile(request: ReconcileRequest, wait: ReconcileWait): Promise<ReconcileOutcome>;
   /** `?dry_run=true` of a reconcile: what it would do to each pipeline; changes nothing and takes no lock. */
   planReconcile(request: ReconcileRequest): ReconcilePlanOutcome;
   reconcileStatus(reconcileId: string): ReconcileStatus | undefined;

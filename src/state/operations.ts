@@ -2,7 +2,11 @@
 import type { ConfigError } from '../config/errors.js';
 
 export type RolloutAction = 'create' | 'noop' | 'resize' | 'replace';
-export type RolloutState = 'pending' | 'running' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed';
+/**
+ * Upstream's six rollout states, which dfctl decodes. A rollback that restored the old generation ends `failed`, with
+ * the reason, and `rolled_back` on each core it restored (state/rollout-lifecycle.ts).
+ */
+export type RolloutState = 'pending' | 'running' | 'succeeded' | 'failed' | 'rolling_back' | 'rollback_failed';
 export type CoreRolloutState =
   | 'pending'
   | 'starting'
@@ -37,51 +41,105 @@ export interface RolloutStatus {
   cores: CoreRolloutStatus[];
 }
 
-export type ShutdownState = 'pending' | 'running' | 'succeeded' | 'failed' | 'timeout';
-export type CoreShutdownState = 'draining' | 'drained' | 'forced' | 'failed';
+/** Upstream's shutdown states: a drain that had to be cut short at its deadline is `failed`, with the reason. */
+export type ShutdownState = 'pending' | 'running' | 'succeeded' | 'failed';
+/**
+ * Upstream's per-core states: `shutdown_requested` while the instance drains, then `exited`, or `failed` (it exited
+ * with an error, or was killed at the deadline); `detail` says which (`drained`, or why it failed).
+ */
+export type CoreShutdownState = 'pending' | 'shutdown_requested' | 'exited' | 'failed';
 
 export interface CoreShutdownStatus {
   coreId: number;
   deploymentGeneration: number;
   state: CoreShutdownState;
   updatedAt: string;
+  detail?: string;
 }
+
+/** Who asked for a shutdown, from the request's `User-Agent` (best effort, not an identity), as upstream records it. */
+export type ShutdownInitiator = 'admin_api' | 'dfctl';
 
 export interface ShutdownStatus {
   shutdownId: string;
   pipelineGroupId: string;
   pipelineId: string;
   state: ShutdownState;
+  /** Set for a shutdown asked for through `POST …/shutdown`; absent for the drains of a delete or a reconcile. */
+  initiator?: ShutdownInitiator;
   startedAt: string;
   updatedAt: string;
   failureReason?: string;
   cores: CoreShutdownStatus[];
 }
 
-/** `rejected`: refused before anything was planned (a reload of an invalid file, or one that met a busy pipeline). */
-export type ReconcileState = 'running' | 'succeeded' | 'failed' | 'rejected';
-/** What asked for the reconcile: `POST /config/reconcile`, or SIGHUP (`systemctl reload`). */
-export type ReconcileTrigger = 'api' | 'reload';
-
-export interface ReconcilePipelineStatus {
+/** Upstream's PipelineDeleteStatus: what `DELETE …/pipelines/{id}` did. `shutdown` is there when it drained instances. */
+export interface PipelineDeleteStatus {
   pipelineGroupId: string;
   pipelineId: string;
-  action: RolloutAction | 'delete';
-  state: RolloutState | ShutdownState;
-  rolloutId?: string;
-  shutdownId?: string;
+  state: 'succeeded' | 'failed';
+  startedAt: string;
+  updatedAt: string;
+  shutdown?: ShutdownStatus;
   failureReason?: string;
 }
 
-export interface ReconcileStatus {
-  reconcileId: string;
-  trigger: ReconcileTrigger;
-  state: ReconcileState;
+/** Upstream's GroupDeleteStatus: the delete of each pipeline, in id order, up to the first that failed. */
+export interface GroupDeleteStatus {
+  pipelineGroupId: string;
+  state: 'succeeded' | 'failed';
   startedAt: string;
   updatedAt: string;
-  deleteMissing: boolean;
-  pipelines: ReconcilePipelineStatus[];
+  /** Omitted when the group had no pipeline, as upstream does. */
+  pipelines?: PipelineDeleteStatus[];
   failureReason?: string;
+}
+
+/** Upstream's answer to `POST /groups/shutdown` (the whole engine). */
+export interface EngineShutdownResponse {
+  status: 'accepted' | 'completed' | 'failed' | 'timeout';
+  errors?: string[];
+  durationMs?: number;
+}
+
+/**
+ * Upstream's reconcile states, and ours beside them: `rejected`, refused before anything was planned (a reload of an
+ * invalid file, or one that met a busy pipeline); only a reload's record can be `rejected`.
+ */
+export type ReconcileState = 'pending' | 'running' | 'succeeded' | 'failed' | 'rejected';
+/** What asked for the reconcile: `POST /config/reconcile`, or SIGHUP (`systemctl reload`). */
+export type ReconcileTrigger = 'api' | 'reload';
+
+/** Upstream's ConfigChangeAction (bar `unsupported`, which this engine never plans: what it cannot do is a 422). */
+export type ReconcileChangeAction = RolloutAction | 'delete';
+
+/**
+ * Upstream's ConfigChangeStatus: one pipeline (or, for a group delete, one group) the reconcile touched. `rollout` or
+ * `shutdown` is the record of the work it took; `detail` says why it failed.
+ */
+export interface ReconcileChange {
+  pipelineGroupId: string;
+  /** Absent for the delete of a whole group. */
+  pipelineId?: string;
+  action: ReconcileChangeAction;
+  state: 'pending' | 'running' | 'succeeded' | 'failed';
+  rollout?: RolloutStatus;
+  shutdown?: ShutdownStatus;
+  detail?: string;
+}
+
+/** Upstream's EngineConfigReconcileStatus, with `trigger`, `deleteMissing` and `errors` beside its fields. */
+export interface ReconcileStatus {
+  reconcileId: string;
+  state: ReconcileState;
+  /** sha256 of the desired document in canonical JSON (keys sorted), as it was asked for. */
+  configHash?: string;
+  startedAt: string;
+  updatedAt: string;
+  changes: ReconcileChange[];
+  failureReason?: string;
+  trigger: ReconcileTrigger;
+  deleteMissing: boolean;
   /** Why the config was refused, for a `rejected` reconcile. */
   errors?: ConfigError[];
 }
@@ -121,6 +179,8 @@ export interface ReconcilePipelinePlan {
 export interface ReconcileDryRun {
   deleteMissing: boolean;
   pipelines: ReconcilePipelinePlan[];
+  /** The groups the document leaves out, which a reconcile with deleteMissing deletes once their pipelines are gone. */
+  deleteGroups: string[];
 }
 
 export type { ConfigError };

@@ -17,10 +17,10 @@ export type RolloutEvent =
 export const ROLLOUT_LIFECYCLE: TransitionTable<RolloutState, RolloutEvent> = {
   pending: { begin: 'running', noop: 'succeeded', fail: 'failed' },
   running: { succeed: 'succeeded', fail: 'failed', roll_back: 'rolling_back' },
-  rolling_back: { rollback_succeeded: 'rolled_back', rollback_failed: 'rollback_failed', fail: 'failed' },
+  // A rollback that restored the old generation still ends `failed`, as upstream's does: its cores say `rolled_back`.
+  rolling_back: { rollback_succeeded: 'failed', rollback_failed: 'rollback_failed', fail: 'failed' },
   succeeded: {},
   failed: {},
-  rolled_back: {},
   rollback_failed: {},
 };
 

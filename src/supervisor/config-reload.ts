@@ -1,6 +1,6 @@
 // Reload (SIGHUP, `systemctl reload`): re-read the config source the engine was started with and reconcile the running
 // engine to it, through the same planner and rollouts as `POST /config/reconcile`. The file is the whole desired
-// state, so pipelines it no longer names are drained and removed (deleteMissing). A file that does not load or
+// state, so pipelines and groups it no longer names are drained and removed (deleteMissing). A file that does not load or
 // validate changes nothing: every error is logged and kept in a `rejected` ReconcileStatus, the latest one.
 import type { ComponentCatalog } from '../config/catalog.js';
 import type { Logger } from 'pino';
@@ -14,6 +14,8 @@ import { notifyReady, notifyReloading } from './sd-notify.js';
 
 /** A reload waits for its rollouts; their own step and drain timeouts bound it, this only guards against a hang. */
 const RELOAD_WAIT_SECS = 3600;
+/** Each rollout step, old-instance drain and delete of a reload: upstream's reconcile defaults. */
+const RELOAD_STEP_SECS = 60;
 
 export interface ConfigReloaderOptions {
   source: string;
@@ -81,7 +83,11 @@ export class ConfigReloader {
     if (canonicalJson(loaded.config.engine ?? {}) !== canonicalJson(this.options.engineSection() ?? {})) {
       logger.warn('the engine section changed: it takes effect at the next restart');
     }
-    const outcome = await reconciler.apply(loaded, { deleteMissing: true, trigger: 'reload' }, { wait: true, timeoutSecs: RELOAD_WAIT_SECS });
+    const outcome = await reconciler.apply(
+      loaded,
+      { deleteMissing: true, trigger: 'reload', stepTimeoutSecs: RELOAD_STEP_SECS, drainTimeoutSecs: RELOAD_STEP_SECS, deleteTimeoutSecs: RELOAD_STEP_SECS },
+      { wait: true, timeoutSecs: RELOAD_WAIT_SECS },
+    );
     if (outcome.kind === 'busy') {
       const reason = `pipeline busy with ${outcome.operation.type} ${outcome.operation.id}; nothing changed, reload again when it ends`;
       const record = reconciler.recordRejected('reload', reason);
@@ -89,7 +95,9 @@ export class ConfigReloader {
       return record;
     }
     const record = outcome.reconcile;
-    const changes = record.pipelines.filter((p) => p.action !== 'noop').map((p) => `${p.pipelineGroupId}:${p.pipelineId} ${p.action} ${p.state}`);
+    const changes = record.changes
+      .filter((c) => c.action !== 'noop')
+      .map((c) => `${c.pipelineGroupId}${c.pipelineId === undefined ? '' : `:${c.pipelineId}`} ${c.action} ${c.state}`);
     const level = record.state === 'succeeded' ? 'info' : 'error';
     logger[level]({ reconcileId: record.reconcileId, state: record.state, changes, failureReason: record.failureReason }, 'config reload finished');
     return record;

@@ -3,7 +3,8 @@ import { isLive, isReady, livenessCondition, rolloutSummary } from './status-pro
 import type {
   CreateGroupOutcome,
   DeleteGroupOutcome,
-  GroupDescription,
+  DeletePipelineOutcome,
+  EngineShutdownOutcome,
   LiveAdminBackend,
   PipelineDescription,
   PipelineProbe,
@@ -12,24 +13,29 @@ import type {
   ReconcileOutcome,
   ReconcilePlanOutcome,
   ReconcileRequest,
+  ReconcileWait,
   ShutdownOutcome,
   StartOutcome,
   WaitOptions,
 } from '../state/commands.js';
-import type { EngineConfig, PipelineSpec } from '../config/types.js';
-import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../state/operations.js';
+import type { EngineConfig, GroupSpec, PipelineSpec } from '../config/types.js';
+import type { ReconcileStatus, RolloutStatus, ShutdownInitiator, ShutdownStatus } from '../state/operations.js';
 import type { Condition, EngineStatus, PipelineStatus, ProbeFailure, ProbeResult } from '../state/status-types.js';
 import { redactSecrets } from '../util/redact.js';
 import { isoNow } from '../util/time.js';
 import type { Reconciler } from './reconcile.js';
 import { planReconcile } from './reconcile-plan.js';
-import { DEFAULT_DRAIN_TIMEOUT_SECS, type RuntimeManager } from './runtime-manager.js';
-import { RESERVED_GROUP } from '../config/schema.js';
+import type { RuntimeManager } from './runtime-manager.js';
+import { deleteGroup, deletePipeline } from './deletes.js';
+import { shutdownEngine, type StopEngine } from './engine-shutdown.js';
+import { createGroup } from './groups.js';
 
 export class EngineAdminBackend implements LiveAdminBackend {
   constructor(
     private readonly manager: RuntimeManager,
     private readonly reconciler: Reconciler,
+    /** Shuts the whole engine down (the composition root knows how); absent, `POST /groups/shutdown` fails. */
+    private readonly stopEngine: StopEngine = () => Promise.reject(new Error('this engine cannot be shut down through its admin API')),
   ) {}
 
   status(): EngineStatus {
@@ -60,9 +66,9 @@ export class EngineAdminBackend implements LiveAdminBackend {
     return this.manager.hasGroup(group);
   }
 
-  group(group: string): GroupDescription | undefined {
+  group(group: string): GroupSpec | undefined {
     const spec = this.manager.committed.groups[group];
-    return spec ? { pipelineGroupId: group, pipelines: Object.keys(spec.pipelines).sort() } : undefined;
+    return spec ? redactSecrets<GroupSpec>(spec) : undefined;
   }
 
   committedConfig(): EngineConfig {
@@ -110,8 +116,8 @@ export class EngineAdminBackend implements LiveAdminBackend {
     return this.manager.rollout(group, pipeline, rolloutId);
   }
 
-  shutdownPipeline(group: string, pipeline: string, drainTimeoutSecs: number, wait: WaitOptions): Promise<ShutdownOutcome> {
-    return this.manager.shutdownPipeline(group, pipeline, drainTimeoutSecs, wait);
+  shutdownPipeline(group: string, pipeline: string, drainTimeoutSecs: number, wait: WaitOptions, initiator?: ShutdownInitiator): Promise<ShutdownOutcome> {
+    return this.manager.shutdownPipeline(group, pipeline, drainTimeoutSecs, wait, initiator);
   }
 
   shutdown(group: string, pipeline: string, shutdownId: string): ShutdownStatus | undefined {
@@ -122,37 +128,23 @@ export class EngineAdminBackend implements LiveAdminBackend {
     return this.manager.startPipeline(group, pipeline);
   }
 
-  deletePipeline(group: string, pipeline: string): Promise<ShutdownOutcome> {
-    return this.manager.deletePipeline(group, pipeline);
+  deletePipeline(group: string, pipeline: string, drainTimeoutSecs: number): Promise<DeletePipelineOutcome> {
+    return deletePipeline(this.manager, group, pipeline, drainTimeoutSecs);
   }
 
-  createGroup(group: string): CreateGroupOutcome {
-    // The reserved group exists for the engine's own use: to a client it is taken.
-    if (group === RESERVED_GROUP || this.manager.hasGroup(group)) return { kind: 'exists' };
-    this.manager.addGroup(group);
-    return { kind: 'created', group: { pipelineGroupId: group, pipelines: [] } };
+  createGroup(group: string, spec: GroupSpec): CreateGroupOutcome {
+    return createGroup(this.manager, group, spec);
   }
 
-  async deleteGroup(group: string): Promise<DeleteGroupOutcome> {
-    if (!this.manager.hasGroup(group)) return { kind: 'group_not_found' };
-    // Runners, not committed specs: a pipeline being created in the group has no committed spec yet.
-    const runners = [...this.manager.runners.values()].filter((runner) => runner.config.group === group);
-    for (const runner of runners) {
-      const busy = this.manager.busy(group, runner.config.pipeline);
-      if (busy) return busy;
-    }
-    // Gone at once for every new request (a PUT into it is 404), while its pipelines drain.
-    this.manager.removeGroup(group);
-    const shutdowns: ShutdownStatus[] = [];
-    for (const runner of runners) {
-      const started = this.manager.startShutdown(runner, DEFAULT_DRAIN_TIMEOUT_SECS);
-      shutdowns.push(started.record.status);
-      void started.done.then(() => this.manager.forget(group, runner.config.pipeline));
-    }
-    return { kind: 'accepted', shutdowns };
+  deleteGroup(group: string, drainTimeoutSecs: number): Promise<DeleteGroupOutcome> {
+    return deleteGroup(this.manager, group, drainTimeoutSecs);
   }
 
-  reconcile(request: ReconcileRequest, wait: WaitOptions): Promise<ReconcileOutcome> {
+  shutdownEngine(wait: WaitOptions): Promise<EngineShutdownOutcome> {
+    return shutdownEngine(this.stopEngine, wait);
+  }
+
+  reconcile(request: ReconcileRequest, wait: ReconcileWait): Promise<ReconcileOutcome> {
     return this.reconciler.reconcile(request, wait);
   }
 

@@ -13,7 +13,7 @@ import type { AdminTls } from '../admin/tls-settings.js';
 import { InstanceLauncher } from './instance-launcher.js';
 import { ListenerTable } from './listener-table.js';
 import { ProcessStats } from './process-stats.js';
-import { RuntimeManager } from './runtime-manager.js';
+import { RuntimeManager, type PipelineDrainResult } from './runtime-manager.js';
 import { Reconciler } from './reconcile.js';
 import { ConfigReloader } from './config-reload.js';
 import { CounterLedger } from './counter-ledger.js';
@@ -63,6 +63,10 @@ export class Engine {
   /** Settles when start() has ended, however it ended. */
   private readonly booted = new Promise<void>((resolve) => (this.markBooted = resolve));
   private stopping: Promise<void> | null = null;
+  private draining: Promise<PipelineDrainResult[]> | null = null;
+  private markStopped!: (exitCode: number) => void;
+  /** Settles with the exit code once a shutdown has ended, whoever asked for it (a signal or the admin API). */
+  readonly stopped = new Promise<number>((resolve) => (this.markStopped = resolve));
 
   constructor(private readonly settings: EngineSettings) {
     this.listeners = new ListenerTable({ logger: settings.logger.child({ component: 'listeners' }) });
@@ -108,7 +112,7 @@ export class Engine {
   private async startAll(): Promise<void> {
     const { logger } = this.settings;
     this.admin = await startAdminServer({
-      backend: new EngineAdminBackend(this.manager, this.reconciler),
+      backend: new EngineAdminBackend(this.manager, this.reconciler, (deadlineMs) => this.stopFromApi(deadlineMs)),
       bind: this.settings.adminBind,
       logger: (this.settings.adminLogger ?? logger).child({ component: 'admin' }),
       metrics: this.metrics,
@@ -170,15 +174,38 @@ export class Engine {
       // Told, not awaited: a stuck notify helper must never delay the drain.
       void notifyStopping();
       this.settings.logger.info('draining all pipelines');
-      await this.manager.drainAll(deadlineMs);
-      // Last, so that it hands on the regular pipelines' last lines.
-      await this.settings.telemetry?.stop(deadlineMs);
+      await this.drainEverything(deadlineMs);
       this.listeners.close();
       this.stats.stop();
       await this.admin?.close();
       this.settings.logger.info('engine stopped');
     })();
+    this.stopping.then(
+      () => this.markStopped(0),
+      () => this.markStopped(1),
+    );
     return this.stopping;
+  }
+
+  /** The drain of a shutdown: the regular pipelines, then the observability pipeline. Idempotent. */
+  private drainEverything(deadlineMs: number): Promise<PipelineDrainResult[]> {
+    this.draining ??= (async () => {
+      const results = await this.manager.drainAll(deadlineMs);
+      // Last, so that it hands on the regular pipelines' last lines.
+      await this.settings.telemetry?.stop(deadlineMs);
+      return results;
+    })();
+    return this.draining;
+  }
+
+  /**
+   * `POST /groups/shutdown`: the engine shuts down as on SIGTERM and exits; resolves once everything has drained, while
+   * the admin API can still answer. A shutdown already under way keeps its own deadline.
+   */
+  private stopFromApi(deadlineMs: number): Promise<PipelineDrainResult[]> {
+    this.settings.logger.info('shutdown of the engine requested through the admin API');
+    void this.shutdown(deadlineMs).catch((error: unknown) => this.settings.logger.error({ err: error }, 'shutdown failed'));
+    return this.drainEverything(deadlineMs);
   }
 
   /** Last resort on a second signal: every child is killed at once. */

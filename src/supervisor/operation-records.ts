@@ -1,8 +1,19 @@
 // Operation records: a RolloutStatus or ShutdownStatus that an executor updates step by step, and the per-pipeline
 // history the admin API serves (the last RECORDS_KEPT of each kind). A record is where an operation's state machines
-// live: its own and each core's (state/rollout-lifecycle.ts, state/shutdown-lifecycle.ts); the status is their state.
+// live: its own and each core's (state/rollout-lifecycle.ts, state/shutdown-lifecycle.ts), in upstream's state names;
+// the status is their state.
 import { StateMachine, type BugReporter } from '../state/machine.js';
-import type { CoreRolloutState, CoreRolloutStatus, CoreShutdownState, RolloutAction, RolloutState, RolloutStatus, ShutdownState, ShutdownStatus } from '../state/operations.js';
+import type {
+  CoreRolloutState,
+  CoreRolloutStatus,
+  CoreShutdownState,
+  RolloutAction,
+  RolloutState,
+  RolloutStatus,
+  ShutdownInitiator,
+  ShutdownState,
+  ShutdownStatus,
+} from '../state/operations.js';
 import { CORE_ROLLOUT_LIFECYCLE, isRolloutFinished, ROLLOUT_LIFECYCLE, type CoreRolloutEvent, type RolloutEvent } from '../state/rollout-lifecycle.js';
 import { CORE_SHUTDOWN_LIFECYCLE, isShutdownFinished, SHUTDOWN_LIFECYCLE, type CoreShutdownEvent, type ShutdownEvent } from '../state/shutdown-lifecycle.js';
 import { isoNow } from '../util/time.js';
@@ -82,6 +93,13 @@ export class RolloutRecord {
   }
 }
 
+/** How one core's drain ended, as the pipeline runner reports it. */
+export interface CoreDrainOutcome {
+  coreId: number;
+  deploymentGeneration: number;
+  state: 'drained' | 'forced' | 'failed';
+}
+
 export class ShutdownRecord {
   readonly status: ShutdownStatus;
   private readonly machine: StateMachine<ShutdownState, ShutdownEvent>;
@@ -92,9 +110,19 @@ export class ShutdownRecord {
     group: string,
     pipeline: string,
     private readonly reportBug: BugReporter,
+    initiator?: ShutdownInitiator,
   ) {
     const now = isoNow();
-    this.status = { shutdownId: id, pipelineGroupId: group, pipelineId: pipeline, state: 'pending', startedAt: now, updatedAt: now, cores: [] };
+    this.status = {
+      shutdownId: id,
+      pipelineGroupId: group,
+      pipelineId: pipeline,
+      state: 'pending',
+      ...(initiator !== undefined ? { initiator } : {}),
+      startedAt: now,
+      updatedAt: now,
+      cores: [],
+    };
     this.machine = new StateMachine('shutdown', id, SHUTDOWN_LIFECYCLE, 'pending', reportBug);
   }
 
@@ -110,17 +138,20 @@ export class ShutdownRecord {
     return true;
   }
 
-  /** A core whose instance of `deploymentGeneration` starts draining. */
+  /** A core whose instance of `deploymentGeneration` is asked to drain. */
   addCore(coreId: number, deploymentGeneration: number): void {
     if (this.coreMachines.has(coreId)) return;
     const subject = `${this.status.shutdownId} core ${coreId}`;
-    this.coreMachines.set(coreId, new StateMachine('shutdown core', subject, CORE_SHUTDOWN_LIFECYCLE, 'draining', this.reportBug));
-    this.status.cores.push({ coreId, deploymentGeneration, state: 'draining', updatedAt: isoNow() });
+    const machine = new StateMachine<CoreShutdownState, CoreShutdownEvent>('shutdown core', subject, CORE_SHUTDOWN_LIFECYCLE, 'pending', this.reportBug);
+    machine.apply('request');
+    this.coreMachines.set(coreId, machine);
+    this.status.cores.push({ coreId, deploymentGeneration, state: machine.state, updatedAt: isoNow() });
     this.status.cores.sort((a, b) => a.coreId - b.coreId);
     this.status.updatedAt = isoNow();
   }
 
-  moveCore(coreId: number, event: CoreShutdownEvent): boolean {
+  /** Moves one core as its table allows; `detail` says how its drain ended (`drained`, or why it failed). */
+  moveCore(coreId: number, event: CoreShutdownEvent, detail?: string): boolean {
     const machine = this.coreMachines.get(coreId);
     const core = this.status.cores.find((c) => c.coreId === coreId);
     if (!machine || !core) {
@@ -130,9 +161,42 @@ export class ShutdownRecord {
     if (machine.apply(event).kind === 'refused') return false;
     core.state = machine.state;
     core.updatedAt = isoNow();
+    if (detail !== undefined) core.detail = detail;
+    else delete core.detail;
     this.status.updatedAt = core.updatedAt;
     return true;
   }
+
+  /**
+   * Ends the shutdown from how each core's drain ended. A drain cut short at its deadline (the instance was killed) or
+   * one that ended in an error fails the shutdown, as upstream's does: data the instance held may be lost. A core the
+   * shutdown did not ask to drain (nothing served there) is left out.
+   */
+  finish(results: readonly CoreDrainOutcome[], drainTimeoutSecs: number): void {
+    const forced: number[] = [];
+    const failed: number[] = [];
+    for (const { coreId, state } of results) {
+      if (!this.coreMachines.has(coreId)) continue;
+      if (state === 'drained') this.moveCore(coreId, 'drain_ended', 'drained');
+      else if (state === 'forced') {
+        forced.push(coreId);
+        this.moveCore(coreId, 'drain_forced', `did not drain within ${drainTimeoutSecs}s and was killed`);
+      } else {
+        failed.push(coreId);
+        this.moveCore(coreId, 'drain_failed', 'exited with an error while draining');
+      }
+    }
+    const reasons = [
+      ...(forced.length > 0 ? [`${coresLabel(forced)} did not drain within ${drainTimeoutSecs}s and ${forced.length === 1 ? 'was' : 'were'} killed`] : []),
+      ...(failed.length > 0 ? [`${coresLabel(failed)} exited with an error while draining`] : []),
+    ];
+    if (reasons.length > 0) this.move('fail', reasons.join('; '));
+    else this.move('succeed');
+  }
+}
+
+function coresLabel(cores: readonly number[]): string {
+  return `${cores.length === 1 ? 'core' : 'cores'} ${cores.join(', ')}`;
 }
 
 /** Bounded per-pipeline history; the oldest record goes first. */

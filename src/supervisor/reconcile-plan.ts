@@ -1,6 +1,6 @@
 // The dry run of a reconcile: the same validation and planner as the real one (reconcile.ts), run for every pipeline of
 // the document against what runs now, without starting anything or taking a lock. Answers what a PUT dry run answers,
-// pipeline by pipeline, so an operator can review a whole config file before applying it.
+// pipeline by pipeline (and the groups it would delete), so an operator can review a whole config file before applying it.
 import type { ReconcilePlanOutcome, ReconcileRequest } from '../state/commands.js';
 import { validateEngineConfig, type ValidationResult } from '../config/index.js';
 import { diffPipelines } from '../state/config-diff.js';
@@ -46,5 +46,6 @@ export function planReconcile(manager: RuntimeManager, request: ReconcileRequest
       });
     }
   }
-  return { kind: 'dry_run', result: { deleteMissing: request.deleteMissing, pipelines } };
+  const deleteGroups = request.deleteMissing ? Object.keys(manager.committed.groups).filter((g) => !Object.hasOwn(validation.config.groups, g)).sort() : [];
+  return { kind: 'dry_run', result: { deleteMissing: request.deleteMissing, pipelines, deleteGroups } };
 }

@@ -12,11 +12,11 @@ import { diffPipelines } from '../state/config-diff.js';
 import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../state/commands.js';
 import { ENGINE_LIFECYCLE, type EngineEvent, type EngineState } from '../state/engine-lifecycle.js';
 import { logIllegalMoves, StateMachine, type BugReporter } from '../state/machine.js';
-import type { PipelinePlan, RolloutStatus, ShutdownStatus } from '../state/operations.js';
+import type { PipelinePlan, RolloutStatus, ShutdownInitiator, ShutdownStatus } from '../state/operations.js';
 import type { DeepReadonly } from '../util/readonly.js';
 import { RecordHistory, RolloutRecord, ShutdownRecord } from './operation-records.js';
-import { OperationLock, waitAtMost, type OperationRef } from './operation-lock.js';
-import { PipelineRunner, type RunnerDeps } from './pipeline-runner.js';
+import { OperationLock, drainWaitSecs, waitAtMost, type OperationRef } from './operation-lock.js';
+import { PipelineRunner, type CoreDrainResult, type RunnerDeps } from './pipeline-runner.js';
 import { keyOf } from './pipeline-key.js';
 import { planRollout } from './planner.js';
 import { runRollout } from './rollout.js';
@@ -33,6 +33,11 @@ export interface OperationObserver {
   shutdownFinished(status: ShutdownStatus): void;
 }
 
+export interface PipelineDrainResult {
+  key: string;
+  cores: CoreDrainResult[];
+}
+
 export interface StartedRollout {
   record: RolloutRecord;
   done: Promise<void>;
@@ -45,7 +50,8 @@ export class RuntimeManager {
   readonly shutdowns = new RecordHistory<ShutdownRecord>();
   private readonly generations = new Map<string, number>();
   private readonly engine: StateMachine<EngineState, EngineEvent>;
-  private readonly reportBug: BugReporter;
+  /** Where an illegal move of any of the control plane's tables is reported (the reconciler's too). */
+  readonly reportBug: BugReporter;
   private nextId = 1;
 
   constructor(
@@ -157,20 +163,28 @@ export class RuntimeManager {
     return { kind: started.record.status.state === 'succeeded' ? 'succeeded' : 'failed', rollout: started.record.status };
   }
 
-  async shutdownPipeline(group: string, pipeline: string, drainTimeoutSecs: number, wait: WaitOptions): Promise<ShutdownOutcome> {
+  async shutdownPipeline(
+    group: string,
+    pipeline: string,
+    drainTimeoutSecs: number,
+    wait: WaitOptions,
+    initiator?: ShutdownInitiator,
+  ): Promise<ShutdownOutcome> {
     const missing = this.missing(group, pipeline);
     if (missing) return missing;
     const busy = this.busy(group, pipeline);
     if (busy) return busy;
-    const { record, done } = this.startShutdown(this.runner(group, pipeline)!, drainTimeoutSecs);
+    const runner = this.runner(group, pipeline)!;
+    if (runner.desired === 'stopped' && runner.liveInstances().length === 0) return { kind: 'already_stopped' };
+    const { record, done } = this.startShutdown(runner, drainTimeoutSecs, initiator);
     if (!wait.wait) return { kind: 'accepted', shutdown: record.status };
-    if ((await waitAtMost(done, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', shutdown: record.status };
+    if ((await waitAtMost(done, drainWaitSecs(wait.timeoutSecs, drainTimeoutSecs))) === 'timeout') return { kind: 'timeout', shutdown: record.status };
     return { kind: record.status.state === 'succeeded' ? 'succeeded' : 'failed', shutdown: record.status };
   }
 
-  startShutdown(runner: PipelineRunner, drainTimeoutSecs: number): { record: ShutdownRecord; done: Promise<void> } {
+  startShutdown(runner: PipelineRunner, drainTimeoutSecs: number, initiator?: ShutdownInitiator): { record: ShutdownRecord; done: Promise<void> } {
     const id = this.newId('shutdown');
-    const record = new ShutdownRecord(id, runner.config.group, runner.config.pipeline, this.reportBug);
+    const record = new ShutdownRecord(id, runner.config.group, runner.config.pipeline, this.reportBug, initiator);
     const operation: OperationRef = { type: 'shutdown', id };
     this.lock.acquire(runner.key, operation);
     this.shutdowns.add(runner.key, id, record);
@@ -193,20 +207,6 @@ export class RuntimeManager {
     return { kind: 'accepted', rollout: record.status };
   }
 
-  /** Drains the pipeline, then forgets it: runner, committed spec and history. */
-  async deletePipeline(group: string, pipeline: string, wait: WaitOptions = { wait: false, timeoutSecs: 60 }): Promise<ShutdownOutcome> {
-    const missing = this.missing(group, pipeline);
-    if (missing) return missing;
-    const busy = this.busy(group, pipeline);
-    if (busy) return busy;
-    const runner = this.runner(group, pipeline)!;
-    const { record, done } = this.startShutdown(runner, DEFAULT_DRAIN_TIMEOUT_SECS);
-    const forgotten = done.then(() => this.forget(group, pipeline));
-    if (!wait.wait) return { kind: 'accepted', shutdown: record.status };
-    if ((await waitAtMost(forgotten, wait.timeoutSecs)) === 'timeout') return { kind: 'timeout', shutdown: record.status };
-    return { kind: record.status.state === 'succeeded' ? 'succeeded' : 'failed', shutdown: record.status };
-  }
-
   rollout(group: string, pipeline: string, id: string): RolloutStatus | undefined {
     return this.rollouts.get(keyOf(group, pipeline), id)?.status;
   }
@@ -215,10 +215,10 @@ export class RuntimeManager {
     return this.shutdowns.get(keyOf(group, pipeline), id)?.status;
   }
 
-  /** Engine shutdown: every pipeline drains, whatever operation runs. */
-  async drainAll(deadlineMs: number): Promise<void> {
+  /** Engine shutdown: every pipeline drains, whatever operation runs. Resolves with how each core's drain ended. */
+  async drainAll(deadlineMs: number): Promise<PipelineDrainResult[]> {
     this.engine.apply('drain_started');
-    await Promise.all([...this.runners.values()].map((runner) => runner.drain(deadlineMs)));
+    return Promise.all([...this.runners.values()].map(async (runner) => ({ key: runner.key, cores: await runner.drain(deadlineMs) })));
   }
 
   /**
@@ -253,9 +253,9 @@ export class RuntimeManager {
     if (groupSpec) groupSpec.pipelines[pipeline] = spec;
   }
 
-  /** A new, empty group. */
-  addGroup(group: string): void {
-    this.committedConfig.groups[group] ??= { pipelines: {} };
+  /** A new group with its group-level settings (validated by the caller) and no pipeline yet: each is committed as it succeeds. */
+  addGroup(group: string, spec: GroupSpec): void {
+    this.committedConfig.groups[group] = { ...spec, pipelines: {} };
   }
 
   /** The group is gone for every new request, while whatever of it still runs drains. */
@@ -285,7 +285,7 @@ export class RuntimeManager {
     delete this.committedConfig.groups[group]?.pipelines[pipeline];
   }
 
-  newId(kind: 'rollout' | 'shutdown' | 'reconcile'): string {
+  newId(kind: 'rollout' | 'shutdown' | 'reconcile' | 'delete'): string {
     return `${kind}-${this.nextId++}`;
   }
 

@@ -24,12 +24,14 @@ interface BodyRoute {
   valid: Record<string, unknown>;
   /** The body field that holds an object, to fill past the size limit. */
   objectField: string | undefined;
+  /** What a valid body answers with the test backend's default outcome (a reconcile waits by default). */
+  ok: number;
 }
 
 const BODY_ROUTES: BodyRoute[] = [
-  { name: 'PUT pipeline', method: 'PUT', path: PIPE, valid: { pipeline: { nodes: {} } }, objectField: 'pipeline' },
-  { name: 'POST shutdown', method: 'POST', path: `${PIPE}/shutdown`, valid: {}, objectField: undefined },
-  { name: 'POST reconcile', method: 'POST', path: '/api/v1/config/reconcile', valid: { config: { groups: {} } }, objectField: 'config' },
+  { name: 'PUT pipeline', method: 'PUT', path: PIPE, valid: { pipeline: { nodes: {} } }, objectField: 'pipeline', ok: 202 },
+  { name: 'POST shutdown', method: 'POST', path: `${PIPE}/shutdown`, valid: {}, objectField: undefined, ok: 202 },
+  { name: 'POST reconcile', method: 'POST', path: '/api/v1/config/reconcile', valid: { config: { groups: {} } }, objectField: 'config', ok: 200 },
 ];
 
 function send(route: { method: string; path: string }, body: string | null, query = '', contentType = 'application/json'): Promise<Response> {
@@ -70,7 +72,7 @@ describe.each(BODY_ROUTES)('$name: bodies', (route) => {
   });
 
   it('a valid body passes', async () => {
-    expect((await send(route, JSON.stringify(route.valid))).status).toBe(202);
+    expect((await send(route, JSON.stringify(route.valid))).status).toBe(route.ok);
   });
 });
 
@@ -100,13 +102,14 @@ describe('wrong types and ranges in bodies', () => {
     }
   });
 
-  it('reconcile: config a required object; deleteMissing a boolean, never "true"', async () => {
+  it('reconcile: config a required object; deleteMissing a boolean, never "true"; timeouts integers in 1..3600', async () => {
     const cases: Array<[unknown, string[]]> = [
       [{}, ['config']],
       [{ config: 'version: otel_dataflow/v1' }, ['config']],
       [{ config: [] }, ['config']],
       [{ config: {}, deleteMissing: 'true' }, ['deleteMissing']],
       [{ config: {}, deleteMissing: 1 }, ['deleteMissing']],
+      [{ config: {}, stepTimeoutSecs: 0, drainTimeoutSecs: '60', deleteTimeoutSecs: 3601 }, ['deleteTimeoutSecs', 'drainTimeoutSecs', 'stepTimeoutSecs']],
     ];
     for (const [body, paths] of cases) {
       const answer = await expectError(await send(reconcile, JSON.stringify(body)), 400, 'InvalidRequestBody');
@@ -126,9 +129,10 @@ describe('wrong types and ranges in bodies', () => {
 
 describe('query parameters', () => {
   const WAITABLE = [
-    { method: 'PUT', path: PIPE, body: '{"pipeline":{}}' },
-    { method: 'POST', path: `${PIPE}/shutdown`, body: '{}' },
-    { method: 'POST', path: '/api/v1/config/reconcile', body: '{"config":{}}' },
+    { method: 'PUT', path: PIPE, body: '{"pipeline":{}}', ok: 202 },
+    { method: 'POST', path: `${PIPE}/shutdown`, body: '{}', ok: 202 },
+    { method: 'POST', path: '/api/v1/config/reconcile', body: '{"config":{}}', ok: 200 },
+    { method: 'POST', path: '/api/v1/groups/shutdown', body: null, ok: 202 },
   ];
   const BAD = [
     '?wait=maybe',
@@ -154,6 +158,16 @@ describe('query parameters', () => {
     expect(backend.calls).toEqual([]);
   });
 
+  it('DELETE of a pipeline or a group takes only timeout_secs, in 1..3600', async () => {
+    for (const path of [PIPE, '/api/v1/groups/default']) {
+      for (const q of ['?timeout_secs=0', '?timeout_secs=3601', '?timeout_secs=x', '?wait=true', '?timeout_secs=1&timeout_secs=2']) {
+        await expectError(await fetch(`${h.base}${path}${q}`, { method: 'DELETE' }), 400, 'InvalidQueryParameter');
+      }
+      expect((await fetch(`${h.base}${path}?timeout_secs=3600`, { method: 'DELETE' })).status).toBe(200);
+    }
+    expect(backend.calls.map((c) => c.args.at(-1))).toEqual([3600, 3600]);
+  });
+
   it('dry_run is a PUT and reconcile parameter only, and must be true or false', async () => {
     const [put, shutdown, reconcile] = WAITABLE as [(typeof WAITABLE)[0], (typeof WAITABLE)[0], (typeof WAITABLE)[0]];
     await expectError(await send(put, put.body, '?dry_run=yes'), 400, 'InvalidQueryParameter');
@@ -166,7 +180,7 @@ describe('query parameters', () => {
   it('the edges of the ranges pass', async () => {
     for (const route of WAITABLE) {
       for (const q of ['?timeout_secs=1', '?timeout_secs=3600&wait=true', '?wait=false']) {
-        expect((await send(route, route.body, q)).status, `${route.path}${q}`).toBe(202);
+        expect((await send(route, route.body, q)).status, `${route.path}${q}`).toBe(route.ok);
       }
     }
   });

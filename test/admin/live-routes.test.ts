@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigError } from '../../src/config/errors.js';
 import type { RolloutStatus } from '../../src/state/operations.js';
-import { RECONCILE, ROLLOUT, SHUTDOWN, createTestBackend, type TestBackend } from './test-backend.js';
+import { GROUP_DELETE, PIPELINE_DELETE, RECONCILE, ROLLOUT, SHUTDOWN, createTestBackend, type TestBackend } from './test-backend.js';
 import { expectError, expectSecurityHeaders, startHarness, type Harness } from './helpers.js';
 
 let backend: TestBackend;
@@ -125,26 +125,17 @@ describe('PUT /groups/{g}/pipelines/{p}', () => {
     expect(await expectAnswer(await put('?wait=true'), 200)).toEqual(resized);
   });
 
-  it('failed: 409 RolloutFailed naming the reason, the RolloutStatus in details', async () => {
-    const failed = rollout({ state: 'rolled_back', failureReason: 'core 0 not ready within 60 s' });
-    backend.script('putPipeline', { kind: 'failed', rollout: failed }, { kind: 'failed', rollout: rollout({ state: 'rollback_failed' }) });
-    const body = await expectError(await put('?wait=true'), 409, 'RolloutFailed');
-    expect(body.kind).toBe('conflict');
-    expect(body.message).toContain('core 0 not ready within 60 s');
-    expect(body.message).toContain('rollout-2');
-    expect(body.details).toEqual({ rollout: failed });
-    // Without a reason the message still says how it ended.
-    expect((await expectError(await put('?wait=true'), 409, 'RolloutFailed')).message).toContain('rollback_failed');
+  it('failed: 409 with the RolloutStatus itself as the body, as upstream', async () => {
+    const failed = rollout({ state: 'failed', failureReason: 'core 0 not ready within 60 s' });
+    const unrestored = rollout({ state: 'rollback_failed' });
+    backend.script('putPipeline', { kind: 'failed', rollout: failed }, { kind: 'failed', rollout: unrestored });
+    expect(await expectAnswer(await put('?wait=true'), 409)).toEqual(failed);
+    expect(await expectAnswer(await put('?wait=true'), 409)).toEqual(unrestored);
   });
 
-  it('timeout: 504 WaitTimeout with Location and the rollout as it stands', async () => {
+  it('timeout: 504 with the rollout as it stands as the body, and Location to follow it', async () => {
     backend.script('putPipeline', { kind: 'timeout', rollout: ROLLOUT });
-    const res = await put('?wait=true&timeout_secs=3');
-    expect(res.headers.get('location')).toBe(ROLLOUT_URL);
-    const body = await expectError(res, 504, 'WaitTimeout');
-    expect(body.kind).toBe('internal');
-    expect(body.details).toEqual({ rollout: ROLLOUT, timeoutSecs: 3 });
-    expect(body.message).toContain('3 s');
+    expect(await expectAnswer(await put('?wait=true&timeout_secs=3'), 504, ROLLOUT_URL)).toEqual(ROLLOUT);
   });
 
   it('percent-encodes operation ids from the engine in Location', async () => {
@@ -187,21 +178,27 @@ describe('GET /groups/{g}/pipelines/{p}/rollouts/{rolloutId}', () => {
 describe('POST /groups/{g}/pipelines/{p}/shutdown', () => {
   const post = (query = '', body?: unknown): Promise<Response> => send('POST', `${PIPE}/shutdown${query}`, body);
 
-  it('accepted: 202 with the ShutdownStatus and Location; no body means the default drain timeout', async () => {
+  it('accepted: 202 with the ShutdownStatus and Location; no body: timeout_secs is the drain window, as upstream', async () => {
     expect(await expectAnswer(await post(), 202, SHUTDOWN_URL)).toEqual(SHUTDOWN);
-    expect(backend.calls).toEqual([{ method: 'shutdownPipeline', args: ['default', 'main', 60, { wait: false, timeoutSecs: 60 }] }]);
+    expect(backend.calls).toEqual([{ method: 'shutdownPipeline', args: ['default', 'main', 60, { wait: false, timeoutSecs: 60 }, 'admin_api'] }]);
   });
 
   it('takes an empty JSON body, {} or { drainTimeoutSecs }, and the wait query', async () => {
     const empty = await fetch(`${h.base}${PIPE}/shutdown`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' });
     expect(empty.status).toBe(202);
-    expect((await post('', {})).status).toBe(202);
+    expect((await post('?timeout_secs=9', {})).status).toBe(202);
     expect((await post('?wait=true&timeout_secs=7', { drainTimeoutSecs: 5 })).status).toBe(202);
-    expect(backend.calls.map((c) => c.args.slice(2))).toEqual([
+    expect(backend.calls.map((c) => c.args.slice(2, 4))).toEqual([
       [60, { wait: false, timeoutSecs: 60 }],
-      [60, { wait: false, timeoutSecs: 60 }],
+      [9, { wait: false, timeoutSecs: 9 }],
       [5, { wait: true, timeoutSecs: 7 }],
     ]);
+  });
+
+  it('initiator: dfctl for a dfctl/ User-Agent, admin_api for any other, as upstream', async () => {
+    const as = (agent: string) => fetch(`${h.base}${PIPE}/shutdown`, { method: 'POST', headers: { 'user-agent': agent } });
+    for (const agent of ['dfctl/0.51.0', 'dfctl/', 'automation-dfctl-compatible/1', 'curl/8.5.0', 'DFCTL/1']) expect((await as(agent)).status).toBe(202);
+    expect(backend.calls.map((c) => c.args[4])).toEqual(['dfctl', 'dfctl', 'admin_api', 'admin_api', 'admin_api']);
   });
 
   it('succeeded: 200 with the ShutdownStatus', async () => {
@@ -210,26 +207,30 @@ describe('POST /groups/{g}/pipelines/{p}/shutdown', () => {
     expect(await expectAnswer(await post('?wait=true'), 200)).toEqual(done);
   });
 
-  it('failed: 409 ShutdownFailed naming the reason, the ShutdownStatus in details', async () => {
-    const failed = { ...SHUTDOWN, state: 'failed' as const, failureReason: 'core 1 did not drain' };
+  it('failed: 409 with the ShutdownStatus itself as the body', async () => {
+    const failed = { ...SHUTDOWN, state: 'failed' as const, failureReason: 'core 1 did not drain within 60s and was killed' };
     backend.script('shutdownPipeline', { kind: 'failed', shutdown: failed });
-    const body = await expectError(await post('?wait=true'), 409, 'ShutdownFailed');
-    expect(body).toMatchObject({ kind: 'conflict', details: { shutdown: failed } });
-    expect(body.message).toContain('core 1 did not drain');
+    expect(await expectAnswer(await post('?wait=true'), 409)).toEqual(failed);
   });
 
-  it('timeout: 504 WaitTimeout with Location', async () => {
+  it('timeout: 504 with the ShutdownStatus as the body and Location', async () => {
     backend.script('shutdownPipeline', { kind: 'timeout', shutdown: SHUTDOWN });
-    const res = await post('?wait=true&timeout_secs=2');
-    expect(res.headers.get('location')).toBe(SHUTDOWN_URL);
-    expect((await expectError(res, 504, 'WaitTimeout')).details).toEqual({ shutdown: SHUTDOWN, timeoutSecs: 2 });
+    expect(await expectAnswer(await post('?wait=true&timeout_secs=2'), 504, SHUTDOWN_URL)).toEqual(SHUTDOWN);
   });
 
-  it('busy: 409 PipelineBusy; unknown group or pipeline: 404', async () => {
-    backend.script('shutdownPipeline', { kind: 'busy', operation: { type: 'shutdown', id: 'shutdown-0' } }, { kind: 'group_not_found' }, { kind: 'pipeline_not_found' });
+  it('busy: 409 PipelineBusy; unknown group or pipeline: 404; already stopped: 422 PipelineStopped', async () => {
+    backend.script(
+      'shutdownPipeline',
+      { kind: 'busy', operation: { type: 'shutdown', id: 'shutdown-0' } },
+      { kind: 'group_not_found' },
+      { kind: 'pipeline_not_found' },
+      { kind: 'already_stopped' },
+    );
     expect((await expectError(await post(), 409, 'PipelineBusy')).details).toMatchObject({ operation: { type: 'shutdown', id: 'shutdown-0' } });
     expect((await expectError(await post(), 404, 'GroupNotFound')).kind).toBe('group_not_found');
     expect((await expectError(await post(), 404, 'PipelineNotFound')).kind).toBe('pipeline_not_found');
+    const stopped = await expectError(await post(), 422, 'PipelineStopped');
+    expect(stopped).toMatchObject({ kind: 'invalid_request', details: { pipelineGroupId: 'default', pipelineId: 'main' } });
   });
 });
 
@@ -269,49 +270,69 @@ describe('POST /groups/{g}/pipelines/{p}/start', () => {
 });
 
 describe('DELETE /groups/{g}/pipelines/{p}', () => {
-  const del = (): Promise<Response> => send('DELETE', PIPE);
+  const del = (query = ''): Promise<Response> => send('DELETE', `${PIPE}${query}`);
 
-  it('accepted: 202 with the ShutdownStatus and Location', async () => {
-    expect(await expectAnswer(await del(), 202, SHUTDOWN_URL)).toEqual(SHUTDOWN);
-    expect(backend.calls).toEqual([{ method: 'deletePipeline', args: ['default', 'main'] }]);
+  it('waits: 200 with the PipelineDeleteStatus; timeout_secs (default 60) is the drain window', async () => {
+    expect(await expectAnswer(await del(), 200)).toEqual(PIPELINE_DELETE);
+    expect(await expectAnswer(await del('?timeout_secs=5'), 200)).toEqual(PIPELINE_DELETE);
+    expect(backend.calls).toEqual([
+      { method: 'deletePipeline', args: ['default', 'main', 60] },
+      { method: 'deletePipeline', args: ['default', 'main', 5] },
+    ]);
   });
 
-  it('succeeded: 200; busy: 409; unknown: 404', async () => {
-    const done = { ...SHUTDOWN, state: 'succeeded' as const };
-    backend.script('deletePipeline', { kind: 'succeeded', shutdown: done }, BUSY, { kind: 'group_not_found' }, { kind: 'pipeline_not_found' });
-    expect(await expectAnswer(await del(), 200)).toEqual(done);
+  it('failed: 409 with the PipelineDeleteStatus as the body; busy: 409 PipelineBusy; unknown: 404', async () => {
+    const failed = { ...PIPELINE_DELETE, state: 'failed' as const, failureReason: 'core 0 did not drain within 5s and was killed' };
+    backend.script('deletePipeline', { kind: 'failed', delete: failed }, BUSY, { kind: 'group_not_found' }, { kind: 'pipeline_not_found' });
+    expect(await expectAnswer(await del(), 409)).toEqual(failed);
     await expectError(await del(), 409, 'PipelineBusy');
     await expectError(await del(), 404, 'GroupNotFound');
     await expectError(await del(), 404, 'PipelineNotFound');
   });
 
-  it('failed and timeout map as for a shutdown', async () => {
-    backend.script('deletePipeline', { kind: 'failed', shutdown: { ...SHUTDOWN, state: 'failed' } }, { kind: 'timeout', shutdown: SHUTDOWN });
-    await expectError(await del(), 409, 'ShutdownFailed');
-    const res = await del();
-    expect(res.headers.get('location')).toBe(SHUTDOWN_URL);
-    const body = await expectError(res, 504, 'WaitTimeout');
-    // DELETE never waits, so there is no timeout_secs to report.
-    expect(body.details).toEqual({ shutdown: SHUTDOWN });
-    expect(body.message).toContain('in time');
+  it('refuses a bad timeout_secs or another query parameter with 400', async () => {
+    for (const q of ['?timeout_secs=0', '?timeout_secs=x', '?wait=true']) await expectError(await del(q), 400, 'InvalidQueryParameter');
+    expect(backend.calls).toEqual([]);
   });
 });
 
 describe('POST and DELETE /groups/{g}', () => {
-  it('created: 201 with the GroupDescription; exists: 409 GroupExists', async () => {
-    backend.script('createGroup', { kind: 'created', group: { pipelineGroupId: 'fresh', pipelines: [] } }, { kind: 'exists' });
-    expect(await expectAnswer(await send('POST', '/api/v1/groups/fresh'), 201)).toEqual({ pipelineGroupId: 'fresh', pipelines: [] });
-    const exists = await expectError(await send('POST', '/api/v1/groups/default'), 409, 'GroupExists');
+  it('created: 201 with the group config; exists: 409 GroupExists; invalid: 422; busy: 409', async () => {
+    backend.script(
+      'createGroup',
+      { kind: 'created', group: { pipelines: {} } },
+      { kind: 'exists' },
+      { kind: 'invalid', errors: [CONFIG_ERRORS[0]!] },
+      BUSY,
+    );
+    expect(await expectAnswer(await send('POST', '/api/v1/groups/fresh'), 201)).toEqual({ pipelines: {} });
+    const exists = await expectError(await send('POST', '/api/v1/groups/default', {}), 409, 'GroupExists');
     expect(exists).toMatchObject({ kind: 'conflict', details: { pipelineGroupId: 'default' } });
+    const invalid = await expectError(await send('POST', '/api/v1/groups/x', { pipelines: { p: {} } }), 422, 'InvalidGroupConfig');
+    expect(invalid).toMatchObject({ kind: 'invalid_request', details: { errors: [CONFIG_ERRORS[0]] } });
+    await expectError(await send('POST', '/api/v1/groups/y', { policies: {} }), 409, 'PipelineBusy');
     expect(backend.calls).toEqual([
-      { method: 'createGroup', args: ['fresh'] },
-      { method: 'createGroup', args: ['default'] },
+      { method: 'createGroup', args: ['fresh', { pipelines: {} }] },
+      { method: 'createGroup', args: ['default', { pipelines: {} }] },
+      { method: 'createGroup', args: ['x', { pipelines: { p: {} } }] },
+      { method: 'createGroup', args: ['y', { pipelines: {}, policies: {} }] },
     ]);
   });
 
-  it('DELETE accepted: 202 with { pipelineGroupId, shutdowns }', async () => {
-    expect(await expectAnswer(await send('DELETE', '/api/v1/groups/default'), 202)).toEqual({ pipelineGroupId: 'default', shutdowns: [SHUTDOWN] });
-    expect(backend.calls).toEqual([{ method: 'deleteGroup', args: ['default'] }]);
+  it('GET answers the committed group config, as upstream', async () => {
+    expect(await expectAnswer(await send('GET', '/api/v1/groups/empty'), 200)).toEqual({ pipelines: {} });
+    await expectError(await send('GET', '/api/v1/groups/nope'), 404, 'GroupNotFound');
+  });
+
+  it('DELETE waits: 200 with the GroupDeleteStatus, timeout_secs its drain window; failed: 409 with it', async () => {
+    expect(await expectAnswer(await send('DELETE', '/api/v1/groups/default?timeout_secs=3'), 200)).toEqual(GROUP_DELETE);
+    const failed = { ...GROUP_DELETE, state: 'failed' as const, failureReason: 'pipeline main could not be deleted' };
+    backend.script('deleteGroup', { kind: 'failed', delete: failed });
+    expect(await expectAnswer(await send('DELETE', '/api/v1/groups/default'), 409)).toEqual(failed);
+    expect(backend.calls).toEqual([
+      { method: 'deleteGroup', args: ['default', 3] },
+      { method: 'deleteGroup', args: ['default', 60] },
+    ]);
   });
 
   it('DELETE busy: 409 PipelineBusy; unknown: 404 GroupNotFound', async () => {
@@ -322,37 +343,70 @@ describe('POST and DELETE /groups/{g}', () => {
   });
 });
 
-describe('POST /config/reconcile and GET /config/reconciles/{id}', () => {
-  const CONFIG_DOC = { version: 'otel_dataflow/v1', groups: {} };
-  const post = (query = '', body: unknown = { config: CONFIG_DOC }): Promise<Response> => send('POST', `/api/v1/config/reconcile${query}`, body);
-
-  it('accepted: 202 with the ReconcileStatus and Location; defaults reach the backend', async () => {
-    expect(await expectAnswer(await post(), 202, RECONCILE_URL)).toEqual(RECONCILE);
-    await post('?wait=true&timeout_secs=9', { config: CONFIG_DOC, deleteMissing: true });
-    expect(backend.calls).toEqual([
-      { method: 'reconcile', args: [{ config: CONFIG_DOC, deleteMissing: false }, { wait: false, timeoutSecs: 60 }] },
-      { method: 'reconcile', args: [{ config: CONFIG_DOC, deleteMissing: true }, { wait: true, timeoutSecs: 9 }] },
+describe('POST /groups/shutdown', () => {
+  it("answers upstream's ShutdownResponse with the status code of its status", async () => {
+    backend.script(
+      'shutdownEngine',
+      { status: 'accepted' },
+      { status: 'completed', durationMs: 120 },
+      { status: 'timeout', errors: ['pipeline default:main core 0 generation 1 did not drain within 1 seconds and was killed'], durationMs: 1010 },
+      { status: 'failed', errors: ['boom'], durationMs: 3 },
+    );
+    expect(await expectAnswer(await send('POST', '/api/v1/groups/shutdown'), 202)).toEqual({ status: 'accepted' });
+    expect(await expectAnswer(await send('POST', '/api/v1/groups/shutdown?wait=true'), 200)).toEqual({ status: 'completed', durationMs: 120 });
+    expect(await expectAnswer(await send('POST', '/api/v1/groups/shutdown?wait=true&timeout_secs=1'), 504)).toMatchObject({ status: 'timeout' });
+    expect(await expectAnswer(await send('POST', '/api/v1/groups/shutdown?wait=true'), 500)).toMatchObject({ status: 'failed', errors: ['boom'] });
+    expect(backend.calls.map((c) => c.args)).toEqual([
+      [{ wait: false, timeoutSecs: 60 }],
+      [{ wait: true, timeoutSecs: 60 }],
+      [{ wait: true, timeoutSecs: 1 }],
+      [{ wait: true, timeoutSecs: 60 }],
     ]);
   });
 
-  it('invalid: 422 InvalidConfig with details.errors', async () => {
+  it('is not a group: no group named shutdown is created, other methods answer 405', async () => {
+    await send('POST', '/api/v1/groups/shutdown');
+    expect(backend.calls.map((c) => c.method)).toEqual(['shutdownEngine']);
+    await expectError(await send('GET', '/api/v1/groups/shutdown'), 405, 'MethodNotAllowed');
+    await expectError(await send('DELETE', '/api/v1/groups/shutdown'), 405, 'MethodNotAllowed');
+  });
+});
+
+describe('POST /config/reconcile and GET /config/reconciles/{id}', () => {
+  const CONFIG_DOC = { version: 'otel_dataflow/v1', groups: {} };
+  const post = (query = '', body: unknown = { config: CONFIG_DOC }): Promise<Response> => send('POST', `/api/v1/config/reconcile${query}`, body);
+  const DEFAULTS = { deleteMissing: true, stepTimeoutSecs: 60, drainTimeoutSecs: 60, deleteTimeoutSecs: 60 };
+
+  it("waits by default, as upstream's: 200 with the ReconcileStatus; upstream's defaults reach the backend", async () => {
+    expect(await expectAnswer(await post(), 200)).toEqual({ ...RECONCILE, state: 'succeeded' });
+    const timeouts = { stepTimeoutSecs: 5, drainTimeoutSecs: 6, deleteTimeoutSecs: 7 };
+    await post('?timeout_secs=9', { config: CONFIG_DOC, deleteMissing: false, ...timeouts });
+    expect(backend.calls).toEqual([
+      { method: 'reconcile', args: [{ config: CONFIG_DOC, ...DEFAULTS }, { wait: true }] },
+      { method: 'reconcile', args: [{ config: CONFIG_DOC, deleteMissing: false, ...timeouts }, { wait: true, timeoutSecs: 9 }] },
+    ]);
+  });
+
+  it('wait=false: 202 with the ReconcileStatus and Location', async () => {
+    backend.script('reconcile', { kind: 'accepted', reconcile: RECONCILE });
+    expect(await expectAnswer(await post('?wait=false'), 202, RECONCILE_URL)).toEqual(RECONCILE);
+    expect(backend.calls[0]?.args[1]).toEqual({ wait: false });
+  });
+
+  it('invalid: 422 InvalidConfig with details.errors; a bad timeout: 400', async () => {
     backend.script('reconcile', { kind: 'invalid', errors: CONFIG_ERRORS });
     const body = await expectError(await post(), 422, 'InvalidConfig');
     expect(body).toMatchObject({ kind: 'invalid_request', details: { errors: CONFIG_ERRORS } });
+    await expectError(await post('', { config: CONFIG_DOC, deleteTimeoutSecs: 0 }), 400, 'InvalidRequestBody');
+    await expectError(await post('', { config: CONFIG_DOC, deleteMissing: 'yes' }), 400, 'InvalidRequestBody');
   });
 
-  it('busy: 409; succeeded: 200; failed: 409 ReconcileFailed; timeout: 504 with Location', async () => {
-    const done = { ...RECONCILE, state: 'succeeded' as const };
-    const failed = { ...RECONCILE, state: 'failed' as const, failureReason: 'rollout rollout-2 of default:main rolled back' };
-    backend.script('reconcile', BUSY, { kind: 'succeeded', reconcile: done }, { kind: 'failed', reconcile: failed }, { kind: 'timeout', reconcile: RECONCILE });
+  it('busy: 409 PipelineBusy; failed: 409 and timeout: 504 with the ReconcileStatus as the body', async () => {
+    const failed = { ...RECONCILE, state: 'failed' as const, failureReason: "'default:main' replace: core 0 not ready" };
+    backend.script('reconcile', BUSY, { kind: 'failed', reconcile: failed }, { kind: 'timeout', reconcile: RECONCILE });
     expect((await expectError(await post(), 409, 'PipelineBusy')).details).toEqual({ operation: BUSY.operation });
-    expect(await expectAnswer(await post('?wait=true'), 200)).toEqual(done);
-    const failure = await expectError(await post('?wait=true'), 409, 'ReconcileFailed');
-    expect(failure).toMatchObject({ kind: 'conflict', details: { reconcile: failed } });
-    expect(failure.message).toContain('rolled back');
-    const res = await post('?wait=true&timeout_secs=1');
-    expect(res.headers.get('location')).toBe(RECONCILE_URL);
-    expect((await expectError(res, 504, 'WaitTimeout')).details).toEqual({ reconcile: RECONCILE, timeoutSecs: 1 });
+    expect(await expectAnswer(await post(), 409)).toEqual(failed);
+    expect(await expectAnswer(await post('?timeout_secs=1'), 504, RECONCILE_URL)).toEqual(RECONCILE);
   });
 
   it('GET answers the ReconcileStatus or 404 ReconcileNotFound', async () => {
@@ -370,6 +424,7 @@ describe('methods of the new paths', () => {
       [`${PIPE}/shutdowns/shutdown-1`, 'GET, HEAD, OPTIONS'],
       [`${PIPE}/start`, 'POST, OPTIONS'],
       ['/api/v1/groups/default', 'GET, HEAD, POST, DELETE, OPTIONS'],
+      ['/api/v1/groups/shutdown', 'POST, OPTIONS'],
       [PIPE, 'GET, HEAD, PUT, DELETE, OPTIONS'],
       ['/api/v1/config/reconcile', 'POST, OPTIONS'],
       ['/api/v1/config/reconciles/reconcile-1', 'GET, HEAD, OPTIONS'],

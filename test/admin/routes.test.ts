@@ -63,9 +63,9 @@ describe('admin routes', () => {
     expect(await ok('/api/v1/config')).toEqual(CONFIG);
   });
 
-  it('GET /api/v1/groups/:group lists the pipelines or answers GroupNotFound', async () => {
-    expect(await ok('/api/v1/groups/default')).toEqual({ pipelineGroupId: 'default', pipelines: ['main'] });
-    expect(await ok('/api/v1/groups/empty')).toEqual({ pipelineGroupId: 'empty', pipelines: [] });
+  it("GET /api/v1/groups/:group answers the group's committed config, as upstream, or GroupNotFound", async () => {
+    expect(await ok('/api/v1/groups/default')).toEqual(CONFIG.groups.default);
+    expect(await ok('/api/v1/groups/empty')).toEqual({ pipelines: {} });
     const body = await expectError(await fetch(`${h.base}/api/v1/groups/nope`), 404, 'GroupNotFound');
     expect(body).toMatchObject({ kind: 'group_not_found', details: { pipelineGroupId: 'nope' } });
   });

@@ -5,6 +5,8 @@ import type {
   AdminBackend,
   CreateGroupOutcome,
   DeleteGroupOutcome,
+  DeletePipelineOutcome,
+  EngineShutdownOutcome,
   LiveAdminBackend,
   PipelineDescription,
   PutPipelineOutcome,
@@ -13,7 +15,7 @@ import type {
   StartOutcome,
 } from '../../src/state/commands.js';
 import type { EngineConfig } from '../../src/config/types.js';
-import type { ReconcileStatus, RolloutStatus, ShutdownStatus } from '../../src/state/operations.js';
+import type { GroupDeleteStatus, PipelineDeleteStatus, ReconcileStatus, RolloutStatus, ShutdownStatus } from '../../src/state/operations.js';
 import type { PipelineStatus, ProbeResult } from '../../src/state/status-types.js';
 
 const T = '2025-01-01T00:00:00.000Z';
@@ -97,17 +99,35 @@ export const SHUTDOWN: ShutdownStatus = {
   state: 'running',
   startedAt: T,
   updatedAt: T,
-  cores: [{ coreId: 0, deploymentGeneration: 1, state: 'draining', updatedAt: T }],
+  initiator: 'admin_api',
+  cores: [{ coreId: 0, deploymentGeneration: 1, state: 'shutdown_requested', updatedAt: T }],
+};
+
+export const PIPELINE_DELETE: PipelineDeleteStatus = {
+  pipelineGroupId: 'default',
+  pipelineId: 'main',
+  state: 'succeeded',
+  startedAt: T,
+  updatedAt: T,
+  shutdown: { ...SHUTDOWN, state: 'succeeded', cores: [{ coreId: 0, deploymentGeneration: 1, state: 'exited', updatedAt: T, detail: 'drained' }] },
+};
+
+export const GROUP_DELETE: GroupDeleteStatus = {
+  pipelineGroupId: 'default',
+  state: 'succeeded',
+  startedAt: T,
+  updatedAt: T,
+  pipelines: [PIPELINE_DELETE],
 };
 
 export const RECONCILE: ReconcileStatus = {
   reconcileId: 'reconcile-1',
-  trigger: 'api',
   state: 'running',
   startedAt: T,
   updatedAt: T,
-  deleteMissing: false,
-  pipelines: [{ pipelineGroupId: 'default', pipelineId: 'main', action: 'replace', state: 'running', rolloutId: 'rollout-2' }],
+  changes: [{ pipelineGroupId: 'default', pipelineId: 'main', action: 'replace', state: 'running', rollout: ROLLOUT }],
+  trigger: 'api',
+  deleteMissing: true,
 };
 
 /** The outcome of each scripted method. */
@@ -115,9 +135,10 @@ export interface Outcomes {
   putPipeline: PutPipelineOutcome;
   shutdownPipeline: ShutdownOutcome;
   startPipeline: StartOutcome;
-  deletePipeline: ShutdownOutcome;
+  deletePipeline: DeletePipelineOutcome;
   createGroup: CreateGroupOutcome;
   deleteGroup: DeleteGroupOutcome;
+  shutdownEngine: EngineShutdownOutcome;
   reconcile: ReconcileOutcome;
 }
 export type Scripted = keyof Outcomes;
@@ -143,10 +164,11 @@ const DEFAULTS: { [M in Scripted]: (args: unknown[]) => Outcomes[M] } = {
   putPipeline: () => ({ kind: 'accepted', rollout: ROLLOUT }),
   shutdownPipeline: () => ({ kind: 'accepted', shutdown: SHUTDOWN }),
   startPipeline: () => ({ kind: 'accepted', rollout: ROLLOUT }),
-  deletePipeline: () => ({ kind: 'accepted', shutdown: SHUTDOWN }),
-  createGroup: (args) => ({ kind: 'created', group: { pipelineGroupId: String(args[0]), pipelines: [] } }),
-  deleteGroup: () => ({ kind: 'accepted', shutdowns: [SHUTDOWN] }),
-  reconcile: () => ({ kind: 'accepted', reconcile: RECONCILE }),
+  deletePipeline: () => ({ kind: 'succeeded', delete: PIPELINE_DELETE }),
+  createGroup: (args) => ({ kind: 'created', group: { pipelines: {}, ...(args[1] as object) } }),
+  deleteGroup: () => ({ kind: 'succeeded', delete: GROUP_DELETE }),
+  shutdownEngine: () => ({ status: 'accepted' }),
+  reconcile: () => ({ kind: 'succeeded', reconcile: { ...RECONCILE, state: 'succeeded' } }),
 };
 
 export function createTestBackend(overrides: Partial<LiveAdminBackend> = {}): TestBackend {
@@ -167,8 +189,9 @@ export function createTestBackend(overrides: Partial<LiveAdminBackend> = {}): Te
     deletePipeline: async (...args) => next('deletePipeline', args),
     createGroup: (...args) => next('createGroup', args),
     deleteGroup: async (...args) => next('deleteGroup', args),
+    shutdownEngine: async (...args) => next('shutdownEngine', args),
     reconcile: async (...args) => next('reconcile', args),
-    planReconcile: (request) => ({ kind: 'dry_run', result: { deleteMissing: request.deleteMissing, pipelines: [] } }),
+    planReconcile: (request) => ({ kind: 'dry_run', result: { deleteMissing: request.deleteMissing, pipelines: [], deleteGroups: [] } }),
     reconcileStatus: (id) => (id === RECONCILE.reconcileId ? RECONCILE : undefined),
   };
 
@@ -177,10 +200,7 @@ export function createTestBackend(overrides: Partial<LiveAdminBackend> = {}): Te
     pipelineStatus: (g, p) => (g === 'default' && p === 'main' ? MAIN_STATUS : undefined),
     pipeline: (g, p) => (g === 'default' && p === 'main' ? MAIN_DESCRIPTION : undefined),
     hasGroup: (g) => Object.hasOwn(CONFIG.groups, g),
-    group: (g) => {
-      const spec = Object.hasOwn(CONFIG.groups, g) ? CONFIG.groups[g] : undefined;
-      return spec && { pipelineGroupId: g, pipelines: Object.keys(spec.pipelines).sort() };
-    },
+    group: (g) => (Object.hasOwn(CONFIG.groups, g) ? CONFIG.groups[g] : undefined),
     committedConfig: () => CONFIG,
     livez: () => probe('livez', true),
     readyz: () => probe('readyz', true),

@@ -140,19 +140,19 @@ describe('ctl decodes upstream-shaped answers', () => {
     expect(JSON.parse(seen.at(-1)!.body)).toEqual({ pipelines: {} });
   });
 
-  it('groups shutdown: 202 names `groups status --watch`, which follows until none runs; waited: 200 exits 0, 504 exits 5', async () => {
-    answer('GET /api/v1/groups/status',
-      { status: 200, body: { generatedAt: T0, pipelines: { 'g:p': { ...pipelineStatus(true), deploymentStatus: 'running' } } } },
-      { status: 200, body: { generatedAt: T0, pipelines: { 'g:p': { ...pipelineStatus(true), deploymentStatus: 'running' } } } },
-      { status: 200, body: { generatedAt: T1, pipelines: { 'g:p': { ...pipelineStatus(false), deploymentStatus: 'stopped' } } } });
+  it('groups shutdown: 202 says the engine exits (nothing to follow); --watch waits; waited: 200 exits 0, 504 exits 5', async () => {
+    answer('GET /api/v1/groups/status', { status: 200, body: { generatedAt: T0, pipelines: { 'g:p': { ...pipelineStatus(true), deploymentStatus: 'running' } } } });
     answer('POST /api/v1/groups/shutdown', { status: 202, body: { status: 'accepted' } });
     const accepted = await ctl(['groups', 'shutdown']);
     expect(accepted.exitCode, accepted.stderr).toBe(0);
     expect(accepted.stdout.trim()).toBe('Shutdown of every pipeline: accepted');
-    expect(accepted.stderr).toContain('follow it: otap-engine ctl groups status --watch');
-    const watched = await ctl(['groups', 'status', '--watch']);
+    expect(accepted.stderr).toContain('the engine exits once every pipeline has drained');
+    expect(accepted.stderr).not.toContain('follow it:');
+    answer('POST /api/v1/groups/shutdown', { status: 200, body: { status: 'completed', durationMs: 80 } });
+    const watched = await ctl(['groups', 'shutdown', '--watch']);
     expect(watched.exitCode, watched.stderr).toBe(0);
-    expect(watched.stdout.trim().split('\n\n').at(-1)).toMatch(/^g\s+p\s+stopped\s+0\/1/m);
+    expect(watched.stdout.trim()).toBe('Shutdown of every pipeline: completed after 80 ms');
+    expect(seen.at(-1)!.query.get('wait')).toBe('true');
 
     answer('POST /api/v1/groups/shutdown', { status: 200, body: { status: 'completed', durationMs: 120 } });
     const done = await ctl(['groups', 'shutdown', '--wait']);

@@ -79,12 +79,12 @@ describe('admin API with a token from the config', () => {
     expect((await stranger.put('default', 'extra', generator)).status).toBe(401);
     expect((await stranger.post('/groups/default/pipelines/main/shutdown?wait=true')).status).toBe(401);
     expect((await adminClient(engine.adminUrl).del('/groups/default')).status).toBe(401);
-    expect((await api.get('/groups/default')).body).toEqual({ pipelineGroupId: 'default', pipelines: ['main'] });
+    expect(Object.keys((await api.get('/groups/default')).body.pipelines)).toEqual(['main']);
     expect((await engine.pipeline()).deploymentStatus).toBe('running');
 
     const created = await api.put('default', 'extra', generator);
     expect(created.status).toBe(200);
-    expect((await api.get('/groups/default')).body.pipelines).toEqual(['extra', 'main']);
+    expect(Object.keys((await api.get('/groups/default')).body.pipelines).sort()).toEqual(['extra', 'main']);
   });
 
   it('redacts the token in GET /config', async () => {

@@ -99,11 +99,13 @@ describe('otap-engine ctl against a real engine', () => {
     const faulty = writeConfig(pipelineYaml(300, 'fault: { type: processor:fault, config: { start: fail } }'));
     const watched = await ctl(['apply', 'tenants/a', '-f', faulty, '--watch']);
     expect(watched.exitCode).toBe(1);
-    expect(watched.stdout).toMatch(/: rolled_back, generation/);
-    expect(watched.stderr).toMatch(/ended rolled_back: core 0: node "fault"/);
+    expect(watched.stdout).toMatch(/: failed, generation/);
+    expect(watched.stderr).toMatch(/ended failed: core 0: node "fault"/);
+    // The engine answers 409 with the rollout itself, as upstream's: ctl shows it and exits 1.
     const waited = await ctl(['apply', 'tenants/a', '-f', faulty, '--wait']);
     expect(waited.exitCode).toBe(1);
-    expect(waited.stderr).toContain('(RolloutFailed, HTTP 409)');
+    expect(waited.stdout).toMatch(/\(replace\) of tenants\/a: failed/);
+    expect(waited.stderr).toMatch(/rollout rollout-\d+ ended failed: core 0: node "fault"/);
     expect((await engine.pipeline('tenants:a')).servingGenerations).toEqual(before.servingGenerations);
   });
 
@@ -111,6 +113,7 @@ describe('otap-engine ctl against a real engine', () => {
     const stopped = await ctl(['shutdown', 'tenants/a', '--wait', '--drain-timeout', '10']);
     expect(stopped.exitCode, stopped.stderr).toBe(0);
     expect(stopped.stdout).toMatch(/Shutdown shutdown-\d+ of tenants\/a: succeeded/);
+    expect(stopped.stdout).toMatch(/^0\s+exited\s+\d+/m);
     expect((await engine.pipeline('tenants:a')).deploymentStatus).toBe('stopped');
 
     const started = await ctl(['start', 'tenants/a', '--watch']);
@@ -120,8 +123,9 @@ describe('otap-engine ctl against a real engine', () => {
     expect(again.exitCode).toBe(4);
     expect(again.stderr).toContain('PipelineRunning');
 
-    const deleted = await ctl(['delete', 'tenants/a', '--watch']);
+    const deleted = await ctl(['delete', 'tenants/a', '--timeout', '10']);
     expect(deleted.exitCode, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toMatch(/^Delete of tenants\/a: succeeded/);
     expect((await engine.status()).pipelines['tenants:a']).toBeUndefined();
     expect((await ctl(['get', 'tenants/a'])).exitCode).toBe(4);
   });

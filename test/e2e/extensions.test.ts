@@ -203,8 +203,8 @@ describe('live changes of extensions', () => {
     };
     const put = await api.put('default', 'main', broken, 'wait=true&timeout_secs=60', { stepTimeoutSecs: 20 });
     expect(put.status).toBe(409);
-    const rollout = put.body.details.rollout;
-    expect(rollout.state).toBe('rolled_back');
+    const rollout = put.body;
+    expect(rollout.state).toBe('failed');
     expect(rollout.failureReason).toContain('extension "token" (urn:otel:extension:oauth2_client_credentials) failed to start');
     expect(rollout.failureReason).toContain('ECONNREFUSED');
     const after = await engine.pipeline();

@@ -42,7 +42,7 @@ describe('reconcile a whole config', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.state).toBe('succeeded');
-    const actions = Object.fromEntries(res.body.pipelines.map((p: { pipelineId: string; action: string }) => [p.pipelineId, p.action]));
+    const actions = Object.fromEntries(res.body.changes.map((c: { pipelineId: string; action: string }) => [c.pipelineId, c.action]));
     expect(actions).toEqual({ keep: 'noop', change: 'replace', added: 'create', drop: 'delete' });
     const status = await engine.status();
     expect(Object.keys(status.pipelines).sort()).toEqual(['default:added', 'default:change', 'default:keep']);

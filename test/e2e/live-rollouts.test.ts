@@ -116,10 +116,10 @@ describe('rollouts under load', () => {
       Object.assign(spec, pipeline(sink.url, { extraNode }));
     }
     const put = await api.put('default', 'main', spec, 'wait=true&timeout_secs=60', { stepTimeoutSecs: 20 });
+    // As upstream: the RolloutStatus itself is the body, and a rollout that was rolled back is `failed`.
     expect(put.status).toBe(409);
-    expect(put.body.error_code).toBe('RolloutFailed');
-    const rollout = put.body.details.rollout;
-    expect(rollout.state).toBe('rolled_back');
+    const rollout = put.body;
+    expect(rollout.state).toBe('failed');
     expect(rollout.failureReason).toContain(`node "${node}"`);
 
     await new Promise((r) => setTimeout(r, 300));
@@ -128,7 +128,7 @@ describe('rollouts under load', () => {
     expect(after.activeGeneration).toBe(1);
     expect(after.instances.map((i) => i.pid)).toEqual(before.instances.map((i) => i.pid));
     expect(after.deploymentStatus).toBe('running');
-    expect(after.rollout).toMatchObject({ rolloutId: rollout.rolloutId, state: 'rolled_back' });
+    expect(after.rollout).toMatchObject({ rolloutId: rollout.rolloutId, state: 'failed' });
     expect((await api.get('/groups/default/pipelines/main')).body.pipeline).toEqual(committedBefore);
   });
 
@@ -173,8 +173,8 @@ describe.skipIf(cores.length < 2)('rollback of cores already switched', () => {
       const failing = pipeline(sink.url, { extraNode: { bad: { type: 'processor:fault', config: { start: 'fail', cores: [cores[1]] } } } });
       const put = await api.put('default', 'main', failing, 'wait=true&timeout_secs=60', { stepTimeoutSecs: 20 });
       expect(put.status).toBe(409);
-      const rollout = put.body.details.rollout;
-      expect(rollout.state).toBe('rolled_back');
+      const rollout = put.body;
+      expect(rollout.state).toBe('failed');
       expect(rollout.failureReason).toContain(`core ${cores[1]}: node "bad"`);
       expect(rollout.cores).toEqual([
         expect.objectContaining({ coreId: cores[0], state: 'rolled_back', previousGeneration: 1, targetGeneration: 2 }),

@@ -1,6 +1,6 @@
 // Real answers of a real engine validate against the OpenAPI document: status, probes, config, groups, pipelines, a dry
 // run, a create, a noop, a replace followed at its Location, a failed and a timed-out rollout, shutdown, start,
-// reconcile (and its dry run), deletes, and the 400, 404, 409, 415 and 422 errors. Each answer is checked against the
+// reconcile (and its dry run), deletes, the engine's shutdown, and the 400, 404, 409, 415 and 422 errors. Each answer is checked against the
 // schema documented for its path, method, status and content type; the test ends by checking that every one of those
 // answers was really seen, so that none of them can pass by not happening.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,12 +125,15 @@ describe('real admin answers validate against the OpenAPI document', () => {
     expect(invalid.body.details.errors[0].path).toMatch(/^groups\.tenants\.pipelines\.broken\./);
   });
 
-  it('a rollout that fails (409 RolloutFailed) and one that outlives timeout_secs (504 with Location)', async () => {
+  it('a rollout that fails (409 with the RolloutStatus) and one that outlives timeout_secs (504 with it and Location)', async () => {
     const failing = generator(10, { fault: { type: 'processor:fault', config: { start: 'fail' } } });
-    expect((await call('PUT', `${T}/faulty?wait=true`, { pipeline: failing })).body.error_code).toBe('RolloutFailed');
+    const failed = await call('PUT', `${T}/faulty?wait=true`, { pipeline: failing });
+    expect(failed.status).toBe(409);
+    expect(failed.body.state).toBe('failed');
     const slow = generator(10, { fault: { type: 'processor:fault', config: { start_delay: '2s' } } });
     const timeout = await call('PUT', `${T}/slow?wait=true&timeout_secs=1`, { pipeline: slow });
     expect(timeout.status).toBe(504);
+    expect(timeout.body.rolloutId).toBeDefined();
     expect((await follow(timeout.headers.get('location')!)).state).toBe('succeeded');
   });
 
@@ -152,21 +155,32 @@ describe('real admin answers validate against the OpenAPI document', () => {
     const config = (await call('GET', `${A}/config`)).body;
     const planned = await call('POST', `${A}/config/reconcile?dry_run=true`, { config, deleteMissing: true });
     expect(planned.body.pipelines.find((p: any) => p.pipelineId === 'main').action).toBe('noop');
-    const waited = await call('POST', `${A}/config/reconcile?wait=true`, { config });
+    const waited = await call('POST', `${A}/config/reconcile`, { config });
+    expect(waited.status).toBe(200);
     expect(waited.body.state).toBe('succeeded');
-    const accepted = await call('POST', `${A}/config/reconcile`, { config });
+    // Not waited for, one with nothing to roll out has ended by the answer (200); one with a change runs on (202).
+    expect((await call('POST', `${A}/config/reconcile?wait=false`, { config })).status).toBe(200);
+    const changed = structuredClone(config);
+    changed.groups.default.pipelines.main.nodes.gen.config.traffic_config.signals_per_second = 60;
+    const accepted = await call('POST', `${A}/config/reconcile?wait=false`, { config: changed });
     expect(accepted.status).toBe(202);
-    await call('GET', accepted.headers.get('location')!);
+    expect((await follow(accepted.headers.get('location')!)).state).toBe('succeeded');
     await call('GET', `${A}/config/reconciles/latest`);
     expect((await call('GET', `${A}/config/reconciles/reconcile-999`)).status).toBe(404);
     expect((await call('POST', `${A}/config/reconcile`, { config: { version: 'otel_dataflow/v2', groups: {} } })).status).toBe(422);
   });
 
-  it('deletes a pipeline and a group', async () => {
-    const deleted = await call('DELETE', `${T}/a`);
-    expect(deleted.status).toBe(202);
-    await follow(deleted.headers.get('location')!);
-    expect((await call('DELETE', `${A}/groups/staging`)).status).toBe(202);
+  it('deletes a pipeline and a group, waiting', async () => {
+    const deleted = await call('DELETE', `${T}/a?timeout_secs=30`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.shutdown.state).toBe('succeeded');
+    expect((await call('DELETE', `${A}/groups/staging`)).status).toBe(200);
+  });
+
+  it('shuts the engine down (last: the engine exits)', async () => {
+    const answer = await call('POST', `${A}/groups/shutdown?wait=true&timeout_secs=30`);
+    expect(answer.body.status).toBe('completed');
+    expect((await engine.exited).exitCode).toBe(0);
   });
 
   it('saw every answer it meant to check', () => {
@@ -175,12 +189,12 @@ describe('real admin answers validate against the OpenAPI document', () => {
       'GET /status 200', `GET ${A}/status 200`, `GET ${A}/livez 200`, `GET ${A}/readyz 200`, `GET ${A}/config 200`,
       `GET ${A}/metrics 200`, `GET ${A}/openapi.json 200`,
       `GET ${A}/groups/{group} 200`, `GET ${A}/groups/{group} 400`, `GET ${A}/groups/{group} 404`, `POST ${A}/groups/{group} 201`,
-      `POST ${A}/groups/{group} 409`, `DELETE ${A}/groups/{group} 202`,
+      `POST ${A}/groups/{group} 409`, `DELETE ${A}/groups/{group} 200`, `POST ${A}/groups/shutdown 200`,
       `GET ${A}/groups/status 200`, `GET ${A}/telemetry/metrics 200`, `GET ${A}/telemetry/metrics 400`, `GET ${A}/telemetry/logs 404`,
       `GET ${P} 200`, `GET ${P} 404`, `GET ${P}/status 200`,
       `GET ${P}/livez 200`, `GET ${P}/livez 500`, `GET ${P}/readyz 200`, `GET ${P}/readyz 503`,
       `PUT ${P} 200`, `PUT ${P} 202`, `PUT ${P} 400`, `PUT ${P} 409`, `PUT ${P} 415`, `PUT ${P} 422`, `PUT ${P} 504`,
-      `DELETE ${P} 202`, `GET ${P}/rollouts/{rolloutId} 200`, `GET ${P}/rollouts/{rolloutId} 404`,
+      `DELETE ${P} 200`, `GET ${P}/rollouts/{rolloutId} 200`, `GET ${P}/rollouts/{rolloutId} 404`,
       `POST ${P}/shutdown 200`, `POST ${P}/shutdown 202`, `GET ${P}/shutdowns/{shutdownId} 200`, `GET ${P}/shutdowns/{shutdownId} 404`,
       `POST ${P}/start 202`, `POST ${P}/start 409`,
       `POST ${A}/config/reconcile 200`, `POST ${A}/config/reconcile 202`, `POST ${A}/config/reconcile 422`,

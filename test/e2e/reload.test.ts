@@ -51,7 +51,7 @@ describe('SIGHUP reload', () => {
     writeFileSync(engine.configFile, doc({ keep: gen(10), change: gen(20), added: gen(10) }));
     const record = await reload();
     expect(record).toMatchObject({ trigger: 'reload', state: 'succeeded', deleteMissing: true });
-    const actions = Object.fromEntries(record.pipelines.map((p) => [p.pipelineId, p.action]));
+    const actions = Object.fromEntries(record.changes.map((c) => [c.pipelineId, c.action]));
     expect(actions).toEqual({ keep: 'noop', change: 'replace', added: 'create', drop: 'delete' });
     const status = await engine.status();
     expect(Object.keys(status.pipelines).sort()).toEqual(['default:added', 'default:change', 'default:keep']);
@@ -69,7 +69,7 @@ describe('SIGHUP reload', () => {
     writeFileSync(engine.configFile, JSON.stringify(broken));
     const logsBefore = engine.lines.length;
     const record = await reload();
-    expect(record).toMatchObject({ trigger: 'reload', state: 'rejected', pipelines: [] });
+    expect(record).toMatchObject({ trigger: 'reload', state: 'rejected', changes: [] });
     const paths = (record.errors ?? []).map((e) => e.path);
     expect(paths).toContain('groups.default.pipelines.change.nodes.gen.type');
     expect(paths.some((p) => p.startsWith('groups.default.pipelines.added.connections'))).toBe(true);

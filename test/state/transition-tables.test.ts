@@ -2,9 +2,10 @@
 // else is refused. The lists here are the specification; docs/architecture.md shows the same tables.
 import { CORE_LIFECYCLE, type CoreState, type CoreTrigger } from '../../src/state/core-lifecycle.js';
 import { ENGINE_LIFECYCLE, type EngineEvent, type EngineState } from '../../src/state/engine-lifecycle.js';
-import type { CoreRolloutState, CoreShutdownState, RolloutState, ShutdownState } from '../../src/state/operations.js';
+import type { CoreRolloutState, CoreShutdownState, ReconcileState, RolloutState, ShutdownState } from '../../src/state/operations.js';
 import { INSTANCE_PHASES, type InstanceEvent, type InstancePhase } from '../../src/state/phase.js';
 import { PIPELINE_LIFECYCLE, type PipelineEvent, type PipelineState } from '../../src/state/pipeline-lifecycle.js';
+import { RECONCILE_LIFECYCLE, type ReconcileEvent } from '../../src/state/reconcile-lifecycle.js';
 import { CORE_ROLLOUT_LIFECYCLE, ROLLOUT_LIFECYCLE, type CoreRolloutEvent, type RolloutEvent } from '../../src/state/rollout-lifecycle.js';
 import { CORE_SHUTDOWN_LIFECYCLE, SHUTDOWN_LIFECYCLE, type CoreShutdownEvent, type ShutdownEvent } from '../../src/state/shutdown-lifecycle.js';
 import { checkTable } from './table-check.js';
@@ -127,7 +128,7 @@ checkTable<CoreState, CoreTrigger>('core lifecycle', CORE_LIFECYCLE, ['vacant', 
 checkTable<RolloutState, RolloutEvent>(
   'rollout',
   ROLLOUT_LIFECYCLE,
-  ['pending', 'running', 'succeeded', 'failed', 'rolling_back', 'rolled_back', 'rollback_failed'],
+  ['pending', 'running', 'succeeded', 'failed', 'rolling_back', 'rollback_failed'],
   ['begin', 'noop', 'succeed', 'fail', 'roll_back', 'rollback_succeeded', 'rollback_failed'],
   [
     ['pending', 'begin', 'running'],
@@ -136,7 +137,8 @@ checkTable<RolloutState, RolloutEvent>(
     ['running', 'succeed', 'succeeded'],
     ['running', 'fail', 'failed'],
     ['running', 'roll_back', 'rolling_back'],
-    ['rolling_back', 'rollback_succeeded', 'rolled_back'],
+    // Upstream's: a rollback that restored the old generation ends failed (its cores say rolled_back).
+    ['rolling_back', 'rollback_succeeded', 'failed'],
     ['rolling_back', 'rollback_failed', 'rollback_failed'],
     ['rolling_back', 'fail', 'failed'],
   ],
@@ -162,19 +164,39 @@ checkTable<CoreRolloutState, CoreRolloutEvent>(
   ],
 );
 
-checkTable<ShutdownState, ShutdownEvent>('shutdown', SHUTDOWN_LIFECYCLE, ['pending', 'running', 'succeeded', 'failed', 'timeout'], ['begin', 'succeed', 'fail', 'time_out'], [
+checkTable<ShutdownState, ShutdownEvent>('shutdown', SHUTDOWN_LIFECYCLE, ['pending', 'running', 'succeeded', 'failed'], ['begin', 'succeed', 'fail'], [
   ['pending', 'begin', 'running'],
   ['pending', 'fail', 'failed'],
   ['running', 'succeed', 'succeeded'],
   ['running', 'fail', 'failed'],
-  ['running', 'time_out', 'timeout'],
 ]);
 
-checkTable<CoreShutdownState, CoreShutdownEvent>('shutdown core', CORE_SHUTDOWN_LIFECYCLE, ['draining', 'drained', 'forced', 'failed'], ['drain_ended', 'drain_forced', 'drain_failed'], [
-  ['draining', 'drain_ended', 'drained'],
-  ['draining', 'drain_forced', 'forced'],
-  ['draining', 'drain_failed', 'failed'],
-]);
+checkTable<CoreShutdownState, CoreShutdownEvent>(
+  'shutdown core',
+  CORE_SHUTDOWN_LIFECYCLE,
+  ['pending', 'shutdown_requested', 'exited', 'failed'],
+  ['request', 'drain_ended', 'drain_forced', 'drain_failed'],
+  [
+    ['pending', 'request', 'shutdown_requested'],
+    ['shutdown_requested', 'drain_ended', 'exited'],
+    // A drain cut short at its deadline fails the core, as upstream's does.
+    ['shutdown_requested', 'drain_forced', 'failed'],
+    ['shutdown_requested', 'drain_failed', 'failed'],
+  ],
+);
+
+checkTable<ReconcileState, ReconcileEvent>(
+  'reconcile',
+  RECONCILE_LIFECYCLE,
+  ['pending', 'running', 'succeeded', 'failed', 'rejected'],
+  ['begin', 'reject', 'succeed', 'fail'],
+  [
+    ['pending', 'begin', 'running'],
+    ['pending', 'reject', 'rejected'],
+    ['running', 'succeed', 'succeeded'],
+    ['running', 'fail', 'failed'],
+  ],
+);
 
 checkTable<EngineState, EngineEvent>('engine', ENGINE_LIFECYCLE, ['idle', 'booting', 'serving', 'closing'], ['boot_started', 'boot_ended', 'drain_started'], [
   ['idle', 'boot_started', 'booting'],

@@ -61,7 +61,7 @@ describe('runRollout', () => {
     const before = pids(runner);
     const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A], 1), 2);
     expect(succeeded).toBe(false);
-    expect(rollout.state).toBe('rolled_back');
+    expect(rollout.state).toBe('failed');
     expect(rollout.failureReason).toBe(`core ${A}: node "bad": refused to start`);
     expect(rollout.cores).toEqual([expect.objectContaining({ coreId: A, state: 'failed', detail: 'node "bad": refused to start' })]);
     expect(pids(runner)).toEqual(before);
@@ -116,7 +116,7 @@ describe('runRollout', () => {
       const before = pids(runner);
       const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A, B!], 1), 2);
       expect(succeeded).toBe(false);
-      expect(rollout.state).toBe('rolled_back');
+      expect(rollout.state).toBe('failed');
       expect(rollout.cores.map((c) => [c.coreId, c.state])).toEqual([
         [A, 'rolled_back'],
         [B, 'failed'],

@@ -25,23 +25,27 @@ describe('runShutdown', () => {
     const pids = runner.status().instances.map((i) => i.pid);
     const record = h.shutdownRecord();
     const done = runShutdown({ runner, record, drainTimeoutSecs: 5 });
-    // Before its first wait: running, every serving core draining, the pipeline shutting down.
-    expect(record.status).toMatchObject({ state: 'running', cores: CORES.map((coreId) => ({ coreId, deploymentGeneration: 1, state: 'draining' })) });
+    // Before its first wait: running, every serving core asked to drain, the pipeline shutting down.
+    expect(record.status).toMatchObject({ state: 'running', cores: CORES.map((coreId) => ({ coreId, deploymentGeneration: 1, state: 'shutdown_requested' })) });
     expect(runner.status()).toMatchObject({ desiredStatus: 'stopped', deploymentStatus: 'shutting_down' });
     await done;
     expect(record.status.state).toBe('succeeded');
-    expect(record.status.cores.map((c) => c.state)).toEqual(CORES.map(() => 'drained'));
+    expect(record.status.cores.map((c) => [c.state, c.detail])).toEqual(CORES.map(() => ['exited', 'drained']));
     expect(pids.filter(alive)).toEqual([]);
     expect(runner.status()).toMatchObject({ deploymentStatus: 'stopped', instances: [], listeners: [] });
     await expect(ask(address)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
-  it('times out when a core does not drain by the deadline: it is killed, and said so', async () => {
+  it('fails when a core does not drain by the deadline: it is killed, and said so', async () => {
     harness({ 1: { [A]: 'stubborn' } });
     const runner = await h.booted(otlpPipeline([A]));
     const record = h.shutdownRecord();
     await runShutdown({ runner, record, drainTimeoutSecs: 0.3 });
-    expect(record.status).toMatchObject({ state: 'timeout', failureReason: `cores ${A} did not drain within 0.3s and were killed`, cores: [{ coreId: A, state: 'forced' }] });
+    expect(record.status).toMatchObject({
+      state: 'failed',
+      failureReason: `core ${A} did not drain within 0.3s and was killed`,
+      cores: [{ coreId: A, state: 'failed', detail: 'did not drain within 0.3s and was killed' }],
+    });
     expect(runner.status().deploymentStatus).toBe('stopped');
   });
 
@@ -50,6 +54,10 @@ describe('runShutdown', () => {
     const runner = await h.booted(otlpPipeline([A]));
     const record = h.shutdownRecord();
     await runShutdown({ runner, record, drainTimeoutSecs: 5 });
-    expect(record.status).toMatchObject({ state: 'failed', failureReason: `cores ${A} exited with an error while draining`, cores: [{ coreId: A, state: 'failed' }] });
+    expect(record.status).toMatchObject({
+      state: 'failed',
+      failureReason: `core ${A} exited with an error while draining`,
+      cores: [{ coreId: A, state: 'failed', detail: 'exited with an error while draining' }],
+    });
   });
 });

@@ -125,17 +125,6 @@ export const configSchemas: Record<string, JsonSchema> = {
     },
     ['pipelineGroupId', 'pipelineId', 'activeGeneration', 'pipeline', 'desiredStatus'],
   ),
-  GroupDescription: closed(
-    { pipelineGroupId: { type: 'string' }, pipelines: { type: 'array', description: 'Pipeline ids, sorted.', items: { type: 'string' } } },
-    ['pipelineGroupId', 'pipelines'],
-  ),
-  GroupDeleteAccepted: closed(
-    {
-      pipelineGroupId: { type: 'string' },
-      shutdowns: { type: 'array', description: "One drain per pipeline of the group, each followed at its own `shutdowns/{id}`.", items: ref('ShutdownStatus') },
-    },
-    ['pipelineGroupId', 'shutdowns'],
-  ),
   PutPipelineRequest: closed(
     {
       pipeline: { ...ref('PipelineSpec'), description: 'The pipeline exactly as under `groups.{group}.pipelines.{pipeline}` in a config file.' },
@@ -144,11 +133,21 @@ export const configSchemas: Record<string, JsonSchema> = {
     },
     ['pipeline'],
   ),
-  ShutdownRequest: closed({ drainTimeoutSecs: { ...seconds, description: 'Past it an instance is killed and its core ends `forced`.' } }),
+  ShutdownRequest: closed({
+    drainTimeoutSecs: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 3600,
+      description: 'Ours: the drain window, when it should differ from `timeout_secs`. Past it an instance is killed and its core ends `failed`.',
+    },
+  }),
   ReconcileRequest: closed(
     {
       config: ref('EngineConfig'),
-      deleteMissing: { type: 'boolean', default: false, description: 'Drain and forget running pipelines the document leaves out.' },
+      stepTimeoutSecs: { ...seconds, description: 'For each created, replaced or resized pipeline, as for a PUT.' },
+      drainTimeoutSecs: { ...seconds, description: 'For the old instances of each replaced or resized pipeline, as for a PUT.' },
+      deleteTimeoutSecs: { ...seconds, description: 'The drain window of each pipeline `deleteMissing` deletes.' },
+      deleteMissing: { type: 'boolean', default: true, description: 'Delete the pipelines and groups the document leaves out (as upstream, the default).' },
     },
     ['config'],
   ),

@@ -29,7 +29,9 @@ operation with real answers; docs/admin/errors.md lists every error code.
 
 - Every answer carries \`Cache-Control: no-store\`, \`X-Content-Type-Options: nosniff\`, \`X-Frame-Options: DENY\` and
   \`Referrer-Policy: no-referrer\`.
-- Every error answer has the body ErrorBody; branch on its stable \`error_code\`.
+- Every error answer has the body ErrorBody (branch on its stable \`error_code\`), but for upstream's operation answers:
+  a waited operation that failed (409) or ran out of time (504), and a DELETE that failed (409), answer with the
+  operation's record itself, and \`POST /groups/shutdown\` always answers upstream's ShutdownResponse.
 - A method a path does not take answers \`405 MethodNotAllowed\` with an \`Allow\` header; \`OPTIONS\` on any path
   answers \`204\` with \`Allow\`; an unknown path answers \`404 RouteNotFound\`.
 - Unknown or repeated query parameters and wrongly typed body fields are \`400\`, before anything is looked at.
@@ -79,10 +81,31 @@ function buildDocument(): OpenApiObject {
           name: 'timeout_secs',
           in: 'query',
           required: false,
-          description: 'How long `wait=true` waits.',
+          description: 'How long `wait=true` waits; for a shutdown, also the drain window (as upstream).',
           schema: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
         },
         dry_run: queryFlag('dry_run', 'Validate and plan only: answers what would be done and changes nothing.'),
+        reconcile_wait: {
+          name: 'wait',
+          in: 'query',
+          required: false,
+          description: "Answer when the reconcile has ended (upstream's only way); `false` (ours): 202 at once.",
+          schema: { type: 'boolean', default: true },
+        },
+        reconcile_timeout_secs: {
+          name: 'timeout_secs',
+          in: 'query',
+          required: false,
+          description: 'Ours: how long to wait at most (504, the reconcile goes on). Without it, until the reconcile ends.',
+          schema: { type: 'integer', minimum: 1, maximum: 3600 },
+        },
+        delete_timeout_secs: {
+          name: 'timeout_secs',
+          in: 'query',
+          required: false,
+          description: 'The drain window of each pipeline deleted: an instance still draining past it is killed, and the delete fails.',
+          schema: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
+        },
       },
       headers: {
         Location: { description: 'Where to follow the operation (its record).', schema: { type: 'string', format: 'uri-reference' } },

@@ -1,6 +1,6 @@
 // Engine-wide paths: status, probes, config and reconcile, and this document (metrics: telemetry-paths.ts).
 import { ref } from './json-schema.js';
-import { BODY_ERRORS, errorResponses, jsonContent, jsonResponse, type OpenApiObject } from './responses.js';
+import { BODY_ERRORS, errorResponses, errorResponsesExcept, jsonContent, jsonResponse, type OpenApiObject } from './responses.js';
 
 const param = (name: string): OpenApiObject => ({ $ref: `#/components/parameters/${name}` });
 
@@ -63,17 +63,24 @@ export const enginePaths: Record<string, OpenApiObject> = {
       operationId: 'reconcileConfig',
       summary: 'Make the engine match a whole config document',
       description:
-        'Every pipeline of the document is planned as a PUT would plan it and rolled out concurrently (60 s step and drain ' +
-        'timeouts); with `deleteMissing`, running pipelines the document leaves out are drained and forgotten. Groups are ' +
-        'never deleted. With `dry_run=true` the answer is the plan of each pipeline and nothing changes.',
-      parameters: [param('wait'), param('timeout_secs'), param('dry_run')],
+        'Every pipeline of the document is planned as a PUT would plan it, and they roll out together; the reconcile holds ' +
+        'the engine meanwhile (any other operation answers `409 PipelineBusy`). Once every rollout succeeded, with ' +
+        '`deleteMissing` (the default, as upstream) the pipelines and then the groups the document leaves out are deleted, ' +
+        "and the document's policies are committed. A failed reconcile keeps the rollouts that succeeded and deletes " +
+        'nothing more. Waits for the end by default, as upstream. With `dry_run=true` the answer is the plan of each ' +
+        'pipeline and nothing changes.',
+      parameters: [param('reconcile_wait'), param('reconcile_timeout_secs'), param('dry_run')],
       requestBody: { required: true, content: jsonContent(ref('ReconcileRequest')) },
       responses: {
-        '200': jsonResponse('`wait=true` and it succeeded (a ReconcileStatus), or `dry_run=true` (a ReconcileDryRun).', {
+        '200': jsonResponse('It succeeded (a ReconcileStatus), or `dry_run=true` (a ReconcileDryRun).', {
           oneOf: [ref('ReconcileStatus'), ref('ReconcileDryRun')],
         }),
-        '202': jsonResponse('Started; follow it at `Location`.', ref('ReconcileStatus'), true),
-        ...errorResponses(['InvalidQueryParameter', ...BODY_ERRORS, 'PipelineBusy', 'ReconcileFailed', 'InvalidConfig', 'WaitTimeout']),
+        '202': jsonResponse('`wait=false`: started; follow it at `Location`.', ref('ReconcileStatus'), true),
+        '409': jsonResponse('It failed (the ReconcileStatus, naming each change that failed), or a pipeline is busy (an ErrorBody, `PipelineBusy`).', {
+          oneOf: [ref('ReconcileStatus'), ref('ErrorBody')],
+        }),
+        '504': jsonResponse('`timeout_secs` ran out: the ReconcileStatus as it stands; the reconcile goes on.', ref('ReconcileStatus'), true),
+        ...errorResponsesExcept(['InvalidQueryParameter', ...BODY_ERRORS, 'PipelineBusy', 'InvalidConfig'], ['409']),
       },
     },
   },

@@ -16,8 +16,10 @@ const ERROR_KINDS = [...new Set(Object.values(ERROR_REGISTRY).map((e) => e.kind)
 export const operationSchemas: Record<string, JsonSchema> = {
   RolloutAction: { enum: ['create', 'noop', 'resize', 'replace'] },
   RolloutState: {
-    enum: ['pending', 'running', 'succeeded', 'failed', 'rolling_back', 'rolled_back', 'rollback_failed'],
-    description: 'Final: `succeeded`, `failed`, `rolled_back`, `rollback_failed`.',
+    enum: ['pending', 'running', 'succeeded', 'failed', 'rolling_back', 'rollback_failed'],
+    description:
+      "Upstream's states. Final: `succeeded`, `failed` (a rollback that restored the old generation ends here too; the " +
+      'cores it restored say `rolled_back`), `rollback_failed`.',
   },
   CoreRolloutStatus: record(['coreId', 'targetGeneration', 'state', 'updatedAt'], {
     coreId: count,
@@ -46,40 +48,78 @@ export const operationSchemas: Record<string, JsonSchema> = {
   CoreShutdownStatus: record(['coreId', 'deploymentGeneration', 'state', 'updatedAt'], {
     coreId: count,
     deploymentGeneration: count,
-    state: { enum: ['draining', 'drained', 'forced', 'failed'] },
+    state: {
+      enum: ['pending', 'shutdown_requested', 'exited', 'failed'],
+      description: '`failed`: the instance was killed at the drain deadline, or exited with an error; `detail` says which.',
+    },
     updatedAt: timestamp,
+    detail: { type: 'string', examples: ['drained', 'did not drain within 60s and was killed'] },
   }),
   ShutdownStatus: record(['shutdownId', 'pipelineGroupId', 'pipelineId', 'state', 'startedAt', 'updatedAt', 'cores'], {
     shutdownId: text,
     pipelineGroupId: text,
     pipelineId: text,
-    state: { enum: ['pending', 'running', 'succeeded', 'failed', 'timeout'], description: 'Final: `succeeded`, `failed`, `timeout`.' },
+    state: {
+      enum: ['pending', 'running', 'succeeded', 'failed'],
+      description: 'Final: `succeeded`, `failed` (an instance did not drain in time and was killed, or exited with an error).',
+    },
+    initiator: {
+      enum: ['admin_api', 'dfctl'],
+      description: 'Who asked for it, from the `User-Agent` (`dfctl/…`: `dfctl`), best effort. Absent for the drain of a delete or a reconcile.',
+    },
     startedAt: timestamp,
     updatedAt: timestamp,
     failureReason: text,
     cores: { type: 'array', items: ref('CoreShutdownStatus') },
   }),
-  ReconcilePipelineStatus: record(['pipelineGroupId', 'pipelineId', 'action', 'state'], {
+  PipelineDeleteStatus: record(['pipelineGroupId', 'pipelineId', 'state', 'startedAt', 'updatedAt'], {
     pipelineGroupId: text,
     pipelineId: text,
-    action: { enum: ['create', 'noop', 'resize', 'replace', 'delete'] },
-    state: { enum: ['pending', 'running', 'succeeded', 'failed', 'rolling_back', 'rolled_back', 'rollback_failed', 'timeout'] },
-    rolloutId: text,
-    shutdownId: text,
-    failureReason: text,
-  }),
-  ReconcileStatus: record(['reconcileId', 'trigger', 'state', 'startedAt', 'updatedAt', 'deleteMissing', 'pipelines'], {
-    reconcileId: text,
-    trigger: { enum: ['api', 'reload'], description: '`POST /config/reconcile`, or SIGHUP (`systemctl reload`).' },
-    state: {
-      enum: ['running', 'succeeded', 'failed', 'rejected'],
-      description: '`rejected`: refused before anything was planned (a reload of an invalid file, or one that met a busy pipeline).',
-    },
+    state: { enum: ['succeeded', 'failed'] },
     startedAt: timestamp,
     updatedAt: timestamp,
-    deleteMissing: { type: 'boolean' },
-    pipelines: { type: 'array', items: ref('ReconcilePipelineStatus') },
+    shutdown: { ...ref('ShutdownStatus'), description: 'The drain, when anything of the pipeline ran.' },
+    failureReason: { type: 'string', description: 'A failed delete keeps the pipeline, stopped; deleting it again forgets it.' },
+  }),
+  GroupDeleteStatus: record(['pipelineGroupId', 'state', 'startedAt', 'updatedAt'], {
+    pipelineGroupId: text,
+    state: { enum: ['succeeded', 'failed'] },
+    startedAt: timestamp,
+    updatedAt: timestamp,
+    pipelines: {
+      type: 'array',
+      description: 'The delete of each pipeline, in id order, up to the first that failed; absent for an empty group.',
+      items: ref('PipelineDeleteStatus'),
+    },
     failureReason: text,
+  }),
+  EngineShutdownResponse: record(['status'], {
+    status: { enum: ['accepted', 'completed', 'failed', 'timeout'] },
+    errors: { type: 'array', items: text, examples: [['pipeline default:main core 0 generation 1 did not drain within 60 seconds and was killed']] },
+    durationMs: count,
+  }),
+  ReconcileChange: record(['pipelineGroupId', 'action', 'state'], {
+    pipelineGroupId: text,
+    pipelineId: { type: 'string', description: 'Absent for the delete of a whole group.' },
+    action: { enum: ['create', 'noop', 'resize', 'replace', 'delete'] },
+    state: { enum: ['pending', 'running', 'succeeded', 'failed'] },
+    rollout: ref('RolloutStatus'),
+    shutdown: { ...ref('ShutdownStatus'), description: 'The drain of a deleted pipeline.' },
+    detail: { type: 'string', description: 'Why it failed.' },
+  }),
+  ReconcileStatus: record(['reconcileId', 'state', 'startedAt', 'updatedAt', 'changes', 'trigger', 'deleteMissing'], {
+    reconcileId: text,
+    state: {
+      enum: ['pending', 'running', 'succeeded', 'failed', 'rejected'],
+      description: '`rejected` (ours): a reload refused before anything was planned (an invalid file, or one that met a busy pipeline).',
+    },
+    configHash: { type: 'string', description: 'sha256 of the desired document in canonical JSON.' },
+    startedAt: timestamp,
+    updatedAt: timestamp,
+    changes: { type: 'array', description: 'What the reconcile did to each pipeline, and to each group it deleted.', items: ref('ReconcileChange') },
+    failureReason: text,
+    trigger: { enum: ['api', 'reload'], description: '`POST /config/reconcile`, or SIGHUP (`systemctl reload`).' },
+    deleteMissing: { type: 'boolean' },
     errors: { type: 'array', description: 'Why the config was refused, for a `rejected` reconcile.', items: ref('ConfigError') },
   }),
   ConfigError: record(['path', 'message', 'code'], {
@@ -116,8 +156,12 @@ export const operationSchemas: Record<string, JsonSchema> = {
     diff: { type: 'array', items: ref('ConfigChange') },
   }),
   ReconcileDryRun: record(
-    ['deleteMissing', 'pipelines'],
-    { deleteMissing: { type: 'boolean' }, pipelines: { type: 'array', items: ref('ReconcilePipelinePlan') } },
+    ['deleteMissing', 'pipelines', 'deleteGroups'],
+    {
+      deleteMissing: { type: 'boolean' },
+      pipelines: { type: 'array', items: ref('ReconcilePipelinePlan') },
+      deleteGroups: { type: 'array', description: 'The groups the document leaves out, deleted with deleteMissing.', items: text },
+    },
     'What a reconcile would do to each pipeline; nothing was changed.',
   ),
   ErrorBody: {
@@ -138,17 +182,13 @@ export const operationSchemas: Record<string, JsonSchema> = {
             description: '400: request problems; 422: config problems with their codes.',
             items: { anyOf: [ref('ConfigError'), ref('ValidationProblem')] },
           },
-          rollout: { ...ref('RolloutStatus'), description: 'RolloutFailed, WaitTimeout of a rollout.' },
-          shutdown: { ...ref('ShutdownStatus'), description: 'ShutdownFailed, WaitTimeout of a shutdown.' },
-          reconcile: { ...ref('ReconcileStatus'), description: 'ReconcileFailed, WaitTimeout of a reconcile.' },
           operation: {
             type: 'object',
-            description: 'PipelineBusy: the operation in the way.',
+            description: 'PipelineBusy: the operation in the way (a group delete holds its group, a reconcile the engine).',
             required: ['type', 'id'],
             additionalProperties: false,
-            properties: { type: { enum: ['rollout', 'shutdown'] }, id: text },
+            properties: { type: { enum: ['rollout', 'shutdown', 'delete', 'reconcile'] }, id: text },
           },
-          timeoutSecs: { type: 'integer', description: 'WaitTimeout: the `timeout_secs` that ran out.' },
           allowed: { type: 'array', description: 'MethodNotAllowed: the methods the path takes.', items: text },
         },
       },

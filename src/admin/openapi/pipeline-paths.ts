@@ -1,6 +1,6 @@
 // Paths of groups, pipelines and their operations (docs/admin/live-reconfiguration.md tells the whole story).
 import { ref } from './json-schema.js';
-import { BODY_ERRORS, errorResponses, jsonContent, jsonResponse, type OpenApiObject } from './responses.js';
+import { BODY_ERRORS, errorResponses, errorResponsesExcept, jsonContent, jsonResponse, type OpenApiObject } from './responses.js';
 
 const param = (name: string): OpenApiObject => ({ $ref: `#/components/parameters/${name}` });
 const GROUP = [param('group')];
@@ -33,31 +33,63 @@ function pipelineProbe(name: 'livez' | 'readyz', failed: number, summary: string
 }
 
 export const pipelinePaths: Record<string, OpenApiObject> = {
+  '/api/v1/groups/shutdown': {
+    post: {
+      tags: ['groups'],
+      operationId: 'shutdownEngine',
+      summary: 'Drain every pipeline of the engine, which then exits',
+      description:
+        "As upstream's: every pipeline drains within `timeout_secs` (an instance still draining then is killed), the " +
+        'engine exits 0 as on SIGTERM. `shutdown` is not a group id on this path.',
+      parameters: [param('wait'), param('timeout_secs')],
+      responses: {
+        '200': jsonResponse('`wait=true`: `completed`, everything drained in time.', ref('EngineShutdownResponse')),
+        '202': jsonResponse('`accepted`: the engine drains and exits.', ref('EngineShutdownResponse')),
+        '500': jsonResponse('`failed`: the drain could not be carried out (also an ErrorBody for an unexpected failure).', {
+          oneOf: [ref('EngineShutdownResponse'), ref('ErrorBody')],
+        }),
+        '504': jsonResponse('`wait=true`: `timeout`, an instance was killed at the deadline; `errors` names each.', ref('EngineShutdownResponse')),
+        ...errorResponsesExcept(['InvalidQueryParameter'], ['500']),
+      },
+    },
+  },
   '/api/v1/groups/{group}': {
     get: {
       tags: ['groups'],
       operationId: 'getGroup',
-      summary: 'A group and the ids of its pipelines',
+      summary: "A group's committed config",
+      description: "Upstream's PipelineGroupConfig, secrets redacted.",
       parameters: GROUP,
-      responses: { '200': jsonResponse('The group.', ref('GroupDescription')), ...errorResponses(['InvalidPathParameter', 'GroupNotFound']) },
+      responses: { '200': jsonResponse('The group.', ref('GroupSpec')), ...errorResponses(['InvalidPathParameter', 'GroupNotFound']) },
     },
     post: {
       tags: ['groups'],
       operationId: 'createGroup',
       summary: 'Create an empty group',
-      description: '`system` is reserved and always answers `409 GroupExists`.',
+      description:
+        'The body, optional here, is the group config: its settings (policies), without pipelines. `system` is reserved and ' +
+        'always answers `409 GroupExists`.',
       parameters: GROUP,
-      responses: { '201': jsonResponse('Created.', ref('GroupDescription')), ...errorResponses(['InvalidPathParameter', 'GroupExists']) },
+      requestBody: { required: false, content: jsonContent(ref('GroupSpec')) },
+      responses: {
+        '201': jsonResponse('Created: the group config.', ref('GroupSpec')),
+        ...errorResponses(['InvalidPathParameter', ...BODY_ERRORS, 'GroupExists', 'PipelineBusy', 'InvalidGroupConfig']),
+      },
     },
     delete: {
       tags: ['groups'],
       operationId: 'deleteGroup',
-      summary: 'Delete the group, draining and forgetting every pipeline of it',
-      description: 'The group is gone for new requests at once; each drain is followed at its own `shutdowns/{id}`. Never waits.',
-      parameters: GROUP,
+      summary: 'Delete every pipeline of the group, one by one, then the group',
+      description:
+        'Waits for the end, as upstream. Nothing can be created in the group meanwhile. A pipeline that cannot be deleted ' +
+        '(its drain failed) ends the delete: the group stays with the pipelines left.',
+      parameters: [...GROUP, param('delete_timeout_secs')],
       responses: {
-        '202': jsonResponse('Every pipeline of the group is draining.', ref('GroupDeleteAccepted')),
-        ...errorResponses(['InvalidPathParameter', 'GroupNotFound', 'PipelineBusy']),
+        '200': jsonResponse('The group and every pipeline of it are deleted.', ref('GroupDeleteStatus')),
+        '409': jsonResponse('A pipeline could not be deleted (a GroupDeleteStatus), or one is busy (an ErrorBody, `PipelineBusy`).', {
+          oneOf: [ref('GroupDeleteStatus'), ref('ErrorBody')],
+        }),
+        ...errorResponsesExcept(['InvalidPathParameter', 'InvalidQueryParameter', 'GroupNotFound', 'PipelineBusy'], ['409']),
       },
     },
   },
@@ -84,21 +116,30 @@ export const pipelinePaths: Record<string, OpenApiObject> = {
           oneOf: [ref('RolloutStatus'), ref('DryRunResult')],
         }),
         '202': jsonResponse('The rollout runs; follow it at `Location`.', ref('RolloutStatus'), true),
-        ...errorResponses([
-          'InvalidPathParameter', 'InvalidQueryParameter', ...BODY_ERRORS, 'GroupNotFound', 'PipelineBusy', 'RolloutFailed',
-          'InvalidPipelineConfig', 'WaitTimeout',
-        ]),
+        '409': jsonResponse('`wait=true` and the rollout failed (the RolloutStatus), or the pipeline is busy (an ErrorBody, `PipelineBusy`).', {
+          oneOf: [ref('RolloutStatus'), ref('ErrorBody')],
+        }),
+        '504': jsonResponse('`wait=true` ran out of `timeout_secs`: the RolloutStatus as it stands; the rollout goes on.', ref('RolloutStatus'), true),
+        ...errorResponsesExcept(
+          ['InvalidPathParameter', 'InvalidQueryParameter', ...BODY_ERRORS, 'GroupNotFound', 'PipelineBusy', 'InvalidPipelineConfig'],
+          ['409'],
+        ),
       },
     },
     delete: {
       tags: ['pipelines'],
       operationId: 'deletePipeline',
       summary: 'Drain the pipeline and forget it',
-      description: 'Never waits; the shutdown record stays readable at `Location` after the pipeline is gone.',
-      parameters: PIPELINE,
+      description:
+        'Waits for the end, as upstream. A pipeline whose drain fails (an instance killed at the deadline) is kept, stopped; ' +
+        'deleting it again forgets it. Its shutdown record stays readable after the pipeline is gone.',
+      parameters: [...PIPELINE, param('delete_timeout_secs')],
       responses: {
-        '202': jsonResponse('Draining.', ref('ShutdownStatus'), true),
-        ...errorResponses([...NOT_FOUND, 'PipelineBusy']),
+        '200': jsonResponse('Deleted.', ref('PipelineDeleteStatus')),
+        '409': jsonResponse('The drain failed (a PipelineDeleteStatus), or the pipeline is busy (an ErrorBody, `PipelineBusy`).', {
+          oneOf: [ref('PipelineDeleteStatus'), ref('ErrorBody')],
+        }),
+        ...errorResponsesExcept([...NOT_FOUND, 'InvalidQueryParameter', 'PipelineBusy'], ['409']),
       },
     },
   },
@@ -133,12 +174,17 @@ export const pipelinePaths: Record<string, OpenApiObject> = {
       tags: ['operations'],
       operationId: 'shutdownPipeline',
       summary: 'Drain and stop every instance, keeping the committed config',
+      description: '`initiator` is taken from the `User-Agent`, as upstream: `dfctl/…` is `dfctl`, anything else `admin_api`.',
       parameters: [...PIPELINE, param('wait'), param('timeout_secs')],
       requestBody: { required: false, content: jsonContent(ref('ShutdownRequest')) },
       responses: {
         '200': jsonResponse('`wait=true`: the shutdown succeeded.', ref('ShutdownStatus')),
         '202': jsonResponse('Draining; follow it at `Location`.', ref('ShutdownStatus'), true),
-        ...errorResponses([...NOT_FOUND, 'InvalidQueryParameter', ...BODY_ERRORS, 'PipelineBusy', 'ShutdownFailed', 'WaitTimeout']),
+        '409': jsonResponse('`wait=true` and the shutdown failed (the ShutdownStatus), or the pipeline is busy (an ErrorBody, `PipelineBusy`).', {
+          oneOf: [ref('ShutdownStatus'), ref('ErrorBody')],
+        }),
+        '504': jsonResponse('`wait=true` ran out of `timeout_secs`: the ShutdownStatus as it stands; the drain goes on.', ref('ShutdownStatus'), true),
+        ...errorResponsesExcept([...NOT_FOUND, 'InvalidQueryParameter', ...BODY_ERRORS, 'PipelineBusy', 'PipelineStopped'], ['409']),
       },
     },
   },

@@ -23,7 +23,8 @@ const AUTHENTICATED: readonly ErrorCode[] = ['Unauthorized'];
 /** Errors of every route that reads a JSON body. */
 export const BODY_ERRORS: readonly ErrorCode[] = ['MalformedJson', 'InvalidRequestBody', 'UnsupportedMediaType', 'PayloadTooLarge'];
 
-// An answer that follows an operation on (WaitTimeout) carries where to follow it.
+// An answer that follows an operation on (WaitTimeout) carries where to follow it. No route answers it any more (a
+// waited operation that runs out of time answers its record, as upstream), but the code stays reserved.
 const WITH_LOCATION: ReadonlySet<ErrorCode> = new Set(['WaitTimeout']);
 
 /** One response per status, listing the codes answered with it. */
@@ -39,5 +40,12 @@ export function errorResponses(codes: readonly ErrorCode[], options: { open?: bo
     const description = `Error: ${list.map((c) => `\`${c}\``).join(', ')} (docs/admin/errors.md).`;
     responses[String(status)] = jsonResponse(description, ref('ErrorBody'), list.some((c) => WITH_LOCATION.has(c)));
   }
+  return responses;
+}
+
+/** As errorResponses, for an operation that documents some of those statuses itself (a record or an ErrorBody). */
+export function errorResponsesExcept(codes: readonly ErrorCode[], statuses: readonly string[], options: { open?: boolean } = {}): Record<string, OpenApiObject> {
+  const responses = errorResponses(codes, options);
+  for (const status of statuses) delete responses[status];
   return responses;
 }

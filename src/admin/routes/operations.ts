@@ -1,6 +1,7 @@
 // What the routes of long-running operations (rollouts, shutdowns, reconciles) share: the `?wait=&timeout_secs=` query
 // as WaitOptions, where each operation is followed (Location), and the answers to the outcome kinds they have in
 // common. Each route still switches over its own union, so the compiler checks that every kind has an answer.
+// A waited operation that failed or ran out of time answers with its record as the body (409, 504), as upstream's.
 import type { Response } from 'express';
 import type { ConfigError } from '../../config/errors.js';
 import type { Busy, WaitOptions } from '../../state/commands.js';
@@ -36,12 +37,8 @@ export interface OperationRecord {
 
 /** One operation record as an answer needs it. */
 export interface Operation<S extends OperationRecord> {
-  /** The details key of failure answers (`details.rollout`) and the first word of messages. */
-  noun: 'rollout' | 'shutdown' | 'reconcile';
-  /** Names the operation in messages: `rollout r-2 of 'default:main'`. */
-  label: string;
+  /** Where the record is followed: the Location of a 202 and of a 504. */
   location: string;
-  failedCode: Extract<ErrorCode, 'RolloutFailed' | 'ShutdownFailed' | 'ReconcileFailed'>;
   record: S;
 }
 
@@ -51,37 +48,23 @@ export function sendAccepted<S extends OperationRecord>(res: Response, op: Opera
 }
 
 /**
- * accepted: 202 with the record and Location; succeeded: `succeededStatus` with the record; failed: 409 naming the
- * reason, the record in details; timeout: 504 with Location, since the operation goes on and can be followed there.
+ * Upstream's answers, the record itself being the body of each: accepted 202, succeeded 200, failed 409, and timeout
+ * 504 (the operation goes on). Ours beside them: Location on the 202 and the 504, where the operation is followed.
  */
-export function answerOperation<S extends OperationRecord>(
-  res: Response,
-  kind: WaitedKind,
-  op: Operation<S>,
-  /** What the caller asked; undefined for routes that never wait (DELETE), whose backend may still time out. */
-  wait: WaitOptions | undefined,
-  succeededStatus = 200,
-): void {
+export function answerOperation<S extends OperationRecord>(res: Response, kind: WaitedKind, op: Operation<S>): void {
   switch (kind) {
     case 'accepted':
       sendAccepted(res, op);
       return;
     case 'succeeded':
-      res.status(succeededStatus).json(op.record);
+      res.status(200).json(op.record);
       return;
-    case 'failed': {
-      const reason = op.record.failureReason ?? `ended ${op.record.state}`;
-      throw new ApiError(op.failedCode, `${op.label} failed: ${reason}`, { [op.noun]: op.record });
-    }
-    case 'timeout': {
-      const within = wait === undefined ? 'in time' : `within ${wait.timeoutSecs} s`;
-      throw new ApiError(
-        'WaitTimeout',
-        `${op.label} did not finish ${within}; it goes on, follow it at the Location`,
-        { [op.noun]: op.record, ...(wait === undefined ? {} : { timeoutSecs: wait.timeoutSecs }) },
-        { Location: op.location },
-      );
-    }
+    case 'failed':
+      res.status(409).json(op.record);
+      return;
+    case 'timeout':
+      res.status(504).set('Location', op.location).json(op.record);
+      return;
     default:
       unexpectedOutcome(kind);
   }
@@ -120,7 +103,7 @@ export function throwSharedOutcome<O extends { kind: string }>(
 
 /** 422 listing every ConfigError with its path and stable code. */
 export function invalidConfigError(
-  code: Extract<ErrorCode, 'InvalidPipelineConfig' | 'InvalidConfig'>,
+  code: Extract<ErrorCode, 'InvalidPipelineConfig' | 'InvalidConfig' | 'InvalidGroupConfig'>,
   what: string,
   errors: readonly ConfigError[],
 ): ApiError {

@@ -3,12 +3,11 @@ import type { Router } from 'express';
 import { jsonBody } from '../json-body.js';
 import { idParam } from '../path-params.js';
 import { resource } from '../resource.js';
-import { putPipelineBodySchema, putPipelineQuerySchema, validate } from '../schemas.js';
+import { deleteQuerySchema, putPipelineBodySchema, putPipelineQuerySchema, validate } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
 import { groupNotFound, pipelineNotFound } from './lookup.js';
-import { answerOperation, busyError, invalidConfigError, unexpectedOutcome, waitOptions } from './operations.js';
+import { answerOperation, busyError, invalidConfigError, throwSharedOutcome, unexpectedOutcome, waitOptions } from './operations.js';
 import { rolloutOperation } from './rollouts.js';
-import { answerShutdown } from './shutdowns.js';
 import { registerPipelineProbes } from './pipeline-probes.js';
 
 export function registerPipelineRoutes(router: Router, { backend, bodyLimitBytes }: RouteDeps): void {
@@ -54,23 +53,30 @@ export function registerPipelineRoutes(router: Router, { backend, bodyLimitBytes
           case 'accepted':
           case 'succeeded':
           case 'failed':
-          case 'timeout': {
-            const op = rolloutOperation(group, pipeline, outcome.rollout);
-            // A waited create that succeeded answers 200, as upstream's does (dfctl reads 200 as done).
-            answerOperation(res, outcome.kind, op, wait, 200);
+          case 'timeout':
+            // A waited create that succeeded answers 200 too, as upstream's does (dfctl reads 200 as done).
+            answerOperation(res, outcome.kind, rolloutOperation(group, pipeline, outcome.rollout));
             return;
-          }
           default:
             unexpectedOutcome(outcome);
         }
       },
     ],
-    // No query: deleting never waits; the answer is the drain's ShutdownStatus, followed at its Location.
+    // As upstream's: the answer waits for the end of the drain (`timeout_secs` is its window) and of the delete.
     delete: async (req, res) => {
       const group = idParam(req, 'group');
       const pipeline = idParam(req, 'pipeline');
-      const outcome = await backend.deletePipeline(group, pipeline);
-      answerShutdown(res, outcome, group, pipeline, undefined);
+      const query = validate(deleteQuerySchema, req.query, 'InvalidQueryParameter', 'query parameters');
+      const outcome = await backend.deletePipeline(group, pipeline, query.timeout_secs);
+      throwSharedOutcome(outcome, group, pipeline);
+      switch (outcome.kind) {
+        case 'succeeded':
+        case 'failed':
+          res.status(outcome.kind === 'succeeded' ? 200 : 409).json(outcome.delete);
+          return;
+        default:
+          unexpectedOutcome(outcome);
+      }
     },
   });
 

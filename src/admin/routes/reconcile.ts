@@ -7,24 +7,10 @@ import { idParam } from '../path-params.js';
 import { resource } from '../resource.js';
 import { reconcileBodySchema, reconcileQuerySchema, validate } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
-import {
-  answerOperation,
-  busyError,
-  invalidConfigError,
-  locations,
-  unexpectedOutcome,
-  waitOptions,
-  type Operation,
-} from './operations.js';
+import { answerOperation, busyError, invalidConfigError, locations, unexpectedOutcome } from './operations.js';
 
-function reconcileOperation(record: ReconcileStatus): Operation<ReconcileStatus> {
-  return {
-    noun: 'reconcile',
-    label: `reconcile ${record.reconcileId}`,
-    location: locations.reconcile(record.reconcileId),
-    failedCode: 'ReconcileFailed',
-    record,
-  };
+function reconcileOperation(record: ReconcileStatus): { location: string; record: ReconcileStatus } {
+  return { location: locations.reconcile(record.reconcileId), record };
 }
 
 export function registerReconcileRoutes(router: Router, { backend, bodyLimitBytes }: RouteDeps): void {
@@ -33,9 +19,8 @@ export function registerReconcileRoutes(router: Router, { backend, bodyLimitByte
       ...jsonBody(bodyLimitBytes),
       async (req, res) => {
         const query = validate(reconcileQuerySchema, req.query, 'InvalidQueryParameter', 'query parameters');
-        const wait = waitOptions(query);
-        const body = validate(reconcileBodySchema, req.body, 'InvalidRequestBody', 'request body');
-        const request = { config: body.config, deleteMissing: body.deleteMissing };
+        const wait = { wait: query.wait, ...(query.timeout_secs !== undefined ? { timeoutSecs: query.timeout_secs } : {}) };
+        const request = validate(reconcileBodySchema, req.body, 'InvalidRequestBody', 'request body');
         if (query.dry_run) {
           // Validated and planned like the real thing, but nothing starts and no pipeline is locked.
           const plan = backend.planReconcile(request);
@@ -53,7 +38,7 @@ export function registerReconcileRoutes(router: Router, { backend, bodyLimitByte
           case 'succeeded':
           case 'failed':
           case 'timeout':
-            answerOperation(res, outcome.kind, reconcileOperation(outcome.reconcile), wait);
+            answerOperation(res, outcome.kind, reconcileOperation(outcome.reconcile));
             return;
           default:
             unexpectedOutcome(outcome);

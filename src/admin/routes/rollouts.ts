@@ -1,7 +1,6 @@
 // /groups/{group}/pipelines/{pipeline}/rollouts/{rolloutId}: the record of one rollout (PUT or start made it).
 import type { Router } from 'express';
 import type { RolloutStatus } from '../../state/operations.js';
-import { ApiError } from '../errors.js';
 import { idParam } from '../path-params.js';
 import { resource } from '../resource.js';
 import type { RouteDeps } from './deps.js';
@@ -10,13 +9,7 @@ import { locations, type Operation } from './operations.js';
 
 /** A rollout as the answers of PUT and start present it. */
 export function rolloutOperation(group: string, pipeline: string, record: RolloutStatus): Operation<RolloutStatus> {
-  return {
-    noun: 'rollout',
-    label: `rollout ${record.rolloutId} of '${group}:${pipeline}'`,
-    location: locations.rollout(group, pipeline, record.rolloutId),
-    failedCode: 'RolloutFailed',
-    record,
-  };
+  return { location: locations.rollout(group, pipeline, record.rolloutId), record };
 }
 
 export function registerRolloutRoutes(router: Router, { backend }: RouteDeps): void {

@@ -1,7 +1,6 @@
 // /groups/{group}/pipelines/{pipeline}/shutdown (drain and stop every instance) and .../shutdowns/{shutdownId}.
-import type { Response, Router } from 'express';
-import type { ShutdownStatus } from '../../state/operations.js';
-import type { ShutdownOutcome, WaitOptions } from '../../state/commands.js';
+import type { Request, Router } from 'express';
+import type { ShutdownInitiator } from '../../state/operations.js';
 import { ApiError } from '../errors.js';
 import { jsonBody } from '../json-body.js';
 import { idParam } from '../path-params.js';
@@ -9,37 +8,14 @@ import { resource } from '../resource.js';
 import { shutdownBodySchema, validate, waitQuerySchema } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
 import { operationRecordHandler } from './lookup.js';
-import { answerOperation, locations, throwSharedOutcome, unexpectedOutcome, waitOptions, type Operation } from './operations.js';
+import { answerOperation, locations, throwSharedOutcome, unexpectedOutcome, waitOptions } from './operations.js';
 
-function shutdownOperation(group: string, pipeline: string, record: ShutdownStatus): Operation<ShutdownStatus> {
-  return {
-    noun: 'shutdown',
-    label: `shutdown ${record.shutdownId} of '${group}:${pipeline}'`,
-    location: locations.shutdown(group, pipeline, record.shutdownId),
-    failedCode: 'ShutdownFailed',
-    record,
-  };
-}
-
-/** Shared with DELETE of a pipeline, which drains the same way before it forgets the pipeline. */
-export function answerShutdown(
-  res: Response,
-  outcome: ShutdownOutcome,
-  group: string,
-  pipeline: string,
-  wait: WaitOptions | undefined,
-): void {
-  throwSharedOutcome(outcome, group, pipeline);
-  switch (outcome.kind) {
-    case 'accepted':
-    case 'succeeded':
-    case 'failed':
-    case 'timeout':
-      answerOperation(res, outcome.kind, shutdownOperation(group, pipeline, outcome.shutdown), wait);
-      return;
-    default:
-      unexpectedOutcome(outcome);
-  }
+/**
+ * Who asked, as upstream tells it: `dfctl` for a `User-Agent: dfctl/<version>`, `admin_api` for anything else (ctl and
+ * curl included). Best effort, not an identity: any client may send any User-Agent.
+ */
+export function shutdownInitiator(req: Request): ShutdownInitiator {
+  return req.get('user-agent')?.startsWith('dfctl/') ? 'dfctl' : 'admin_api';
 }
 
 export function registerShutdownRoutes(router: Router, { backend, bodyLimitBytes }: RouteDeps): void {
@@ -51,8 +27,27 @@ export function registerShutdownRoutes(router: Router, { backend, bodyLimitBytes
         const pipeline = idParam(req, 'pipeline');
         const wait = waitOptions(validate(waitQuerySchema, req.query, 'InvalidQueryParameter', 'query parameters'));
         const body = validate(shutdownBodySchema, req.body, 'InvalidRequestBody', 'request body');
-        const outcome = await backend.shutdownPipeline(group, pipeline, body.drainTimeoutSecs, wait);
-        answerShutdown(res, outcome, group, pipeline, wait);
+        // As upstream, timeout_secs is the drain window too; our body may set the drain window apart.
+        const drainTimeoutSecs = body.drainTimeoutSecs ?? wait.timeoutSecs;
+        const outcome = await backend.shutdownPipeline(group, pipeline, drainTimeoutSecs, wait, shutdownInitiator(req));
+        throwSharedOutcome(outcome, group, pipeline);
+        switch (outcome.kind) {
+          case 'already_stopped':
+            throw new ApiError('PipelineStopped', `pipeline '${group}:${pipeline}' is already stopped`, {
+              pipelineGroupId: group,
+              pipelineId: pipeline,
+            });
+          case 'accepted':
+          case 'succeeded':
+          case 'failed':
+          case 'timeout': {
+            const { shutdown } = outcome;
+            answerOperation(res, outcome.kind, { location: locations.shutdown(group, pipeline, shutdown.shutdownId), record: shutdown });
+            return;
+          }
+          default:
+            unexpectedOutcome(outcome);
+        }
       },
     ],
   });

@@ -122,7 +122,8 @@ export async function reconcile(ctx: CtlContext, options: ReconcileOptions): Pro
   // Checked here rather than by the parser, which would then ask it of `reconcile status` too.
   if (options.file === undefined) throw new CtlExit(EXIT.usage, 'reconcile needs -f FILE (a whole config document)');
   const body = { config: readConfigFile(options.file), deleteMissing: options.deleteMissing ?? false };
-  const query = options.dryRun ? { dry_run: 'true' } : waitQuery(options);
+  // The engine waits unless told not to, as upstream's; without --wait ctl asks for the record at once.
+  const query = options.dryRun ? { dry_run: 'true' } : options.wait ? waitQuery(options) : { wait: 'false' };
   const timeoutMs = options.wait && !options.dryRun ? waitedMs(options.timeout ?? DEFAULT_WAIT_SECS) : undefined;
   const answer = await ctx.client.request('POST', '/api/v1/config/reconcile', { query, body, timeoutMs });
   if (options.dryRun) {

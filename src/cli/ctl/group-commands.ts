@@ -90,16 +90,19 @@ export async function status(ctx: CtlContext, options: FollowOptions): Promise<v
   if (failed.length > 0) throw new CtlExit(EXIT.operationFailed, `stopped, but failed: ${failed.join(', ')}`);
 }
 
-/** POST /groups/shutdown: drain every pipeline of the engine (upstream's engine-wide shutdown). */
+/**
+ * POST /groups/shutdown: drain every pipeline of the engine, which then exits (upstream's engine-wide shutdown). With
+ * the engine gone there is nothing to follow afterwards, so --watch waits for the engine's answer, as --wait does.
+ */
 export async function shutdownAll(ctx: CtlContext, options: FollowOptions): Promise<void> {
   // An engine without the endpoint would take "shutdown" for a group id and create a group of that name.
   if ((await ctx.client.request('GET', '/api/v1/groups/status')).status !== 200) {
     throw new CtlExit(EXIT.refused, 'this engine has no POST /groups/shutdown (GET /groups/status is missing too): shut its pipelines down one by one');
   }
-  const timeoutMs = options.wait ? waitedMs(options.timeout ?? DEFAULT_WAIT_SECS) : undefined;
-  const answer = await ctx.client.request('POST', '/api/v1/groups/shutdown', { query: waitQuery(options), timeoutMs });
+  const waited = { ...options, wait: options.wait === true || options.watch === true };
+  const timeoutMs = waited.wait ? waitedMs(options.timeout ?? DEFAULT_WAIT_SECS) : undefined;
+  const answer = await ctx.client.request('POST', '/api/v1/groups/shutdown', { query: waitQuery(waited), timeoutMs });
   expectStatus(ctx, answer, 200, 202);
-  if (answer.status === 202 && options.watch) return status(ctx, { watch: true, timeout: options.timeout });
   show(ctx, answer.body, renderGroupShutdown);
-  if (answer.status === 202) followHint(ctx, followArgs('group_shutdown', answer.body));
+  if (answer.status === 202 && !ctx.json) ctx.io.stderr('the engine exits once every pipeline has drained\n');
 }

@@ -148,7 +148,7 @@ function buildProgram(run: (action: (ctx: CtlContext) => Promise<void>) => Promi
     .option('--watch', 'redraw as it changes until no pipeline runs (exit 1 if one ended failed)')
     .option('--timeout <secs>', 'how long --watch waits', seconds)
     .action((o: commands.FollowOptions) => run((ctx) => groups.status(ctx, o)));
-  followWait(group.command('shutdown').description('drain every pipeline of the engine (its config is kept)'), 'the engine answers when every pipeline has stopped').action(
+  followWait(group.command('shutdown').description('drain every pipeline of the engine, which then exits'), 'the engine answers when every pipeline has stopped').action(
     (o: commands.FollowOptions) => run((ctx) => groups.shutdownAll(ctx, o)),
   );
   return program;

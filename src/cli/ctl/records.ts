@@ -63,7 +63,7 @@ export function followArgs(kind: RecordKind, r: any): string[] | undefined {
     case 'reconcile':
       return ['reconcile', 'status', r.reconcileId];
     case 'group_shutdown':
-      return ['groups', 'status'];
+      // The engine exits once everything has drained (as upstream's): nothing is left to follow.
     case 'pipeline_delete':
     case 'group_delete':
       // Deletes are waited for by the engine: once answered, there is nothing left to follow.
