@@ -3,7 +3,7 @@
 // The folders of src/, lowest first. A folder imports only folders below it, so no two folders can import each other
 // round a loop (a file-level cycle is caught by no-cycles). See docs/architecture.md for what each layer is. `console`
 // is the web console's browser code: lowest, so it imports none of the engine's code.
-const LAYERS = ['console', 'util', 'pdata', 'config', 'extensions', 'pipeline', 'ipc', 'state', 'nodes', 'instance', 'admin', 'supervisor', 'cli'];
+const LAYERS = ['console', 'util', 'pdata', 'config', 'extensions', 'pipeline', 'ipc', 'state', 'nodes', 'instance', 'admin', 'opamp', 'supervisor', 'cli'];
 
 const layerRules = LAYERS.slice(0, -1).map((folder, i) => ({
   name: `layer-${folder}`,
@@ -52,6 +52,21 @@ module.exports = {
         'The admin API is one front end of the control plane (state/commands.ts): it calls the supervisor, never the reverse. ' +
         'Only the composition root (engine.ts, and the metrics registry it shares with the admin server) wires the two together.',
       from: { path: '^src/supervisor/', pathNot: '^src/supervisor/(engine|engine-metrics)\\.ts$' },
+      to: { path: '^src/admin/' },
+    },
+    {
+      name: 'control-plane-below-opamp',
+      severity: 'error',
+      comment:
+        'The OpAMP agent is another front end of the control plane (state/commands.ts): only the composition root (engine.ts) starts it.',
+      from: { path: '^src/supervisor/', pathNot: '^src/supervisor/engine\\.ts$' },
+      to: { path: '^src/opamp/' },
+    },
+    {
+      name: 'front-ends-side-by-side',
+      severity: 'error',
+      comment: 'The admin API and the OpAMP agent are two front ends of the same commands; neither goes through the other.',
+      from: { path: '^src/opamp/' },
       to: { path: '^src/admin/' },
     },
     {

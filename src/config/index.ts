@@ -44,7 +44,7 @@ export function validateEngineConfig(raw: unknown, ctx: ValidationContext): Vali
     };
   }
   const semantic = validateSemantics(shaped.value, ctx);
-  const controller = checkControllerExtensions(shaped.value, ctx.coreCheck ?? 'enforce');
+  const controller = checkControllerExtensions(shaped.value);
   const errors = [...semantic.errors, ...controller.errors];
   const pipelines = semantic.pipelines;
   const allWarnings = sortConfigWarnings([...shaped.warnings, ...semantic.warnings, ...controller.warnings]);

@@ -20,6 +20,7 @@ import { CounterLedger } from './counter-ledger.js';
 import { EngineMetrics } from './engine-metrics.js';
 import { EngineAdminBackend } from './engine-admin-backend.js';
 import { notifyReady, notifyStopping } from './sd-notify.js';
+import { loadOpampAgents, startOpampAgents, type OpampAgents } from '../opamp/index.js';
 import type { EngineTelemetry } from './observability/engine-telemetry.js';
 import { AdminTelemetry } from './observability/admin-telemetry.js';
 
@@ -59,6 +60,8 @@ export class Engine {
   readonly reconciler: Reconciler;
   private readonly reloader: ConfigReloader;
   private admin: { address: string; url: string; close(): Promise<void> } | null = null;
+  /** The OpAMP agents of engine.controller.extensions: another front end of the same commands as the admin API. */
+  private opamp: OpampAgents | null = null;
   private markBooted!: () => void;
   /** Settles when start() has ended, however it ended. */
   private readonly booted = new Promise<void>((resolve) => (this.markBooted = resolve));
@@ -111,8 +114,11 @@ export class Engine {
 
   private async startAll(): Promise<void> {
     const { logger } = this.settings;
+    // Read before anything listens: a certificate or token file an OpAMP agent cannot use stops the start.
+    const opampAgents = await loadOpampAgents(this.settings.config);
+    const backend = new EngineAdminBackend(this.manager, this.reconciler, (deadlineMs) => this.stopFromApi(deadlineMs));
     this.admin = await startAdminServer({
-      backend: new EngineAdminBackend(this.manager, this.reconciler, (deadlineMs) => this.stopFromApi(deadlineMs)),
+      backend,
       bind: this.settings.adminBind,
       logger: (this.settings.adminLogger ?? logger).child({ component: 'admin' }),
       metrics: this.metrics,
@@ -146,6 +152,8 @@ export class Engine {
     const runners = [...this.manager.runners.values()];
     const ready = runners.filter((runner) => runner.status().deploymentStatus === 'running').length;
     logger.info({ pipelines: runners.length, ready }, 'engine started');
+    // After the boot, so that the first report shows every pipeline and a remote config never races a first start.
+    if (opampAgents.length > 0 && !this.stopping) this.opamp = startOpampAgents(opampAgents, backend, logger);
     // systemd waits for this: sent once every pipeline has had its first start, with the outcome in STATUS.
     await notifyReady(`${ready} of ${runners.length} pipelines running`);
   }
@@ -174,7 +182,11 @@ export class Engine {
       // Told, not awaited: a stuck notify helper must never delay the drain.
       void notifyStopping();
       this.settings.logger.info('draining all pipelines');
+      // Alongside the drain: the agents stop taking remote configs at once, and their goodbye (bounded by their
+      // shutdown_timeout) must not delay it.
+      const opampStopped = this.opamp?.stop();
       await this.drainEverything(deadlineMs);
+      await opampStopped;
       this.listeners.close();
       this.stats.stop();
       await this.admin?.close();

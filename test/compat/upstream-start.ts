@@ -18,13 +18,18 @@ const EXPECTED_REFUSALS: Record<string, RegExp> = {
   'otlp-durable-buffer-otlp.yaml': /processor:durable_buffer is not available/,
   'trafficgen-durable-buffer-loss.yaml': /processor:durable_buffer is not available/,
   'trafficgen-durable-buffer-noop.yaml': /processor:durable_buffer is not available/,
-  // The OpAMP client is issue #15.
-  'opamp-controller-extension.yaml': /no OpAMP client yet/,
 };
 
 /** Extra command-line flags a file's own comments tell its users to pass. */
 const FLAGS: Record<string, string[]> = {
   'host-metrics-otlp.yaml': ['--num-cores', '1'],
+};
+
+/** What else a file's start must show, beyond readiness and data flowing. */
+const ALSO_EXPECTED: Record<string, (engine: RunningEngine) => Promise<unknown>> = {
+  // Its OpAMP server's port is a free one where nothing listens: the engine runs regardless and keeps retrying.
+  'opamp-controller-extension.yaml': (engine) =>
+    engine.waitFor(async () => engine.lines.some((line) => line.includes('opamp: cannot reach the server')), 'the OpAMP agent retrying'),
 };
 
 const GENERATING = ['receiver:traffic_generator', 'receiver:host_metrics', 'receiver:internal_telemetry'];
@@ -65,6 +70,7 @@ export function runStartCases(half: 0 | 1): void {
           return status?.instances.some((i) => Object.values(i.nodes ?? {}).some((n) => n.itemsSent > 0 && n.itemsReceived > 0));
         }, `${file}: data flowing in ${key}`, 30_000);
       }
+      await ALSO_EXPECTED[file]?.(running);
     } finally {
       await engine?.stop();
     }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { validateEngineConfig } from '../../src/config/index.js';
 import { doc, errorsOf, P, pathsAndCodes, pipeline, validOf } from './helpers.js';
 import { builtinCatalog } from '../../src/nodes/catalog.js';
+import { opampExtensions } from '../../src/config/controller.js';
 
 const GEN = { type: 'receiver:traffic_generator', config: { traffic_config: { log_weight: 1 } } };
 
@@ -118,23 +119,46 @@ describe('groups, pipelines, nodes', () => {
 
 describe('engine.controller and processor:durable_buffer', () => {
   const opamp = (config: Record<string, unknown>) => ({ engine: { controller: { extensions: { opamp: { type: 'urn:otel:extension:opamp', config } } } } });
-  it('validates the OpAMP extension field by field, and refuses to run it', () => {
+  it('validates the OpAMP extension field by field with upstream defaults, and runs it', () => {
     const good = doc(undefined, opamp({ endpoint: 'ws://127.0.0.1:4320/v1/opamp', heartbeat_interval: '5s' }));
-    const judged = validateEngineConfig(good, { catalog: builtinCatalog, availableCores: [0, 1], coreCheck: 'warn' });
-    expect(judged.warnings.map((w) => w.path)).toEqual(['engine.controller.extensions.opamp']);
-    expect(judged.ok).toBe(true);
-    expect(errorsOf(good).map((e) => [e.path, e.code, e.message])).toEqual([
-      ['engine.controller.extensions.opamp', 'NodeUnavailable', expect.stringContaining('no OpAMP client yet')],
-    ]);
-    const bad = opamp({ endpoint: 'http://127.0.0.1:4320/v1/opamp', instance_uid: 'nope', colour: 1 });
+    const judged = validateEngineConfig(good, { catalog: builtinCatalog, availableCores: [0, 1] });
+    expect(judged.ok && judged.warnings).toEqual([]);
+    const extension = judged.ok ? opampExtensions(judged.config)[0] : undefined;
+    expect(extension?.config).toMatchObject({
+      heartbeat_interval: '5000ms',
+      shutdown_timeout: '2000ms',
+      connect_retry: { initial: '250ms', max: '15000ms', factor: 2 },
+      reconcile: { step_timeout_secs: 10, drain_timeout_secs: 10, delete_timeout_secs: 10, delete_missing: true },
+      remote_config_key: '',
+    });
+    const bad = opamp({ endpoint: 'ftp://127.0.0.1:4320/v1/opamp', instance_uid: 'nope', colour: 1, heartbeat_interval: '0s' });
     expect(errorsOf(doc(undefined, bad)).map((e) => [e.path, e.code])).toEqual([
-      ['engine.controller.extensions.opamp', 'NodeUnavailable'],
       ['engine.controller.extensions.opamp.config.colour', 'UnknownField'],
       ['engine.controller.extensions.opamp.config.endpoint', 'InvalidValue'],
+      ['engine.controller.extensions.opamp.config.heartbeat_interval', 'InvalidValue'],
       ['engine.controller.extensions.opamp.config.instance_uid', 'InvalidValue'],
     ]);
     const other = { engine: { controller: { extensions: { x: { type: 'extension:vault' } } } } };
     expect(errorsOf(doc(undefined, other))[0]?.message).toMatch(/^urn:otel:extension:vault is not supported by this engine/);
+  });
+  it('takes every transport, and TLS and a token beside upstream\'s fields, checking they fit the endpoint', () => {
+    for (const endpoint of ['ws://h:1/v1/opamp', 'wss://h:1/v1/opamp', 'http://h:1/v1/opamp', 'https://h:1/v1/opamp']) {
+      expect(validOf(doc(undefined, opamp({ endpoint }))).warnings, endpoint).toEqual([]);
+    }
+    const tlsOnPlain = opamp({ endpoint: 'http://h:1/v1/opamp', tls: { ca_file: '/ca.pem', cert_file: '/c.pem' } });
+    expect(errorsOf(doc(undefined, tlsOnPlain)).map((e) => [e.path, e.message])).toEqual([
+      ['engine.controller.extensions.opamp.config.tls', expect.stringMatching(/needs both cert_file and key_file/)],
+    ]);
+    const plain = opamp({ endpoint: 'ws://h:1/v1/opamp', tls: { ca_file: '/ca.pem' } });
+    expect(errorsOf(doc(undefined, plain))[0]?.message).toMatch(/applies only to wss:\/\/ and https:\/\/ endpoints/);
+    const noTrust = opamp({ endpoint: 'wss://h:1/v1/opamp', tls: { include_system_ca_certs_pool: false } });
+    expect(errorsOf(doc(undefined, noTrust))[0]?.message).toMatch(/trusts no certificate authority/);
+    const both = opamp({ endpoint: 'wss://h:1/v1/opamp', auth: { bearer_token: 'a', bearer_token_file: '/t' } });
+    expect(pathsAndCodes(errorsOf(doc(undefined, both)))).toEqual([['engine.controller.extensions.opamp.config.auth', 'InvalidValue']]);
+    const clear = opamp({ endpoint: 'ws://fleet.example:4320/v1/opamp', auth: { bearer_token: 'sekret-value' } });
+    const warnings = warningsOf(doc(undefined, clear));
+    expect(warnings).toEqual([['engine.controller.extensions.opamp.config.auth', expect.stringMatching(/travels in clear text to fleet\.example:4320/)]]);
+    expect(JSON.stringify(warnings)).not.toContain('sekret-value');
   });
   it('validates processor:durable_buffer with upstream defaults, and refuses to run it', () => {
     const nodes = {

@@ -94,7 +94,7 @@ export async function startEngine(
   void exited.then((r) =>
     rejectAdmin(new Error(`engine exited before its admin API listened: ${JSON.stringify(r)}\n${lines.join('\n')}\n${stderr}`)),
   );
-  if (options.adminPort !== undefined) void pollAdmin(`http://${bind}`, exited).then(resolveAdmin, rejectAdmin);
+  if (options.adminPort !== undefined) void pollAdmin(`http://127.0.0.1:${options.adminPort}`, exited).then(resolveAdmin, rejectAdmin);
   const adminUrl = await admin;
 
   const headers: Record<string, string> = options.adminToken === undefined ? {} : { authorization: `Bearer ${options.adminToken}` };
