@@ -78,10 +78,12 @@ async function act(key: string, action: PipelineAction): Promise<void> {
       action === 'shutdown' ? await call('POST', `${path}/shutdown`) : action === 'start' ? await call('POST', `${path}/start`) : await call('DELETE', path);
     card?.showAnswer(answerText(answer.status, answer.body), answer.status < 300);
     notice.textContent = `${action} ${group}/${pipeline}: HTTP ${answer.status}`;
-    const body = answer.body as Partial<ShutdownStatus & RolloutStatus>;
-    if (answer.status < 300 && typeof body.shutdownId === 'string') {
-      followed.set(body.shutdownId, body as ShutdownStatus);
-      store.applyShutdown(body as ShutdownStatus);
+    const body = answer.body as Partial<ShutdownStatus & RolloutStatus> & { shutdown?: ShutdownStatus };
+    // A shutdown answers its ShutdownStatus; a delete (waited, as upstream's) its PipelineDeleteStatus with the drain inside.
+    const shutdown = typeof body.shutdownId === 'string' ? (body as ShutdownStatus) : body.shutdown;
+    if (answer.status < 300 && shutdown !== undefined) {
+      followed.set(shutdown.shutdownId, shutdown);
+      store.applyShutdown(shutdown);
     } else if (answer.status < 300 && typeof body.rolloutId === 'string') {
       store.applyRollout(body as RolloutStatus);
     }

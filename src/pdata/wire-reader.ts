@@ -42,6 +42,17 @@ export function writeVarint(out: Uint8Array, at: number, value: number): number 
   return at;
 }
 
+/** The tag of length-delimited field `field`, as a number (what `WireReader.varint` reads). */
+export const lenTag = (field: number): number => field * 8 + WIRE_LEN;
+
+/** The tag of length-delimited field `field`, as bytes (what an editor writes before a new length). */
+export function lenTagBytes(field: number): Uint8Array {
+  const tag = lenTag(field);
+  const out = new Uint8Array(varintSize(tag));
+  writeVarint(out, 0, tag);
+  return out;
+}
+
 /** A tag followed by a length prefix, as bytes: what opens a length-delimited field. */
 export function fieldHead(field: number, length: number): Uint8Array {
   const tag = field * 8 + WIRE_LEN;

@@ -3,12 +3,10 @@ import type { ConfigError } from '../config/errors.js';
 
 export type RolloutAction = 'create' | 'noop' | 'resize' | 'replace';
 /**
- * What the rollout executor reports. `rolled_back` (a rollback that restored the old generation) is not one of upstream's
- * states: its record shows `failed`, with the reason, and `rolled_back` on each core it restored (RolloutRecord maps it).
+ * Upstream's six rollout states, which dfctl decodes. A rollback that restored the old generation ends `failed`, with
+ * the reason, and `rolled_back` on each core it restored (state/rollout-lifecycle.ts).
  */
-export type RolloutState = 'pending' | 'running' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed';
-/** The state a RolloutStatus shows: upstream's six, which dfctl decodes (no `rolled_back`). */
-export type RolloutStatusState = Exclude<RolloutState, 'rolled_back'>;
+export type RolloutState = 'pending' | 'running' | 'succeeded' | 'failed' | 'rolling_back' | 'rollback_failed';
 export type CoreRolloutState =
   | 'pending'
   | 'starting'
@@ -34,7 +32,7 @@ export interface RolloutStatus {
   pipelineGroupId: string;
   pipelineId: string;
   action: RolloutAction;
-  state: RolloutStatusState;
+  state: RolloutState;
   targetGeneration: number;
   previousGeneration?: number;
   startedAt: string;

@@ -1,5 +1,7 @@
 // The lifecycle of one instance (pipeline, core, generation) as a strict state machine. A phase is set only where the
-// event that proves it arrives: `running` on the child's `ready`, `stopped`/`failed` on process exit.
+// event that proves it arrives: `running` on the child's `ready`, `stopped`/`failed` on process exit. Its one writer is
+// the instance's InstanceProcess.
+import type { TransitionTable } from './machine.js';
 
 export type InstancePhase =
   | 'pending'
@@ -24,7 +26,7 @@ export type InstanceEvent =
   | 'exited_unexpectedly'
   | 'start_failed';
 
-const transitions: Record<InstancePhase, Partial<Record<InstanceEvent, InstancePhase>>> = {
+export const INSTANCE_PHASES: TransitionTable<InstancePhase, InstanceEvent> = {
   pending: { spawned: 'starting', start_failed: 'failed', drain_requested: 'stopped' },
   starting: {
     admitted: 'starting',
@@ -56,22 +58,6 @@ const transitions: Record<InstancePhase, Partial<Record<InstanceEvent, InstanceP
   deleting: { exited_clean: 'deleted', exited_unexpectedly: 'deleted' },
   deleted: {},
 };
-
-export class IllegalTransition extends Error {
-  constructor(
-    readonly from: InstancePhase,
-    readonly event: InstanceEvent,
-  ) {
-    super(`illegal instance transition: ${event} in phase ${from}`);
-  }
-}
-
-/** The one place a phase changes. Throws IllegalTransition for a move the table does not allow. */
-export function nextPhase(from: InstancePhase, event: InstanceEvent): InstancePhase {
-  const to = transitions[from][event];
-  if (to === undefined) throw new IllegalTransition(from, event);
-  return to;
-}
 
 export function isTerminal(phase: InstancePhase): boolean {
   return phase === 'stopped' || phase === 'failed' || phase === 'deleted';

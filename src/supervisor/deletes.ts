@@ -70,7 +70,7 @@ export async function deleteHeldGroup(
       return groupStatus(group, 'failed', startedAt, pipelines, reason);
     }
   }
-  delete manager.committed.groups[group];
+  manager.removeGroup(group);
   return groupStatus(group, 'succeeded', startedAt, pipelines);
 }
 

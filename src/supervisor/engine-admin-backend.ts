@@ -18,7 +18,7 @@ import type {
   StartOutcome,
   WaitOptions,
 } from '../state/commands.js';
-import type { EngineConfig, GroupSpec } from '../config/types.js';
+import type { EngineConfig, GroupSpec, PipelineSpec } from '../config/types.js';
 import type { ReconcileStatus, RolloutStatus, ShutdownInitiator, ShutdownStatus } from '../state/operations.js';
 import type { Condition, EngineStatus, PipelineStatus, ProbeFailure, ProbeResult } from '../state/status-types.js';
 import { redactSecrets } from '../util/redact.js';
@@ -56,7 +56,7 @@ export class EngineAdminBackend implements LiveAdminBackend {
       pipelineGroupId: group,
       pipelineId: pipeline,
       activeGeneration: runner.generation,
-      pipeline: redactSecrets(spec),
+      pipeline: redactSecrets<PipelineSpec>(spec),
       ...(runner.latestRollout ? { rollout: rolloutSummary(runner.latestRollout) } : {}),
       desiredStatus: runner.desired,
     };
@@ -68,11 +68,11 @@ export class EngineAdminBackend implements LiveAdminBackend {
 
   group(group: string): GroupSpec | undefined {
     const spec = this.manager.committed.groups[group];
-    return spec ? redactSecrets(spec) : undefined;
+    return spec ? redactSecrets<GroupSpec>(spec) : undefined;
   }
 
   committedConfig(): EngineConfig {
-    return redactSecrets(this.manager.committed);
+    return redactSecrets<EngineConfig>(this.manager.committed);
   }
 
   /**

@@ -10,6 +10,7 @@ import { startAdminServer } from '../admin/server.js';
 import type { AdminTokenSource } from '../admin/auth.js';
 import type { AdminTokenOrigin } from '../admin/auth-settings.js';
 import type { AdminTls } from '../admin/tls-settings.js';
+import { InstanceLauncher } from './instance-launcher.js';
 import { ListenerTable } from './listener-table.js';
 import { ProcessStats } from './process-stats.js';
 import { RuntimeManager, type PipelineDrainResult } from './runtime-manager.js';
@@ -80,13 +81,13 @@ export class Engine {
       operations: this.metrics,
       catalog: settings.catalog,
       logger: settings.logger,
-      instanceOptions: {
+      launcher: new InstanceLauncher({
         heartbeatIntervalMs: settings.heartbeatIntervalMs ?? 5000,
         logLevel: settings.logLevel,
         logFormat: settings.logFormat,
         telemetry: settings.telemetry?.pipelineInstances(),
-      },
-      instanceLogs: settings.telemetry?.instanceLogs,
+        instanceLogs: settings.telemetry?.instanceLogs,
+      }),
       stabilisationMs: settings.stabilisationMs ?? 500,
     });
     this.reconciler = new Reconciler(this.manager, (status) => this.metrics.reconcileFinished(status));

@@ -4,7 +4,7 @@ import type { CreateGroupOutcome } from '../state/commands.js';
 import { configError } from '../config/errors.js';
 import { validateEngineConfig } from '../config/index.js';
 import { RESERVED_GROUP } from '../config/schema.js';
-import type { GroupSpec } from '../config/types.js';
+import type { EngineConfig, GroupSpec } from '../config/types.js';
 import { redactSecrets } from '../util/redact.js';
 import type { RuntimeManager } from './runtime-manager.js';
 
@@ -18,11 +18,12 @@ export function createGroup(manager: RuntimeManager, group: string, spec: GroupS
     const message = 'a group is created empty: PUT each of its pipelines once the group exists';
     return { kind: 'invalid', errors: [configError(`groups.${group}.pipelines`, 'InvalidValue', message)] };
   }
-  const candidate = structuredClone(manager.committed);
+  // A copy is the caller's own to change: the committed config itself changes only through the manager.
+  const candidate = structuredClone(manager.committed) as EngineConfig;
   candidate.groups[group] = { ...spec, pipelines: {} };
   const validation = validateEngineConfig(candidate, manager.validationContext);
   if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
   const created = validation.config.groups[group]!;
-  manager.committed.groups[group] = created;
+  manager.addGroup(group, created);
   return { kind: 'created', group: redactSecrets(created) };
 }

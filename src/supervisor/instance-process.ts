@@ -8,18 +8,27 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { dispatch, type HandlerMap, type InstanceMessage, type InstanceSpec, type SupervisorMessage } from '../ipc/messages.js';
 import type { NodeCounters } from '../pipeline/counter-types.js';
-import { IllegalTransition, isTerminal, nextPhase, type InstanceEvent, type InstancePhase } from '../state/phase.js';
+import { INSTANCE_PHASES, isTerminal, type InstanceEvent, type InstancePhase } from '../state/phase.js';
+import { logIllegalMoves, StateMachine } from '../state/machine.js';
 import type { CoreEvent } from '../state/status-types.js';
-import { isoNow } from '../util/time.js';
+import { isoNow, sleep } from '../util/time.js';
 import type { ConnectionTarget } from './listener-table.js';
 import type { DatagramFamily, UdpHandle } from './datagram-listeners.js';
 import { ADMIN_TOKEN_ENV } from '../config/types.js';
 import type { TelemetryBatch } from '../ipc/telemetry.js';
 
-const childEntry = fileURLToPath(new URL('../instance/main.js', import.meta.url));
+/** What an instance process runs: the engine's instance entry, or (in the supervisor's own tests) a stand-in for it. */
+export interface InstanceProgram {
+  /** A JavaScript file node runs, pinned to the instance's core. */
+  entry: string;
+  /** Added to the environment the child inherits. */
+  env?: Record<string, string>;
+}
 
-function spawnPinned(core: number) {
-  return execa('taskset', ['-c', String(core), process.execPath, childEntry], {
+export const INSTANCE_PROGRAM: InstanceProgram = { entry: fileURLToPath(new URL('../instance/main.js', import.meta.url)) };
+
+function spawnPinned(core: number, program: InstanceProgram) {
+  return execa('taskset', ['-c', String(core), process.execPath, program.entry], {
     ipc: true,
     serialization: 'json',
     // execa keeps every IPC message in memory by default; a long-lived child must not.
@@ -32,7 +41,7 @@ function spawnPinned(core: number) {
     // Only the supervisor talks to systemd; a MAINPID from an instance would make systemd track the wrong process.
     // OTAP_ENGINE_CORE tells node code which core it serves (fault injection aims at one core with it).
     // The admin token is the supervisor's alone: instances run pipeline code and need no way to manage the engine.
-    env: { NOTIFY_SOCKET: undefined, OTAP_ENGINE_CORE: String(core), [ADMIN_TOKEN_ENV]: undefined },
+    env: { ...program.env, NOTIFY_SOCKET: undefined, OTAP_ENGINE_CORE: String(core), [ADMIN_TOKEN_ENV]: undefined },
   });
 }
 /** Events kept per core for status; the ring is owned by the pipeline so that it survives restarts. */
@@ -47,7 +56,6 @@ export interface InstanceProcessEvents {
 
 export class InstanceProcess extends EventEmitter<InstanceProcessEvents> implements ConnectionTarget {
   readonly key: string;
-  phase: InstancePhase = 'pending';
   pid: number | null = null;
   lastHeartbeatTime: string | null = null;
   counters: Record<string, NodeCounters> = {};
@@ -64,6 +72,7 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
   private resolveExited!: (info: ExitInfo) => void;
 
   private readonly logger: Logger;
+  private readonly phases: StateMachine<InstancePhase, InstanceEvent>;
 
   constructor(
     readonly spec: InstanceSpec,
@@ -71,12 +80,18 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
     private readonly recentEvents: CoreEvent[],
     /** Takes the log lines the child sends for the observability pipeline (engine.telemetry providers `its`). */
     private readonly onLogs?: (lines: string[], dropped: number) => void,
+    private readonly program: InstanceProgram = INSTANCE_PROGRAM,
   ) {
     super();
     // Every supervisor line about an instance says which core and generation it is (group and pipeline come bound).
     this.logger = logger.child({ core: spec.core, generation: spec.generation });
     this.key = `${spec.group}:${spec.pipeline}/core-${spec.core}/gen-${spec.generation}`;
+    this.phases = new StateMachine('instance phase', this.key, INSTANCE_PHASES, 'pending', logIllegalMoves(this.logger));
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+  }
+
+  get phase(): InstancePhase {
+    return this.phases.state;
   }
 
   get core(): number {
@@ -89,7 +104,7 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
 
   /** Spawns the child and resolves once it is ready; rejects with the reason when it is not within `startupTimeoutMs`. */
   async start(startupTimeoutMs: number): Promise<void> {
-    const child = spawnPinned(this.spec.core);
+    const child = spawnPinned(this.spec.core, this.program);
     this.child = child;
     this.pid = child.pid ?? null;
     this.apply('spawned');
@@ -100,6 +115,14 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
     child.on('error', (error) => this.logger.error({ err: error, instance: this.key }, 'instance process error'));
     this.send({ type: 'start', spec: this.spec });
     await this.waitReady(startupTimeoutMs);
+  }
+
+  /** The health gate's last part: still running `ms` after ready. An exit ends the wait at once, with the reason. */
+  async stayUp(ms: number): Promise<void> {
+    const exit = await Promise.race([sleep(ms).then(() => null), this.exited]);
+    if (exit || this.phase !== 'running') {
+      throw new Error(this.failureReason(`exited with code ${exit?.code ?? '-'} signal ${exit?.signal ?? '-'} within ${ms} ms of becoming ready`));
+    }
   }
 
   serves(listenerId: string, address: string): boolean {
@@ -246,19 +269,11 @@ export class InstanceProcess extends EventEmitter<InstanceProcessEvents> impleme
   }
 
   private apply(event: InstanceEvent): void {
-    const from = this.phase;
-    try {
-      this.phase = nextPhase(from, event);
-    } catch (error) {
-      if (error instanceof IllegalTransition) {
-        this.logger.error({ instance: this.key, from, event }, 'illegal instance phase transition (bug)');
-        return;
-      }
-      throw error;
-    }
-    if (this.phase === 'failed' && from !== 'failed') this.failedFrom = from;
+    const moved = this.phases.apply(event);
+    if (moved.kind === 'refused') return;
+    if (moved.to === 'failed' && moved.from !== 'failed') this.failedFrom = moved.from;
     if (event !== 'admitted') this.record(event);
-    if (this.phase !== from) this.emit('phase', this.phase);
+    if (moved.to !== moved.from) this.emit('phase', moved.to);
   }
 
   private record(event: string, message?: string): void {

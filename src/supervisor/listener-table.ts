@@ -1,6 +1,8 @@
 // The supervisor owns every listening socket (DESIGN.md §2). Each accepted connection is handed to one serving
 // instance of the pipeline that owns the address, so cutover is one routing switch here and no connection is refused
 // while instances come and go. Connections that arrive while no instance serves wait, bounded in number and time.
+// Routing is per core: each core of a pipeline has at most one target, set by an explicit cutover that names it (and
+// so its generation) and removed when the core is taken out of service. Nothing else changes where connections go.
 import net from 'node:net';
 import type { Logger } from 'pino';
 import type { ListenerSpec } from '../pipeline/node.js';
@@ -9,9 +11,11 @@ import { DatagramListeners, type DatagramTarget } from './datagram-listeners.js'
 /** Something that can take a connection: a serving instance. */
 export interface ConnectionTarget extends DatagramTarget {
   readonly key: string;
+  /** The deployment generation the target runs. */
+  readonly generation: number;
   /** Whether this target's pipeline config has listener `listenerId` on `address` (generations may differ). */
   serves(listenerId: string, address: string): boolean;
-  /** false when the target can no longer take it (its IPC channel closed); the table then tries another. */
+  /** false when the target cannot take it (not ready yet, or its IPC channel closed); the table then tries another. */
   handOver(listenerId: string, socket: net.Socket): boolean;
 }
 
@@ -34,6 +38,8 @@ export interface ListenerTableOptions {
 
 export class ListenerTable {
   private readonly entries = new Map<string, Entry>();
+  /** Per pipeline, per core: the target that takes the core's share of new connections. */
+  private readonly routes = new Map<string, Map<number, ConnectionTarget>>();
   private readonly maxWaiting: number;
   private readonly waitTimeoutMs: number;
   private waitingOverflowLogged = false;
@@ -48,7 +54,11 @@ export class ListenerTable {
 
   /** Binds `spec.address` for `owner` (a pipeline key); idempotent. Resolves with the bound host:port. */
   async bind(owner: string, spec: ListenerSpec): Promise<string> {
-    if (spec.protocol === 'udp') return this.datagrams.bind(owner, spec);
+    if (spec.protocol === 'udp') {
+      const bound = await this.datagrams.bind(owner, spec);
+      this.reroute(owner);
+      return bound;
+    }
     const key = entryKey(owner, spec);
     const existing = this.entries.get(key);
     if (existing) return existing.boundAddress;
@@ -67,23 +77,52 @@ export class ListenerTable {
     server.on('connection', (socket) => this.route(entry, socket));
     server.on('error', (error) => this.options.logger.error({ err: error, listener: spec.id }, 'listener error'));
     this.entries.set(key, entry);
+    // Targets already routed to the pipeline whose config has this listener serve it from now on.
+    this.reroute(owner);
     const [group, pipeline] = owner.split(':');
     this.options.logger.info({ group, pipeline, listener: spec.id, protocol: spec.protocol, address: boundAddress }, 'listener bound');
     return boundAddress;
   }
 
   /**
-   * The instances that take new connections for the listeners of `owner`; each listener keeps those whose config has
-   * it. Draining instances are simply not listed: this is the cutover.
+   * The cutover on `core` of `owner`: from now on `target`, of the generation it runs, takes the core's share of new
+   * connections, and whatever was routed there before takes none (it drains). A target that is not ready yet (a restart
+   * by recovery) is skipped until `resume`.
    */
-  setServing(owner: string, targets: ConnectionTarget[]): void {
-    this.datagrams.setServing(owner, targets);
-    for (const entry of this.entries.values()) {
-      if (entry.owner !== owner) continue;
-      entry.targets = targets.filter((t) => t.serves(entry.spec.id, entry.spec.address));
-      entry.nextTarget = 0;
-      this.flushWaiting(entry);
+  cutOver(owner: string, core: number, target: ConnectionTarget): void {
+    const routes = this.routes.get(owner) ?? new Map<number, ConnectionTarget>();
+    this.routes.set(owner, routes);
+    const previous = routes.get(core);
+    routes.set(core, target);
+    if (previous?.generation !== target.generation) {
+      this.options.logger.debug({ owner, core, generation: target.generation, previousGeneration: previous?.generation ?? null }, 'cutover');
     }
+    this.reroute(owner);
+  }
+
+  /** `core` of `owner` takes no new connections any more (resize down, shutdown, a create rolled back). */
+  withdraw(owner: string, core: number): void {
+    const routes = this.routes.get(owner);
+    if (!routes?.delete(core)) return;
+    if (routes.size === 0) this.routes.delete(owner);
+    this.reroute(owner);
+  }
+
+  /** A routed target of `owner` became ready: connections held meanwhile go to it, datagram sockets are shared with it. */
+  resume(owner: string): void {
+    this.reroute(owner);
+  }
+
+  /** The target routed to each core of `owner`, in core order. */
+  routing(owner: string): ReadonlyMap<number, ConnectionTarget> {
+    return new Map([...(this.routes.get(owner) ?? [])].sort(([a], [b]) => a - b));
+  }
+
+  /** Connections of `owner` held now, waiting for a target that can take them. */
+  waiting(owner: string): number {
+    let held = 0;
+    for (const entry of this.entries.values()) if (entry.owner === owner) held += entry.waiting.length;
+    return held;
   }
 
   boundAddresses(owner: string): Array<{ id: string; protocol: ListenerSpec['protocol']; address: string }> {
@@ -111,6 +150,17 @@ export class ListenerTable {
       }
       entry.waiting = [];
       entry.server.close();
+    }
+  }
+
+  private reroute(owner: string): void {
+    const targets = [...this.routing(owner).values()];
+    this.datagrams.setServing(owner, targets);
+    for (const entry of this.entries.values()) {
+      if (entry.owner !== owner) continue;
+      entry.targets = targets.filter((t) => t.serves(entry.spec.id, entry.spec.address));
+      entry.nextTarget = 0;
+      this.flushWaiting(entry);
     }
   }
 

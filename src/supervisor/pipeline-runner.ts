@@ -1,23 +1,24 @@
-// The live state of one pipeline: per core, the instance that serves and, during an operation, the instance coming in
-// and those draining out; the listeners its receivers need; runtime recovery of serving instances. Operations
-// (rollout.ts, the runtime manager) compose its steps: launch, serve, retire. What it reports is derived from the
-// instances' phases, never kept as separate flags.
+// The live state of one pipeline: its cores (core-slot.ts), the listeners its receivers need, and its lifecycle
+// (state/pipeline-lifecycle.ts), of which the runner is the one writer. Operations (rollout.ts, shutdown.ts, the runtime
+// manager) compose its steps: launch, cut over, release, retire, drain; they change it only through these methods.
+// After every change of an instance or a core the runner tells its lifecycle what the cores show; the table decides
+// what that means, and the status projection reads the result.
 import type { Logger } from 'pino';
 import type { EffectivePipeline } from '../config/effective.js';
-import type { InstanceSpec } from '../ipc/messages.js';
-import type { InstanceTelemetry } from '../ipc/telemetry.js';
 import type { ListenerSpec } from '../pipeline/node.js';
 import { ConditionTracker } from '../state/conditions.js';
-import type { RolloutStatus } from '../state/operations.js';
-import type { CoreEvent, DeploymentError, DeploymentStatus, DesiredStatus, PipelineStatus } from '../state/status-types.js';
-import type { LogFormat } from '../util/logger.js';
-import { isoNow, monotonicMs, sleep } from '../util/time.js';
-import { InstanceProcess, RECENT_EVENTS, type ExitInfo } from './instance-process.js';
-import type { ListenerTable } from './listener-table.js';
-import type { ProcessStats } from './process-stats.js';
+import { logIllegalMoves, type BugReporter } from '../state/machine.js';
+import type { RolloutAction, RolloutStatus } from '../state/operations.js';
+import { observe, PipelineLifecycle, type PipelineState } from '../state/pipeline-lifecycle.js';
+import type { DeploymentError, DeploymentStatus, DesiredStatus, PipelineStatus } from '../state/status-types.js';
+import { monotonicMs } from '../util/time.js';
+import { CoreSlot, type CoreView } from './core-slot.js';
 import type { CounterLedger } from './counter-ledger.js';
-import type { CoreSlot } from './core-slot.js';
-import { RestartWindow } from './restart-window.js';
+import type { InstanceLauncher } from './instance-launcher.js';
+import type { ExitInfo, InstanceProcess } from './instance-process.js';
+import type { ListenerTable } from './listener-table.js';
+import { bindPipelineListeners, listenerSpecs } from './pipeline-listeners.js';
+import type { ProcessStats } from './process-stats.js';
 import { observeConditions, projectPipelineStatus } from './status-projection.js';
 
 export interface RunnerDeps {
@@ -26,13 +27,10 @@ export interface RunnerDeps {
   /** Keeps every instance's node counters, and the pipeline totals of those that exited. */
   ledger: CounterLedger;
   logger: Logger;
-  instanceOptions: { heartbeatIntervalMs: number; logLevel: string; logFormat: LogFormat; telemetry?: InstanceTelemetry };
-  /** Takes the log lines instances send for the observability pipeline. */
-  instanceLogs?: (lines: string[], dropped: number) => void;
+  launcher: InstanceLauncher;
   /** How long a new instance must stay up after `ready` before it counts as healthy. */
   stabilisationMs: number;
 }
-
 
 export interface CoreDrainResult {
   coreId: number;
@@ -40,64 +38,106 @@ export interface CoreDrainResult {
   state: 'drained' | 'forced' | 'failed';
 }
 
-export type RunnerOperation = 'rollout' | 'shutdown' | null;
-
 export class PipelineRunner {
   readonly key: string;
-  desired: DesiredStatus = 'running';
-  /** Set by the runtime manager while an operation runs; shown as `updating` / `shutting_down`. */
-  operation: RunnerOperation = null;
-  latestRollout: RolloutStatus | null = null;
-  readonly slots = new Map<number, CoreSlot>();
+  /** The pipeline's conditions, observed at every change so that a transition time is when it happened. */
   readonly conditions = new ConditionTracker();
-  private deployment: { status: DeploymentStatus; since: string; error: DeploymentError | null } = {
-    status: 'provisioning',
-    since: isoNow(),
-    error: null,
-  };
-  private everRunning = false;
+  private readonly lifecycle: PipelineLifecycle;
+  private readonly slots = new Map<number, CoreSlot>();
+  private latest: RolloutStatus | null = null;
+  private readonly reportBug: BugReporter;
 
+  /** `initial`: `provisioning` for a pipeline that start() boots, `stopped` for one a create rollout will start. */
   constructor(
-    public config: EffectivePipeline,
-    public generation: number,
+    private committedConfig: EffectivePipeline,
+    private committedGeneration: number,
     private readonly deps: RunnerDeps,
+    initial: Extract<PipelineState, 'provisioning' | 'stopped'> = 'provisioning',
   ) {
-    this.key = `${config.group}:${config.pipeline}`;
+    this.key = `${committedConfig.group}:${committedConfig.pipeline}`;
+    this.reportBug = logIllegalMoves(deps.logger);
+    this.lifecycle = new PipelineLifecycle(this.key, this.reportBug, initial);
   }
 
   get logger(): Logger {
     return this.deps.logger;
   }
 
+  /** The config the pipeline's serving generation runs (a rollout commits its candidate when it succeeded). */
+  get config(): EffectivePipeline {
+    return this.committedConfig;
+  }
+
+  get generation(): number {
+    return this.committedGeneration;
+  }
+
+  get state(): PipelineState {
+    return this.lifecycle.state;
+  }
+
+  get desired(): DesiredStatus {
+    return this.lifecycle.desired;
+  }
+
+  get deployment(): { status: DeploymentStatus; since: string; error: DeploymentError | null } {
+    return this.lifecycle.deployment;
+  }
+
+  /** The latest rollout of this pipeline, shown in its status. */
+  get latestRollout(): RolloutStatus | null {
+    return this.latest;
+  }
+
+  /** The pipeline's cores, read-only, in the order they were first used. */
+  cores(): CoreView[] {
+    return [...this.slots.values()];
+  }
+
   /** Boot path: binds the listeners and starts every core with runtime recovery from the first attempt. */
   async start(): Promise<void> {
-    this.desired = 'running';
     try {
       await this.bindListeners(this.config);
     } catch (error) {
-      this.fail('ListenerBindFailed', `cannot listen: ${(error as Error).message}`);
+      const message = `cannot listen: ${(error as Error).message}`;
+      this.lifecycle.apply('listeners_failed', { error_code: 'ListenerBindFailed', message, details: {} });
+      this.deps.logger.error({ errorCode: 'ListenerBindFailed' }, message);
       throw error;
     }
-    await Promise.all(this.config.cores.map((core) => this.startServing(this.slot(core), this.instanceSpec(core, this.config, this.generation))));
+    await Promise.all(this.config.cores.map((core) => this.startServing(this.slot(core), this.config, this.generation)));
   }
 
-  async bindListeners(config: EffectivePipeline): Promise<void> {
-    const bound: ListenerSpec[] = [];
-    try {
-      for (const spec of listenerSpecs(config)) {
-        await this.deps.listeners.bind(this.key, spec);
-        bound.push(spec);
-      }
-    } catch (error) {
-      this.releaseListeners();
-      throw error;
-    }
+  bindListeners(config: EffectivePipeline): Promise<void> {
+    return bindPipelineListeners(this.deps.listeners, this.key, config, () => this.listenersInUse());
   }
 
   /** Closes listeners that no live instance of this pipeline has in its config any more. */
   releaseListeners(): void {
+    this.deps.listeners.close(this.key, this.listenersInUse());
+  }
+
+  private listenersInUse(): ListenerSpec[] {
     const inUse = this.liveInstances().flatMap((instance) => instance.spec.listeners);
-    this.deps.listeners.close(this.key, [...inUse, ...(this.desired === 'running' ? listenerSpecs(this.config) : [])]);
+    return [...inUse, ...(this.desired === 'running' ? listenerSpecs(this.config) : [])];
+  }
+
+  /** A rollout of `action` begins; `status` is what the pipeline's status shows of it. */
+  rolloutStarted(action: RolloutAction, status: RolloutStatus): void {
+    this.latest = status;
+    this.lifecycle.apply(action === 'create' ? 'create_started' : 'update_started');
+    this.refresh();
+  }
+
+  /** A rollout ended; a start that failed leaves the pipeline stopped, with no listener left open. */
+  rolloutEnded(succeeded: boolean): void {
+    this.lifecycle.apply(succeeded ? 'rollout_succeeded' : 'rollout_failed');
+    if (this.desired === 'stopped') this.releaseListeners();
+    this.refresh();
+  }
+
+  /** A rollout that had nothing to do: shown as the latest, nothing else changes. */
+  noteRollout(status: RolloutStatus): void {
+    this.latest = status;
   }
 
   /**
@@ -108,55 +148,45 @@ export class PipelineRunner {
     // An engine shutdown may overtake a rollout: nothing new starts on a pipeline that is going away.
     if (this.desired !== 'running') throw new Error('the pipeline is stopping');
     const slot = this.slot(core);
-    const instance = new InstanceProcess(this.instanceSpec(core, config, generation), this.deps.logger, slot.events, this.deps.instanceLogs);
-    this.deps.ledger.watch(instance);
-    slot.incoming = instance;
-    instance.on('phase', () => this.refresh());
-    // Until it serves, an exit only takes it out of the slot (serve() re-wires it for recovery).
+    const instance = this.createInstance(slot, config, generation);
+    slot.admit(instance);
+    // Until it serves, an exit only takes it out of the core (cutOver() wires it for recovery).
     instance.on('exit', () => this.onOtherExit(slot, instance));
     try {
       await instance.start(stepTimeoutMs);
       if (instance.pid !== null) this.deps.stats.track(instance.pid);
-      // The health gate's last part: still alive after a short window. An exit ends the wait at once.
-      const exit = await Promise.race([sleep(this.deps.stabilisationMs).then(() => null), instance.whenExited()]);
-      if (exit || instance.phase !== 'running') {
-        throw new Error(instance.failureReason(`exited with code ${exit?.code ?? '-'} signal ${exit?.signal ?? '-'} within ${this.deps.stabilisationMs} ms of becoming ready`));
-      }
+      await instance.stayUp(this.deps.stabilisationMs);
       return instance;
     } catch (error) {
       instance.kill();
       await instance.whenExited();
-      if (slot.incoming === instance) slot.incoming = null;
-      this.dropEmptySlot(core);
+      slot.dismiss(instance);
+      this.dropEmptySlots();
       throw error;
     }
   }
 
-  /** Cutover on `core`: `instance` takes new connections from now on. Returns the instance it replaced, if any. */
-  serve(core: number, instance: InstanceProcess): InstanceProcess | null {
+  /**
+   * The cutover on `core`: `instance` serves it from now on, and the listener table routes the core's new connections
+   * to it. Returns the instance it replaced, if any, which no longer gets connections and is the caller's to retire.
+   */
+  cutOver(core: number, instance: InstanceProcess): InstanceProcess | null {
     const slot = this.slot(core);
-    const previous = slot.current;
-    if (slot.incoming === instance) slot.incoming = null;
-    // A restart that recovery scheduled for the instance being replaced must not start it again over this one.
-    if (slot.restartTimer) clearTimeout(slot.restartTimer);
-    slot.restartTimer = null;
-    slot.current = instance;
-    slot.gaveUp = null;
-    instance.removeAllListeners('exit');
-    instance.on('exit', (info) => this.onServingExit(slot, instance, info));
-    if (previous) this.toDraining(slot, previous);
+    const previous = this.serveOn(slot, instance);
+    if (previous) this.watchDraining(slot, previous);
     this.refresh();
     return previous;
   }
 
-  /**
-   * An instance that no longer serves leaves its slot when it exits. Its exit promise, not its 'exit' event: the
-   * instance may have died already (killed while recovery was waiting to restart it), and the event will not come again.
-   */
-  private toDraining(slot: CoreSlot, instance: InstanceProcess): void {
-    instance.removeAllListeners('exit');
-    slot.draining.add(instance);
-    void instance.whenExited().then(() => this.onOtherExit(slot, instance));
+  /** Takes `core` out of service (resize down, replace onto fewer cores). Returns the instance to retire. */
+  release(core: number): InstanceProcess | null {
+    const slot = this.slots.get(core);
+    if (!slot) return null;
+    const previous = slot.release();
+    this.deps.listeners.withdraw(this.key, core);
+    if (previous) this.watchDraining(slot, previous);
+    this.refresh();
+    return previous;
   }
 
   /** Drains an instance that no longer serves, until `deadlineMs` (epoch ms). */
@@ -168,31 +198,17 @@ export class PipelineRunner {
     return exit;
   }
 
-  /** Takes `core` out of service (resize down, replace onto fewer cores). Returns the instance to retire. */
-  release(core: number): InstanceProcess | null {
-    const slot = this.slots.get(core);
-    if (!slot) return null;
-    if (slot.restartTimer) clearTimeout(slot.restartTimer);
-    const current = slot.current;
-    slot.current = null;
-    if (current) this.toDraining(slot, current);
-    this.refresh();
-    return current;
-  }
-
+  /** The rollout succeeded: its config and generation are what the pipeline runs. */
   commit(config: EffectivePipeline, generation: number): void {
-    this.config = config;
-    this.generation = generation;
+    this.committedConfig = config;
+    this.committedGeneration = generation;
+    this.dropEmptySlots();
     this.refresh();
   }
 
   /** Stops accepting, drains every instance until `deadlineMs` (epoch ms), and reports each core. */
   async drain(deadlineMs: number): Promise<CoreDrainResult[]> {
-    this.desired = 'stopped';
-    for (const slot of this.slots.values()) {
-      if (slot.restartTimer) clearTimeout(slot.restartTimer);
-      slot.restartTimer = null;
-    }
+    this.lifecycle.apply('shutdown_started');
     // Receivers first: no new connection reaches this pipeline while its instances drain.
     this.deps.listeners.close(this.key);
     this.refresh();
@@ -206,15 +222,20 @@ export class PipelineRunner {
       }),
     );
     await Promise.all(this.liveInstances().map((instance) => instance.drain(deadlineMs)));
+    this.lifecycle.apply('drained');
     this.refresh();
     return results;
   }
 
   /** Every instance of this pipeline with a process, whatever its role. */
   liveInstances(): InstanceProcess[] {
-    return [...this.slots.values()].flatMap((slot) =>
-      [slot.current, slot.incoming, ...slot.draining].filter((i): i is InstanceProcess => i !== null && i.pid !== null && i.phase !== 'stopped' && i.phase !== 'failed'),
-    );
+    return [...this.slots.values()].flatMap((slot) => slot.members().filter((i) => i.pid !== null && i.phase !== 'stopped' && i.phase !== 'failed'));
+  }
+
+  /** An instance that serves now, if any (the engine's observability pipeline sends its telemetry there). */
+  servingInstance(): InstanceProcess | undefined {
+    for (const slot of this.slots.values()) if (slot.serving?.phase === 'running') return slot.serving;
+    return undefined;
   }
 
   killAll(): void {
@@ -222,64 +243,65 @@ export class PipelineRunner {
   }
 
   status(): PipelineStatus {
-    return projectPipelineStatus(this, this.deps.stats, this.deployment, this.deps.listeners.boundAddresses(this.key));
+    return projectPipelineStatus(this, this.deps.stats, this.deps.listeners.boundAddresses(this.key));
   }
 
-  refresh(): void {
-    const serving = [...this.slots.values()]
-      .map((slot) => slot.current)
-      .filter((instance): instance is InstanceProcess => instance?.phase === 'running');
-    if (this.desired === 'running') this.deps.listeners.setServing(this.key, serving);
-    if (serving.length > 0) this.everRunning = true;
-    this.setDeployment(this.deploymentNow());
-    // Conditions are observed at every change, so that their lastTransitionTime is when it happened, not when read.
+  /** Cores with nothing on them and no place in the config go away (after resize down, or a failed launch). */
+  dropEmptySlots(): void {
+    for (const [core, slot] of this.slots) if (slot.isEmpty && !this.config.cores.includes(core)) this.slots.delete(core);
+  }
+
+  /** What the cores show now, told to the lifecycle; conditions are observed at every change too. */
+  private refresh(): void {
+    const seen = observe([...this.slots.values()].map((slot) => slot.observation()));
+    this.lifecycle.apply(seen.event, seen.event === 'core_failed' ? seen.error : undefined);
     observeConditions(this);
-  }
-
-  private deploymentNow(): DeploymentStatus {
-    if (this.operation === 'shutdown') return 'shutting_down';
-    if (this.desired === 'stopped') return this.liveInstances().length > 0 ? 'shutting_down' : 'stopped';
-    if (this.operation === 'rollout') return this.everRunning ? 'updating' : 'provisioning';
-    const slots = [...this.slots.values()];
-    if (slots.some((slot) => slot.gaveUp !== null)) return 'failed';
-    if (slots.length > 0 && slots.every((slot) => slot.current?.phase === 'running')) return 'running';
-    return this.everRunning ? 'degraded' : 'provisioning';
   }
 
   private slot(core: number): CoreSlot {
     let slot = this.slots.get(core);
     if (!slot) {
-      slot = {
-        core,
-        current: null,
-        incoming: null,
-        draining: new Set(),
-        window: new RestartWindow(this.config.policies.runtimeRecovery),
-        restarts: 0,
-        events: [],
-        restartTimer: null,
-        gaveUp: null,
-        conditions: new ConditionTracker(),
-      };
+      slot = new CoreSlot(core, this.config.policies.runtimeRecovery, this.key, this.reportBug);
       this.slots.set(core, slot);
     }
     return slot;
   }
 
-  /** A core with nothing on it and no place in the config goes away (after resize down, or a failed launch). */
-  dropEmptySlot(core: number): void {
-    const slot = this.slots.get(core);
-    if (slot && !slot.current && !slot.incoming && slot.draining.size === 0 && !this.config.cores.includes(core)) this.slots.delete(core);
+  private createInstance(slot: CoreSlot, config: EffectivePipeline, generation: number): InstanceProcess {
+    const instance = this.deps.launcher.create(slot.core, config, generation, this.deps.logger, slot.events);
+    this.deps.ledger.watch(instance);
+    instance.on('phase', (phase) => {
+      // A routed instance that became ready takes the connections held for the pipeline meanwhile.
+      if (phase === 'running') this.deps.listeners.resume(this.key);
+      this.refresh();
+    });
+    return instance;
   }
 
-  private async startServing(slot: CoreSlot, spec: InstanceSpec): Promise<void> {
-    slot.restartTimer = null;
-    if (this.desired !== 'running') return;
-    const instance = new InstanceProcess(spec, this.deps.logger, slot.events, this.deps.instanceLogs);
-    this.deps.ledger.watch(instance);
-    slot.current = instance;
-    instance.on('phase', () => this.refresh());
+  /** `instance` serves `slot` (the slot's move and the listener table's cutover), with recovery watching its exit. */
+  private serveOn(slot: CoreSlot, instance: InstanceProcess): InstanceProcess | null {
+    const previous = slot.serve(instance);
+    this.deps.listeners.cutOver(this.key, slot.core, instance);
+    instance.removeAllListeners('exit');
     instance.on('exit', (info) => this.onServingExit(slot, instance, info));
+    return previous;
+  }
+
+  /**
+   * An instance that no longer serves leaves its core when it exits. Its exit promise, not its 'exit' event: the
+   * instance may have died already (killed while recovery was waiting to restart it), and the event will not come again.
+   */
+  private watchDraining(slot: CoreSlot, instance: InstanceProcess): void {
+    instance.removeAllListeners('exit');
+    void instance.whenExited().then(() => this.onOtherExit(slot, instance));
+  }
+
+  private async startServing(slot: CoreSlot, config: EffectivePipeline, generation: number): Promise<void> {
+    if (this.desired !== 'running') return;
+    const instance = this.createInstance(slot, config, generation);
+    // What served before crashed (a restart) or never existed (the boot): nothing to retire.
+    this.serveOn(slot, instance);
+    this.refresh();
     try {
       await instance.start(this.config.policies.runtimeRecovery.startupTimeoutMs);
       if (instance.pid !== null) this.deps.stats.track(instance.pid);
@@ -291,61 +313,25 @@ export class PipelineRunner {
 
   private onOtherExit(slot: CoreSlot, instance: InstanceProcess): void {
     if (instance.pid !== null) this.deps.stats.untrack(instance.pid);
-    slot.draining.delete(instance);
-    this.dropEmptySlot(slot.core);
+    slot.dismiss(instance);
+    this.dropEmptySlots();
     this.refresh();
   }
 
   private onServingExit(slot: CoreSlot, instance: InstanceProcess, info: ExitInfo): void {
     if (instance.pid !== null) this.deps.stats.untrack(instance.pid);
+    if (!info.intended && this.desired === 'running') this.recover(slot, instance, info);
     this.refresh();
-    if (instance !== slot.current || info.intended || this.desired !== 'running') return;
+  }
+
+  private recover(slot: CoreSlot, instance: InstanceProcess, info: ExitInfo): void {
     const reason = instance.failureReason(`exited with code ${info.code ?? '-'} signal ${info.signal ?? '-'}`);
-    const decision = slot.window.onCrash(monotonicMs());
-    if (decision.kind === 'restart') {
-      slot.restarts += 1;
-      this.recordCore(slot, instance.generation, 'restart_scheduled', `attempt ${decision.attempt} in ${decision.delayMs} ms after: ${reason}`);
-      this.deps.logger.warn({ core: slot.core, generation: instance.generation, delayMs: decision.delayMs, reason }, 'instance crashed: restarting');
-      // Same config and generation: recovery repairs what runs, it does not deploy anything new.
-      slot.restartTimer = setTimeout(() => void this.startServing(slot, instance.spec), decision.delayMs);
-    } else {
-      slot.gaveUp = decision.kind === 'give_up' ? decision.reason : 'runtime recovery is disabled';
-      this.recordCore(slot, instance.generation, 'gave_up', slot.gaveUp);
-      this.fail('RestartLimitExceeded', `core ${slot.core}: ${slot.gaveUp}; last failure: ${reason}`, { coreId: slot.core });
+    const outcome = slot.recover(instance, reason, monotonicMs(), () => void this.startServing(slot, instance.spec.config, instance.generation));
+    if (outcome.kind === 'restarting') {
+      this.deps.logger.warn({ core: slot.core, generation: instance.generation, delayMs: outcome.delayMs, reason }, 'instance crashed: restarting');
+    } else if (outcome.kind === 'gave_up') {
+      const failure = slot.observation().failure;
+      this.deps.logger.error({ errorCode: failure?.error_code, coreId: slot.core }, failure?.message ?? outcome.reason);
     }
-    this.refresh();
   }
-
-  private setDeployment(status: DeploymentStatus): void {
-    if (this.deployment.status === status) return;
-    const error = status === 'failed' ? this.deployment.error : null;
-    this.deployment = { status, since: isoNow(), error };
-  }
-
-  private fail(errorCode: string, message: string, details: Record<string, unknown> = {}): void {
-    this.deployment = { status: 'failed', since: isoNow(), error: { error_code: errorCode, message, details } };
-    this.deps.logger.error({ errorCode, ...details }, message);
-  }
-
-  private recordCore(slot: CoreSlot, generation: number, event: string, message: string): void {
-    slot.events.push({ time: isoNow(), generation, event, message });
-    if (slot.events.length > RECENT_EVENTS) slot.events.shift();
-  }
-
-  private instanceSpec(core: number, config: EffectivePipeline, generation: number): InstanceSpec {
-    return {
-      group: config.group,
-      pipeline: config.pipeline,
-      core,
-      generation,
-      config,
-      listeners: listenerSpecs(config),
-      ...this.deps.instanceOptions,
-    };
-  }
-}
-
-/** Computed at validation from the receivers' descriptors: the supervisor needs no node catalog. */
-export function listenerSpecs(config: EffectivePipeline): ListenerSpec[] {
-  return config.listeners;
 }

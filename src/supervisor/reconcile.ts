@@ -6,7 +6,9 @@
 import type { Busy, ReconcileOutcome, ReconcileRequest, ReconcileWait } from '../state/commands.js';
 import type { ConfigError, EffectivePipeline, EngineConfig } from '../config/index.js';
 import { canonicalJson, sha256Hex } from '../config/hash.js';
-import type { ReconcileChange, ReconcileStatus, ReconcileTrigger } from '../state/operations.js';
+import { StateMachine } from '../state/machine.js';
+import type { ReconcileChange, ReconcileState, ReconcileStatus, ReconcileTrigger } from '../state/operations.js';
+import { RECONCILE_LIFECYCLE, type ReconcileEvent } from '../state/reconcile-lifecycle.js';
 import { isoNow } from '../util/time.js';
 import { deleteHeldGroup, drainAndForget, pipelinesOf } from './deletes.js';
 import { waitAtMost, type LockScope, type OperationRef } from './operation-lock.js';
@@ -32,6 +34,8 @@ export interface ApplyOptions extends Omit<ReconcileRequest, 'config'> {
 
 export class Reconciler {
   private readonly history: ReconcileStatus[] = [];
+  /** Each record's state machine (state/reconcile-lifecycle.ts): the record's state changes only through it. */
+  private readonly machines = new WeakMap<ReconcileStatus, StateMachine<ReconcileState, ReconcileEvent>>();
 
   constructor(
     private readonly manager: RuntimeManager,
@@ -71,7 +75,7 @@ export class Reconciler {
     const now = isoNow();
     const status = this.remember({
       reconcileId: operation.id,
-      state: 'running',
+      state: 'pending',
       configHash: sha256Hex(canonicalJson(validation.config)),
       startedAt: now,
       updatedAt: now,
@@ -79,6 +83,7 @@ export class Reconciler {
       trigger: options.trigger,
       deleteMissing: options.deleteMissing,
     });
+    this.move(status, 'begin');
     const all = this.run(status, validation, options, missing)
       .catch((error: unknown) => this.end(status, `internal error: ${(error as Error).message}`))
       .finally(() => {
@@ -102,7 +107,7 @@ export class Reconciler {
     const now = isoNow();
     const status = this.remember({
       reconcileId: this.manager.newId('reconcile'),
-      state: 'rejected',
+      state: 'pending',
       startedAt: now,
       updatedAt: now,
       changes: [],
@@ -111,6 +116,7 @@ export class Reconciler {
       deleteMissing: false,
       ...(errors.length > 0 ? { errors } : {}),
     });
+    this.move(status, 'reject');
     this.onFinished(status);
     return status;
   }
@@ -120,12 +126,12 @@ export class Reconciler {
     const desired = validation.config;
     // A new group takes its settings now, so that its pipelines can be committed into it as they succeed.
     const created = Object.keys(desired.groups).filter((g) => !manager.hasGroup(g));
-    for (const g of created) manager.committed.groups[g] = { ...desired.groups[g]!, pipelines: {} };
+    for (const g of created) manager.addGroup(g, desired.groups[g]!);
 
     await Promise.all(validation.pipelines.map((candidate) => this.rollOut(status, candidate, desired, options)));
     if (this.failed(status)) {
       // Nothing of a group whose every create failed may stay behind.
-      for (const g of created) if (pipelinesOf(manager, g).length === 0) delete manager.committed.groups[g];
+      for (const g of created) if (pipelinesOf(manager, g).length === 0) manager.removeGroup(g);
       return this.end(status);
     }
 
@@ -140,7 +146,9 @@ export class Reconciler {
         if (deleted.state === 'failed') return this.end(status);
       }
     }
-    this.commitDocument(desired);
+    // The document's own settings, once everything it asked for is done: its version and policies, and each group's
+    // settings with the pipelines committed so far (the runtime manager keeps the engine section in force).
+    manager.adoptDocument(desired);
     this.end(status);
   }
 
@@ -167,20 +175,6 @@ export class Reconciler {
     this.settle(status, change, deleted.state, deleted.failureReason);
   }
 
-  /**
-   * The document's own settings, once everything it asked for is done: its version and policies, and each group's
-   * settings with the pipelines committed so far. The engine section (admin address and auth) is set up once at
-   * start, so the one in force stays.
-   */
-  private commitDocument(desired: EngineConfig): void {
-    const { manager } = this;
-    const previous = manager.committed;
-    const { engine: _inForceUntilRestart, groups, ...document } = desired;
-    const committedGroups = { ...previous.groups };
-    for (const [g, spec] of Object.entries(groups)) committedGroups[g] = { ...spec, pipelines: previous.groups[g]?.pipelines ?? {} };
-    manager.committed = { ...document, ...(previous.engine !== undefined ? { engine: previous.engine } : {}), groups: committedGroups };
-  }
-
   private change(status: ReconcileStatus, change: ReconcileChange): ReconcileChange {
     status.changes.push(change);
     status.updatedAt = isoNow();
@@ -203,12 +197,20 @@ export class Reconciler {
       .filter((c) => c.state === 'failed')
       .map((c) => `${c.pipelineId === undefined ? `group '${c.pipelineGroupId}'` : `'${c.pipelineGroupId}:${c.pipelineId}'`} ${c.action}: ${c.detail ?? 'failed'}`);
     if (internalError !== undefined) failures.push(internalError);
-    status.state = failures.length === 0 ? 'succeeded' : 'failed';
     if (failures.length > 0) status.failureReason = failures.join('; ');
+    this.move(status, failures.length === 0 ? 'succeed' : 'fail');
+  }
+
+  /** Moves the record as its table allows; a move the table lacks is reported as a bug and changes nothing. */
+  private move(status: ReconcileStatus, event: ReconcileEvent): void {
+    const machine = this.machines.get(status);
+    if (!machine) return;
+    if (machine.apply(event).kind === 'moved') status.state = machine.state;
     status.updatedAt = isoNow();
   }
 
   private remember(status: ReconcileStatus): ReconcileStatus {
+    this.machines.set(status, new StateMachine('reconcile', status.reconcileId, RECONCILE_LIFECYCLE, 'pending', this.manager.reportBug));
     this.history.push(status);
     if (this.history.length > RECONCILES_KEPT) this.history.shift();
     return status;

@@ -1,6 +1,8 @@
 // The rollout executor (DESIGN.md §4): one step at a time per core, health-gated. The old generation keeps serving
 // until a new instance is ready on its core; a failure stops the rollout and rolls back the cores already switched,
-// so a bad config never takes a working pipeline down. Nothing here commits config: the caller does on success.
+// so a bad config never takes a working pipeline down. Nothing here commits config: the caller does on success. The
+// rollout's own state and each core's move only as state/rollout-lifecycle.ts allows, through the record; the cutover
+// is the explicit `switch` step (the runner's cutOver, which names the new instance to the listener table).
 import type { EffectivePipeline } from '../config/effective.js';
 import type { PipelinePlan } from '../state/operations.js';
 import type { ExitInfo, InstanceProcess } from './instance-process.js';
@@ -27,12 +29,12 @@ interface Switched {
 /** Runs the job to its end; resolves true when it succeeded (the caller commits), false when it was rolled back. */
 export async function runRollout(job: RolloutJob): Promise<boolean> {
   const { record, plan, runner } = job;
-  record.setState('running');
-  for (const step of plan.cores) if (step.step !== 'keep') record.core(step.coreId, 'pending', undefined, previousGeneration(job, step.step));
+  record.move('begin');
+  for (const step of plan.cores) if (step.step !== 'keep') record.addCore(step.coreId, previousGeneration(job, step.step));
   try {
     await runner.bindListeners(job.candidate);
   } catch (error) {
-    record.setState('failed', `cannot listen: ${(error as Error).message}`);
+    record.move('fail', `cannot listen: ${(error as Error).message}`);
     return false;
   }
   const switched: Switched[] = [];
@@ -50,66 +52,67 @@ export async function runRollout(job: RolloutJob): Promise<boolean> {
   }
   for (const step of plan.cores.filter((s) => s.step === 'drain')) {
     const previous = runner.release(step.coreId);
-    record.core(step.coreId, 'draining_old');
+    record.moveCore(step.coreId, 'drain_old');
     const exit = previous ? await runner.retire(previous, Date.now() + job.drainTimeoutMs) : undefined;
-    record.core(step.coreId, 'retired', exit && drainDetail(exit, job.drainTimeoutMs));
+    record.moveCore(step.coreId, 'retire', exit && drainDetail(exit, job.drainTimeoutMs));
   }
   runner.commit(job.candidate, job.targetGeneration);
-  for (const core of [...runner.slots.keys()]) runner.dropEmptySlot(core);
   runner.releaseListeners();
-  record.setState('succeeded');
+  record.move('succeed');
   return true;
 }
 
 /** start new → ready (health gate) → cutover → drain the old one → retired. */
 async function switchCore(job: RolloutJob, core: number): Promise<Switched> {
   const { record, runner } = job;
-  record.core(core, 'starting');
+  record.moveCore(core, 'launch');
   let incoming: InstanceProcess;
   try {
     incoming = await runner.launch(core, job.candidate, job.targetGeneration, job.stepTimeoutMs);
   } catch (error) {
     const reason = `core ${core}: ${(error as Error).message}`;
-    record.core(core, 'failed', (error as Error).message);
+    record.moveCore(core, 'fail', (error as Error).message);
     throw new Error(reason);
   }
-  record.core(core, 'ready');
-  const previous = runner.serve(core, incoming);
-  record.core(core, 'switched');
+  record.moveCore(core, 'ready');
+  const previous = runner.cutOver(core, incoming);
+  record.moveCore(core, 'switch');
   let detail: string | undefined;
   if (previous) {
-    record.core(core, 'draining_old');
+    record.moveCore(core, 'drain_old');
     detail = drainDetail(await runner.retire(previous, Date.now() + job.drainTimeoutMs), job.drainTimeoutMs);
   }
-  record.core(core, 'retired', detail);
+  record.moveCore(core, 'retire', detail);
   return { core, incoming, previous };
 }
 
 /** The old generation serves again on every core already switched; new instances are drained away. */
 async function rollBack(job: RolloutJob, switched: Switched[], reason: string): Promise<void> {
   const { record, runner } = job;
-  record.setState('rolling_back', reason);
+  record.move('roll_back', reason);
   runner.logger.warn({ rolloutId: record.status.rolloutId, reason }, 'rollout failed: rolling back');
   let rollbackFailed = false;
   for (const done of [...switched].reverse()) {
-    record.core(done.core, 'rollback_starting');
+    record.moveCore(done.core, 'roll_back');
     try {
       if (done.previous) {
         const restored = await runner.launch(done.core, done.previous.spec.config, done.previous.generation, job.stepTimeoutMs);
-        runner.serve(done.core, restored);
+        runner.cutOver(done.core, restored);
       } else {
         runner.release(done.core);
       }
       const exit = await runner.retire(done.incoming, Date.now() + job.drainTimeoutMs);
-      runner.dropEmptySlot(done.core);
-      record.core(done.core, 'rolled_back', drainDetail(exit, job.drainTimeoutMs)?.replace('the old instance', 'the new instance'));
+      runner.dropEmptySlots();
+      record.moveCore(done.core, 'rolled_back', drainDetail(exit, job.drainTimeoutMs)?.replace('the old instance', 'the new instance'));
     } catch (error) {
       rollbackFailed = true;
-      record.core(done.core, 'failed', `rollback: ${(error as Error).message}`);
+      record.moveCore(done.core, 'fail', `rollback: ${(error as Error).message}`);
     }
   }
   runner.releaseListeners();
-  record.setState(rollbackFailed ? 'rollback_failed' : job.plan.action === 'create' ? 'failed' : 'rolled_back');
+  // A create rolled back leaves nothing of the pipeline running: to an operator it failed.
+  if (rollbackFailed) record.move('rollback_failed');
+  else record.move(job.plan.action === 'create' ? 'fail' : 'rollback_succeeded');
 }
 
 function previousGeneration(job: RolloutJob, step: string): number | undefined {

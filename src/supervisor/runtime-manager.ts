@@ -1,20 +1,26 @@
 // The runtime manager: the committed config, a runner per pipeline, and the operations that change them. Every change
 // is validated against a copy of the whole committed config before anything starts, planned from the effective
-// configs, executed by the rollout executor under a per-pipeline lock, and committed only when it succeeded.
+// configs, executed by the rollout executor under a per-pipeline lock, and committed only when it succeeded. The
+// manager is the only writer of the committed config, and of the engine's lifecycle (state/engine-lifecycle.ts); it
+// changes a pipeline's runner only through the runner's methods.
 import type { EffectivePipeline } from '../config/effective.js';
 import { validateEngineConfig, type ValidationContext } from '../config/index.js';
 import type { ComponentCatalog } from '../config/catalog.js';
 import { substituteEnvInValue } from '../config/env-subst-value.js';
-import type { EngineConfig, PipelineSpec } from '../config/types.js';
+import type { EngineConfig, GroupSpec, PipelineSpec } from '../config/types.js';
 import { diffPipelines } from '../state/config-diff.js';
 import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../state/commands.js';
+import { ENGINE_LIFECYCLE, type EngineEvent, type EngineState } from '../state/engine-lifecycle.js';
+import { logIllegalMoves, StateMachine, type BugReporter } from '../state/machine.js';
 import type { PipelinePlan, RolloutStatus, ShutdownInitiator, ShutdownStatus } from '../state/operations.js';
+import type { DeepReadonly } from '../util/readonly.js';
 import { RecordHistory, RolloutRecord, ShutdownRecord } from './operation-records.js';
 import { OperationLock, drainWaitSecs, waitAtMost, type OperationRef } from './operation-lock.js';
 import { PipelineRunner, type CoreDrainResult, type RunnerDeps } from './pipeline-runner.js';
 import { keyOf } from './pipeline-key.js';
 import { planRollout } from './planner.js';
 import { runRollout } from './rollout.js';
+import { runShutdown } from './shutdown.js';
 
 export const DEFAULT_STEP_TIMEOUT_SECS = 60;
 export const DEFAULT_DRAIN_TIMEOUT_SECS = 60;
@@ -43,17 +49,29 @@ export class RuntimeManager {
   readonly rollouts = new RecordHistory<RolloutRecord>();
   readonly shutdowns = new RecordHistory<ShutdownRecord>();
   private readonly generations = new Map<string, number>();
-  /** Set when the engine starts draining for good (SIGTERM): every pipeline is busy from then on. */
-  private closing = false;
-  /** Set while the pipelines of the initial config have their first start: an operation now would race it. */
-  private booting = false;
+  private readonly engine: StateMachine<EngineState, EngineEvent>;
+  /** Where an illegal move of any of the control plane's tables is reported (the reconciler's too). */
+  readonly reportBug: BugReporter;
   private nextId = 1;
 
   constructor(
-    public committed: EngineConfig,
+    private committedConfig: EngineConfig,
     readonly availableCores: number[],
     private readonly deps: RunnerDeps & { operations?: OperationObserver; catalog: ComponentCatalog },
-  ) {}
+  ) {
+    this.reportBug = logIllegalMoves(deps.logger);
+    this.engine = new StateMachine('engine', 'engine', ENGINE_LIFECYCLE, 'idle', this.reportBug);
+  }
+
+  /** The config as committed: what runs, as the operator wrote it. Read-only: only the manager's methods change it. */
+  get committed(): DeepReadonly<EngineConfig> {
+    return this.committedConfig;
+  }
+
+  /** True until the boot has started every pipeline of the initial config: the engine is not ready before. */
+  get isBooting(): boolean {
+    return this.engine.state === 'booting';
+  }
 
   /** What every live change is validated against: this engine's cores and node types. */
   get validationContext(): ValidationContext {
@@ -64,19 +82,14 @@ export class RuntimeManager {
    * Boot: every pipeline of the initial config at generation 1, with runtime recovery from the first attempt.
    * `first` runs before them, inside the boot (every pipeline answers busy meanwhile): the engine's observability pipeline.
    */
-  /** True until the boot has started every pipeline of the initial config: the engine is not ready before. */
-  get isBooting(): boolean {
-    return this.booting;
-  }
-
   async boot(pipelines: EffectivePipeline[], first?: () => Promise<void>): Promise<void> {
-    this.booting = true;
+    this.engine.apply('boot_started');
     try {
       await first?.();
       for (const pipeline of pipelines) this.runners.set(keyOf(pipeline.group, pipeline.pipeline), this.newRunner(pipeline, this.takeGeneration(keyOf(pipeline.group, pipeline.pipeline))));
       await Promise.allSettled([...this.runners.values()].map((runner) => runner.start()));
     } finally {
-      this.booting = false;
+      this.engine.apply('boot_ended');
     }
   }
 
@@ -85,14 +98,14 @@ export class RuntimeManager {
   }
 
   hasGroup(group: string): boolean {
-    return Object.hasOwn(this.committed.groups, group);
+    return Object.hasOwn(this.committedConfig.groups, group);
   }
 
   async putPipeline(group: string, pipeline: string, request: PutPipelineRequest, wait: WaitOptions): Promise<PutPipelineOutcome> {
     if (!this.hasGroup(group)) return { kind: 'group_not_found' };
     const substituted = substituteEnvInValue(request.pipeline, `groups.${group}.pipelines.${pipeline}`);
     if (!substituted.ok) return { kind: 'invalid', errors: substituted.errors };
-    const candidateDoc = structuredClone(this.committed);
+    const candidateDoc = structuredClone(this.committedConfig);
     candidateDoc.groups[group]!.pipelines[pipeline] = substituted.value as PipelineSpec;
     const validation = validateEngineConfig(candidateDoc, this.validationContext);
     if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
@@ -114,38 +127,31 @@ export class RuntimeManager {
     const action = plan.action;
     const existing = this.runners.get(key);
     const target = action === 'resize' && existing ? existing.generation : this.takeGeneration(key);
-    const runner = existing ?? this.newRunner(candidate, target);
+    const runner = existing ?? this.newRunner(candidate, target, 'stopped');
     this.runners.set(key, runner);
-    const wasStopped = runner.desired === 'stopped';
-    runner.desired = 'running';
     const id = this.newId('rollout');
-    const record = new RolloutRecord(id, candidate.group, candidate.pipeline, action, target, action === 'create' ? undefined : runner.generation);
+    const record = new RolloutRecord(id, candidate.group, candidate.pipeline, action, target, action === 'create' ? undefined : runner.generation, this.reportBug);
     const operation: OperationRef = { type: 'rollout', id };
     this.lock.acquire(key, operation);
     this.rollouts.add(key, id, record);
-    runner.latestRollout = record.status;
-    runner.operation = 'rollout';
-    runner.refresh();
+    runner.rolloutStarted(action, record.status);
     const done = runRollout({ runner, candidate, targetGeneration: target, plan, record, stepTimeoutMs: stepTimeoutSecs * 1000, drainTimeoutMs: drainTimeoutSecs * 1000 })
+      .catch((error: unknown) => {
+        record.move('fail', `internal error: ${(error as Error).message}`);
+        this.deps.logger.error({ err: error, rolloutId: id }, 'rollout crashed');
+        return false;
+      })
       .then((succeeded) => {
+        runner.rolloutEnded(succeeded);
         if (succeeded) this.commitSpec(candidate.group, candidate.pipeline, spec);
         else if (action === 'create' && !existing) {
           // Nothing of a failed create may stay behind, its listening sockets least of all.
           this.deps.listeners.close(key);
           this.runners.delete(key);
-        } else if (action === 'create' && wasStopped) {
-          runner.desired = 'stopped';
-          runner.releaseListeners();
         }
       })
-      .catch((error: unknown) => {
-        record.setState('failed', `internal error: ${(error as Error).message}`);
-        this.deps.logger.error({ err: error, rolloutId: id }, 'rollout crashed');
-      })
       .finally(() => {
-        runner.operation = null;
         this.lock.release(key, operation);
-        runner.refresh();
         this.deps.operations?.rolloutFinished(record.status);
       });
     return { record, done };
@@ -178,25 +184,14 @@ export class RuntimeManager {
 
   startShutdown(runner: PipelineRunner, drainTimeoutSecs: number, initiator?: ShutdownInitiator): { record: ShutdownRecord; done: Promise<void> } {
     const id = this.newId('shutdown');
-    const record = new ShutdownRecord(id, runner.config.group, runner.config.pipeline, initiator);
+    const record = new ShutdownRecord(id, runner.config.group, runner.config.pipeline, this.reportBug, initiator);
     const operation: OperationRef = { type: 'shutdown', id };
     this.lock.acquire(runner.key, operation);
     this.shutdowns.add(runner.key, id, record);
-    runner.operation = 'shutdown';
-    record.setState('running');
-    for (const slot of runner.slots.values()) {
-      if (slot.current) record.requested(slot.core, slot.current.generation);
-    }
-    runner.refresh();
-    const done = runner
-      .drain(Date.now() + drainTimeoutSecs * 1000)
-      .then((results) => record.finish(results, drainTimeoutSecs))
-      .finally(() => {
-        runner.operation = null;
-        this.lock.release(runner.key, operation);
-        runner.refresh();
-        this.deps.operations?.shutdownFinished(record.status);
-      });
+    const done = runShutdown({ runner, record, drainTimeoutSecs }).finally(() => {
+      this.lock.release(runner.key, operation);
+      this.deps.operations?.shutdownFinished(record.status);
+    });
     return { record, done };
   }
 
@@ -207,7 +202,7 @@ export class RuntimeManager {
     if (busy) return busy;
     const runner = this.runner(group, pipeline)!;
     if (runner.desired === 'running') return { kind: 'already_running' };
-    const spec = this.committed.groups[group]!.pipelines[pipeline]!;
+    const spec = this.committedConfig.groups[group]!.pipelines[pipeline]!;
     const { record } = this.startRollout(runner.config, spec, planRollout(undefined, runner.config), DEFAULT_STEP_TIMEOUT_SECS, DEFAULT_DRAIN_TIMEOUT_SECS);
     return { kind: 'accepted', rollout: record.status };
   }
@@ -222,7 +217,7 @@ export class RuntimeManager {
 
   /** Engine shutdown: every pipeline drains, whatever operation runs. Resolves with how each core's drain ended. */
   async drainAll(deadlineMs: number): Promise<PipelineDrainResult[]> {
-    this.closing = true;
+    this.engine.apply('drain_started');
     return Promise.all([...this.runners.values()].map(async (runner) => ({ key: runner.key, cores: await runner.drain(deadlineMs) })));
   }
 
@@ -232,8 +227,8 @@ export class RuntimeManager {
    * is going away.
    */
   holderOf(key: string): OperationRef | undefined {
-    if (this.closing) return ENGINE_SHUTDOWN;
-    if (this.booting) return ENGINE_START;
+    if (this.engine.state === 'closing') return ENGINE_SHUTDOWN;
+    if (this.engine.state === 'booting') return ENGINE_START;
     return this.lock.holder(key);
   }
 
@@ -254,8 +249,32 @@ export class RuntimeManager {
   }
 
   commitSpec(group: string, pipeline: string, spec: PipelineSpec): void {
-    const groupSpec = this.committed.groups[group];
+    const groupSpec = this.committedConfig.groups[group];
     if (groupSpec) groupSpec.pipelines[pipeline] = spec;
+  }
+
+  /** A new group with its group-level settings (validated by the caller) and no pipeline yet: each is committed as it succeeds. */
+  addGroup(group: string, spec: GroupSpec): void {
+    this.committedConfig.groups[group] = { ...spec, pipelines: {} };
+  }
+
+  /** The group is gone for every new request, while whatever of it still runs drains. */
+  removeGroup(group: string): void {
+    delete this.committedConfig.groups[group];
+  }
+
+  /**
+   * A reconcile's document takes effect for what is not a pipeline: its policies and its groups (one it leaves out
+   * stays), never the engine section (set up once at start). Pipelines keep their committed specs: each is committed
+   * when its own rollout succeeds.
+   */
+  adoptDocument(desired: EngineConfig): void {
+    const previous = this.committedConfig;
+    const { engine: _ignoredUntilRestart, groups, ...document } = desired;
+    const merged: Record<string, GroupSpec> = {};
+    for (const [g, spec] of Object.entries(groups)) merged[g] = { ...spec, pipelines: { ...(previous.groups[g]?.pipelines ?? {}) } };
+    for (const [g, spec] of Object.entries(previous.groups)) merged[g] ??= spec;
+    this.committedConfig = { ...document, ...(previous.engine !== undefined ? { engine: previous.engine } : {}), groups: merged };
   }
 
   /** Forgets the pipeline; its operation records stay readable, so the Location a DELETE answered keeps working. */
@@ -263,7 +282,7 @@ export class RuntimeManager {
     const key = keyOf(group, pipeline);
     this.runners.delete(key);
     this.deps.ledger.forget(group, pipeline);
-    delete this.committed.groups[group]?.pipelines[pipeline];
+    delete this.committedConfig.groups[group]?.pipelines[pipeline];
   }
 
   newId(kind: 'rollout' | 'shutdown' | 'reconcile' | 'delete'): string {
@@ -273,11 +292,11 @@ export class RuntimeManager {
   private recordNoop(group: string, pipeline: string, spec: PipelineSpec): RolloutStatus {
     const runner = this.runner(group, pipeline)!;
     const id = this.newId('rollout');
-    const record = new RolloutRecord(id, group, pipeline, 'noop', runner.generation, runner.generation);
-    record.setState('succeeded');
+    const record = new RolloutRecord(id, group, pipeline, 'noop', runner.generation, runner.generation, this.reportBug);
+    record.move('noop');
     this.rollouts.add(runner.key, id, record);
     this.deps.operations?.rolloutFinished(record.status);
-    runner.latestRollout = record.status;
+    runner.noteRollout(record.status);
     // The effective config is the same; the operator's latest wording of it becomes the committed text.
     this.commitSpec(group, pipeline, spec);
     return record.status;
@@ -289,8 +308,8 @@ export class RuntimeManager {
     return next;
   }
 
-  private newRunner(config: EffectivePipeline, generation: number): PipelineRunner {
-    return new PipelineRunner(config, generation, { ...this.deps, logger: this.deps.logger.child({ group: config.group, pipeline: config.pipeline }) });
+  private newRunner(config: EffectivePipeline, generation: number, initial: 'provisioning' | 'stopped' = 'provisioning'): PipelineRunner {
+    return new PipelineRunner(config, generation, { ...this.deps, logger: this.deps.logger.child({ group: config.group, pipeline: config.pipeline }) }, initial);
   }
 }
 

@@ -1,7 +1,9 @@
-// PipelineStatus (CONTRACT.md §3) derived from the runner's slots and instances at the moment it is asked for.
+// PipelineStatus (CONTRACT.md §3) projected from the runner's state machines at the moment it is asked for: the
+// pipeline's lifecycle gives the deployment status, each core's lifecycle and its serving instance's phase give the
+// core's phase. Nothing here decides a state; it only reads and shapes them.
 import type { RolloutStatus } from '../state/operations.js';
 import type { Condition, CoreStatus, RolloutSummary, DeploymentError, DeploymentStatus, InstanceStatus, ListenerStatus, PipelineStatus } from '../state/status-types.js';
-import type { CoreSlot } from './core-slot.js';
+import type { CoreView } from './core-slot.js';
 import type { EffectivePipeline } from '../config/effective.js';
 import type { DesiredStatus } from '../state/status-types.js';
 import type { ProcessStats } from './process-stats.js';
@@ -14,27 +16,25 @@ import { isoNow } from '../util/time.js';
 
 /** What the projection reads of a pipeline runner (the runner calls the projection, so it names no runner type). */
 export interface ProjectedRunner {
-  readonly slots: ReadonlyMap<number, CoreSlot>;
+  cores(): readonly CoreView[];
   readonly desired: DesiredStatus;
+  readonly deployment: { status: DeploymentStatus; since: string; error: DeploymentError | null };
   readonly config: EffectivePipeline;
   readonly conditions: ConditionTracker;
   readonly generation: number;
   readonly latestRollout: RolloutStatus | null;
 }
 
-export function projectPipelineStatus(
-  runner: ProjectedRunner,
-  stats: ProcessStats,
-  deployment: { status: DeploymentStatus; since: string; error: DeploymentError | null },
-  listeners: ListenerStatus[],
-): PipelineStatus {
+export function projectPipelineStatus(runner: ProjectedRunner, stats: ProcessStats, listeners: ListenerStatus[]): PipelineStatus {
+  const { deployment } = runner;
+  const slots = runner.cores();
   const cores: Record<string, CoreStatus> = {};
   const instances: InstanceStatus[] = [];
   const servingGenerations: Record<string, number> = {};
   let runningCores = 0;
 
-  for (const slot of runner.slots.values()) {
-    const instance = slot.current;
+  for (const slot of slots) {
+    const instance = slot.serving;
     const phase = corePhase(runner, slot);
     if (phase === 'running') {
       runningCores += 1;
@@ -59,7 +59,7 @@ export function projectPipelineStatus(
     }
   }
 
-  const totalCores = runner.slots.size;
+  const totalCores = slots.length;
   return {
     conditions: pipelineConditions(runner),
     totalCores,
@@ -83,11 +83,11 @@ export function projectPipelineStatus(
  */
 function runtimeStatuses(
   runner: ProjectedRunner,
-  slot: CoreSlot,
+  slot: CoreView,
   phase: InstancePhase,
   fallbackTime: string,
 ): { served: CoreStatus; members: Array<{ member: InstanceProcess; status: CoreStatus }> } {
-  const instance = slot.current;
+  const instance = slot.serving;
   const base = { group: runner.config.group, pipeline: runner.config.pipeline, core: slot.core, events: slot.events, fallbackTime };
   const served = coreStatus(
     {
@@ -99,8 +99,8 @@ function runtimeStatuses(
     },
     slot.conditions,
   );
-  const members = [instance, slot.incoming, ...slot.draining]
-    .filter((member): member is InstanceProcess => member !== null)
+  const members = slot
+    .members()
     .map((member) => ({
       member,
       status:
@@ -130,10 +130,11 @@ function instanceTracker(instance: InstanceProcess): ConditionTracker {
 }
 
 /** Why a runtime failed: recovery gave up on its core, or the instance itself failed (starting or running). */
-function failure(slot: CoreSlot | undefined, instance: InstanceProcess | null): Pick<RuntimeView, 'failReason' | 'failure'> {
+function failure(slot: CoreView | undefined, instance: InstanceProcess | null): Pick<RuntimeView, 'failReason' | 'failure'> {
   const failReason = failReasonOf(instance?.failedFrom ?? null);
   const cause = instance?.failureReason('the instance process exited');
-  if (slot?.gaveUp) return { failReason, failure: `runtime recovery gave up: ${slot.gaveUp}${cause ? `; last failure: ${cause}` : ''}` };
+  const gaveUp = slot?.gaveUpReason;
+  if (gaveUp) return { failReason, failure: `runtime recovery gave up: ${gaveUp}${cause ? `; last failure: ${cause}` : ''}` };
   return { failReason, ...(cause ? { failure: cause } : {}) };
 }
 
@@ -147,12 +148,12 @@ export function rolloutSummary(rollout: RolloutStatus): RolloutSummary {
  * is when it changed, not when it was first read: the pipeline's, and each core's and instance's.
  */
 export function observeConditions(runner: ProjectedRunner): void {
-  for (const slot of runner.slots.values()) runtimeStatuses(runner, slot, corePhase(runner, slot), isoNow());
+  for (const slot of runner.cores()) runtimeStatuses(runner, slot, corePhase(runner, slot), isoNow());
   pipelineConditions(runner);
 }
 
 function pipelineConditions(runner: ProjectedRunner): Condition[] {
-  const totalCores = runner.slots.size;
+  const totalCores = runner.cores().length;
   const { readyIf, readyQuorum } = runner.config.policies.health;
   const readyCores = countInPhases(corePhases(runner), readyIf);
   const met = quorumMet(readyQuorum, readyCores, totalCores);
@@ -170,23 +171,23 @@ function pipelineConditions(runner: ProjectedRunner): Condition[] {
 /** Live when enough cores are in a live phase (upstream's live_if and live_quorum). */
 export function isLive(runner: ProjectedRunner): boolean {
   const { liveIf, liveQuorum } = runner.config.policies.health;
-  return quorumMet(liveQuorum, countInPhases(corePhases(runner), liveIf), runner.slots.size);
+  return quorumMet(liveQuorum, countInPhases(corePhases(runner), liveIf), runner.cores().length);
 }
 
 /** The phase each core shows: its serving instance's, failed once recovery gave up, else pending or stopped. */
 function corePhases(runner: ProjectedRunner): InstancePhase[] {
-  return [...runner.slots.values()].map((slot) => corePhase(runner, slot));
+  return runner.cores().map((slot) => corePhase(runner, slot));
 }
 
-function corePhase(runner: ProjectedRunner, slot: CoreSlot): InstancePhase {
-  if (slot.gaveUp !== null) return 'failed';
-  return slot.current?.phase ?? (runner.desired === 'stopped' ? 'stopped' : 'pending');
+function corePhase(runner: ProjectedRunner, slot: CoreView): InstancePhase {
+  if (slot.state === 'gave_up') return 'failed';
+  return slot.serving?.phase ?? (runner.desired === 'stopped' ? 'stopped' : 'pending');
 }
 
 /** Ready as upstream's per-pipeline readyz: at least one core, and the ready quorum of them in a ready phase. */
 export function isReady(runner: ProjectedRunner): boolean {
   const { readyIf, readyQuorum } = runner.config.policies.health;
-  const total = runner.slots.size;
+  const total = runner.cores().length;
   return total > 0 && quorumMet(readyQuorum, countInPhases(corePhases(runner), readyIf), total);
 }
 
@@ -197,12 +198,13 @@ export function isReady(runner: ProjectedRunner): boolean {
 export function livenessCondition(runner: ProjectedRunner): Condition {
   const { liveIf, liveQuorum } = runner.config.policies.health;
   const live = countInPhases(corePhases(runner), liveIf);
-  const met = quorumMet(liveQuorum, live, runner.slots.size);
+  const total = runner.cores().length;
+  const met = quorumMet(liveQuorum, live, total);
   const observed = runner.conditions.observe(
     'Live',
     met ? 'True' : 'False',
     met ? 'LiveQuorumMet' : 'LiveQuorumNotMet',
-    `${live} of ${runner.slots.size} cores live (live quorum ${describeQuorum(liveQuorum)})`,
+    `${live} of ${total} cores live (live quorum ${describeQuorum(liveQuorum)})`,
   );
   return { ...observed, type: 'Ready' };
 }

@@ -1,5 +1,7 @@
 // Secrets never leave the engine: anything under a key that names a credential is replaced before it is shown.
 // `key_pem`: a TLS private key written inline in a config.
+import type { DeepReadonly } from './readonly.js';
+
 const SECRET_KEY = /(token|secret|password|passwd|authorization|api[_-]?key|credential|private[_-]?key|key[_-]?pem)/i;
 /**
  * Keys that say where a credential is, not what it is (`token_url`, `tokens_file`, `bearer_token_file`): an operator
@@ -13,8 +15,11 @@ export function isSecretKey(key: string | number): boolean {
   return typeof key === 'string' && SECRET_KEY.test(key) && !LOCATION_KEY.test(key);
 }
 
-export function redactSecrets<T>(value: T): T {
-  return redact(value) as T;
+/** A redacted copy; it may be taken of a read-only view (name the type then: `redactSecrets<EngineConfig>(view)`). */
+export function redactSecrets<T>(value: T): T;
+export function redactSecrets<T>(value: DeepReadonly<T>): T;
+export function redactSecrets(value: unknown): unknown {
+  return redact(value);
 }
 
 function redact(value: unknown): unknown {

@@ -151,7 +151,7 @@ describe('web console', () => {
 
     // A delete removes the card; the page-wide notice keeps the answer, and the history the drain's outcome.
     await card.getByRole('button', { name: 'Delete' }).click();
-    await eventually(() => page.locator('#notice').textContent()).toBe('delete default/main: HTTP 202');
+    await eventually(() => page.locator('#notice').textContent()).toBe('delete default/main: HTTP 200');
     await eventually(() => page.locator('[data-pipeline]').count()).toBe(0);
     // The shutdown, the start (a rollout) and the delete's drain, each succeeded.
     await eventually(() => page.locator('table.history tr[data-state="succeeded"]').allTextContents()).toHaveLength(3);

@@ -1,32 +1,82 @@
-// The operation records show upstream's states whatever words the executors use, and the operation lock's scopes hold
-// every pipeline inside them, pipelines not yet created included.
+// Records apply the rollout and shutdown tables in upstream's state names: the status follows legal moves, and an
+// illegal one changes nothing and is reported as a bug instead of being thrown at the executor. The operation lock's
+// scopes hold every pipeline inside them, pipelines not yet created included.
 import { describe, expect, it } from 'vitest';
+import type { IllegalMove } from '../../src/state/machine.js';
 import { RolloutRecord, ShutdownRecord } from '../../src/supervisor/operation-records.js';
 import { OperationLock, drainWaitSecs } from '../../src/supervisor/operation-lock.js';
 
+function rollout() {
+  const bugs: IllegalMove[] = [];
+  return { record: new RolloutRecord('rollout-1', 'default', 'main', 'replace', 2, 1, (bug) => bugs.push(bug)), bugs };
+}
+
 describe('RolloutRecord', () => {
-  it('shows a rollback that restored the old generation as failed, keeping the reason', () => {
-    const record = new RolloutRecord('rollout-1', 'g', 'p', 'replace', 2, 1);
-    record.setState('running');
-    record.core(0, 'rolled_back');
-    record.setState('rolling_back', 'core 1: not ready');
+  it('follows a core through a replace, with the failure reason and details where they were given', () => {
+    const { record, bugs } = rollout();
+    record.move('begin');
+    record.addCore(0, 1);
+    for (const event of ['launch', 'ready', 'switch', 'drain_old'] as const) record.moveCore(0, event);
+    record.moveCore(0, 'retire', 'the old instance did not drain within 1s and was killed');
+    record.move('succeed');
+    expect(record.status).toMatchObject({
+      state: 'succeeded',
+      previousGeneration: 1,
+      cores: [{ coreId: 0, previousGeneration: 1, targetGeneration: 2, state: 'retired', detail: 'the old instance did not drain within 1s and was killed' }],
+    });
+    expect(record.finished).toBe(true);
+    expect(bugs).toEqual([]);
+  });
+
+  it('refuses an illegal move of the operation or of a core: the status stays, the bug is reported', () => {
+    const { record, bugs } = rollout();
+    record.move('begin');
+    record.addCore(1);
+    expect(record.moveCore(1, 'switch')).toBe(false);
+    expect(record.moveCore(7, 'launch')).toBe(false);
+    expect(record.move('rollback_succeeded', 'not rolling back')).toBe(false);
+    expect(record.status).toMatchObject({ state: 'running', cores: [{ coreId: 1, state: 'pending' }] });
+    expect(record.status.failureReason).toBeUndefined();
     expect(record.finished).toBe(false);
-    record.setState('rolled_back');
+    expect(bugs).toEqual([
+      { machine: 'rollout core', subject: 'rollout-1 core 1', from: 'pending', event: 'switch' },
+      { machine: 'rollout core', subject: 'rollout-1 core 7', from: 'absent', event: 'launch' },
+      { machine: 'rollout', subject: 'rollout-1', from: 'running', event: 'rollback_succeeded' },
+    ]);
+  });
+
+  it('shows a rollback that restored the old generation as failed, keeping the reason; its cores say rolled_back', () => {
+    const { record, bugs } = rollout();
+    record.move('begin');
+    record.addCore(0, 1);
+    for (const event of ['launch', 'ready', 'switch', 'drain_old', 'retire', 'roll_back'] as const) record.moveCore(0, event);
+    record.move('roll_back', 'core 1: not ready');
+    expect(record.finished).toBe(false);
+    record.moveCore(0, 'rolled_back');
+    expect(record.move('rollback_succeeded')).toBe(true);
     expect(record.status).toMatchObject({ state: 'failed', failureReason: 'core 1: not ready', cores: [{ coreId: 0, state: 'rolled_back' }] });
     expect(record.finished).toBe(true);
+    expect(bugs).toEqual([]);
   });
 });
 
+function shutdown(initiator?: 'admin_api' | 'dfctl') {
+  const bugs: IllegalMove[] = [];
+  return { record: new ShutdownRecord('shutdown-1', 'g', 'p', (bug) => bugs.push(bug), initiator), bugs };
+}
+
 describe('ShutdownRecord', () => {
   it('records the initiator only when there is one', () => {
-    expect(new ShutdownRecord('s-1', 'g', 'p', 'dfctl').status.initiator).toBe('dfctl');
-    expect('initiator' in new ShutdownRecord('s-2', 'g', 'p').status).toBe(false);
+    expect(shutdown('dfctl').record.status.initiator).toBe('dfctl');
+    expect('initiator' in shutdown().record.status).toBe(false);
   });
 
   it("ends succeeded when every core drained, each core exited with detail 'drained'", () => {
-    const record = new ShutdownRecord('s-1', 'g', 'p', 'admin_api');
-    record.requested(0, 3);
-    record.requested(1, 3);
+    const { record, bugs } = shutdown('admin_api');
+    record.move('begin');
+    record.addCore(0, 3);
+    record.addCore(1, 3);
+    expect(record.status.state).toBe('running');
     expect(record.status.cores.map((c) => c.state)).toEqual(['shutdown_requested', 'shutdown_requested']);
     record.finish(
       [
@@ -41,11 +91,14 @@ describe('ShutdownRecord', () => {
       ['exited', 'drained'],
       ['exited', 'drained'],
     ]);
+    expect(record.finished).toBe(true);
+    expect(bugs).toEqual([]);
   });
 
   it('ends failed, naming each core, when one was killed at the deadline or exited with an error', () => {
-    const record = new ShutdownRecord('s-1', 'g', 'p');
-    for (const core of [0, 1, 2]) record.requested(core, 1);
+    const { record, bugs } = shutdown();
+    record.move('begin');
+    for (const core of [0, 1, 2]) record.addCore(core, 1);
     record.finish(
       [
         { coreId: 0, deploymentGeneration: 1, state: 'forced' },
@@ -63,6 +116,24 @@ describe('ShutdownRecord', () => {
       [1, 'exited', 'drained'],
       [2, 'failed', 'exited with an error while draining'],
     ]);
+    expect(bugs).toEqual([]);
+  });
+
+  it('ends each core once; a second end of a core is a bug', () => {
+    const { record, bugs } = shutdown();
+    record.move('begin');
+    record.addCore(1, 3);
+    record.addCore(0, 3);
+    expect(record.moveCore(0, 'drain_forced', 'did not drain within 1s and was killed')).toBe(true);
+    expect(record.moveCore(0, 'drain_ended', 'drained')).toBe(false);
+    expect(record.status).toMatchObject({
+      state: 'running',
+      cores: [
+        { coreId: 0, deploymentGeneration: 3, state: 'failed', detail: 'did not drain within 1s and was killed' },
+        { coreId: 1, deploymentGeneration: 3, state: 'shutdown_requested' },
+      ],
+    });
+    expect(bugs).toEqual([{ machine: 'shutdown core', subject: 'shutdown-1 core 0', from: 'failed', event: 'drain_ended' }]);
   });
 });
 

@@ -56,7 +56,8 @@ export async function startEngine(
 ): Promise<RunningEngine> {
   const configFile = writeConfig(yaml);
   // A test that binds the admin API itself (a wildcard address, say) gives the flag; the CLI refuses it twice.
-  const bindArgs = args.includes('--http-admin-bind') ? [] : ['--http-admin-bind', `127.0.0.1:${options.adminPort ?? 0}`];
+  const bind = `127.0.0.1:${options.adminPort ?? 0}`;
+  const bindArgs = args.includes('--http-admin-bind') ? [] : ['--http-admin-bind', bind];
   const child: ResultPromise = execa(process.execPath, [ENGINE_BIN, '--config', configFile, ...bindArgs, ...args], {
     reject: false,
     buffer: false,

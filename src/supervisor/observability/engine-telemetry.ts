@@ -16,6 +16,7 @@ import type { LogFormat } from '../../util/logger.js';
 import type { CounterLedger } from '../counter-ledger.js';
 import type { InstanceProcess } from '../instance-process.js';
 import type { ListenerTable } from '../listener-table.js';
+import { InstanceLauncher } from '../instance-launcher.js';
 import { PipelineRunner } from '../pipeline-runner.js';
 import type { ProcessStats } from '../process-stats.js';
 import { MetricSnapshots } from './metric-snapshot.js';
@@ -133,7 +134,7 @@ export class EngineTelemetry {
       stats: deps.stats,
       ledger: deps.ledger,
       logger,
-      instanceOptions: {
+      launcher: new InstanceLauncher({
         heartbeatIntervalMs: deps.heartbeatIntervalMs,
         logLevel: settings.level,
         logFormat: this.cli.logFormat,
@@ -147,7 +148,7 @@ export class EngineTelemetry {
             maxPendingBatches: RECEIVER_PENDING_BATCHES,
           },
         },
-      },
+      }),
       stabilisationMs: deps.stabilisationMs,
     });
     this.runner = runner;
@@ -189,8 +190,7 @@ export class EngineTelemetry {
   }
 
   private serving(): InstanceProcess | undefined {
-    for (const slot of this.runner?.slots.values() ?? []) if (slot.current?.phase === 'running') return slot.current;
-    return undefined;
+    return this.runner?.servingInstance();
   }
 
   private async sendSnapshot(): Promise<void> {

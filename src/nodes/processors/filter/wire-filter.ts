@@ -1,17 +1,17 @@
 // processor:filter on the wire: decides each record (log record, span, metric) from its bytes with the rules of
-// rules.ts, and writes a request of the kept records' bytes as they came, without decoding any. Containers follow the
-// decode path: a scope or resource whose records were all dropped goes too; one that came in empty stays. What the
-// walker does not handle (a truncated request, a group, a field given twice that the decoder would merge: two bodies,
-// two metric data fields) throws NOT_ON_WIRE, and the caller decodes instead.
+// rules.ts; the walker (pdata/wire-walk.ts) writes a request of the kept records' bytes as they came, without decoding
+// any, and leaves out a scope or resource whose records were all dropped (one that came in empty stays), as the decode
+// path does. What the byte path does not handle (a truncated request, a group, a field given twice that the decoder
+// would merge: two bodies, two metric data fields) throws NOT_ON_WIRE, and the caller decodes instead.
 import type { Signal } from '../../../pipeline/pdata.js';
-import { WireEdit } from '../../../pdata/wire-edit.js';
 import { fieldId, SIGNAL_LAYOUTS } from '../../../pdata/wire-layout.js';
-import { NOT_ON_WIRE, WIRE_LEN, WIRE_VARINT, WireReader } from '../../../pdata/wire-reader.js';
+import { lenTag, NOT_ON_WIRE, WIRE_VARINT } from '../../../pdata/wire-reader.js';
+import { FIELD, KeepingVisitor, LEVEL, WireWalk, type FieldOutcome } from '../../../pdata/wire-walk.js';
 import type { FilterOutcome } from './decode.js';
 import { eventGroup, keptBy, logRecordGroup, NONE, outcome, severityHolds, type FilterRules, type GroupOutcome, type KeyValueRule, type LogRules, type SpanRules } from './rules.js';
 import { allSet, anySet, WireValues } from './wire-values.js';
 
-const lenTag = (field: number): number => field * 8 + WIRE_LEN;
+const { KEEP, DROP } = FIELD;
 const P = 'opentelemetry.proto.';
 const LOG = `${P}logs.v1.LogRecord`;
 const SPAN = `${P}trace.v1.Span`;
@@ -51,200 +51,86 @@ function side<R extends { resource: KeyValueRule[] }>(include: boolean, rules: R
   };
 }
 
-class FilterWalker {
-  private readonly reader = new WireReader();
-  private readonly values = new WireValues(this.reader);
-  private readonly edit = new WireEdit();
-  private readonly resourcesTag: number;
-  private readonly resourceTag: number;
-  private readonly resourceListTag: number;
-  private readonly scopesTag: number;
-  private readonly recordsTag: number;
+class FilterVisitor extends KeepingVisitor {
+  override readonly levels: number;
+  private readonly walk: WireWalk;
+  private readonly values: WireValues;
   private readonly recordListTag: number;
-  private readonly dataTags: readonly number[];
-  private readonly pointsTags: readonly number[];
   private readonly logSides: ReadonlyArray<Side<LogRules>>;
   private readonly spanSides: ReadonlyArray<Side<SpanRules>>;
+  /** The sides whose resource groups are read: the log or span sides, none for metrics. */
+  private readonly resourceSides: ReadonlyArray<Side<{ resource: KeyValueRule[] }>>;
   private readonly groups: GroupOutcome[] = [];
   /** Per side (include, exclude): whether some event, some link of the span being read matched. */
   private readonly eventHolds = [false, false];
   private readonly linkHolds = [false, false];
+  /** Items (log records, spans, data points) kept and dropped in the request being filtered. */
   private kept = 0;
   private dropped = 0;
-  private keptRecords = 0;
-  private droppedRecords = 0;
 
   constructor(
     private readonly signal: Signal,
     private readonly rules: FilterRules,
   ) {
+    super();
     const layout = SIGNAL_LAYOUTS[signal];
-    this.resourcesTag = lenTag(layout.resources);
-    this.resourceTag = lenTag(layout.resource);
-    this.resourceListTag = lenTag(layout.resourceAttributes);
-    this.scopesTag = lenTag(layout.scopes);
-    this.recordsTag = lenTag(layout.records);
+    this.walk = new WireWalk(layout);
+    this.values = new WireValues(this.walk.reader);
     this.recordListTag = lenTag(layout.recordAttributes);
-    this.dataTags = layout.metricData.map((d) => lenTag(d.field));
-    this.pointsTags = layout.metricData.map((d) => lenTag(d.points));
     const logs = rules.logs;
     this.logSides = [side(true, logs.include, (r) => r.record, () => []), side(false, logs.exclude, (r) => r.record, () => [])].filter((s) => s !== undefined);
     const traces = rules.traces;
     const spanSide = (include: boolean, r: SpanRules | undefined) => side(include, r, (x) => x.attributes, (x) => [...x.eventAttributes, ...x.links]);
     this.spanSides = [spanSide(true, traces.include), spanSide(false, traces.exclude)].filter((s) => s !== undefined);
+    this.resourceSides = signal === 'logs' ? this.logSides : signal === 'traces' ? this.spanSides : [];
+    // Without resource rules every side's resource group is NONE: the resources need not be read.
+    const resourceRules = this.resourceSides.some((s) => s.rules.resource.length > 0);
+    this.levels = LEVEL.RECORDS | (resourceRules ? LEVEL.RESOURCE_ATTRIBUTES : 0);
   }
 
   filter(payload: Uint8Array): FilterOutcome {
-    const r = this.reader;
-    const edit = this.edit;
-    r.reset(payload);
     this.values.setInput(payload);
-    edit.begin(payload);
-    this.kept = this.dropped = this.keptRecords = this.droppedRecords = 0;
+    this.kept = this.dropped = 0;
+    for (const s of this.resourceSides) s.resourceMatched.fill(0);
     try {
-      const end = payload.length;
-      while (r.pos < end) {
-        const tagStart = r.pos;
-        const tag = r.varint(end);
-        if (tag === this.resourcesTag) {
-          const tagEnd = r.pos;
-          const stop = r.lengthEnd(end);
-          this.resourceItem(tagStart, tagEnd, r.pos, stop);
-          r.pos = stop;
-        } else {
-          r.skip(tag % 8, end);
-          edit.copy(tagStart, r.pos);
-        }
-      }
-      const { kept, dropped, keptRecords, droppedRecords } = this;
-      if (droppedRecords === 0) return { kept, dropped, payload: undefined, empty: false };
-      if (keptRecords === 0) return { kept, dropped, payload: undefined, empty: true };
-      return { kept, dropped, payload: edit.finish(), empty: false };
+      const out = this.walk.walk(payload, this);
+      const { kept, dropped } = this;
+      if (this.walk.droppedRecords === 0) return { kept, dropped, payload: undefined, empty: false };
+      if (this.walk.keptRecords === 0) return { kept, dropped, payload: undefined, empty: true };
+      return { kept, dropped, payload: out, empty: false };
     } finally {
-      r.release();
       this.values.setInput(new Uint8Array(0));
-      edit.release();
     }
   }
 
-  /** Ends a container opened at the marks: removed when the filter emptied it, kept as it came when nothing in it was dropped. */
-  private closeContainer(mark: number, length: number, tagStart: number, end: number, keptBefore: number, droppedBefore: number): void {
-    const edit = this.edit;
-    if (this.droppedRecords === droppedBefore) {
-      edit.rewind(mark);
-      edit.copy(tagStart, end);
-    } else if (this.keptRecords === keptBefore) {
-      edit.rewind(mark);
-    } else {
-      edit.closeLength(length);
-      edit.commit(mark);
+  override resourceAttribute(start: number, end: number): void {
+    for (const s of this.resourceSides) this.values.matchKeyValue(start, end, s.rules.resource, s.resourceMatched);
+  }
+
+  /** Each side's resource group: every rule found in the resource's attributes. */
+  override resourceRead(): void {
+    for (const s of this.resourceSides) {
+      s.resource = outcome(s.rules.resource.length > 0, allSet(s.resourceMatched, 0, s.resourceMatched.length));
+      s.resourceMatched.fill(0);
     }
   }
 
-  private resourceItem(tagStart: number, tagEnd: number, start: number, end: number): void {
-    const { reader: r, edit } = this;
-    const keptBefore = this.keptRecords;
-    const droppedBefore = this.droppedRecords;
-    this.resourceGroups(start, end);
-    const mark = edit.mark();
-    edit.copy(tagStart, tagEnd);
-    const length = edit.openLength();
-    r.pos = start;
-    while (r.pos < end) {
-      const fieldStart = r.pos;
-      const tag = r.varint(end);
-      if (tag === this.scopesTag) {
-        const fieldTagEnd = r.pos;
-        const stop = r.lengthEnd(end);
-        this.scopeItem(fieldStart, fieldTagEnd, r.pos, stop);
-        r.pos = stop;
-      } else {
-        r.skip(tag % 8, end);
-        edit.copy(fieldStart, r.pos);
-      }
+  override record(_fieldStart: number, _tagEnd: number, start: number, end: number): FieldOutcome {
+    let items = 1;
+    let keep: boolean;
+    if (this.signal === 'logs') keep = this.keepLog(start, end);
+    else if (this.signal === 'traces') keep = this.keepSpan(start, end);
+    else {
+      items = this.walk.metricPoints(start, end);
+      keep = this.keepMetric(start, end);
     }
-    this.closeContainer(mark, length, tagStart, end, keptBefore, droppedBefore);
-  }
-
-  /** Each side's resource group: every rule found in the resource's attributes (every `resource` field: they merge). */
-  private resourceGroups(start: number, end: number): void {
-    const sides: ReadonlyArray<Side<{ resource: KeyValueRule[] }>> = this.signal === 'logs' ? this.logSides : this.spanSides;
-    if (this.signal === 'metrics') return;
-    const r = this.reader;
-    for (const s of sides) s.resourceMatched.fill(0);
-    r.pos = start;
-    while (r.pos < end) {
-      const tag = r.varint(end);
-      if (tag !== this.resourceTag) {
-        r.skip(tag % 8, end);
-        continue;
-      }
-      const stop = r.lengthEnd(end);
-      this.eachListEntry(r.pos, stop, this.resourceListTag, (s, e) => {
-        for (const x of sides) this.values.matchKeyValue(s, e, x.rules.resource, x.resourceMatched);
-      });
-      r.pos = stop;
-    }
-    for (const s of sides) s.resource = outcome(s.rules.resource.length > 0, allSet(s.resourceMatched, 0, s.resourceMatched.length));
-  }
-
-  /** Calls `each` with the content of every field `listTag` of message [start, end). */
-  private eachListEntry(start: number, end: number, listTag: number, each: (start: number, end: number) => void): void {
-    const r = this.reader;
-    r.pos = start;
-    while (r.pos < end) {
-      const tag = r.varint(end);
-      if (tag !== listTag) {
-        r.skip(tag % 8, end);
-        continue;
-      }
-      const stop = r.lengthEnd(end);
-      each(r.pos, stop);
-      r.pos = stop;
-    }
-  }
-
-  private scopeItem(tagStart: number, tagEnd: number, start: number, end: number): void {
-    const { reader: r, edit } = this;
-    const keptBefore = this.keptRecords;
-    const droppedBefore = this.droppedRecords;
-    const mark = edit.mark();
-    edit.copy(tagStart, tagEnd);
-    const length = edit.openLength();
-    r.pos = start;
-    while (r.pos < end) {
-      const fieldStart = r.pos;
-      const tag = r.varint(end);
-      if (tag !== this.recordsTag) {
-        r.skip(tag % 8, end);
-        edit.copy(fieldStart, r.pos);
-        continue;
-      }
-      const stop = r.lengthEnd(end);
-      const recordStart = r.pos;
-      let items = 1;
-      let keep: boolean;
-      if (this.signal === 'logs') keep = this.keepLog(recordStart, stop);
-      else if (this.signal === 'traces') keep = this.keepSpan(recordStart, stop);
-      else {
-        items = this.metricPoints(recordStart, stop);
-        keep = this.keepMetric(recordStart, stop);
-      }
-      if (keep) {
-        this.kept += items;
-        this.keptRecords++;
-        edit.copy(fieldStart, stop);
-      } else {
-        this.dropped += items;
-        this.droppedRecords++;
-      }
-      r.pos = stop;
-    }
-    this.closeContainer(mark, length, tagStart, end, keptBefore, droppedBefore);
+    if (keep) this.kept += items;
+    else this.dropped += items;
+    return keep ? KEEP : DROP;
   }
 
   private keepLog(start: number, end: number): boolean {
-    const r = this.reader;
+    const r = this.walk.reader;
     const values = this.values;
     for (const s of this.logSides) s.recordMatched.fill(0);
     let severity = 0;
@@ -300,7 +186,7 @@ class FilterWalker {
   }
 
   private keepSpan(start: number, end: number): boolean {
-    const r = this.reader;
+    const r = this.walk.reader;
     const values = this.values;
     const sides = this.spanSides;
     const eventHolds = this.eventHolds;
@@ -353,7 +239,7 @@ class FilterWalker {
 
   /** An event [start, end) satisfies the side's event names (its last name) and event attributes (one of them). */
   private eventMatches(s: Side<SpanRules>, start: number, end: number): boolean {
-    const r = this.reader;
+    const r = this.walk.reader;
     const { eventNames, eventAttributes } = s.rules;
     const flags = s.nestedMatched;
     flags.fill(0, 0, eventAttributes.length);
@@ -382,17 +268,11 @@ class FilterWalker {
     const links = s.rules.links;
     const flags = s.nestedMatched;
     flags.fill(0, offset, offset + links.length);
-    const r = this.reader;
-    r.pos = start;
-    while (r.pos < end) {
-      const tag = r.varint(end);
-      if (tag !== TAGS.linkAttributes) {
-        r.skip(tag % 8, end);
-        continue;
-      }
-      const stop = r.lengthEnd(end);
-      this.values.matchKeyValue(r.pos, stop, links, flags, offset);
-      r.pos = stop;
+    const walk = this.walk;
+    for (let at = start; (at = walk.nextField(TAGS.linkAttributes, at, end)) >= 0; ) {
+      const stop = walk.fieldEnd;
+      this.values.matchKeyValue(at, stop, links, flags, offset);
+      at = stop;
     }
     return anySet(flags, offset, offset + links.length);
   }
@@ -400,44 +280,16 @@ class FilterWalker {
   private keepMetric(start: number, end: number): boolean {
     const { include, exclude } = this.rules.metrics;
     if (include?.names === undefined && exclude?.names === undefined) return true;
-    const r = this.reader;
+    // The last name counts, as the decoder reads a string given twice.
     let nameStart = 0;
     let nameLength = 0;
-    r.pos = start;
-    while (r.pos < end) {
-      const tag = r.varint(end);
-      if (tag === TAGS.metricName) {
-        const stop = r.lengthEnd(end);
-        nameStart = r.pos;
-        nameLength = stop - r.pos;
-        r.pos = stop;
-      } else r.skip(tag % 8, end);
+    const walk = this.walk;
+    for (let at = start; (at = walk.nextField(TAGS.metricName, at, end)) >= 0; at = walk.fieldEnd) {
+      nameStart = at;
+      nameLength = walk.fieldEnd - at;
     }
     if (include?.names !== undefined && !this.values.textMatches(include.names, nameStart, nameLength)) return false;
     return !(exclude?.names !== undefined && this.values.textMatches(exclude.names, nameStart, nameLength));
-  }
-
-  /** Data points of the metric [start, end): what the engine counts as its items. */
-  private metricPoints(start: number, end: number): number {
-    const r = this.reader;
-    let points = 0;
-    let data = 0;
-    r.pos = start;
-    while (r.pos < end) {
-      const tag = r.varint(end);
-      const which = this.dataTags.indexOf(tag);
-      if (which < 0) {
-        r.skip(tag % 8, end);
-        continue;
-      }
-      // The decoder keeps only the last member of the `data` oneof: then only its points would count.
-      if (++data > 1) throw NOT_ON_WIRE;
-      const stop = r.lengthEnd(end);
-      const pointsTag = this.pointsTags[which] as number;
-      this.eachListEntry(r.pos, stop, pointsTag, () => void points++);
-      r.pos = stop;
-    }
-    return points;
   }
 }
 
@@ -445,6 +297,6 @@ class FilterWalker {
 export type WireFilter = (payload: Uint8Array) => FilterOutcome;
 
 export function wireFilter(signal: Signal, rules: FilterRules): WireFilter {
-  const walker = new FilterWalker(signal, rules);
-  return (payload) => walker.filter(payload);
+  const visitor = new FilterVisitor(signal, rules);
+  return (payload) => visitor.filter(payload);
 }

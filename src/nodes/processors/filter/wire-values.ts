@@ -3,10 +3,8 @@
 // given twice the last one counts. Nothing is decoded but a string a pattern must see.
 import { emptyKeyValueFields, readKeyValue } from '../../../pdata/wire-key-value.js';
 import { ANY_VALUE, KEY_VALUE } from '../../../pdata/wire-layout.js';
-import { bytesEqual, WIRE_I64, WIRE_LEN, WIRE_VARINT, type WireReader } from '../../../pdata/wire-reader.js';
+import { bytesEqual, lenTag, WIRE_I64, WIRE_VARINT, type WireReader } from '../../../pdata/wire-reader.js';
 import type { KeyValueRule, TextRule, ValueRule } from './rules.js';
-
-const lenTag = (field: number): number => field * 8 + WIRE_LEN;
 
 const NO_VALUE = 0;
 const STRING = 1;
