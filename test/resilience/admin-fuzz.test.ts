@@ -144,7 +144,11 @@ describe('admin API fuzzing', () => {
   it('answers thousands of concurrent bad requests without a 5xx, a crash or a change', async () => {
     const random = seededRandom(suiteSeed('admin-fuzz'));
     const document = (await api.get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    const templates = Object.keys(document.paths);
+    // A stream (server-sent events) never ends, so a worker would wait on it forever; test/admin/status-stream.test.ts
+    // covers that route.
+    const templates = Object.entries(document.paths)
+      .filter(([, operations]) => !JSON.stringify(operations).includes('text/event-stream'))
+      .map(([template]) => template);
     expect(templates.length).toBeGreaterThan(10);
     const realIds = { group: 'default', pipeline: 'main', rolloutId: 'rollout-1', shutdownId: 'shutdown-1', reconcileId: 'latest' };
     const bodies = badBodies(random);
