@@ -75,3 +75,18 @@ export function notSupported(reason: string, shape: Joi.Schema = Joi.any()): Joi
     .custom((_value: unknown, helpers) => helpers.error('otap.notSupported'))
     .messages({ 'otap.notSupported': `is not supported by this engine: ${reason}` });
 }
+
+/** A duration that must be above zero: zero would poll, rotate or retry in a tight loop, or never retry at all. */
+export function nonZeroDuration(schema: Joi.StringSchema): Joi.StringSchema {
+  return schema
+    .custom((value: string, helpers) => {
+      let ms: number;
+      try {
+        ms = parseDuration(value);
+      } catch {
+        return value; // the duration pattern reports it
+      }
+      return ms > 0 ? value : helpers.error('duration.zero');
+    })
+    .messages({ 'duration.zero': '{{#label}} must be greater than zero' });
+}

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { parseDuration } from '../../../config/duration.js';
 import type { NodeDescriptor } from '../../../config/catalog.js';
-import { byteSizeDefaulting, durationDefaulting } from '../../../config/common-schemas.js';
+import { byteSizeDefaulting, durationDefaulting, nonZeroDuration } from '../../../config/common-schemas.js';
 import { retryBudget } from './budget.js';
 
 export interface RetryProcessorConfig {
@@ -15,21 +15,6 @@ export interface RetryProcessorConfig {
   max_elapsed_time: string;
   /** Payload bytes held at once (messages in flight or waiting for a retry); more waits, which pushes back upstream. */
   max_pending_bytes: number | string;
-}
-
-/** Zero would retry in a tight loop (intervals) or never (elapsed time): both are configuration mistakes. */
-function nonZero(schema: Joi.StringSchema): Joi.StringSchema {
-  return schema
-    .custom((value: string, helpers) => {
-      let ms: number;
-      try {
-        ms = parseDuration(value);
-      } catch {
-        return value; // the duration pattern reports it
-      }
-      return ms > 0 ? value : helpers.error('duration.zero');
-    })
-    .messages({ 'duration.zero': '{{#label}} must be greater than zero' });
 }
 
 /** The whole config: upstream refuses backoffs whose waits take more than GROWTH_LIMIT retries to grow. */
@@ -55,10 +40,10 @@ export const retryProcessor: NodeDescriptor = {
   urn: 'urn:otel:processor:retry',
   kind: 'processor',
   configSchema: Joi.object({
-    initial_interval: nonZero(durationDefaulting('5s')),
-    max_interval: nonZero(durationDefaulting('30s')),
+    initial_interval: nonZeroDuration(durationDefaulting('5s')),
+    max_interval: nonZeroDuration(durationDefaulting('30s')),
     multiplier: Joi.number().min(1).default(1.5),
-    max_elapsed_time: nonZero(durationDefaulting('5m')),
+    max_elapsed_time: nonZeroDuration(durationDefaulting('5m')),
     max_pending_bytes: byteSizeDefaulting('64MiB').custom((value: number, helpers) => (value > 0 ? value : helpers.error('size.zero'))).messages({
       'size.zero': '{{#label}} must be greater than zero',
     }),
