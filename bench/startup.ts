@@ -70,8 +70,8 @@ export interface StartupResult {
 /**
  * Where start → all ready goes, from the engine's own log lines and the cores' recorded events: `supervisor` from
  * spawning it to its admin API listening; `untilSpawn` from there to the first instance spawned (config, listeners);
- * `instances` from that spawn to the last instance saying it is ready (process start, module load, pipeline build
- * and start); `gate` from there to the engine saying it started (the health gate's stabilisation window).
+ * `instances` from that spawn to the last instance's `ready` (process start, module load, pipeline build and start);
+ * `gate` from there to the engine saying it started (the health gate's stabilisation window).
  */
 export interface StartupPhases {
   supervisor: number;
@@ -82,16 +82,25 @@ export interface StartupPhases {
 
 function phasesOf(spawnedAt: number, lines: Array<{ text: string }>, status: EngineStatus): StartupPhases {
   const logged = (msg: string) =>
-    lines.map((l) => { try { return JSON.parse(l.text) as { msg?: string; time?: string }; } catch { return {}; } })
+    lines
+      .map((l) => {
+        try {
+          return JSON.parse(l.text) as { msg?: string; time?: string };
+        } catch {
+          return {};
+        }
+      })
       .filter((l) => l.msg === msg && l.time !== undefined)
       .map((l) => Date.parse(l.time!));
+  // The supervisor's own record of each instance's spawn and ready, so that every mark is on the supervisor's clock.
+  const events = (name: string) =>
+    status.pipelines['default:main']!.instances.flatMap((i) =>
+      i.status.recentEvents.flatMap((e) => ('Engine' in e && e.Engine.event === name ? [Date.parse(e.Engine.time)] : [])),
+    );
   const admin = Math.min(...logged('admin listening'));
-  const lastReady = Math.max(...logged('instance ready'));
+  const firstSpawn = Math.min(...events('spawned'));
+  const lastReady = Math.max(...events('ready'));
   const started = Math.min(...logged('engine started'));
-  const spawns = status.pipelines['default:main']!.instances.flatMap((i) =>
-    i.status.recentEvents.flatMap((e) => ('Engine' in e && e.Engine.event === 'spawned' ? [Date.parse(e.Engine.time)] : [])),
-  );
-  const firstSpawn = Math.min(...spawns);
   return { supervisor: admin - spawnedAt, untilSpawn: firstSpawn - admin, instances: lastReady - firstSpawn, gate: started - lastReady };
 }
 
