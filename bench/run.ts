@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     const startup = await benchStartup(cores);
     rows.push(
       ['start → all ready', `${cores}-core pipeline`, `${startup.engineReadyMs} ms`, `bare node child ${startup.baselineChildReadyMs} ms`, `${(startup.engineReadyMs / startup.baselineChildReadyMs).toFixed(1)}x`],
-      ['start → all ready: phases', 'median of each', `supervisor ${startup.phases.supervisor} ms, to first spawn ${startup.phases.untilSpawn} ms, instances ${startup.phases.instances} ms, health gate ${startup.phases.gate} ms`, '—', '—'],
+      ['start → all ready: phases', 'median of each', `supervisor ${startup.phases.supervisor} ms, to first spawn ${startup.phases.untilSpawn} ms, instances ${startup.phases.instances} ms, ready → started ${startup.phases.afterReady} ms`, '—', '—'],
       ['idle instance RSS', 'otlp → batch → noop', `${mib(startup.instanceIdleRssBytes)}`, `bare node child ${mib(startup.baselineIdleRssBytes)}`, `${(startup.instanceIdleRssBytes / startup.baselineIdleRssBytes).toFixed(2)}x`],
       ['idle instance private memory', 'otlp → batch → noop', `${mib(startup.instanceIdlePrivateBytes)}`, `bare node child ${mib(startup.baselineIdlePrivateBytes)}`, `+${mib(startup.instanceIdlePrivateBytes - startup.baselineIdlePrivateBytes)}`],
     );
