@@ -1,6 +1,7 @@
 // The console shows what the engine remembers, not only what happened while the page was open: the rollouts and
 // shutdowns the engine keeps (a page opened after them, even after the pipeline was deleted, lists them with their
-// outcomes), and the engine's recent log lines from its log tap, live, with a level filter, and no secret among them.
+// outcomes), and the engine's recent log lines from its log tap, live, with a level filter, and no secret among them;
+// and the graph's count of the items a node dropped.
 // In a real headless Chromium against a real engine.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -106,13 +107,15 @@ groups:
     expect(opened.errors).toEqual([]);
   });
 
-  it('shows the engine\'s log lines live, filters them by level, and never shows a secret of the config', async () => {
+  it('shows the engine\'s log lines live, filtered by level, with no secret of the config; and the items a peer rejected as dropped in the graph', async () => {
     const secret = 'console-SECRET-5d1c9e';
     const replaced = 'console-REPLACED-SECRET-77a2';
-    // Where the exporter sends, with the secret in its headers: answers every request at once.
+    // Where the exporter sends, with the secret in its headers. Each answer is a partial success that rejects one log
+    // record (ExportLogsServiceResponse { partial_success { rejected_log_records: 1 } }): the exporter drops it.
+    const rejectOne = Buffer.from([0x0a, 0x02, 0x08, 0x01]);
     sink = createServer((req, res) => {
       req.resume();
-      req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(rejectOne));
     });
     await new Promise<void>((resolve) => sink!.listen(0, '127.0.0.1', resolve));
     const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
@@ -152,6 +155,11 @@ groups:
     const { page } = opened;
     const lines = page.locator('#logs table.logs tbody tr');
     await eventually(() => page.locator('#logs table.logs').textContent()).toContain('engine started');
+
+    // The graph shows the items the exporter dropped, and marks the node.
+    const out = page.locator('[data-pipeline="default:main"] svg.graph [data-node="out"]');
+    await eventually(() => out.locator('.node-loss').textContent()).toMatch(/dropped [1-9]/);
+    expect(await out.locator('.box-loss').count()).toBe(1);
 
     // The instance of flaky crashes: the supervisor's warning names the pipeline and core it is about.
     const crashed = page.locator('#logs tr[data-level="WARN"]', { hasText: 'instance crashed' }).first();
