@@ -12,6 +12,10 @@ import { fitsWidth, foreignRequests, launchBrowser, lowContrastTexts, openConsol
 // the old and the new generation lasts long enough for the page (one status a second) to show it.
 const CONFIG = `
 version: otel_dataflow/v1
+engine:
+  telemetry:
+    logs:
+      tap: { enabled: true }
 groups:
   default:
     pipelines:
@@ -101,7 +105,17 @@ describe('web console', () => {
     await card.locator('svg.graph').waitFor();
     await eventually(() => card.locator('[data-node="out"] .node-flow').textContent()).toMatch(/in [1-9]/);
 
-    await card.getByRole('button', { name: 'Edit config' }).click();
+    // Keyboard: Enter opens the editor, Escape closes it and gives the focus back to the button.
+    const edit = card.getByRole('button', { name: 'Edit config' });
+    await edit.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await eventually(() => page.getByRole('dialog').getByLabel('Pipeline config').evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    expect(await edit.evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true);
+
+    await edit.click();
     const editor = page.getByRole('dialog');
     const text = editor.getByLabel('Pipeline config');
     await eventually(() => text.inputValue()).toContain('signals_per_second: 50');

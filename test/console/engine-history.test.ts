@@ -92,6 +92,9 @@ groups:
       replace.body.rolloutId,
     ]);
 
+    // This engine keeps no log lines: the page says how to have them.
+    await expect(page.locator('#logs').textContent()).resolves.toContain('log tap is off');
+
     // A delete made elsewhere while the page is open: its drain enters the history live (no call of the page's).
     const deleted = await send(engine, 'DELETE', 'main');
     expect(deleted.status).toBe(200);
