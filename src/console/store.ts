@@ -179,7 +179,9 @@ export class Store {
     while (recent.length > 2 && recent[1]!.at <= at - RATE_WINDOW_MS) recent.shift();
     this.snapshots.set(key, recent);
     const previous = recent[0]!;
-    if (previous === current) return;
+    // Counters move with heartbeats, seconds apart: measured over less than the window, a rate jumps (a heartbeat's
+    // worth of items in one second) and the chart starts with a peak that never was.
+    if (current.at - previous.at < RATE_WINDOW_MS) return;
     const nodes = new Set<string>();
     for (const counters of current.byInstance.values()) for (const node of Object.keys(counters)) nodes.add(node);
     const activity: Record<string, NodeActivity> = {};
