@@ -1,7 +1,7 @@
 // The console shows what the engine remembers, not only what happened while the page was open: the rollouts and
 // shutdowns the engine keeps (a page opened after them, even after the pipeline was deleted, lists them with their
 // outcomes), and the engine's recent log lines from its log tap, live, with a level filter, and no secret among them;
-// and the graph's count of the items a node dropped.
+// the graph's count of the items a node dropped; and a failed rollout's reason where the operator looks.
 // In a real headless Chromium against a real engine.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -191,6 +191,53 @@ groups:
       expect(text).not.toContain(replaced);
     }
     expect(foreignRequests(opened.requests, new URL(engine.adminUrl).origin)).toEqual([]);
+    expect(opened.errors).toEqual([]);
+  });
+
+  it('a replace that fails shows why on the card, on its core and in the history, while the old generation serves on', async () => {
+    engine = await startEngine(
+      `
+version: otel_dataflow/v1
+groups:
+  default:
+    pipelines:
+      main:
+        policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
+        nodes:
+          gen: { type: receiver:traffic_generator, config: { data_source: synthetic, traffic_config: { signals_per_second: 20, log_weight: 1 } } }
+          out: { type: exporter:noop }
+        connections:
+          - { from: gen, to: out }
+`,
+      [],
+      FAULTS,
+    );
+    await engine.waitRunning();
+    opened = await openConsole(browser, `${engine.adminUrl}/`);
+    const { page } = opened;
+    const card = page.locator('[data-pipeline="default:main"]');
+    await card.locator('svg.graph').waitFor();
+
+    // The new generation's start fails: the rollout goes back to generation 1.
+    const spec = (await send(engine, 'GET', 'main')).body.pipeline;
+    spec.nodes.broken = { type: 'processor:fault', config: { start: 'fail' } };
+    spec.connections = [{ from: 'gen', to: 'broken' }, { from: 'broken', to: 'out' }];
+    const put = await send(engine, 'PUT', 'main', { pipeline: spec });
+    expect(put.status).toBe(202);
+    await engine.waitFor(async () => (await engine!.pipeline()).rollout?.state === 'failed', 'the rollout to fail', 30_000);
+    const reason = (await engine.pipeline()).rollout!.failureReason!;
+    expect(reason.length).toBeGreaterThan(0);
+
+    const line = card.locator('.rollout-line');
+    await eventually(() => line.getAttribute('data-rollout-state')).toBe('failed');
+    expect(await line.textContent()).toContain(reason);
+    // The core's rollout state says where it failed, and why.
+    await eventually(() => card.locator('table.cores tr[data-core="0"] td').nth(0).textContent()).toMatch(/^failed.*fault injected: start failed/);
+    const row = page.locator(`table.history tr[data-operation="${put.body.rolloutId}"]`);
+    await eventually(() => row.getAttribute('data-state')).toBe('failed');
+    expect(await row.locator('td.tone-bad').textContent()).toContain(reason);
+    // Generation 1 serves on.
+    expect(await card.locator('.badge').allTextContents()).toContain('generation 1');
     expect(opened.errors).toEqual([]);
   });
 });
