@@ -112,6 +112,7 @@ export async function recoverLog(log: LogDir, stats: BufferStats, logger: Logger
       continue;
     }
     const segment = new SegmentState(log, seq, false, false, from, scan.validEnd, scan.fileBytes);
+    segment.checked = scan.damaged === 0;
     segment.records = scan.records;
     segment.items = scan.items;
     segment.firstAt = scan.firstAt;
