@@ -1,9 +1,9 @@
 // The durable buffer's log across live changes, with real processes. A rolling replace starts the new generation on a
 // core while the old one still runs: each writes its own log, and the new one adopts the old one's once the old one has
 // drained and let go of it. A resize 2→1 drains a core: its log is adopted by the core that stays, which gets the whole
-// retention_size_cap back (each had half). The peer is down
-// while the change happens, so everything acknowledged before and during it has to come out of a log: once the peer is
-// back, every record a client had a 2xx for arrives, and duplicates are counted and reported.
+// retention_size_cap back (each had half). The peer is down while the change happens, so everything acknowledged
+// before and during it has to come out of a log: once the peer is back, every record a client had a 2xx for arrives,
+// and duplicates are counted and reported.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
