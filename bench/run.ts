@@ -7,11 +7,12 @@ import { benchStartup } from './startup.js';
 import { benchRollout, rolloutRows } from './rollout.js';
 import { reportThroughput } from './throughput.js';
 import { benchGenerator, generatorRows } from './generator.js';
+import { reportDurableRecovery } from './durable-recovery.js';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** `BENCH_ONLY=throughput` (a comma list of startup, rollout, generator, throughput) runs only those benches. */
+/** `BENCH_ONLY=throughput` (a comma list of startup, rollout, generator, throughput, durable-recovery) runs only those benches. */
 const only = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim()).filter(Boolean);
 const runs = (name: string) => only === undefined || only.length === 0 || only.includes(name);
 
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     console.log('');
   }
   if (runs('throughput')) await reportThroughput();
+  if (runs('durable-recovery')) await reportDurableRecovery(resultsDir);
 }
 
 await main();

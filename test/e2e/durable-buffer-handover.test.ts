@@ -1,8 +1,9 @@
 // The durable buffer's log across live changes, with real processes. A rolling replace starts the new generation on a
 // core while the old one still runs: each writes its own log, and the new one adopts the old one's once the old one has
-// drained and let go of it. A resize 2→1 drains a core: its log is adopted by the core that stays. The peer is down
-// while the change happens, so everything acknowledged before and during it has to come out of a log: once the peer is
-// back, every record a client had a 2xx for arrives, and duplicates are counted and reported.
+// drained and let go of it. A resize 2→1 drains a core: its log is adopted by the core that stays, which gets the whole
+// retention_size_cap back (each had half). The peer is down while the change happens, so everything acknowledged
+// before and during it has to come out of a log: once the peer is back, every record a client had a 2xx for arrives,
+// and duplicates are counted and reported.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +65,14 @@ async function adopted(engine: RunningEngine): Promise<number> {
   return instances.reduce((n, i) => n + (i.nodes?.buffer?.durableBuffer?.logsAdopted ?? 0), 0);
 }
 
+const GiB = 1024 ** 3;
+
+/** Each running instance's share of the cap, by core. */
+async function caps(engine: RunningEngine): Promise<number[]> {
+  const instances = (await engine.pipeline()).instances.filter((i) => i.phase === 'running').sort((a, b) => a.coreId - b.coreId);
+  return instances.map((i) => i.nodes?.buffer?.durableBuffer?.bytesCap ?? 0);
+}
+
 /** Log directories left under the buffer's path (each core's, each generation's). */
 function logDirs(path: string): string[] {
   return readdirSync(path).flatMap((core) => readdirSync(join(path, core)).map((log) => `${core}/${log}`));
@@ -112,12 +121,16 @@ describe('durable buffer across live changes', () => {
     cleanups.push(() => load.stop());
     await engine.waitFor(async () => load.result.acked.length > 1000 || undefined, 'accepted on both cores while the peer is down');
     expect(logDirs(path).sort()).toEqual(['core_0/gen_1', 'core_1/gen_1']);
+    // Each core has half of retention_size_cap (10 GiB by default).
+    expect(await caps(engine)).toEqual([5 * GiB, 5 * GiB]);
 
     const api = adminClient(engine.adminUrl);
     const resized = await api.put('default', 'main', spec(path, peer.url, 1), 'wait=true&timeout_secs=60', { drainTimeoutSecs: 3 });
     expect([resized.status, resized.body.action, resized.body.state]).toEqual([200, 'resize', 'succeeded']);
     // Core 1's log is free once its instance is gone; core 0 adopts it after seeing it free for a while.
     await engine.waitFor(async () => (await adopted(engine)) >= 1 || undefined, 'core 1’s log adopted', 25_000);
+    // The core that stays has the whole cap again, with core 1's data counted against it.
+    await engine.waitFor(async () => (await caps(engine))[0] === 10 * GiB || undefined, 'core 0’s share back to the whole cap', 10_000);
 
     const sink = await startOtlpSink({ port: peer.port });
     cleanups.push(() => sink.close());

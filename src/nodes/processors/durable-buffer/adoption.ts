@@ -23,7 +23,15 @@ export interface ScanResult {
   adopted: Array<{ log: LogDir; segments: SegmentState[] }>;
   /** Bytes of the logs of this core that other processes hold (an overlapping generation): part of the core's share. */
   heldByOthersBytes: number;
+  /**
+   * The cores the pipeline runs on now, as the logs under `path` show it: this one, those whose log another process
+   * holds, and those whose log is free but not yet given up on (its instance may be restarting). A core a resize
+   * removed drops out once its log is adopted (or removed empty by its last instance).
+   */
+  liveCores: Set<number>;
 }
+
+type Attempt = { kind: 'held' } | { kind: 'waiting' } | { kind: 'adopted'; log: LogDir };
 
 export class Adopter {
   /** Logs of other cores seen free, and since when. */
@@ -38,15 +46,17 @@ export class Adopter {
   ) {}
 
   async scan(now: number): Promise<ScanResult> {
-    const result: ScanResult = { adopted: [], heldByOthersBytes: 0 };
+    const result: ScanResult = { adopted: [], heldByOthersBytes: 0, liveCores: new Set([this.owner.core]) };
     const held = this.held();
     for (const entry of await listLogDirs(this.base)) {
       if (held.has(entry.dir)) continue;
-      const log = await this.tryAdopt(entry, now);
-      if (log === undefined) {
-        if (entry.core === this.owner.core) result.heldByOthersBytes += await segmentBytes(entry.dir);
+      const attempt = await this.tryAdopt(entry, now);
+      if (attempt.kind !== 'adopted') {
+        result.liveCores.add(entry.core);
+        if (attempt.kind === 'held' && entry.core === this.owner.core) result.heldByOthersBytes += await segmentBytes(entry.dir);
         continue;
       }
+      const { log } = attempt;
       this.stats.counts.logsAdopted++;
       const segments = await recoverLog(log, this.stats, this.logger);
       this.logger.info({ log: entry.dir, segments: segments.length, items: segments.reduce((n, s) => n + s.items, 0) }, 'durable buffer: adopted a log left by an instance that is gone');
@@ -55,21 +65,21 @@ export class Adopter {
     return result;
   }
 
-  private async tryAdopt(entry: LogDirEntry, now: number): Promise<LogDir | undefined> {
+  private async tryAdopt(entry: LogDirEntry, now: number): Promise<Attempt> {
     const log = await LogDir.adopt(entry, this.owner);
     if (log === undefined) {
       this.freeSince.delete(entry.dir);
-      return undefined;
+      return { kind: 'held' };
     }
-    if (entry.core === this.owner.core) return log;
+    if (entry.core === this.owner.core) return { kind: 'adopted', log };
     const since = this.freeSince.get(entry.dir);
     if (since !== undefined && now - since >= OTHER_CORE_GRACE_MS) {
       this.freeSince.delete(entry.dir);
-      return log;
+      return { kind: 'adopted', log };
     }
     if (since === undefined) this.freeSince.set(entry.dir, now);
     await log.release();
-    return undefined;
+    return { kind: 'waiting' };
   }
 }
 
@@ -102,6 +112,7 @@ export async function recoverLog(log: LogDir, stats: BufferStats, logger: Logger
       continue;
     }
     const segment = new SegmentState(log, seq, false, false, from, scan.validEnd, scan.fileBytes);
+    segment.checked = scan.damaged === 0;
     segment.records = scan.records;
     segment.items = scan.items;
     segment.firstAt = scan.firstAt;

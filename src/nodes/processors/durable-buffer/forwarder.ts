@@ -160,7 +160,7 @@ export class Forwarder {
       if (fromTail !== undefined) return fromTail;
       if (segment.reader === undefined) {
         try {
-          segment.reader = await SegmentReader.open(segment.path, segment.readOffset, !segment.own);
+          segment.reader = await SegmentReader.open(segment.path, segment.readOffset, !segment.checked);
         } catch (error) {
           // Gone or not a segment: nothing in it can be delivered.
           this.logger.error({ err: error, segment: segment.path }, 'durable buffer: cannot read a segment; passing over it');

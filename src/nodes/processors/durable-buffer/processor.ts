@@ -61,7 +61,7 @@ export class DurableBufferProcessor implements Processor {
     // Nothing to store: acknowledged as the runtime releases it (as upstream).
     if (pdata.items === 0) return;
     const bytes = recordBytes(pdata.payload.byteLength);
-    if (bytes > this.settings.capBytes) return this.tooLarge(pdata, bytes, ctx);
+    if (bytes > store.capBytes) return this.tooLarge(pdata, bytes, ctx);
     if (!store.roomFor(bytes)) return this.atCap(pdata, bytes, ctx);
     store.append(this.entry(pdata, ctx));
     this.stats?.accepting();
@@ -96,7 +96,7 @@ export class DurableBufferProcessor implements Processor {
     const oldest = store?.book.oldestUndeliveredAt();
     return {
       bytesUsed: store?.usedBytes() ?? 0,
-      bytesCap: this.settings.capBytes,
+      bytesCap: store?.capBytes ?? this.settings.capBytes,
       itemsQueued: store?.book.queuedItems() ?? 0,
       oldestAgeSeconds: oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000),
       inFlight: this.forwarder?.inFlight ?? 0,
@@ -152,11 +152,11 @@ export class DurableBufferProcessor implements Processor {
       store.append(this.entry(pdata, ctx));
       return;
     }
-    const details = { usedBytes: store.usedBytes(), capBytes: this.settings.capBytes, policy: this.settings.policy };
+    const details = { usedBytes: store.usedBytes(), capBytes: store.capBytes, policy: this.settings.policy };
     if (pdata.acks !== undefined && pdata.acks.length > 0) {
       ctx.recordRefused?.(pdata);
       this.stats?.refused(pdata.items, details);
-      failAcks(pdata, `node "${this.name}": the durable buffer is at retention_size_cap (${this.settings.capBytes} bytes on this core)`, 'full');
+      failAcks(pdata, `node "${this.name}": the durable buffer is at retention_size_cap (${store.capBytes} bytes on this core)`, 'full');
       return;
     }
     // Nobody upstream can be told to send again: hold the line, which fills the channel in front and pushes back.
@@ -175,8 +175,9 @@ export class DurableBufferProcessor implements Processor {
   }
 
   private tooLarge(pdata: PData, bytes: number, ctx: NodeContext): void {
-    const reason = `node "${this.name}": a message of ${bytes} bytes cannot fit in this core's share of retention_size_cap (${this.settings.capBytes} bytes)`;
-    ctx.logger.error({ bytes, capBytes: this.settings.capBytes }, reason);
+    const capBytes = this.store?.capBytes ?? this.settings.capBytes;
+    const reason = `node "${this.name}": a message of ${bytes} bytes cannot fit in this core's share of retention_size_cap (${capBytes} bytes)`;
+    ctx.logger.error({ bytes, capBytes }, reason);
     if (pdata.acks !== undefined && pdata.acks.length > 0) failAcks(pdata, reason, 'permanent');
     else ctx.recordDropped?.(pdata);
   }

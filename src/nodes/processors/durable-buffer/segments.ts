@@ -34,6 +34,11 @@ export class SegmentState {
   reader: SegmentReader | undefined;
   /** Set once the segment was dropped (its file deleted) before it was delivered. */
   lost: LossReason | undefined;
+  /**
+   * Its records' checksums need no checking when read: this process wrote them, or checked every one when it recovered
+   * the segment and found no damage (reading it again would check the same bytes twice).
+   */
+  checked: boolean;
   private readonly marks: Mark[] = [];
   private head = 0;
 
@@ -49,6 +54,7 @@ export class SegmentState {
     fileBytes: number,
   ) {
     this.readOffset = Math.max(from, SEGMENT_HEADER_BYTES);
+    this.checked = own;
     this.end = end;
     this.fileBytes = fileBytes;
   }

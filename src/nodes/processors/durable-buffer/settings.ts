@@ -32,13 +32,14 @@ export interface Placement {
 
 export interface BufferSettings {
   path: string;
-  /** This core's share of `retention_size_cap`. */
+  /** `retention_size_cap`: the whole pipeline's, shared by its cores (see coreShare). */
+  totalCapBytes: number;
+  /** This core's share of `retention_size_cap` when the instance started (the store follows resizes from there). */
   capBytes: number;
   maxAgeMs: number | undefined;
   policy: 'backpressure' | 'drop_oldest';
   pollMs: number;
   maxSegmentOpenMs: number;
-  maxSegmentBytes: number;
   retry: { initialMs: number; maxMs: number; multiplier: number };
   maxInFlight: number;
   fsync: FsyncPolicy;
@@ -64,12 +65,12 @@ export function bufferSettings(config: DurableBufferConfig, placement: Placement
     config.fsync === 'interval' ? { mode: 'interval', intervalMs: parseDuration(config.fsync_interval) } : { mode: config.fsync };
   return {
     path: config.path,
+    totalCapBytes: cap,
     capBytes,
     maxAgeMs: config.max_age === undefined ? undefined : parseDuration(config.max_age),
     policy: config.size_cap_policy,
     pollMs: Math.max(1, parseDuration(config.poll_interval)),
     maxSegmentOpenMs: parseDuration(config.max_segment_open_duration),
-    maxSegmentBytes: Math.max(MIN_SEGMENT_BYTES, Math.min(MAX_SEGMENT_BYTES, Math.floor(capBytes / SEGMENTS_PER_CAP))),
     retry: {
       initialMs: parseDuration(config.initial_retry_interval),
       maxMs: parseDuration(config.max_retry_interval),
@@ -78,6 +79,19 @@ export function bufferSettings(config: DurableBufferConfig, placement: Placement
     maxInFlight: config.max_in_flight,
     fsync,
   };
+}
+
+/**
+ * A core's share of the whole cap when the pipeline runs on `cores` cores. At start a share below the minimum is a
+ * config error (above); a resize that leaves less is held at the minimum, since the instances already run.
+ */
+export function coreShare(totalCapBytes: number, cores: number): number {
+  return Math.max(MIN_CAP_BYTES_PER_CORE, Math.floor(totalCapBytes / Math.max(1, cores)));
+}
+
+/** The largest segment for a core's share: an eighth of it, so that dropping the oldest frees a fraction at a time. */
+export function maxSegmentBytes(shareBytes: number): number {
+  return Math.max(MIN_SEGMENT_BYTES, Math.min(MAX_SEGMENT_BYTES, Math.floor(shareBytes / SEGMENTS_PER_CAP)));
 }
 
 /** Bytes one message takes in the log. */

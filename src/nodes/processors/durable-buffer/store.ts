@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { Episode } from '../../../pipeline/episode.js';
 import { Adopter, recoverLog } from './adoption.js';
 import { SegmentBook, SegmentState, type LossReason } from './segments.js';
-import type { BufferSettings, Placement } from './settings.js';
+import { coreShare, maxSegmentBytes, type BufferSettings, type Placement } from './settings.js';
 import type { BufferStats } from './stats.js';
 import { Appender, type AppendEntry, type AppendHooks } from './wal/appender.js';
 import { LogDir } from './wal/log-dir.js';
@@ -44,6 +44,15 @@ export class BufferStore {
   private closed = false;
   /** A full disk also refuses the progress file: logged once per episode, like every other failure. */
   private readonly progressFailures: Episode;
+  /**
+   * The cores sharing the cap, and this core's share. It starts from the core count the instance was started with and
+   * follows resizes from what the logs under `path` show (Adopter.scan): a resize restarts no instance, so nothing
+   * else would tell it. Lowering it waits until the logs have once shown as many cores as the start said, so that an
+   * instance starting beside its siblings does not take their shares before they have locked their logs.
+   */
+  private cores: number;
+  private sharesSeen: boolean;
+  private share: number;
 
   private constructor(
     private readonly own: LogDir,
@@ -55,7 +64,18 @@ export class BufferStore {
     placement: Placement,
   ) {
     const owner = { pid: placement.pid, core: placement.core, generation: placement.generation };
-    this.appender = new Appender(own, firstSeq, settings, this.appendHooks(), logger);
+    this.cores = Math.max(1, placement.cores);
+    this.sharesSeen = this.cores === 1;
+    this.share = settings.capBytes;
+    const store = this;
+    const appenderSettings = {
+      fsync: settings.fsync,
+      maxSegmentOpenMs: settings.maxSegmentOpenMs,
+      get maxSegmentBytes() {
+        return maxSegmentBytes(store.share);
+      },
+    };
+    this.appender = new Appender(own, firstSeq, appenderSettings, this.appendHooks(), logger);
     this.progressFailures = new Episode(logger, 'durable buffer: cannot write progress; records delivered meanwhile may be delivered again after a crash');
     this.adopter = new Adopter(settings.path, owner, () => new Set([own.dir, ...[...this.logs].map((l) => l.dir)]), stats, logger);
   }
@@ -74,13 +94,18 @@ export class BufferStore {
     return this.own.dir;
   }
 
+  /** This core's share of retention_size_cap now. */
+  get capBytes(): number {
+    return this.share;
+  }
+
   /** Bytes on disk, and queued to be written, counted against the cap. */
   usedBytes(): number {
     return this.book.bytes() + this.recoveringBytes + this.heldByOthersBytes + this.appender.pendingBytes;
   }
 
   roomFor(bytes: number): boolean {
-    return this.usedBytes() + bytes <= this.settings.capBytes;
+    return this.usedBytes() + bytes <= this.share;
   }
 
   append(entry: AppendEntry): void {
@@ -171,6 +196,8 @@ export class BufferStore {
     if (this.closed) return;
     this.appender.rotateIfDue(now);
     await this.expire(now);
+    // A share lowered by a resize (1→2): drop_oldest gets back under it now, backpressure refuses until delivery does.
+    if (this.settings.policy === 'drop_oldest' && this.usedBytes() > this.share) await this.makeRoom(0);
     await this.deleteFinished();
     if (now - this.lastSlowAt >= SLOW_MAINTENANCE_MS && this.slow === undefined) {
       this.lastSlowAt = now;
@@ -188,7 +215,22 @@ export class BufferStore {
       return;
     }
     this.heldByOthersBytes = scan.heldByOthersBytes;
+    // In the same turn as the adopted logs: a removed core's data arrives with the share it had.
+    this.follow(scan.liveCores.size);
     for (const { log, segments } of scan.adopted) this.addLog(log, segments);
+  }
+
+  /** Re-splits the cap when the logs show another number of cores than the share was made for. */
+  private follow(cores: number): void {
+    if (cores >= this.cores) this.sharesSeen = true;
+    if (cores === this.cores || (cores < this.cores && !this.sharesSeen)) return;
+    const before = this.share;
+    this.cores = cores;
+    this.share = coreShare(this.settings.totalCapBytes, cores);
+    this.logger.info(
+      { cores, capBytes: this.share, previousCapBytes: before, usedBytes: this.usedBytes() },
+      'durable buffer: the pipeline runs on another number of cores: this core’s share of retention_size_cap changed',
+    );
   }
 
   private recoverInBackground(log: LogDir): void {
