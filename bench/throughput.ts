@@ -11,7 +11,7 @@
 // and prints a markdown table. Environment knobs, for exploring: THROUGHPUT_CONNECTIONS (default 16),
 // THROUGHPUT_SECONDS (10), THROUGHPUT_WARMUP_SECONDS (2), THROUGHPUT_ONLY (comma-separated scenario ids),
 // THROUGHPUT_DURABLE_FSYNC (the durable buffer's fsync policy, default interval), and
-// THROUGHPUT_CPU_PROF=<dir> to run V8's sampling profiler in every engine process (bench/throughput-cpuprof.ts); the
+// THROUGHPUT_CPU_PROF=<dir> to run V8's sampling profiler in every engine process (bench/throughput-cpuprof.mjs); the
 // profiles are written when the engine stops, and `node --import tsx bench/throughput-profile.ts <file>` sums them up.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ import { HEALTHZ_ROUTE, LOG_DROP_FRACTION, RECORDS_PER_REQUEST, RENAME, SPAN_DRO
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const LOAD_ENTRY = fileURLToPath(new URL('./throughput-load.ts', import.meta.url));
-const CPUPROF_PRELOAD = fileURLToPath(new URL('./throughput-cpuprof.ts', import.meta.url));
+const CPUPROF_PRELOAD = fileURLToPath(new URL('./throughput-cpuprof.mjs', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 const envNumber = (name: string, fallback: number) => {
@@ -278,7 +278,7 @@ async function startBare(cpus: string | undefined): Promise<Target> {
 async function startBenchEngineMaybeProfiled(yaml: string, cpus: string | undefined) {
   const profileDir = process.env['THROUGHPUT_CPU_PROF'];
   const before = process.env['NODE_OPTIONS'];
-  if (profileDir) process.env['NODE_OPTIONS'] = `${before ?? ''} --import tsx --import ${CPUPROF_PRELOAD}`.trim();
+  if (profileDir) process.env['NODE_OPTIONS'] = `${before ?? ''} --import ${CPUPROF_PRELOAD}`.trim();
   try {
     return await startBenchEngine(yaml, ['--log-format', 'json'], cpus === undefined ? {} : { cpus });
   } finally {

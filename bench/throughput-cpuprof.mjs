@@ -1,6 +1,6 @@
 // Preload for profiling the engine under the throughput bench: `--cpu-prof` is not allowed in NODE_OPTIONS (and the
 // supervisor spawns its instances itself), so bench/throughput.ts, when THROUGHPUT_CPU_PROF=<dir> is set, starts the
-// engine with NODE_OPTIONS="--import tsx --import <this file>". Every process of the engine (supervisor and instance)
+// engine with NODE_OPTIONS="--import <this file>". Plain JavaScript: with tsx preloaded as well, the engine hung at start. Every process of the engine (supervisor and instance)
 // then runs V8's sampling profiler from start-up and writes `<dir>/<entry>-<pid>.cpuprofile` when it exits.
 // In-thread inspector sessions answer synchronously, so stopping the profiler inside process.on('exit') works.
 import { writeFileSync } from 'node:fs';
