@@ -6,11 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { benchStartup } from './startup.js';
 import { benchRollout, rolloutRows } from './rollout.js';
 import { reportThroughput } from './throughput.js';
+import { reportGrpcForward } from './grpc-forward.js';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** `BENCH_ONLY=throughput` (a comma list of startup, rollout, throughput) runs only those benches. */
+/** `BENCH_ONLY=throughput` (a comma list of startup, rollout, throughput, grpc) runs only those benches. */
 const only = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim()).filter(Boolean);
 const runs = (name: string) => only === undefined || only.length === 0 || only.includes(name);
 
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     console.log('');
   }
   if (runs('throughput')) await reportThroughput();
+  if (runs('grpc')) await reportGrpcForward();
 }
 
 await main();
