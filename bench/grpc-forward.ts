@@ -11,7 +11,7 @@
 // Runnable on its own: `npm run build && node --import tsx bench/grpc-forward.ts`; `BENCH_ONLY=grpc npm run bench`
 // runs it from bench/run.ts. Writes bench/results/grpc-forward.json and prints a markdown table. Knobs:
 // GRPC_BENCH_SECONDS (10), GRPC_BENCH_WARMUP_SECONDS (3), GRPC_BENCH_ONLY (scenario ids), GRPC_BENCH_CONNECTIONS (4),
-// GRPC_BENCH_STREAMS (8), and THROUGHPUT_CPU_PROF=<dir> to profile the engine under test (see bench/throughput.ts).
+// GRPC_BENCH_STREAMS (8), GRPC_BENCH_MAX_IN_FLIGHT (the exporter's, 5 as upstream's default), and THROUGHPUT_CPU_PROF=<dir> to profile the engine under test (see bench/throughput.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -36,6 +36,8 @@ const SETTINGS = {
   streamsPerConnection: envNumber('GRPC_BENCH_STREAMS', 8),
   warmupMs: envNumber('GRPC_BENCH_WARMUP_SECONDS', 3) * 1000,
   measureMs: envNumber('GRPC_BENCH_SECONDS', 10) * 1000,
+  /** exporter:otlp_grpc's max_in_flight in the engine under test; upstream's default (5) unless told. */
+  maxInFlight: envNumber('GRPC_BENCH_MAX_IN_FLIGHT', 5),
   rssSampleMs: 250,
 };
 
@@ -79,7 +81,7 @@ function backendYaml(core: number): string {
 function engineYaml(core: number, backendPort: number, rename: boolean): string {
   const nodes: Record<string, unknown> = {
     ingest: { type: 'receiver:otlp', config: { protocols: { grpc: { listening_addr: '127.0.0.1:0', wait_for_result: true } } } },
-    out: { type: 'exporter:otlp_grpc', config: { grpc_endpoint: `http://127.0.0.1:${backendPort}` } },
+    out: { type: 'exporter:otlp_grpc', config: { grpc_endpoint: `http://127.0.0.1:${backendPort}`, max_in_flight: SETTINGS.maxInFlight } },
   };
   const connections = [];
   if (rename) {

@@ -40,8 +40,10 @@ export function inflateMessage(compressed: boolean, encoding: string, body: Buff
     return { kind: 'error', error: { code: GrpcStatus.INTERNAL, details: `compressed message with grpc-encoding ${JSON.stringify(encoding)}` } };
   }
   // gzip's trailer holds the inflated size (mod 2^32): one output chunk of that size avoids growing and joining chunks.
+  // One byte more, because zlib allocates a further chunk whenever the last one ends full (measured: 0.28 µs a record
+  // for 512 records of ~300 B, against 0.33 with the exact size and 0.42 with the default 16 KiB chunks).
   const announced = encoding === 'gzip' && body.length >= 18 ? body.readUInt32LE(body.length - 4) : 0;
-  const chunkSize = Math.max(zlibConstants.Z_MIN_CHUNK, Math.min(announced > 0 ? announced : 64 * 1024, maxBytes));
+  const chunkSize = Math.max(zlibConstants.Z_MIN_CHUNK, Math.min(announced > 0 ? announced + 1 : 64 * 1024, maxBytes + 1));
   const options = { maxOutputLength: Math.max(1, maxBytes), chunkSize };
   try {
     const message = encoding === 'gzip' ? gunzipSync(body, options) : inflateSync(body, options);
