@@ -36,7 +36,7 @@ const compressionMethods = Joi.alternatives(compressionMethod, Joi.string().vali
 
 const NODE_KEEPALIVE =
   'Node.js sets only the idle time before the first TCP keepalive probe (tcp_keepalive); the interval and the number of probes are the operating system defaults';
-const HTTP2_TUNING = 'tunes the HTTP/2 flow control of upstream\'s Rust server; the gRPC receiver uses Node.js\'s HTTP/2 defaults';
+const HTTP2_TUNING = 'tunes the HTTP/2 flow control of upstream\'s Rust server; @grpc/grpc-js uses Node.js\'s HTTP/2 defaults';
 
 /** Fields both protocols have. */
 const serverFields = {
@@ -54,11 +54,11 @@ export const grpcSettingsSchema = Joi.object({
   ...serverFields,
   request_compression: noEffect(
     compressionMethods,
-    'the gRPC receiver accepts identity, gzip and deflate requests whatever is listed, and cannot decompress zstd',
+    '@grpc/grpc-js accepts identity, gzip and deflate requests whatever is listed, and cannot decompress zstd',
   ),
   response_compression: noEffect(
     compressionMethods,
-    'the gRPC receiver sends responses uncompressed (OTLP export responses are empty or a few bytes)',
+    '@grpc/grpc-js sends responses uncompressed (OTLP export responses are empty or a few bytes)',
   ),
   max_concurrent_streams: count.allow(null),
   transport_concurrency_limit: count.allow(null),
