@@ -8,11 +8,12 @@ import { benchRollout, rolloutRows } from './rollout.js';
 import { reportThroughput } from './throughput.js';
 import { benchGenerator, generatorRows } from './generator.js';
 import { reportDurableRecovery } from './durable-recovery.js';
+import { reportGrpcForward } from './grpc-forward.js';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** `BENCH_ONLY=throughput` (a comma list of startup, rollout, generator, throughput, durable-recovery) runs only those benches. */
+/** `BENCH_ONLY=throughput` (a comma list of startup, rollout, generator, throughput, grpc, durable-recovery) runs only those benches. */
 const only = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim()).filter(Boolean);
 const runs = (name: string) => only === undefined || only.length === 0 || only.includes(name);
 
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     console.log('');
   }
   if (runs('throughput')) await reportThroughput();
+  if (runs('grpc')) await reportGrpcForward();
   if (runs('durable-recovery')) await reportDurableRecovery(resultsDir);
 }
 

@@ -173,13 +173,13 @@ export interface ScenarioResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function peakRss(pid: number): number {
+export function peakRss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
 /** Per-core jiffies from /proc/stat: busy (everything but idle and iowait) and total. */
-function coreTimes(): Map<string, { busy: number; total: number }> {
+export function coreTimes(): Map<string, { busy: number; total: number }> {
   const out = new Map<string, { busy: number; total: number }>();
   for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
     const m = /^cpu(\d+)\s+(.*)$/.exec(line);
@@ -192,7 +192,7 @@ function coreTimes(): Map<string, { busy: number; total: number }> {
 }
 
 /** % of each core that was busy (any process) between two coreTimes() readings. */
-function coreBusy(a: ReturnType<typeof coreTimes>, b: ReturnType<typeof coreTimes>): Record<string, number> {
+export function coreBusy(a: ReturnType<typeof coreTimes>, b: ReturnType<typeof coreTimes>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [core, end] of b) {
     const start = a.get(core);
@@ -202,42 +202,43 @@ function coreBusy(a: ReturnType<typeof coreTimes>, b: ReturnType<typeof coreTime
   return out;
 }
 
-function parentPid(pid: number): number {
+export function parentPid(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
   return Number(fields[1]);
 }
 
 /** `taskset -c <cpus> <command…>` when pinning, the command alone otherwise. */
-function pinned(cpus: string | undefined, command: string[]): [string, string[]] {
+export function pinned(cpus: string | undefined, command: string[]): [string, string[]] {
   const argv = cpus === undefined ? command : ['taskset', '-c', cpus, ...command];
   return [argv[0]!, argv.slice(1)];
 }
 
-interface LoadChild {
+export interface LoadChild<R = LoadReport> {
   child: ChildProcess;
   ready: Promise<void>;
   send(type: 'go' | 'mark' | 'stop'): void;
-  result: Promise<LoadReport>;
+  result: Promise<R>;
 }
 
-function startLoad(config: LoadConfig, cpus: string | undefined): LoadChild {
-  const [cmd, args] = pinned(cpus, [process.execPath, '--import', 'tsx', LOAD_ENTRY, JSON.stringify(config)]);
+/** Starts a load generator process (`entry`, bench/throughput-load.ts unless told) with its config, driven over IPC. */
+export function startLoad<R = LoadReport>(config: unknown, cpus: string | undefined, entry = LOAD_ENTRY): LoadChild<R> {
+  const [cmd, args] = pinned(cpus, [process.execPath, '--import', 'tsx', entry, JSON.stringify(config)]);
   const child = spawn(cmd, args, { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let onReady: () => void;
-  let onResult: (r: LoadReport) => void;
+  let onResult: (r: R) => void;
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`))));
   const ready = Promise.race([new Promise<void>((r) => (onReady = r)), exited]);
-  const result = Promise.race([new Promise<LoadReport>((r) => (onResult = r)), exited]);
+  const result = Promise.race([new Promise<R>((r) => (onResult = r)), exited]);
   ready.catch(() => undefined);
   result.catch(() => undefined);
-  child.on('message', (msg: { type: string; report?: LoadReport }) => {
+  child.on('message', (msg: { type: string; report?: R }) => {
     if (msg.type === 'ready') onReady();
     else if (msg.type === 'result') onResult(msg.report!);
   });
   return { child, ready, result, send: (type) => child.send({ type }) };
 }
 
-interface Target {
+export interface Target {
   host: string;
   port: number;
   pid: number;
@@ -246,8 +247,9 @@ interface Target {
   stop(): Promise<void>;
 }
 
-async function startBare(cpus: string | undefined): Promise<Target> {
-  const [cmd, args] = pinned(cpus, [process.execPath, '--input-type=module', '-e', BARE_SERVER_SOURCE]);
+/** Starts a bare server (plain JavaScript `source`, the node:http one unless told) that prints its port. */
+export async function startBare(cpus: string | undefined, source = BARE_SERVER_SOURCE): Promise<Target> {
+  const [cmd, args] = pinned(cpus, [process.execPath, '--input-type=module', '-e', source]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -275,7 +277,7 @@ async function startBare(cpus: string | undefined): Promise<Target> {
  * Starts the engine; with THROUGHPUT_CPU_PROF set, with the profiling preload in NODE_OPTIONS (`--cpu-prof` itself is
  * not allowed there). Only the engine gets it: the env is restored as soon as the supervisor is spawned.
  */
-async function startBenchEngineMaybeProfiled(yaml: string, cpus: string | undefined) {
+export async function startBenchEngineMaybeProfiled(yaml: string, cpus: string | undefined) {
   const profileDir = process.env['THROUGHPUT_CPU_PROF'];
   const before = process.env['NODE_OPTIONS'];
   if (profileDir) process.env['NODE_OPTIONS'] = `${before ?? ''} --import ${CPUPROF_PRELOAD}`.trim();
@@ -312,7 +314,7 @@ async function startEngine(scenario: Scenario, cpus: string | undefined): Promis
   }
 }
 
-function warnings(lines: string[]): string[] {
+export function warnings(lines: string[]): string[] {
   const out: string[] = [];
   for (const text of lines) {
     try {
