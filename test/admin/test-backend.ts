@@ -144,7 +144,7 @@ export interface Outcomes {
 export type Scripted = keyof Outcomes;
 
 /** An async method may be scripted with a promise, to hold its answer back. */
-type Queued<M extends Scripted> = M extends 'createGroup' ? Outcomes[M] : Outcomes[M] | Promise<Outcomes[M]>;
+type Queued<M extends Scripted> = Outcomes[M] | Promise<Outcomes[M]>;
 
 export interface Call {
   method: Scripted;
@@ -187,7 +187,7 @@ export function createTestBackend(overrides: Partial<LiveAdminBackend> = {}): Te
     shutdown: (g, p, id) => (g === 'default' && p === 'main' && id === SHUTDOWN.shutdownId ? SHUTDOWN : undefined),
     startPipeline: async (...args) => next('startPipeline', args),
     deletePipeline: async (...args) => next('deletePipeline', args),
-    createGroup: (...args) => next('createGroup', args),
+    createGroup: async (...args) => next('createGroup', args),
     deleteGroup: async (...args) => next('deleteGroup', args),
     shutdownEngine: async (...args) => next('shutdownEngine', args),
     reconcile: async (...args) => next('reconcile', args),
@@ -202,6 +202,7 @@ export function createTestBackend(overrides: Partial<LiveAdminBackend> = {}): Te
     hasGroup: (g) => Object.hasOwn(CONFIG.groups, g),
     group: (g) => (Object.hasOwn(CONFIG.groups, g) ? CONFIG.groups[g] : undefined),
     committedConfig: () => CONFIG,
+    exportedConfig: () => structuredClone(CONFIG) as unknown as Record<string, unknown>,
     livez: () => probe('livez', true),
     readyz: () => probe('readyz', true),
     pipelineProbe: (g, p) => g === 'default' && p === 'main',
