@@ -136,7 +136,7 @@ export class Engine {
   private async startAll(): Promise<void> {
     const { logger } = this.settings;
     // Read before anything listens: a certificate or token file an OpAMP agent cannot use stops the start.
-    const opampAgents = await loadOpampAgents(this.settings.config);
+    const opampAgents = await loadOpampAgents(this.settings.config, this.settings.state?.store);
     const backend = new EngineAdminBackend(this.manager, this.reconciler, (deadlineMs) => this.stopFromApi(deadlineMs));
     this.admin = await startAdminServer({
       backend,
@@ -175,7 +175,7 @@ export class Engine {
     const ready = runners.filter((runner) => runner.status().deploymentStatus === 'running').length;
     logger.info({ pipelines: runners.length, ready }, 'engine started');
     // After the boot, so that the first report shows every pipeline and a remote config never races a first start.
-    if (opampAgents.length > 0 && !this.stopping) this.opamp = startOpampAgents(opampAgents, backend, logger);
+    if (opampAgents.length > 0 && !this.stopping) this.opamp = startOpampAgents(opampAgents, backend, logger, this.settings.state?.store);
     // systemd waits for this: sent once every pipeline has had its first start, with the outcome in STATUS.
     await notifyReady(`${ready} of ${runners.length} pipelines running`);
   }
