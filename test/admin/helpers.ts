@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { LiveAdminBackend } from '../../src/state/commands.js';
 import { startAdminServer, type AdminServer } from '../../src/admin/server.js';
 
@@ -34,6 +34,36 @@ export async function startHarness(backend: LiveAdminBackend, bodyLimitBytes?: n
     ...(bodyLimitBytes !== undefined ? { bodyLimitBytes } : {}),
   });
   return { server, base: `http://${server.address}`, logs };
+}
+
+/**
+ * One admin server on `backend` for a whole test file: started before its first test, closed after its last, the
+ * backend reset before each test. Read its fields inside tests (they exist once it started).
+ */
+export function harnessPerFile(backend: LiveAdminBackend & { reset(): void }): Harness {
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await startHarness(backend);
+  });
+  afterAll(async () => {
+    await current?.server.close();
+  });
+  beforeEach(() => backend.reset());
+  const started = (): Harness => {
+    if (current === undefined) throw new Error('the admin server is started in beforeAll: read it inside a test');
+    return current;
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    get base() {
+      return started().base;
+    },
+    get logs() {
+      return started().logs;
+    },
+  };
 }
 
 export const SECURITY = {

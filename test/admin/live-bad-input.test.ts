@@ -1,19 +1,11 @@
 // Bad input to the live management routes: refused with the registry's error body and the security headers, before
 // the backend is ever asked to do anything.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestBackend, type TestBackend } from './test-backend.js';
-import { expectError, expectSecurityHeaders, rawRequest, startHarness, type Harness } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { createTestBackend } from './test-backend.js';
+import { expectError, expectSecurityHeaders, rawRequest, harnessPerFile } from './helpers.js';
 
-let backend: TestBackend;
-let h: Harness;
-beforeAll(async () => {
-  backend = createTestBackend();
-  h = await startHarness(backend);
-});
-afterAll(async () => {
-  await h.server.close();
-});
-beforeEach(() => backend.reset());
+const backend = createTestBackend();
+const h = harnessPerFile(backend);
 
 const PIPE = '/api/v1/groups/default/pipelines/main';
 

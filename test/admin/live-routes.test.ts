@@ -1,21 +1,13 @@
 // Live management routes (CONTRACT.md §3) over real HTTP: every outcome kind of every operation gets exactly one answer,
 // with its status code, body shape, Location and the security headers; and the backend is called with what was asked.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConfigError } from '../../src/config/errors.js';
 import type { RolloutStatus } from '../../src/state/operations.js';
-import { GROUP_DELETE, PIPELINE_DELETE, RECONCILE, ROLLOUT, SHUTDOWN, createTestBackend, type TestBackend } from './test-backend.js';
-import { expectError, expectSecurityHeaders, startHarness, type Harness } from './helpers.js';
+import { GROUP_DELETE, PIPELINE_DELETE, RECONCILE, ROLLOUT, SHUTDOWN, createTestBackend } from './test-backend.js';
+import { expectError, expectSecurityHeaders, harnessPerFile, startHarness } from './helpers.js';
 
-let backend: TestBackend;
-let h: Harness;
-beforeAll(async () => {
-  backend = createTestBackend();
-  h = await startHarness(backend);
-});
-afterAll(async () => {
-  await h.server.close();
-});
-beforeEach(() => backend.reset());
+const backend = createTestBackend();
+const h = harnessPerFile(backend);
 
 const PIPE = '/api/v1/groups/default/pipelines/main';
 const ROLLOUT_URL = `${PIPE}/rollouts/rollout-2`;

@@ -6,22 +6,12 @@ import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { generatorConfig } from '../support/configs.js';
 import { ENGINE_BIN, writeConfig } from '../support/engine.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-const VALID = writeConfig(`
-version: otel_dataflow/v1
-policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
-groups:
-  default:
-    pipelines:
-      main:
-        nodes:
-          gen: { type: receiver:traffic_generator, config: { traffic_config: { signals_per_second: 10, log_weight: 1 } } }
-          out: { type: exporter:noop }
-        connections: [ { from: gen, to: out } ]
-`);
+const VALID = writeConfig(generatorConfig());
 
 function engine(args: string[], env: Record<string, string> = {}) {
   return execa(process.execPath, [ENGINE_BIN, ...args], {

@@ -5,22 +5,12 @@
 import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generatorConfig } from '../support/configs.js';
 import { processAlive, writeConfig } from '../support/engine.js';
 import { childPids } from '../support/proc.js';
 import { ROOT } from '../support/docs.js';
 
-const config = (rate: number) => `
-version: otel_dataflow/v1
-policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
-groups:
-  default:
-    pipelines:
-      main:
-        nodes:
-          gen: { type: receiver:traffic_generator, config: { traffic_config: { signals_per_second: ${rate}, log_weight: 1 } } }
-          out: { type: exporter:noop }
-        connections: [ { from: gen, to: out } ]
-`;
+const config = (rate: number) => generatorConfig(rate);
 
 function parentOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -2,21 +2,10 @@
 // a type this engine does not support (exit 1), as for any unknown type. An engine started for tests takes it.
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { generatorConfig } from '../support/configs.js';
 import { ENGINE_BIN, writeConfig } from '../support/engine.js';
 
-const CONFIG = `
-version: otel_dataflow/v1
-policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
-groups:
-  default:
-    pipelines:
-      main:
-        nodes:
-          gen: { type: receiver:traffic_generator, config: { traffic_config: { signals_per_second: 10, log_weight: 1 } } }
-          chaos: { type: processor:fault, config: { start: ok } }
-          out: { type: exporter:noop }
-        connections: [ { from: gen, to: chaos }, { from: chaos, to: out } ]
-`;
+const CONFIG = generatorConfig(10, { chaos: '{ type: processor:fault, config: { start: ok } }' });
 
 const NOT_SUPPORTED = 'groups.default.pipelines.main.nodes.chaos.type: urn:otel:processor:fault is not supported by this engine (supported processors: ';
 

@@ -5,6 +5,7 @@ import net from 'node:net';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { afterEach, expect } from 'vitest';
 import type { EffectivePipeline } from '../../src/config/effective.js';
 import { logIllegalMoves } from '../../src/state/machine.js';
 import type { RolloutAction } from '../../src/state/operations.js';
@@ -111,6 +112,22 @@ export class Harness {
     await Promise.all(this.runners.map((runner) => runner.drain(Date.now() + 2_000)));
     this.listeners.close();
   }
+}
+
+/**
+ * A harness per test: `harness(plan)` starts the test's own; after the test it is closed, and the test fails if any
+ * table refused a move (a bug line in the supervisor's log).
+ */
+export function harnessPerTest(): (plan?: Plan) => Harness {
+  let current: Harness | undefined;
+  afterEach(async () => {
+    const h = current;
+    current = undefined;
+    if (h === undefined) return;
+    await h.close();
+    expect(h.bugs()).toEqual([]);
+  });
+  return (plan = {}) => (current = new Harness(plan));
 }
 
 /** Opens a connection to `address` and reads the stand-in's answer: `gen <generation> core <core>`. */

@@ -1,25 +1,16 @@
 // The pipeline runner's own lifecycle on real stand-in processes: runtime recovery per core, what the pipeline shows
 // while a core restarts or after recovery gave up, and a rollout that repairs it.
-import { afterEach, describe, expect, it } from 'vitest';
-import { CORES, eventually, Harness, otlpPipeline, type Plan } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { CORES, eventually, harnessPerTest, otlpPipeline } from './harness.js';
 
 const [A] = CORES as [number];
 const recovery = (maxRestarts: number) => ({ runtime_recovery: { max_restarts: maxRestarts, initial_backoff: '50ms', max_backoff: '50ms', reset_after: '60s' } });
 
-let h: Harness;
-function harness(plan: Plan = {}): Harness {
-  h = new Harness(plan);
-  return h;
-}
-
-afterEach(async () => {
-  await h.close();
-  expect(h.bugs()).toEqual([]);
-});
+const harness = harnessPerTest();
 
 describe('PipelineRunner', () => {
   it('boots provisioning → running, every core routed in the listener table', async () => {
-    harness();
+    const h = harness();
     const runner = h.runner(otlpPipeline(CORES), 1);
     expect(runner.status()).toMatchObject({ desiredStatus: 'running', deploymentStatus: 'provisioning' });
     await runner.start();
@@ -28,7 +19,7 @@ describe('PipelineRunner', () => {
   });
 
   it('restarts a crashed instance with the same generation, then gives the core up past max_restarts: the pipeline fails', async () => {
-    harness({ 1: { [A]: 'crash_later' } });
+    const h = harness({ 1: { [A]: 'crash_later' } });
     const runner = await h.booted(otlpPipeline([A], 0, recovery(1)));
     const failed = await eventually(() => runner.status().deploymentStatus === 'failed' && runner.status());
     expect(failed.deploymentError).toMatchObject({ error_code: 'RestartLimitExceeded', details: { coreId: A } });
@@ -46,7 +37,7 @@ describe('PipelineRunner', () => {
   });
 
   it('is repaired by a rollout of a working generation, which clears the failure', async () => {
-    harness({ 1: { [A]: 'crash_later' } });
+    const h = harness({ 1: { [A]: 'crash_later' } });
     const runner = await h.booted(otlpPipeline([A], 0, recovery(0)));
     await eventually(() => runner.status().deploymentStatus === 'failed');
     const { succeeded } = await h.rollOut(runner, otlpPipeline([A], 1, recovery(0)), 2);
@@ -56,7 +47,7 @@ describe('PipelineRunner', () => {
   });
 
   it('calls a scheduled restart off when the pipeline drains', async () => {
-    harness({ 1: { [A]: 'crash_later' } });
+    const h = harness({ 1: { [A]: 'crash_later' } });
     const runner = await h.booted(otlpPipeline([A], 0, { runtime_recovery: { max_restarts: 5, initial_backoff: '1s', max_backoff: '1s', reset_after: '60s' } }));
     await eventually(() => runner.cores()[0]!.state === 'backing_off');
     await runner.drain(Date.now() + 2_000);

@@ -1,22 +1,13 @@
 // The rollout executor with the real runner and listener table, its instances real child processes of a stand-in
 // program: each test plans what every generation does on every core and reads the record, the status, which processes
 // live, and where new connections go.
-import { afterEach, describe, expect, it } from 'vitest';
-import { alive, ask, CORES, Harness, otlpPipeline, type Plan } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { alive, ask, CORES, harnessPerTest, otlpPipeline } from './harness.js';
 
 const [A, B] = CORES as [number, number | undefined];
 const twoCores = B !== undefined;
 
-let h: Harness;
-function harness(plan: Plan = {}): Harness {
-  h = new Harness(plan);
-  return h;
-}
-
-afterEach(async () => {
-  await h.close();
-  expect(h.bugs()).toEqual([]);
-});
+const harness = harnessPerTest();
 
 const address = (runner: { status(): { listeners: Array<{ address: string }> } }) => runner.status().listeners[0]!.address;
 const pids = (runner: { status(): { instances: Array<{ coreId: number; pid: number | null }> } }) =>
@@ -24,7 +15,7 @@ const pids = (runner: { status(): { instances: Array<{ coreId: number; pid: numb
 
 describe('runRollout', () => {
   it('creates a pipeline: starts its cores, cuts each over, and commits the candidate', async () => {
-    harness();
+    const h = harness();
     const candidate = otlpPipeline(CORES);
     const runner = h.runner(candidate, 1, 'stopped');
     const { succeeded, rollout } = await h.rollOut(runner, candidate, 1);
@@ -38,7 +29,7 @@ describe('runRollout', () => {
   });
 
   it('replaces: the new generation serves after its cutover, and the old one drained cleanly', async () => {
-    harness();
+    const h = harness();
     const runner = await h.booted(otlpPipeline([A]));
     const before = pids(runner);
     expect(await ask(address(runner))).toBe(`gen 1 core ${A}`);
@@ -56,7 +47,7 @@ describe('runRollout', () => {
   });
 
   it('rolls back a new generation that fails to start, blaming its node, while the old one serves on untouched', async () => {
-    harness({ 2: { [A]: 'fail' } });
+    const h = harness({ 2: { [A]: 'fail' } });
     const runner = await h.booted(otlpPipeline([A]));
     const before = pids(runner);
     const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A], 1), 2);
@@ -71,7 +62,7 @@ describe('runRollout', () => {
   });
 
   it('refuses a new instance that is not ready within the step timeout', async () => {
-    harness({ 2: { [A]: 'hang' } });
+    const h = harness({ 2: { [A]: 'hang' } });
     const runner = await h.booted(otlpPipeline([A]));
     const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A], 1), 2, { stepMs: 500 });
     expect(succeeded).toBe(false);
@@ -80,7 +71,7 @@ describe('runRollout', () => {
   });
 
   it('refuses a new instance that exits within the stabilisation window after ready (the health gate)', async () => {
-    harness({ 2: { [A]: 'unstable' } });
+    const h = harness({ 2: { [A]: 'unstable' } });
     const runner = await h.booted(otlpPipeline([A]));
     const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A], 1), 2);
     expect(succeeded).toBe(false);
@@ -89,7 +80,7 @@ describe('runRollout', () => {
   });
 
   it('says in the record that an old instance did not drain in time and was killed', async () => {
-    harness({ 1: { [A]: 'stubborn' } });
+    const h = harness({ 1: { [A]: 'stubborn' } });
     const runner = await h.booted(otlpPipeline([A]));
     const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A], 1), 2, { drainMs: 300 });
     expect(succeeded).toBe(true);
@@ -97,7 +88,7 @@ describe('runRollout', () => {
   });
 
   it('leaves nothing running after a create that fails: the pipeline is stopped and its listener closed', async () => {
-    harness({ 1: { [A]: 'fail' } });
+    const h = harness({ 1: { [A]: 'fail' } });
     const candidate = otlpPipeline([A]);
     const runner = h.runner(candidate, 1, 'stopped');
     const { succeeded, rollout } = await h.rollOut(runner, candidate, 1);
@@ -111,7 +102,7 @@ describe('runRollout', () => {
 
   describe.skipIf(!twoCores)('on two cores', () => {
     it('restores the previous generation on a core already switched when a later core fails', async () => {
-      harness({ 2: { [B!]: 'fail' } });
+      const h = harness({ 2: { [B!]: 'fail' } });
       const runner = await h.booted(otlpPipeline([A, B!]));
       const before = pids(runner);
       const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A, B!], 1), 2);
@@ -131,7 +122,7 @@ describe('runRollout', () => {
     });
 
     it('resizes down: the removed core drains, the kept one is never touched, the generation stays', async () => {
-      harness();
+      const h = harness();
       const runner = await h.booted(otlpPipeline([A, B!]));
       const before = pids(runner);
       const { succeeded, plan, rollout } = await h.rollOut(runner, otlpPipeline([A]), 1);
@@ -145,7 +136,7 @@ describe('runRollout', () => {
     });
 
     it('resizes up: only the added core starts', async () => {
-      harness();
+      const h = harness();
       const runner = await h.booted(otlpPipeline([A]));
       const before = pids(runner);
       const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A, B!]), 1);

@@ -1,25 +1,16 @@
 // The shutdown executor with the real runner, on real stand-in processes: how each core's drain ends decides its
 // state and the operation's.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runShutdown } from '../../src/supervisor/shutdown.js';
-import { alive, ask, CORES, Harness, otlpPipeline, type Plan } from './harness.js';
+import { alive, ask, CORES, harnessPerTest, otlpPipeline } from './harness.js';
 
 const [A] = CORES as [number];
 
-let h: Harness;
-function harness(plan: Plan = {}): Harness {
-  h = new Harness(plan);
-  return h;
-}
-
-afterEach(async () => {
-  await h.close();
-  expect(h.bugs()).toEqual([]);
-});
+const harness = harnessPerTest();
 
 describe('runShutdown', () => {
   it('stops accepting, drains every core, and leaves the pipeline stopped with nothing running', async () => {
-    harness();
+    const h = harness();
     const runner = await h.booted(otlpPipeline(CORES));
     const address = runner.status().listeners[0]!.address;
     const pids = runner.status().instances.map((i) => i.pid);
@@ -37,7 +28,7 @@ describe('runShutdown', () => {
   });
 
   it('fails when a core does not drain by the deadline: it is killed, and said so', async () => {
-    harness({ 1: { [A]: 'stubborn' } });
+    const h = harness({ 1: { [A]: 'stubborn' } });
     const runner = await h.booted(otlpPipeline([A]));
     const record = h.shutdownRecord();
     await runShutdown({ runner, record, drainTimeoutSecs: 0.3 });
@@ -50,7 +41,7 @@ describe('runShutdown', () => {
   });
 
   it('fails when a core exits with an error while draining', async () => {
-    harness({ 1: { [A]: 'drain_error' } });
+    const h = harness({ 1: { [A]: 'drain_error' } });
     const runner = await h.booted(otlpPipeline([A]));
     const record = h.shutdownRecord();
     await runShutdown({ runner, record, drainTimeoutSecs: 5 });
