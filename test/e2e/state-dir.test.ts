@@ -4,7 +4,7 @@
 // file stops the start with the file's name and the way out; --reset-state runs the file again; `ctl config export`
 // gives a config that --config accepts and that runs the same pipelines.
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,4 +165,34 @@ describe('state dir: committed changes survive a restart', () => {
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain(`state dir ${notADir} cannot be used`);
   }, 60_000);
+});
+
+describe('state dir: a change that cannot be persisted', () => {
+  const stateDir = join(mkdtempSync(join(tmpdir(), 'otap-state-fail-')), 'state');
+  let engine: RunningEngine;
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  it('answers 500 StateNotPersisted for a change that runs but was not written, then 503 StateNotWritable until it can be', async () => {
+    engine = await startEngine(CONFIG, ['--state-dir', stateDir], env);
+    await engine.waitRunning('default:main');
+    const api = adminClient(engine.adminUrl);
+    // The state file's name taken by a directory: every rename onto it fails, whoever the engine's user is.
+    const file = join(stateDir, 'state.json');
+    rmSync(file);
+    mkdirSync(file);
+    const applied = await api.put('tenants', 'a', generator());
+    expect(applied.status).toBe(500);
+    expect(applied.body).toMatchObject({ error_code: 'StateNotPersisted', details: { applied: true } });
+    await engine.waitRunning('tenants:a');
+    const refused = await api.put('tenants', 'b', generator());
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ error_code: 'StateNotWritable', details: { applied: false } });
+    expect((await engine.status()).pipelines['tenants:b']).toBeUndefined();
+    rmSync(file, { recursive: true });
+    expect((await api.put('tenants', 'b', generator())).status).toBe(200);
+    const state = JSON.parse(readFileSync(file, 'utf8'));
+    expect(Object.keys(state.config.groups.tenants.pipelines).sort()).toEqual(['a', 'b']);
+  }, 120_000);
 });
