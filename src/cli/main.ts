@@ -71,11 +71,12 @@ export async function main(argv: string[]): Promise<number> {
   const { EngineTelemetry } = await import('../supervisor/observability/engine-telemetry.js');
   const telemetry = new EngineTelemetry(result.config, { logLevel: options.logLevel, logFormat: options.logFormat });
   const logger = supervisorLogger(telemetry, 'global', options.logFormat);
-  // The first line says what runs: the state dir's committed state, or the config file.
+  // With a state dir, the first line says what runs: its committed state, or the config file (without one, the file
+  // always runs, and the first line stays `admin listening`).
   if (state.kind === 'ready' && state.origin === 'state') {
     logger.info({ stateFile: state.stateFile, config: source }, `running the committed state of ${state.stateFile} (the engine section comes from ${source})`);
-  } else {
-    logger.info({ config: source, ...(state.kind === 'ready' ? { stateFile: state.stateFile } : {}) }, `running the config ${source}`);
+  } else if (state.kind === 'ready') {
+    logger.info({ config: source, stateFile: state.stateFile }, `running the config ${source}`);
   }
   if (state.kind === 'ready' && state.removedTemporaries.length > 0) {
     logger.warn({ removed: state.removedTemporaries }, 'state dir: temporary files of an interrupted write were removed (the state file was not replaced by them)');
