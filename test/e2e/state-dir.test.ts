@@ -67,7 +67,7 @@ describe('state dir: committed changes survive a restart', () => {
   beforeAll(async () => {
     engine = await startEngine(CONFIG, ['--state-dir', stateDir], env);
     configFile = engine.configFile;
-    await engine.waitRunning('default:main');
+    await engine.waitFor(async () => engine.lines.some((line) => line.includes('"engine started"')), 'the boot to end', 60_000);
   }, 60_000);
   afterAll(async () => {
     await engine?.stop();
@@ -176,7 +176,9 @@ describe('state dir: a change that cannot be persisted', () => {
 
   it('answers 500 StateNotPersisted for a change that runs but was not written, then 503 StateNotWritable until it can be', async () => {
     engine = await startEngine(CONFIG, ['--state-dir', stateDir], env);
-    await engine.waitRunning('default:main');
+    // Every pipeline of the file first: while the engine boots, every change answers busy.
+    for (const key of ['default:main', 'default:other', 'default:gone']) await engine.waitRunning(key);
+    await engine.waitFor(async () => engine.lines.some((line) => line.includes('"engine started"')), 'the boot to end');
     const api = adminClient(engine.adminUrl);
     // The state file's name taken by a directory: every rename onto it fails, whoever the engine's user is.
     const file = join(stateDir, 'state.json');
