@@ -6,11 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { benchStartup } from './startup.js';
 import { benchRollout, rolloutRows } from './rollout.js';
 import { reportThroughput } from './throughput.js';
+import { benchGenerator, generatorRows } from './generator.js';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** `BENCH_ONLY=throughput` (a comma list of startup, rollout, throughput) runs only those benches. */
+/** `BENCH_ONLY=throughput` (a comma list of startup, rollout, generator, throughput) runs only those benches. */
 const only = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim()).filter(Boolean);
 const runs = (name: string) => only === undefined || only.length === 0 || only.includes(name);
 
@@ -23,7 +24,9 @@ async function main(): Promise<void> {
     const startup = await benchStartup(cores);
     rows.push(
       ['start → all ready', `${cores}-core pipeline`, `${startup.engineReadyMs} ms`, `bare node child ${startup.baselineChildReadyMs} ms`, `${(startup.engineReadyMs / startup.baselineChildReadyMs).toFixed(1)}x`],
+      ['start → all ready: phases', 'median of each', `supervisor ${startup.phases.supervisor} ms, to first spawn ${startup.phases.untilSpawn} ms, instances ${startup.phases.instances} ms, ready → started ${startup.phases.afterReady} ms`, '—', '—'],
       ['idle instance RSS', 'otlp → batch → noop', `${mib(startup.instanceIdleRssBytes)}`, `bare node child ${mib(startup.baselineIdleRssBytes)}`, `${(startup.instanceIdleRssBytes / startup.baselineIdleRssBytes).toFixed(2)}x`],
+      ['idle instance private memory', 'otlp → batch → noop', `${mib(startup.instanceIdlePrivateBytes)}`, `bare node child ${mib(startup.baselineIdlePrivateBytes)}`, `+${mib(startup.instanceIdlePrivateBytes - startup.baselineIdlePrivateBytes)}`],
     );
     writeFileSync(`${resultsDir}/startup.json`, JSON.stringify({ measuredAt, node: process.version, ...startup }, null, 2));
   }
@@ -31,6 +34,11 @@ async function main(): Promise<void> {
     const rollout = await benchRollout();
     rows.push(...rolloutRows(rollout));
     writeFileSync(`${resultsDir}/rollout.json`, JSON.stringify({ measuredAt, node: process.version, ...rollout }, null, 2));
+  }
+  if (runs('generator')) {
+    const generator = await benchGenerator();
+    rows.push(...generatorRows(generator));
+    writeFileSync(`${resultsDir}/generator.json`, JSON.stringify({ measuredAt, node: process.version, ...generator }, null, 2));
   }
   if (rows.length > 0) {
     const header = ['measure', 'setup', 'engine', 'baseline (same run)', 'ratio'];

@@ -1,6 +1,8 @@
-// Start-up and idle footprint: time from spawning the supervisor to every instance of a 2-core pipeline ready, and the
-// RSS of an idle instance. Baselines from the same run: a bare `node` child that answers one IPC message (the floor
-// for any per-core child process design) and its idle RSS.
+// Start-up and idle footprint: time from spawning the supervisor to every instance of a 2-core pipeline ready, where
+// that time goes, and the memory of an idle instance (RSS, and its private part: what each more core costs, since the
+// pages of the node binary are shared by every process). Baselines from the same run: a bare `node` child that
+// answers one IPC message (the floor for any per-core child process design) and its idle memory.
+import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import type { EngineStatus } from '../src/state/status-types.js';
 import { median, poll, rssOf, startBenchEngine } from './support.js';
@@ -27,7 +29,14 @@ groups:
           - { from: batch, to: out }
 `;
 
-async function bareNodeChild(): Promise<{ readyMs: number; idleRss: number }> {
+/** Private memory of a process (Private_Clean + Private_Dirty of /proc/<pid>/smaps_rollup): what no other process shares. */
+export function privateOf(pid: number): number {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(rollup)?.[1] ?? 0);
+  return (kb('Private_Clean') + kb('Private_Dirty')) * 1024;
+}
+
+async function bareNodeChild(): Promise<{ readyMs: number; idleRss: number; idlePrivate: number }> {
   const started = Date.now();
   const child = execa(process.execPath, ['-e', 'process.send("ready"); process.on("disconnect", () => process.exit(0))'], {
     ipc: true,
@@ -39,9 +48,10 @@ async function bareNodeChild(): Promise<{ readyMs: number; idleRss: number }> {
   const readyMs = Date.now() - started;
   await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
   const idleRss = rssOf(child.pid!);
+  const idlePrivate = privateOf(child.pid!);
   child.disconnect();
   await child;
-  return { readyMs, idleRss };
+  return { readyMs, idleRss, idlePrivate };
 }
 
 export interface StartupResult {
@@ -49,19 +59,65 @@ export interface StartupResult {
   engineReadyMs: number;
   engineReadyRuns: number[];
   instanceIdleRssBytes: number;
+  instanceIdlePrivateBytes: number;
+  /** Medians of where start → all ready goes (see phasesOf). */
+  phases: StartupPhases;
   baselineChildReadyMs: number;
   baselineIdleRssBytes: number;
+  baselineIdlePrivateBytes: number;
+}
+
+/**
+ * Where start → all ready goes, from the engine's own log lines and the cores' recorded events: `supervisor` from
+ * spawning it to its admin API listening; `untilSpawn` from there to the first instance spawned (config, listeners);
+ * `instances` from that spawn to the last instance's `ready` (process start, module load, pipeline build and start);
+ * `afterReady` from there to the engine saying it started. A first start routes each core to its instance at spawn
+ * and has no stabilisation window (that health gate is the rollouts'), so this last phase is only the status update.
+ */
+export interface StartupPhases {
+  supervisor: number;
+  untilSpawn: number;
+  instances: number;
+  afterReady: number;
+}
+
+function phasesOf(spawnedAt: number, lines: Array<{ text: string }>, status: EngineStatus): StartupPhases {
+  const logged = (msg: string) =>
+    lines
+      .map((l) => {
+        try {
+          return JSON.parse(l.text) as { msg?: string; time?: string };
+        } catch {
+          return {};
+        }
+      })
+      .filter((l) => l.msg === msg && l.time !== undefined)
+      .map((l) => Date.parse(l.time!));
+  // The supervisor's own record of each instance's spawn and ready, so that every mark is on the supervisor's clock.
+  const events = (name: string) =>
+    status.pipelines['default:main']!.instances.flatMap((i) =>
+      i.status.recentEvents.flatMap((e) => ('Engine' in e && e.Engine.event === name ? [Date.parse(e.Engine.time)] : [])),
+    );
+  const admin = Math.min(...logged('admin listening'));
+  const firstSpawn = Math.min(...events('spawned'));
+  const lastReady = Math.max(...events('ready'));
+  const started = Math.min(...logged('engine started'));
+  return { supervisor: admin - spawnedAt, untilSpawn: firstSpawn - admin, instances: lastReady - firstSpawn, afterReady: started - lastReady };
 }
 
 export async function benchStartup(cores: number): Promise<StartupResult> {
   const readyRuns: number[] = [];
   const rssRuns: number[] = [];
+  const privateRuns: number[] = [];
+  const phaseRuns: StartupPhases[] = [];
   const baseReady: number[] = [];
   const baseRss: number[] = [];
+  const basePrivate: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const base = await bareNodeChild();
     baseReady.push(base.readyMs);
     baseRss.push(base.idleRss);
+    basePrivate.push(base.idlePrivate);
 
     const engine = await startBenchEngine(config(cores));
     const status = await poll(async () => {
@@ -70,8 +126,10 @@ export async function benchStartup(cores: number): Promise<StartupResult> {
     });
     readyRuns.push(Date.now() - engine.spawnedAt);
     await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+    phaseRuns.push(phasesOf(engine.spawnedAt, engine.lines, status));
     const pids = status.pipelines['default:main']!.instances.map((i) => i.pid!);
     rssRuns.push(median(pids.map(rssOf)));
+    privateRuns.push(median(pids.map(privateOf)));
     await engine.stop();
   }
   return {
@@ -79,7 +137,15 @@ export async function benchStartup(cores: number): Promise<StartupResult> {
     engineReadyMs: median(readyRuns),
     engineReadyRuns: readyRuns,
     instanceIdleRssBytes: median(rssRuns),
+    instanceIdlePrivateBytes: median(privateRuns),
+    phases: {
+      supervisor: median(phaseRuns.map((p) => p.supervisor)),
+      untilSpawn: median(phaseRuns.map((p) => p.untilSpawn)),
+      instances: median(phaseRuns.map((p) => p.instances)),
+      afterReady: median(phaseRuns.map((p) => p.afterReady)),
+    },
     baselineChildReadyMs: median(baseReady),
     baselineIdleRssBytes: median(baseRss),
+    baselineIdlePrivateBytes: median(basePrivate),
   };
 }

@@ -53,7 +53,7 @@ export function createAdminApp({
   app.use(securityHeaders());
   app.use(adminLatency(metrics));
   app.use(requestLog(logger));
-  mountConsole(app, { backend, ...(auth !== undefined ? { auth } : {}) });
+  mountConsole(app, { backend, logs: (query) => telemetry.logs(query), ...(auth !== undefined ? { auth } : {}) });
   if (auth !== undefined) app.use(requireBearerToken({ source: auth, publicPaths: OPEN_PATHS }));
 
   const root = Router();

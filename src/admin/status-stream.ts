@@ -1,10 +1,12 @@
 // The live feed behind `GET /api/v1/events` (server-sent events), which the web console reads instead of polling. One
 // sampler for all clients: while at least one is connected, every tick reads the engine status once and writes it to
-// every client when it changed, together with the record of each pipeline's latest rollout when that changed. A client
-// that does not read (its unsent bytes pile up past a bound) is dropped rather than buffered without end.
+// every client when it changed, together with the record of each pipeline's latest rollout when that changed, each
+// kept operation record (rollouts and shutdowns, the engine's history) that changed, and the log tap's new lines. A
+// client that does not read (its unsent bytes pile up past a bound) is dropped rather than buffered without end.
 import type { ServerResponse } from 'node:http';
-import type { AdminBackend, LiveAdminBackend } from '../state/commands.js';
+import type { AdminBackend, LiveAdminBackend, TelemetryReader } from '../state/commands.js';
 import type { EngineStatus } from '../state/status-types.js';
+import { createLogFeed, type LogFeed } from './stream-logs.js';
 
 export interface StatusStreamOptions {
   /** How often the status is sampled (a changed status is sent at most this often). */
@@ -17,8 +19,11 @@ export interface StatusStreamOptions {
 
 export const STATUS_STREAM_DEFAULTS = { intervalMs: 1000, maxBufferedBytes: 1024 * 1024, keepaliveMs: 15_000 } as const;
 
+/** Operation records a client gets when it connects, newest first (the engine keeps up to 32 of each kind a pipeline). */
+export const OPERATIONS_SENT = 50;
+
 /** The event names the stream writes; the data of each is one JSON document. */
-export type StatusStreamEvent = 'status' | 'rollout';
+export type StatusStreamEvent = 'status' | 'rollout' | 'operation' | 'logs';
 
 export interface StatusStream {
   /** Starts streaming to `res` (its headers are written here) with the current state; stops when it closes. */
@@ -27,7 +32,7 @@ export interface StatusStream {
   clientCount(): number;
 }
 
-type Backend = AdminBackend & Pick<LiveAdminBackend, 'rollout'>;
+type Backend = AdminBackend & Pick<LiveAdminBackend, 'rollout' | 'recentOperations'>;
 
 /** `group:pipeline`, as keys of EngineStatus.pipelines; ids cannot hold a colon, so the first one splits. */
 function splitKey(key: string): [string, string] | undefined {
@@ -51,13 +56,26 @@ function rolloutRecords(backend: Backend, status: EngineStatus): Map<string, str
   return records;
 }
 
-export function createStatusStream(backend: Backend, options: StatusStreamOptions = {}): StatusStream {
+/** The newest kept operation records by id (`rollout/…`, `shutdown/…`), as JSON of `{ kind, record }`. */
+function operationRecords(backend: Backend): Map<string, string> {
+  const records = new Map<string, string>();
+  for (const entry of backend.recentOperations(OPERATIONS_SENT)) {
+    const id = entry.kind === 'rollout' ? entry.record.rolloutId : entry.record.shutdownId;
+    records.set(`${entry.kind}/${id}`, JSON.stringify(entry));
+  }
+  return records;
+}
+
+/** `logs`: the log tap's reader; without it (an admin server with no engine) the stream says the tap is off. */
+export function createStatusStream(backend: Backend, options: StatusStreamOptions = {}, logs?: TelemetryReader['logs']): StatusStream {
   const { intervalMs, maxBufferedBytes, keepaliveMs } = { ...STATUS_STREAM_DEFAULTS, ...options };
   const clients = new Set<ServerResponse>();
   let timer: NodeJS.Timeout | undefined;
   // What was last broadcast; a new client gets the current state of its own on attach.
   let lastStatusComparable = '';
   let lastRollouts = new Map<string, string>();
+  let lastOperations = new Map<string, string>();
+  const logFeed: LogFeed = createLogFeed(logs ?? (() => undefined));
   let lastWriteAt = Date.now();
 
   const drop = (res: ServerResponse): void => {
@@ -85,6 +103,12 @@ export function createStatusStream(backend: Backend, options: StatusStreamOption
     const rollouts = rolloutRecords(backend, status);
     for (const [key, record] of rollouts) if (lastRollouts.get(key) !== record) chunks.push(frame('rollout', record));
     lastRollouts = rollouts;
+    const operations = operationRecords(backend);
+    // Oldest first, so that a client adding them one by one ends with the newest on top.
+    for (const [id, entry] of [...operations].reverse()) if (lastOperations.get(id) !== entry) chunks.push(frame('operation', entry));
+    lastOperations = operations;
+    const newLines = logFeed.next();
+    if (newLines !== undefined) chunks.push(frame('logs', JSON.stringify(newLines)));
     const now = Date.now();
     if (chunks.length === 0 && now - lastWriteAt >= keepaliveMs) chunks.push(': keepalive\n\n');
     if (chunks.length === 0) return;
@@ -102,13 +126,18 @@ export function createStatusStream(backend: Backend, options: StatusStreamOption
       });
       const status = backend.status();
       const rollouts = rolloutRecords(backend, status);
+      const operations = operationRecords(backend);
       const initial = [`retry: ${Math.max(1000, intervalMs)}\n\n`, frame('status', JSON.stringify(status))];
       for (const record of rollouts.values()) initial.push(frame('rollout', record));
+      for (const entry of [...operations.values()].reverse()) initial.push(frame('operation', entry));
+      const first = clients.size === 0;
+      initial.push(frame('logs', JSON.stringify(logFeed.recent(first))));
       res.write(initial.join(''));
-      if (clients.size === 0) {
+      if (first) {
         // The only client has just been sent this state: the next tick sends changes from it, not the same again.
         lastStatusComparable = JSON.stringify({ ...status, generatedAt: undefined });
         lastRollouts = rollouts;
+        lastOperations = operations;
       }
       clients.add(res);
       res.once('close', () => drop(res));

@@ -1,5 +1,6 @@
-// Rollout and shutdown history with outcomes, newest first: every rollout the event stream reported while the page was
-// open (the engine keeps only each pipeline's latest in its status), and the shutdowns and deletes started here.
+// Rollout and shutdown history with outcomes, newest first: the records the engine keeps (the latest 32 of each kind per
+// pipeline, deleted pipelines' too), sent by the event stream when the page connects and as they change, so a page
+// opened after an operation ended shows it.
 import { el, formatTime } from './dom.js';
 import type { HistoryEntry } from './store.js';
 
@@ -10,7 +11,7 @@ function toneOf(state: string): string {
 }
 
 export function historyTable(entries: HistoryEntry[]): HTMLElement {
-  if (entries.length === 0) return el('p', {}, 'No rollout or shutdown seen since this page opened.');
+  if (entries.length === 0) return el('p', {}, 'No rollout or shutdown yet.');
   return el(
     'div',
     { class: 'table-wrap' },

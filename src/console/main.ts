@@ -4,9 +4,10 @@ import { call, pipelinePath, readEvents, storedToken, storeToken, Unauthorized }
 import { el } from './dom.js';
 import { createEditor } from './editor.js';
 import { historyTable } from './history.js';
+import { logsPanel } from './logs-view.js';
 import { pipelineCard, type PipelineAction, type PipelineCard } from './pipeline-view.js';
 import { splitKey, Store } from './store.js';
-import { FINAL_SHUTDOWN_STATES, type EngineStatus, type PipelineDescription, type RolloutStatus, type ShutdownStatus } from './types.js';
+import type { EngineStatus, LogsEvent, OperationEntry, PipelineDescription, RolloutStatus, ShutdownStatus } from './types.js';
 
 const RECONNECT_MS = 2000;
 
@@ -20,8 +21,7 @@ let store = new Store();
 let cards = new Map<string, PipelineCard>();
 let groups: string[] = [];
 let stream: AbortController | undefined;
-/** Shutdowns started here, followed until they end (the status names no shutdown). */
-const followed = new Map<string, ShutdownStatus>();
+const logs = logsPanel();
 const loading = new Set<string>();
 
 function setConnection(text: string): void {
@@ -81,8 +81,8 @@ async function act(key: string, action: PipelineAction): Promise<void> {
     const body = answer.body as Partial<ShutdownStatus & RolloutStatus> & { shutdown?: ShutdownStatus };
     // A shutdown answers its ShutdownStatus; a delete (waited, as upstream's) its PipelineDeleteStatus with the drain inside.
     const shutdown = typeof body.shutdownId === 'string' ? (body as ShutdownStatus) : body.shutdown;
+    // The event stream follows the operation from here (event `operation`); its answer shows it at once.
     if (answer.status < 300 && shutdown !== undefined) {
-      followed.set(shutdown.shutdownId, shutdown);
       store.applyShutdown(shutdown);
     } else if (answer.status < 300 && typeof body.rolloutId === 'string') {
       store.applyRollout(body as RolloutStatus);
@@ -91,35 +91,6 @@ async function act(key: string, action: PipelineAction): Promise<void> {
   } catch (error) {
     if (error instanceof Unauthorized) askForToken('The token was refused: enter it again.');
     else card?.showAnswer(`The request failed: ${(error as Error).message}`, false);
-  }
-}
-
-let following = false;
-
-async function followShutdowns(): Promise<void> {
-  // One pass at a time: a slow answer must not start a second pass over the same shutdowns.
-  if (following) return;
-  following = true;
-  try {
-    await followEach();
-  } finally {
-    following = false;
-  }
-}
-
-async function followEach(): Promise<void> {
-  for (const [id, record] of [...followed]) {
-    if (FINAL_SHUTDOWN_STATES.has(record.state)) {
-      followed.delete(id);
-      continue;
-    }
-    const answer = await call('GET', `${pipelinePath(record.pipelineGroupId, record.pipelineId)}/shutdowns/${encodeURIComponent(id)}`);
-    if (answer.status === 200) {
-      followed.set(id, answer.body as ShutdownStatus);
-      store.applyShutdown(answer.body as ShutdownStatus);
-    } else if (answer.status === 404) {
-      followed.delete(id);
-    }
   }
 }
 
@@ -204,10 +175,11 @@ function render(): void {
   if (pipelines === null || history === null || !main.contains(pipelines)) {
     pipelines = el('div', { id: 'pipelines' });
     history = el('section', { id: 'history', 'aria-labelledby': 'history-title' });
-    main.replaceChildren(pipelines, history);
+    main.replaceChildren(pipelines, history, logs.element);
   }
   syncChildren(pipelines, sections);
   history.replaceChildren(el('h2', { id: 'history-title' }, 'History'), historyTable(store.history));
+  logs.update(store.logs, store.logsVersion);
 }
 
 async function follow(controller: AbortController): Promise<void> {
@@ -217,15 +189,19 @@ async function follow(controller: AbortController): Promise<void> {
         {
           onOpen: () => {
             setConnection('Live');
+            store.resetLogs();
             void loadGroups().catch(() => undefined);
           },
           onEvent: (event, data) => {
             if (event === 'status') {
               store.applyStatus(data as EngineStatus);
               loadDescriptions(data as EngineStatus);
-              if (followed.size > 0) void followShutdowns().then(render, () => undefined);
             } else if (event === 'rollout') {
               store.applyRollout(data as RolloutStatus);
+            } else if (event === 'operation') {
+              store.applyOperation(data as OperationEntry);
+            } else if (event === 'logs') {
+              store.applyLogs(data as LogsEvent);
             }
             render();
           },

@@ -135,7 +135,8 @@ function rolloutLine(rollout: RolloutStatus | undefined): HTMLElement | null {
   return el(
     'p',
     { class: 'rollout-line', 'data-rollout-state': rollout.state },
-    badge('rollout', `${rollout.action} ${rollout.state}`, toneOf(rollout.state)),
+    // A rollout that runs is work in progress, not yet good news (`running` is good only as a deployment status).
+    badge('rollout', `${rollout.action} ${rollout.state}`, FINAL_ROLLOUT_STATES.has(rollout.state) ? toneOf(rollout.state) : 'busy'),
     ` ${rollout.rolloutId}, ${generations}, started ${formatTime(rollout.startedAt)}`,
     rollout.failureReason ? el('span', { class: 'error-text' }, ` — ${rollout.failureReason}`) : null,
   );

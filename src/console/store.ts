@@ -1,12 +1,37 @@
 // What the console knows, fed by the event stream and by the answers of its own calls. Bounded throughout: a few
 // minutes of throughput samples per pipeline and the latest history entries.
-import { committedConfig, type EngineStatus, type NodeCounters, type PipelineConfig, type PipelineDescription, type PipelineStatus, type RolloutStatus, type ShutdownStatus } from './types.js';
+import {
+  committedConfig,
+  type EngineStatus,
+  type LogEntry,
+  type LogsEvent,
+  type NodeCounters,
+  type OperationEntry,
+  type PipelineConfig,
+  type PipelineDescription,
+  type PipelineStatus,
+  type RolloutStatus,
+  type ShutdownStatus,
+} from './types.js';
 
 /** Throughput history kept per pipeline: five minutes at one status a second. */
 export const SAMPLE_WINDOW_MS = 5 * 60_000;
 const HISTORY_LIMIT = 50;
+/** The engine's log lines kept by the page, newest last. */
+export const LOG_LIMIT = 500;
 /** Rates are measured over this long: instances report counters with their heartbeats, not with every status. */
 const RATE_WINDOW_MS = 5000;
+
+/** What the page knows of the engine's log tap: not heard yet, off, or its latest lines. */
+export type LogState =
+  | { tap: 'unknown' }
+  | { tap: 'off' }
+  | {
+      tap: 'on';
+      lines: LogEntry[];
+      /** Lines the tap dropped before the page could get them, since the page connected. */
+      missed: boolean;
+    };
 
 export interface Sample {
   at: number;
@@ -83,6 +108,9 @@ export class Store {
   readonly samples = new Map<string, Sample[]>();
   readonly activity = new Map<string, Record<string, NodeActivity>>();
   history: HistoryEntry[] = [];
+  logs: LogState = { tap: 'unknown' };
+  /** Counts changes of `logs`, so the log panel is redrawn only when it changed. */
+  logsVersion = 0;
   /** Recent counter snapshots per pipeline, oldest first, spanning about RATE_WINDOW_MS. */
   private readonly snapshots = new Map<string, CounterSnapshot[]>();
 
@@ -97,6 +125,31 @@ export class Store {
     const key = pipelineKey(record.pipelineGroupId, record.pipelineId);
     this.rollouts.set(key, record);
     this.record({ kind: 'rollout', key, record });
+  }
+
+  /** A record from the engine's history; the card's latest rollout comes from the event `rollout` alone. */
+  applyOperation(entry: OperationEntry): void {
+    const key = pipelineKey(entry.record.pipelineGroupId, entry.record.pipelineId);
+    this.record(entry.kind === 'rollout' ? { kind: 'rollout', key, record: entry.record } : { kind: 'shutdown', key, record: entry.record });
+  }
+
+  /** New lines of the tap; a line already known (by its sequence number) is not added twice. */
+  applyLogs(event: LogsEvent): void {
+    this.logsVersion++;
+    if (event.tap === 'off') {
+      this.logs = { tap: 'off' };
+      return;
+    }
+    const known = this.logs.tap === 'on' ? this.logs : { tap: 'on' as const, lines: [], missed: false };
+    const newest = known.lines.at(-1)?.seq ?? 0;
+    const lines = [...known.lines, ...event.logs.filter((line) => line.seq > newest)].slice(-LOG_LIMIT);
+    this.logs = { tap: 'on', lines, missed: known.missed || event.truncatedBeforeSeq !== null };
+  }
+
+  /** A new connection (the engine may have restarted, and its sequence numbers with it) sends the lines again. */
+  resetLogs(): void {
+    this.logs = { tap: 'unknown' };
+    this.logsVersion++;
   }
 
   applyShutdown(record: ShutdownStatus): void {
@@ -126,7 +179,9 @@ export class Store {
     while (recent.length > 2 && recent[1]!.at <= at - RATE_WINDOW_MS) recent.shift();
     this.snapshots.set(key, recent);
     const previous = recent[0]!;
-    if (previous === current) return;
+    // Counters move with heartbeats, seconds apart: measured over less than the window, a rate jumps (a heartbeat's
+    // worth of items in one second) and the chart starts with a peak that never was.
+    if (current.at - previous.at < RATE_WINDOW_MS) return;
     const nodes = new Set<string>();
     for (const counters of current.byInstance.values()) for (const node of Object.keys(counters)) nodes.add(node);
     const activity: Record<string, NodeActivity> = {};

@@ -97,6 +97,23 @@ export interface ShutdownStatus {
   failureReason?: string;
 }
 
+/** A kept operation record, as the event `operation` sends it. */
+export type OperationEntry = { kind: 'rollout'; record: RolloutStatus } | { kind: 'shutdown'; record: ShutdownStatus };
+
+/** One line of the engine's log tap (upstream's LogEntry); `contexts` name the pipeline instance it is about. */
+export interface LogEntry {
+  seq: number;
+  timestamp: string;
+  level: string;
+  target: string;
+  event_name: string;
+  rendered: string;
+  contexts: Array<{ entity_key: string; attributes: Record<string, Record<string, string | number | boolean>> }>;
+}
+
+/** The data of the event `logs`. */
+export type LogsEvent = { tap: 'off' } | { tap: 'on'; logs: LogEntry[]; truncatedBeforeSeq: number | null };
+
 export interface PipelineConfig {
   nodes?: Record<string, { type?: string }>;
   connections?: Array<{ from: string | string[]; to: string | string[] }>;
@@ -125,4 +142,3 @@ export interface ApiAnswer {
 
 /** Rollouts that ended and will not change again. */
 export const FINAL_ROLLOUT_STATES: ReadonlySet<string> = new Set(['succeeded', 'failed', 'rolled_back', 'rollback_failed']);
-export const FINAL_SHUTDOWN_STATES: ReadonlySet<string> = new Set(['succeeded', 'failed', 'timeout']);

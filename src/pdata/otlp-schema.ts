@@ -2,27 +2,10 @@
 // Field names are the lowerCamelCase JSON names, so a decoded message and its OTLP/JSON form use the same keys.
 import protobuf from 'protobufjs';
 import type { Signal } from './signal.js';
-import { commonV1, resourceV1 } from './schema/common.js';
-import { logsV1 } from './schema/logs.js';
-import { traceV1 } from './schema/trace.js';
-import { metricsV1 } from './schema/metrics.js';
-import { collectorV1, googleTypes } from './schema/collector.js';
-
-function mergeNested(...parts: protobuf.INamespace[]): protobuf.INamespace {
-  const nested: NonNullable<protobuf.INamespace['nested']> = {};
-  for (const part of parts) Object.assign(nested, part.nested);
-  return { nested };
-}
+import { OTLP_DESCRIPTOR } from './schema/otlp-descriptor.js';
 
 /** The whole schema: `opentelemetry.proto.*` and the `google.*` messages OTLP answers use. */
-export const otlpRoot: protobuf.Root = protobuf.Root.fromJSON({
-  nested: {
-    opentelemetry: {
-      nested: { proto: mergeNested(commonV1, resourceV1, logsV1, traceV1, metricsV1, collectorV1) },
-    },
-    google: googleTypes,
-  },
-});
+export const otlpRoot: protobuf.Root = protobuf.Root.fromJSON(OTLP_DESCRIPTOR);
 otlpRoot.resolveAll();
 
 function type(name: string): protobuf.Type {

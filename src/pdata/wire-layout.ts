@@ -1,12 +1,13 @@
 // Where the attribute lists and the records sit in each signal's Export*ServiceRequest, as field numbers, for the
-// walkers that edit requests on the wire. Read from the project's OTLP schema, so walker and decoder cannot disagree.
-import type protobuf from 'protobufjs';
+// walkers that edit requests on the wire. Read from the project's OTLP schema descriptor (the data the protobufjs schema
+// is built from, without loading protobufjs), so walker and decoder cannot disagree.
+import type { IField } from 'protobufjs';
 import type { Signal } from './signal.js';
-import { otlpRoot } from './otlp-schema.js';
+import { otlpMessage } from './schema/otlp-descriptor.js';
 
 export function fieldId(typeName: string, field: string): number {
-  const type = otlpRoot.lookupType(typeName);
-  const found = (type.fields as Record<string, protobuf.Field | undefined>)[field];
+  const type = otlpMessage(typeName);
+  const found = (type.fields as Record<string, IField | undefined>)[field];
   if (found === undefined) throw new Error(`wire layout: ${typeName} has no field ${field}`);
   return found.id;
 }

@@ -17,6 +17,9 @@ import type {
 import type { GroupSpec } from '../config/types.js';
 import type { LogsPage, LogsQuery, MetricSetData } from './telemetry-types.js';
 
+/** One kept operation record: a pipeline's rollout or its shutdown. */
+export type OperationEntry = { kind: 'rollout'; record: RolloutStatus } | { kind: 'shutdown'; record: ShutdownStatus };
+
 /** Upstream's PipelineDetails, and ours beside it (`desiredStatus`). */
 export interface PipelineDescription {
   pipelineGroupId: string;
@@ -177,6 +180,11 @@ export interface LiveAdminBackend extends AdminBackend {
     initiator?: ShutdownInitiator,
   ): Promise<ShutdownOutcome>;
   shutdown(group: string, pipeline: string, shutdownId: string): ShutdownStatus | undefined;
+  /**
+   * The newest rollout and shutdown records the engine keeps (of every pipeline, deleted ones too), newest first, at
+   * most `limit`: what the web console shows as history, whenever the page was opened.
+   */
+  recentOperations(limit: number): OperationEntry[];
   startPipeline(group: string, pipeline: string): Promise<StartOutcome>;
   /** Drains the pipeline (within `drainTimeoutSecs`) and forgets it; resolves when that has ended. */
   deletePipeline(group: string, pipeline: string, drainTimeoutSecs: number): Promise<DeletePipelineOutcome>;

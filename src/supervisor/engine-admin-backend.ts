@@ -6,6 +6,7 @@ import type {
   DeletePipelineOutcome,
   EngineShutdownOutcome,
   LiveAdminBackend,
+  OperationEntry,
   PipelineDescription,
   PipelineProbe,
   PutPipelineOutcome,
@@ -127,6 +128,10 @@ export class EngineAdminBackend implements LiveAdminBackend {
 
   shutdown(group: string, pipeline: string, shutdownId: string): ShutdownStatus | undefined {
     return this.manager.shutdown(group, pipeline, shutdownId);
+  }
+
+  recentOperations(limit: number): OperationEntry[] {
+    return this.manager.recentOperations(limit);
   }
 
   startPipeline(group: string, pipeline: string): Promise<StartOutcome> {

@@ -210,6 +210,11 @@ export class RecordHistory<T> {
     this.byPipeline.set(pipelineKey, list);
   }
 
+  /** Every kept record, of every pipeline. */
+  all(): T[] {
+    return [...this.byPipeline.values()].flatMap((list) => list.map((entry) => entry.record));
+  }
+
   get(pipelineKey: string, id: string): T | undefined {
     return this.byPipeline.get(pipelineKey)?.find((entry) => entry.id === id)?.record;
   }

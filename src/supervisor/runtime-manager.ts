@@ -12,7 +12,7 @@ import type { ComponentCatalog } from '../config/catalog.js';
 import { substituteEnvInValue } from '../config/env-subst-value.js';
 import type { EngineConfig, GroupSpec, PipelineSpec } from '../config/types.js';
 import { diffPipelines } from '../state/config-diff.js';
-import type { Busy, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../state/commands.js';
+import type { Busy, OperationEntry, PutPipelineOutcome, PutPipelineRequest, ShutdownOutcome, StartOutcome, WaitOptions } from '../state/commands.js';
 import { ENGINE_LIFECYCLE, type EngineEvent, type EngineState } from '../state/engine-lifecycle.js';
 import { logIllegalMoves, StateMachine, type BugReporter } from '../state/machine.js';
 import type { PipelinePlan, RolloutStatus, ShutdownInitiator, ShutdownStatus } from '../state/operations.js';
@@ -255,6 +255,14 @@ export class RuntimeManager {
 
   shutdown(group: string, pipeline: string, id: string): ShutdownStatus | undefined {
     return this.shutdowns.get(keyOf(group, pipeline), id)?.status;
+  }
+
+  recentOperations(limit: number): OperationEntry[] {
+    const entries: OperationEntry[] = [
+      ...this.rollouts.all().map((r): OperationEntry => ({ kind: 'rollout', record: r.status })),
+      ...this.shutdowns.all().map((r): OperationEntry => ({ kind: 'shutdown', record: r.status })),
+    ];
+    return entries.sort((a, b) => b.record.startedAt.localeCompare(a.record.startedAt)).slice(0, Math.max(0, limit));
   }
 
   /** Engine shutdown: every pipeline drains, whatever operation runs. Resolves with how each core's drain ended. */

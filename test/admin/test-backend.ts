@@ -185,6 +185,7 @@ export function createTestBackend(overrides: Partial<LiveAdminBackend> = {}): Te
     rollout: (g, p, id) => (g === 'default' && p === 'main' && id === ROLLOUT.rolloutId ? ROLLOUT : undefined),
     shutdownPipeline: async (...args) => next('shutdownPipeline', args),
     shutdown: (g, p, id) => (g === 'default' && p === 'main' && id === SHUTDOWN.shutdownId ? SHUTDOWN : undefined),
+    recentOperations: (limit) => [{ kind: 'rollout' as const, record: ROLLOUT }, { kind: 'shutdown' as const, record: SHUTDOWN }].slice(0, limit),
     startPipeline: async (...args) => next('startPipeline', args),
     deletePipeline: async (...args) => next('deletePipeline', args),
     createGroup: async (...args) => next('createGroup', args),

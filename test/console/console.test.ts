@@ -6,12 +6,16 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startEngine, type RunningEngine } from '../support/engine.js';
-import { foreignRequests, launchBrowser, openConsole, type ConsolePage } from './browser.js';
+import { fitsWidth, foreignRequests, launchBrowser, lowContrastTexts, openConsole, type ConsolePage } from './browser.js';
 
 // A fault node that waits before it starts makes every new generation take seconds to become ready: the overlap of
 // the old and the new generation lasts long enough for the page (one status a second) to show it.
 const CONFIG = `
 version: otel_dataflow/v1
+engine:
+  telemetry:
+    logs:
+      tap: { enabled: true }
 groups:
   default:
     pipelines:
@@ -74,6 +78,14 @@ describe('web console', () => {
     const status = await engine.pipeline();
     const instance = card.locator('table.cores tr[data-core] td[data-generation="1"]');
     await eventually(() => instance.textContent()).toContain(`pid ${status.instances[0]!.pid}`);
+    expect(await instance.textContent()).toMatch(/CPU \d+\.\d% · RSS \d/);
+    // Throughput: the chart has drawn both lines, and says what it shows to a screen reader.
+    const chart = card.locator('svg.chart');
+    await eventually(() => chart.getAttribute('aria-label')).toMatch(/now [1-9][\d.]*k?\/s in, [1-9][\d.]*k?\/s out/);
+    expect(await chart.locator('path.chart-in, path.chart-out').count()).toBe(2);
+    // Every text of the page is readable: at least 4.5:1 against its background; the page is no wider than 1280 px.
+    expect(await lowContrastTexts(page)).toEqual([]);
+    expect(await fitsWidth(page)).toBe(true);
 
     // The dashboard path serves the same page.
     const dashboard = await page.request.get(`${engine.adminUrl}/dashboard`);
@@ -93,7 +105,17 @@ describe('web console', () => {
     await card.locator('svg.graph').waitFor();
     await eventually(() => card.locator('[data-node="out"] .node-flow').textContent()).toMatch(/in [1-9]/);
 
-    await card.getByRole('button', { name: 'Edit config' }).click();
+    // Keyboard: Enter opens the editor, Escape closes it and gives the focus back to the button.
+    const edit = card.getByRole('button', { name: 'Edit config' });
+    await edit.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await eventually(() => page.getByRole('dialog').getByLabel('Pipeline config').evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    expect(await edit.evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true);
+
+    await edit.click();
     const editor = page.getByRole('dialog');
     const text = editor.getByLabel('Pipeline config');
     await eventually(() => text.inputValue()).toContain('signals_per_second: 50');
@@ -184,6 +206,9 @@ describe('web console', () => {
     await page.getByLabel('Token', { exact: true }).fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('[data-pipeline="default:main"] svg.graph').waitFor();
+    // At a phone's width the page does not scroll sideways (the graph and tables scroll in their own boxes).
+    expect(await fitsWidth(page)).toBe(true);
+    expect(await lowContrastTexts(page)).toEqual([]);
     if (SCREENSHOTS) {
       await eventually(() => page.locator('[data-node="gen"] .node-flow').textContent()).toMatch(/out [1-9]/);
       await page.screenshot({ path: join(SCREENSHOTS, 'console-phone.png'), fullPage: true });

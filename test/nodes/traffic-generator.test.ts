@@ -191,6 +191,22 @@ describe('receiver:traffic_generator runs', () => {
     expect(ctx.items()).toBe(10);
   });
 
+  it('an open run whose emits complete at once still gives timers and a drain their turn before the run ends', async () => {
+    // One second's run of 200,000 1-log batches, pre-generated: far more than one event-loop turn can send.
+    const [g, ctx] = await generator({
+      data_source: 'synthetic',
+      generation_strategy: 'pre_generated',
+      traffic_config: { signals_per_second: 200_000, production_mode: 'open', max_batch_size: 1, log_weight: 1 },
+    });
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    const atTimer = g.stats().logs;
+    expect(atTimer).toBeLessThan(200_000);
+    await g.drain();
+    const atDrain = g.stats().logs;
+    expect(atDrain).toBeLessThan(200_000);
+    expect(ctx.items()).toBe(atDrain);
+  });
+
   it('wakes a sleeping generator on drain; resolves drain at the deadline when an emit never completes; stops at once', async () => {
     const [g, ctx] = await generator({ data_source: 'synthetic', traffic_config: { signals_per_second: 1, max_batch_size: 1, metric_weight: 1 } });
     await ctx.waitForItems(1);

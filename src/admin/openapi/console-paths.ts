@@ -33,17 +33,20 @@ export const consolePaths: Record<string, OpenApiObject> = {
       summary: 'Live status feed (server-sent events)',
       description:
         'A `text/event-stream` that stays open. At once, then at most once a second when something changed: an event ' +
-        '`status` whose data is the EngineStatus (as `GET /api/v1/status` answers), and an event `rollout` whose data is ' +
-        'the RolloutStatus of a pipeline\'s latest rollout each time it changed. An idle stream gets a comment line every ' +
-        '15 s. A client that does not read is disconnected once 1 MiB waits unsent; it reconnects and gets the current ' +
-        'state again. `x-event-data` names the schema of each event\'s data.',
+        '`status` whose data is the EngineStatus (as `GET /api/v1/status` answers); an event `rollout` whose data is ' +
+        'the RolloutStatus of a pipeline\'s latest rollout each time it changed; an event `operation` for each rollout or ' +
+        'shutdown record the engine keeps (the newest 50 at once, oldest first, then each one that is new or changed); ' +
+        'and an event `logs` with the newest lines of the in-memory log tap (200 at once, then the new ones; a client ' +
+        'that connects beside another may get a line twice: `seq` tells), or `{"tap":"off"}` when the tap is off. An ' +
+        'idle stream gets a comment line every 15 s. A client that does not read is disconnected once 1 MiB waits unsent; ' +
+        'it reconnects and gets the current state again. `x-event-data` names the schema of each event\'s data.',
       responses: {
         '200': {
-          description: 'The stream. Each event is `event: status` or `event: rollout`, then `data:` one JSON document.',
+          description: 'The stream. Each event is `event: status`, `rollout`, `operation` or `logs`, then `data:` one JSON document.',
           content: {
             'text/event-stream': {
               schema: { type: 'string' },
-              'x-event-data': { status: ref('EngineStatus'), rollout: ref('RolloutStatus') },
+              'x-event-data': { status: ref('EngineStatus'), rollout: ref('RolloutStatus'), operation: ref('OperationEntry'), logs: ref('StreamLogs') },
             },
           },
         },

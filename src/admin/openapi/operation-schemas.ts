@@ -72,6 +72,13 @@ export const operationSchemas: Record<string, JsonSchema> = {
     failureReason: text,
     cores: { type: 'array', items: ref('CoreShutdownStatus') },
   }),
+  OperationEntry: {
+    description: 'The data of an event `operation` of `GET /api/v1/events`: one kept record of a rollout or a shutdown.',
+    oneOf: [
+      record(['kind', 'record'], { kind: { const: 'rollout' }, record: ref('RolloutStatus') }),
+      record(['kind', 'record'], { kind: { const: 'shutdown' }, record: ref('ShutdownStatus') }),
+    ],
+  },
   PipelineDeleteStatus: record(['pipelineGroupId', 'pipelineId', 'state', 'startedAt', 'updatedAt'], {
     pipelineGroupId: text,
     pipelineId: text,

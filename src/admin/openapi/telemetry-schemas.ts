@@ -84,33 +84,47 @@ export const telemetrySchemas: Record<string, JsonSchema> = {
       dropped_on_ingest: count,
       dropped_on_retention: count,
       retained_bytes: count,
-      logs: {
+      logs: { type: 'array', items: ref('LogEntry') },
+    },
+  },
+  LogEntry: {
+    type: 'object',
+    required: ['seq', 'timestamp', 'level', 'target', 'event_name', 'file', 'line', 'rendered', 'contexts'],
+    additionalProperties: false,
+    properties: {
+      seq: count,
+      timestamp,
+      level: { enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] },
+      target: { type: 'string', description: 'The component that wrote the line (`controller`, `admin`, `pipeline`, `listeners`, ...).' },
+      event_name: { type: 'string', description: 'The line\'s message.' },
+      file: { type: 'null' },
+      line: { type: 'null' },
+      rendered: { type: 'string' },
+      contexts: {
         type: 'array',
         items: {
           type: 'object',
-          required: ['seq', 'timestamp', 'level', 'target', 'event_name', 'file', 'line', 'rendered', 'contexts'],
+          required: ['entity_key', 'schema_name', 'attributes'],
           additionalProperties: false,
-          properties: {
-            seq: count,
-            timestamp,
-            level: { enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] },
-            target: { type: 'string', description: 'The component that wrote the line (`controller`, `admin`, `pipeline`, `listeners`, ...).' },
-            event_name: { type: 'string', description: 'The line\'s message.' },
-            file: { type: 'null' },
-            line: { type: 'null' },
-            rendered: { type: 'string' },
-            contexts: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['entity_key', 'schema_name', 'attributes'],
-                additionalProperties: false,
-                properties: { entity_key: { type: 'string' }, schema_name: { type: ['string', 'null'] }, attributes },
-              },
-            },
-          },
+          properties: { entity_key: { type: 'string' }, schema_name: { type: ['string', 'null'] }, attributes },
         },
       },
     },
+  },
+  StreamLogs: {
+    description: 'The data of an event `logs` of `GET /api/v1/events`: the log tap is off, or its new lines, oldest first.',
+    oneOf: [
+      { type: 'object', required: ['tap'], additionalProperties: false, properties: { tap: { const: 'off' } } },
+      {
+        type: 'object',
+        required: ['tap', 'logs', 'truncatedBeforeSeq'],
+        additionalProperties: false,
+        properties: {
+          tap: { const: 'on' },
+          logs: { type: 'array', items: ref('LogEntry') },
+          truncatedBeforeSeq: { ...nullableCount, description: 'Lines before this one were dropped from the tap before they could be sent.' },
+        },
+      },
+    ],
   },
 };

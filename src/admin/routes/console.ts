@@ -10,7 +10,7 @@ import express, { Router, type Express, type RequestHandler } from 'express';
 import { requireBearerToken, type AdminTokenSource } from '../auth.js';
 import { resource } from '../resource.js';
 import { createStatusStream, type StatusStreamOptions } from '../status-stream.js';
-import type { LiveAdminBackend } from '../../state/commands.js';
+import type { LiveAdminBackend, TelemetryReader } from '../../state/commands.js';
 
 /** Nothing but the engine's own origin: no inline script or style, no CDN, no framing, no form posted anywhere. */
 export const CONSOLE_CSP = [
@@ -42,6 +42,8 @@ export interface ConsoleOptions {
   /** The compiled console (default: dist/console). */
   assetsDir?: string;
   stream?: StatusStreamOptions;
+  /** The log tap the feed sends lines of; absent, the feed says the tap is off. */
+  logs?: TelemetryReader['logs'];
 }
 
 function staticFiles(dir: string): RequestHandler {
@@ -78,7 +80,7 @@ function pageHandler(assetsDir: string): RequestHandler {
  */
 export function mountConsole(app: Express, options: ConsoleOptions): void {
   const assetsDir = options.assetsDir ?? BUILT_CONSOLE_DIR;
-  const stream = createStatusStream(options.backend, options.stream);
+  const stream = createStatusStream(options.backend, options.stream, options.logs);
   const router = Router();
   for (const path of CONSOLE_PAGES) resource(router, path, { get: pageHandler(assetsDir) });
   router.use('/console/vendor/yaml', staticFiles(yamlBrowserDir()));

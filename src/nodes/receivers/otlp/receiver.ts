@@ -12,7 +12,7 @@ import { Admitter, noAdmissions, type AdmissionStats } from './admission.js';
 import { RequestAuth } from './auth.js';
 import { ConcurrencyLimit } from './concurrency.js';
 import type { GrpcSettings, OtlpReceiverConfig } from './config.js';
-import { OtlpGrpcServer } from './grpc-receiver.js';
+import type { OtlpGrpcServer } from './grpc-receiver.js';
 import { OtlpHttpServer } from './http-receiver.js';
 import { socketOptions } from './socket-options.js';
 
@@ -65,6 +65,8 @@ export class OtlpReceiver implements Receiver {
       });
     }
     if (grpc) {
+      // Loaded only where gRPC is configured: the gRPC stack is the largest module graph an instance can load.
+      const { OtlpGrpcServer } = await import('./grpc-receiver.js');
       this.grpc = new OtlpGrpcServer({
         maxRecvBytes: grpc.max_decoding_message_size,
         waitForResult: grpc.wait_for_result,
