@@ -4,6 +4,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ApiError } from './errors.js';
+import { StateWriteError } from '../state/state-store.js';
 
 /** Errors from body-parser and router carry these (http-errors); nothing else of them is trusted. */
 interface HttpLibraryError {
@@ -40,6 +41,7 @@ function fromBodyParser(err: HttpLibraryError): ApiError | undefined {
 /** Maps what we know to an ApiError; undefined means unexpected. */
 export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
+  if (err instanceof StateWriteError) return new ApiError(err.applied ? 'StateNotPersisted' : 'StateNotWritable', err.message, { applied: err.applied });
   // The router throws a URIError (status 400) when a path parameter is not valid percent-encoding.
   if (err instanceof URIError) {
     return new ApiError('InvalidPathParameter', 'a path parameter is not valid percent-encoding', {});

@@ -65,6 +65,10 @@ export const ERROR_REGISTRY = Object.freeze({
   // and conflicts with nothing; like every 5xx it is `internal`, and details tell the caller where to keep polling.
   WaitTimeout: spec('internal', 504),
   NotImplemented: spec('internal', 501),
+  // With a state dir: a change refused because the state file cannot be written now (nothing changed), and a change
+  // that was applied but whose write failed (it runs; a restart would not keep it).
+  StateNotWritable: spec('internal', 503),
+  StateNotPersisted: spec('internal', 500),
   Internal: spec('internal', 500),
 } satisfies Record<string, ErrorSpec>);
 

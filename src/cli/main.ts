@@ -12,6 +12,7 @@ import { parseArgs } from './options.js';
 import { coreAllocationFromFlags } from './core-flags.js';
 import type { CoreAllocation } from '../config/types.js';
 import { installSignalHandlers } from './signals.js';
+import { prepareState } from './state-start.js';
 
 export const EMBEDDED_CONFIG = fileURLToPath(new URL('../../configs/default.yaml', import.meta.url));
 const DEFAULT_ADMIN_BIND = '127.0.0.1:8080';
@@ -39,12 +40,13 @@ export async function main(argv: string[]): Promise<number> {
   const catalog = engineCatalog();
 
   const source = options.config ?? EMBEDDED_CONFIG;
-  const result = await loadAndValidate(source, {
+  const loadContext = {
     availableCores: cores,
     catalog,
-    coreCheck: options.validateAndExit ? 'warn' : 'enforce',
+    coreCheck: options.validateAndExit ? ('warn' as const) : ('enforce' as const),
     ...(coreAllocationOverride ? { coreAllocationOverride } : {}),
-  });
+  };
+  const result = await loadAndValidate(source, loadContext);
   if (result.warnings.length > 0) process.stderr.write(formatWarnings(result.warnings));
   if (!result.ok) {
     // Upstream's code: 1 for any error at start, an invalid or unreadable config included; 2 is for bad arguments.
@@ -56,11 +58,29 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // With a state dir, its committed state runs rather than the file's pipelines (the engine section is the file's).
+  const state = await prepareState({ flag: options.stateDir, reset: options.resetState, configSource: source, loaded: result, ctx: loadContext });
+  if (state.kind === 'error') {
+    process.stderr.write(`otap-engine: ${state.message}\n`);
+    return state.code;
+  }
+  const running = state.kind === 'ready' ? state : { config: result.config, pipelines: result.pipelines, written: result.written?.kind === 'kept' ? result.written.document : undefined };
+
   // Loaded only to run: validation stays quick and never pulls in the admin server or process management.
   const { Engine } = await import('../supervisor/engine.js');
   const { EngineTelemetry } = await import('../supervisor/observability/engine-telemetry.js');
   const telemetry = new EngineTelemetry(result.config, { logLevel: options.logLevel, logFormat: options.logFormat });
   const logger = supervisorLogger(telemetry, 'global', options.logFormat);
+  // With a state dir, the first line says what runs: its committed state, or the config file (without one, the file
+  // always runs, and the first line stays `admin listening`).
+  if (state.kind === 'ready' && state.origin === 'state') {
+    logger.info({ stateFile: state.stateFile, config: source }, `running the committed state of ${state.stateFile} (the engine section comes from ${source})`);
+  } else if (state.kind === 'ready') {
+    logger.info({ config: source, stateFile: state.stateFile }, `running the config ${source}`);
+  }
+  if (state.kind === 'ready' && state.removedTemporaries.length > 0) {
+    logger.warn({ removed: state.removedTemporaries }, 'state dir: temporary files of an interrupted write were removed (the state file was not replaced by them)');
+  }
   const adminBind = options.httpAdminBind ?? result.config.engine?.http_admin?.bind_address ?? DEFAULT_ADMIN_BIND;
   const adminTls = await loadAdminTls(result.config.engine?.http_admin?.tls);
   if (!adminTls.ok) {
@@ -85,9 +105,11 @@ export async function main(argv: string[]): Promise<number> {
     logger.info({ level: telemetry.logLevel, configured: configuredLevel }, '--log-level overrides engine.telemetry.logs.level');
   }
   const engine = new Engine({
-    config: result.config,
+    config: running.config,
     configSource: source,
-    pipelines: result.pipelines,
+    pipelines: running.pipelines,
+    ...(running.written !== undefined ? { written: running.written } : {}),
+    ...(state.kind === 'ready' ? { state: { store: state.store, stopped: state.stopped } } : {}),
     availableCores: cores,
     catalog,
     ...(coreAllocationOverride ? { coreAllocationOverride } : {}),

@@ -18,6 +18,10 @@ export interface CliOptions {
   logFormat: LogFormat;
   /** Print the license and third-party notices, and exit. */
   license: boolean;
+  /** Where committed live changes are persisted (overrides engine.state_dir). */
+  stateDir?: string;
+  /** Start from the config file even when the state dir holds a state (which the start then overwrites). */
+  resetState: boolean;
 }
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -54,6 +58,8 @@ export function parseArgs(argv: string[], out: { stdout: (s: string) => void; st
     .option('--validate-and-exit', 'validate the config, print every error with its path, and exit', false)
     .option('--allow-unauthenticated-admin', 'allow the admin API on a non-loopback address without authentication', false)
     .option('--license', 'print the license and the third-party notices, and exit', false)
+    .option('--state-dir <dir>', 'persist every committed live change there, and run it at the next start (overrides engine.state_dir)')
+    .option('--reset-state', 'start from the config file, not from the state dir (whose state is then overwritten)', false)
     .addOption(new Option('--log-level <level>', 'log level (default: engine.telemetry.logs.level, else info)').choices(LOG_LEVELS))
     .addOption(new Option('--log-format <format>', 'log format').choices(['json', 'pretty']).default('json'))
     .addHelpText('after', '\nClient of a running engine: otap-engine ctl --help (status, apply, rollout status --watch, ...).')
@@ -71,7 +77,7 @@ export function parseArgs(argv: string[], out: { stdout: (s: string) => void; st
     throw error;
   }
   const o = program.opts<CliOptions>();
-  const flags = { validateAndExit: Boolean(o.validateAndExit), allowUnauthenticatedAdmin: Boolean(o.allowUnauthenticatedAdmin), license: Boolean(o.license) };
+  const flags = { validateAndExit: Boolean(o.validateAndExit), allowUnauthenticatedAdmin: Boolean(o.allowUnauthenticatedAdmin), license: Boolean(o.license), resetState: Boolean(o.resetState) };
   return { kind: 'run', options: { ...o, ...flags } };
 }
 

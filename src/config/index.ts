@@ -11,7 +11,9 @@ import { checkControllerExtensions } from './controller.js';
 import { ConfigLoadError, loadConfigText } from './load.js';
 import { substituteEnv, type EnvEnvironment } from './env-subst.js';
 import { envProblemsToErrors } from './env-errors.js';
+import { substituteEnvInValue } from './env-subst-value.js';
 import { parseYaml } from './yaml-parse.js';
+import { writtenForm, type WrittenForm } from './written-form.js';
 
 export type ValidationResult =
   | { ok: true; config: EngineConfig; pipelines: EffectivePipeline[]; warnings: ConfigWarning[] }
@@ -52,8 +54,11 @@ export function validateEngineConfig(raw: unknown, ctx: ValidationContext): Vali
   return { ok: true, config: shaped.value, pipelines, warnings: allWarnings };
 }
 
+/** A loaded config: validated, and, when it is valid, as written (references unsubstituted, written-form.ts). */
+export type LoadResult = ValidationResult & { written?: WrittenForm };
+
 /** load (path, file:, env:, yaml:) → `${env:...}` substitution → YAML → validation. */
-export async function loadAndValidate(source: string, ctx: LoadContext): Promise<ValidationResult> {
+export async function loadAndValidate(source: string, ctx: LoadContext): Promise<LoadResult> {
   const env = ctx.env ?? process.env;
   let text: string;
   try {
@@ -69,7 +74,18 @@ export async function loadAndValidate(source: string, ctx: LoadContext): Promise
   }
   const parsed = parseYaml(substituted.text);
   if (!parsed.ok) return { ok: false, errors: sortConfigErrors(parsed.errors), warnings: [] };
-  return validateEngineConfig(withCoreAllocation(parsed.value, ctx.coreAllocationOverride), ctx);
+  const result = validateEngineConfig(withCoreAllocation(parsed.value, ctx.coreAllocationOverride), ctx);
+  return result.ok ? { ...result, written: writtenForm(text, parsed.value, env) } : result;
+}
+
+/**
+ * A document kept as written (a state file's config), substituted and validated as a config file is: `${env:…}`
+ * references mean what they mean in an admin API body, and `--num-cores` / `--core-id-range` apply as at start.
+ */
+export function validateWrittenDocument(document: unknown, ctx: LoadContext): ValidationResult {
+  const substituted = substituteEnvInValue(document, '', ctx.env ?? process.env);
+  if (!substituted.ok) return { ok: false, errors: sortConfigErrors(substituted.errors), warnings: [] };
+  return validateEngineConfig(withCoreAllocation(substituted.value, ctx.coreAllocationOverride), ctx);
 }
 
 /** The document with its top-level core allocation replaced (other resources settings kept); as it was without one. */
@@ -92,3 +108,4 @@ export { parseComponentUrn } from './urn.js';
 export { DEFAULT_RUNTIME_RECOVERY } from './policies.js';
 export type { EffectivePipeline, ResolvedPolicies } from './effective.js';
 export type { EngineConfig } from './types.js';
+export type { WrittenForm } from './written-form.js';

@@ -103,6 +103,8 @@ export const documentSchema = Joi.object({
   engine: Joi.object({
     http_admin: Joi.object({ bind_address: listenAddress, auth: adminAuth, tls: adminTlsSchema }),
     controller: Joi.object({ extensions: Joi.object().pattern(name, extension) }),
+    // Ours: where every committed live change is persisted (`--state-dir` wins over it).
+    state_dir: Joi.string().min(1),
     ...engineTelemetryKeys(pipelineSchema, policiesSchema),
   }),
   groups: Joi.object({

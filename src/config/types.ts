@@ -129,6 +129,8 @@ export interface EngineSection {
   http_admin?: { bind_address?: string; auth?: AdminAuthConfig; tls?: AdminTlsConfig };
   /** Engine-wide extensions (upstream: the OpAMP client); validated field by field. */
   controller?: { extensions?: Record<string, ExtensionSpec> };
+  /** The state dir: committed live changes survive a restart (ours; `--state-dir` wins over it). */
+  state_dir?: string;
   telemetry?: EngineTelemetryConfig;
   observability?: EngineObservabilityConfig;
 }

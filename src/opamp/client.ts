@@ -11,6 +11,7 @@ import { ChangeSignal } from './changes.js';
 import { ConnectionTracker } from './connection.js';
 import type { OpampControlPlane } from './remote-config.js';
 import { AgentSession } from './session.js';
+import type { AgentMemory } from './memory.js';
 import type { OpampSettings } from './settings.js';
 import { runHttpTransport } from './transport-http.js';
 import { runWebSocketTransport } from './transport-websocket.js';
@@ -30,9 +31,10 @@ export class OpampClient {
     private readonly settings: OpampSettings,
     controlPlane: OpampControlPlane,
     private readonly logger: Logger,
+    memory?: AgentMemory,
   ) {
     this.connection = new ConnectionTracker(logger, settings.endpointForLogs);
-    this.session = new AgentSession({ settings, controlPlane, logger, onChange: () => this.changes.notify() });
+    this.session = new AgentSession({ settings, controlPlane, logger, onChange: () => this.changes.notify(), ...(memory ? { memory } : {}) });
   }
 
   get instanceUid(): string {
@@ -47,7 +49,7 @@ export class OpampClient {
         endpoint: settings.endpointForLogs,
         transport: settings.transport,
         instanceUid: this.session.instanceUid,
-        instanceUidFrom: settings.instanceUidConfigured ? 'config' : 'generated',
+        instanceUidFrom: settings.instanceUidConfigured ? 'config' : settings.instanceUidRestored ? 'state' : 'generated',
         heartbeatMs: settings.heartbeatMs,
         authentication: settings.token ? 'bearer' : 'none',
         tls: settings.tls === undefined ? 'default' : settings.tls.cert ? 'mutual' : 'custom-ca',

@@ -11,6 +11,7 @@ import { sameBytes } from './instance-uid.js';
 import { remoteDocument } from './remote-config-document.js';
 import { nextRemoteConfigReport, type RemoteConfigReport } from './remote-config-status.js';
 import type { AgentRemoteConfig } from './proto.js';
+import type { AgentMemory } from './memory.js';
 
 /** What the OpAMP client asks of the control plane: its reads and the reconcile (src/state/commands.ts). */
 export type OpampControlPlane = Pick<LiveAdminBackend, 'status' | 'committedConfig' | 'reconcile'>;
@@ -33,6 +34,8 @@ export interface RemoteConfigOptions {
   logger: Logger;
   /** Told whenever the reported status changes, so the transport sends it without waiting for a heartbeat. */
   onChange: () => void;
+  /** With a state dir: the last config finished before a restart is where the status starts, and each one finished is kept. */
+  memory?: AgentMemory;
 }
 
 export class RemoteConfigApplier {
@@ -41,7 +44,11 @@ export class RemoteConfigApplier {
   private running: Promise<void> | null = null;
   private readonly stopper = new AbortController();
 
-  constructor(private readonly options: RemoteConfigOptions) {}
+  constructor(private readonly options: RemoteConfigOptions) {
+    const kept = options.memory?.remembered.remoteConfig;
+    // The effective config reported is the committed one, which a restart with a state dir runs again: so it is still applied.
+    if (kept) this.report = { state: kept.state, hash: Uint8Array.from(Buffer.from(kept.hash, 'hex')), message: kept.message };
+  }
 
   get status(): RemoteConfigReport {
     return this.report;
@@ -104,7 +111,7 @@ export class RemoteConfigApplier {
    */
   private async reconcileWhenFree(document: unknown, hash: Uint8Array): Promise<Exclude<ReconcileOutcome, { kind: 'busy' }> | null> {
     const backoff = new ExponentialBackoff(this.options.busyRetry);
-    const request: ReconcileRequest = { config: document, deleteMissing: this.options.deleteMissing, ...this.options.timeouts };
+    const request: ReconcileRequest = { config: document, deleteMissing: this.options.deleteMissing, trigger: 'opamp', ...this.options.timeouts };
     for (;;) {
       const outcome = await this.options.controlPlane.reconcile(request, { wait: true, timeoutSecs: APPLY_WAIT_SECS });
       if (outcome.kind !== 'busy') return outcome;
@@ -117,6 +124,9 @@ export class RemoteConfigApplier {
 
   private set(next: RemoteConfigReport): void {
     this.report = nextRemoteConfigReport(this.report, next);
+    if (next.state === 'applied' || next.state === 'failed') {
+      this.options.memory?.remember({ remoteConfig: { hash: Buffer.from(next.hash).toString('hex'), state: next.state, message: next.message } });
+    }
     this.options.onChange();
   }
 }

@@ -25,6 +25,7 @@ import {
 import { RemoteConfigApplier, type OpampControlPlane } from './remote-config.js';
 import { toWire } from './remote-config-status.js';
 import type { OpampSettings } from './settings.js';
+import type { AgentMemory } from './memory.js';
 
 const CAPABILITIES =
   AgentCapabilities.AgentCapabilities_ReportsStatus |
@@ -52,6 +53,8 @@ export interface AgentSessionOptions {
   logger: Logger;
   /** Something changed that the server should hear now (a remote config status). */
   onChange: () => void;
+  /** With a state dir: what the agent keeps across a restart. */
+  memory?: AgentMemory;
 }
 
 export class AgentSession {
@@ -76,6 +79,7 @@ export class AgentSession {
       busyRetry: options.settings.requestRetry,
       logger: options.logger,
       onChange: options.onChange,
+      ...(options.memory ? { memory: options.memory } : {}),
     });
   }
 
@@ -150,6 +154,7 @@ export class AgentSession {
       if (newUid.length === 16) {
         logger.info({ previous: this.instanceUid, instanceUid: formatUuid(newUid) }, 'opamp: the server gave this agent a new instance uid');
         this.uid = Uint8Array.from(newUid);
+        this.options.memory?.remember({ instanceUid: formatUuid(this.uid) });
         this.fullStateDue = true;
         replyNow = true;
       } else {

@@ -27,6 +27,8 @@ export interface OpampSettings {
   instanceUid: Uint8Array;
   /** True when instance_uid came from the config rather than being generated at this start. */
   instanceUidConfigured: boolean;
+  /** True when it is the one a previous run kept in the state dir. */
+  instanceUidRestored?: boolean;
   heartbeatMs: number;
   shutdownMs: number;
   connectRetry: BackoffSettings;

@@ -45,6 +45,11 @@ export interface AdminBackend {
   group(group: string): GroupSpec | undefined;
   /** The committed config as it runs now, secrets redacted. */
   committedConfig(): EngineConfig;
+  /**
+   * The committed config as the operator wrote it (`ctl config export`): `${env:…}` references as given, never their
+   * values, and any credential written literally redacted.
+   */
+  exportedConfig(): Record<string, unknown>;
   livez(): ProbeResult;
   readyz(): ProbeResult;
   /** false for a pipeline that does not exist, as upstream answers. */
@@ -144,6 +149,8 @@ export interface ReconcileRequest {
   drainTimeoutSecs: number;
   /** The drain window of each pipeline a `deleteMissing` deletes. */
   deleteTimeoutSecs: number;
+  /** Who asked, for the record: `api` unless a front end other than the admin API (OpAMP) says otherwise. */
+  trigger?: 'api' | 'opamp';
 }
 
 /** A reconcile waits by default, as upstream's; without `timeoutSecs` until it ends. */
@@ -182,7 +189,7 @@ export interface LiveAdminBackend extends AdminBackend {
   /** Drains the pipeline (within `drainTimeoutSecs`) and forgets it; resolves when that has ended. */
   deletePipeline(group: string, pipeline: string, drainTimeoutSecs: number): Promise<DeletePipelineOutcome>;
   /** Creates an empty group with the given group-level settings (`pipelines` must be empty). */
-  createGroup(group: string, spec: GroupSpec): CreateGroupOutcome;
+  createGroup(group: string, spec: GroupSpec): Promise<CreateGroupOutcome>;
   deleteGroup(group: string, drainTimeoutSecs: number): Promise<DeleteGroupOutcome>;
   /** Drains every pipeline of the engine (within `wait.timeoutSecs`), after which the engine exits. */
   shutdownEngine(wait: WaitOptions): Promise<EngineShutdownOutcome>;

@@ -107,8 +107,8 @@ export interface EngineShutdownResponse {
  * invalid file, or one that met a busy pipeline); only a reload's record can be `rejected`.
  */
 export type ReconcileState = 'pending' | 'running' | 'succeeded' | 'failed' | 'rejected';
-/** What asked for the reconcile: `POST /config/reconcile`, or SIGHUP (`systemctl reload`). */
-export type ReconcileTrigger = 'api' | 'reload';
+/** What asked for the reconcile: `POST /config/reconcile`, SIGHUP (`systemctl reload`), or an OpAMP server's remote config. */
+export type ReconcileTrigger = 'api' | 'reload' | 'opamp';
 
 /** Upstream's ConfigChangeAction (bar `unsupported`, which this engine never plans: what it cannot do is a 422). */
 export type ReconcileChangeAction = RolloutAction | 'delete';

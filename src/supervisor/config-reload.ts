@@ -28,6 +28,8 @@ export interface ConfigReloaderOptions {
   engineSection: () => EngineConfig['engine'];
   /** True once the engine drains for good: a reload still queued then is dropped, and systemd hears no READY. */
   stopping: () => boolean;
+  /** With a state dir: a file whose `${env:…}` references cannot be kept as written is refused (nothing substituted is persisted). */
+  requireWrittenForm: boolean;
   logger: Logger;
 }
 
@@ -80,11 +82,18 @@ export class ConfigReloader {
       );
       return record;
     }
+    const written = loaded.written ?? { kind: 'lost', reason: 'the file could not be read as written' };
+    if (written.kind === 'lost' && this.options.requireWrittenForm) {
+      const reason = `the configuration in ${source} cannot be persisted to the state dir: ${written.reason}; nothing changed`;
+      const record = reconciler.recordRejected('reload', reason);
+      logger.error({ reconcileId: record.reconcileId, source }, `config reload rejected: ${reason}`);
+      return record;
+    }
     if (canonicalJson(loaded.config.engine ?? {}) !== canonicalJson(this.options.engineSection() ?? {})) {
       logger.warn('the engine section changed: it takes effect at the next restart');
     }
     const outcome = await reconciler.apply(
-      loaded,
+      { ...loaded, source: written.kind === 'kept' ? written.document : loaded.config },
       { deleteMissing: true, trigger: 'reload', stepTimeoutSecs: RELOAD_STEP_SECS, drainTimeoutSecs: RELOAD_STEP_SECS, deleteTimeoutSecs: RELOAD_STEP_SECS },
       { wait: true, timeoutSecs: RELOAD_WAIT_SECS },
     );

@@ -30,6 +30,7 @@ import type { RuntimeManager } from './runtime-manager.js';
 import { deleteGroup, deletePipeline } from './deletes.js';
 import { shutdownEngine, type StopEngine } from './engine-shutdown.js';
 import { createGroup } from './groups.js';
+import { StateWriteError } from '../state/state-store.js';
 
 export class EngineAdminBackend implements LiveAdminBackend {
   constructor(
@@ -76,6 +77,10 @@ export class EngineAdminBackend implements LiveAdminBackend {
     return redactSecrets<EngineConfig>(this.manager.committed);
   }
 
+  exportedConfig(): Record<string, unknown> {
+    return this.manager.persistence.source.exportable();
+  }
+
   /**
    * Live unless a pipeline has failed beyond its own recovery (that one will not heal without an operator) or one meant
    * to run has fewer cores in a live phase than its health policy's live quorum. Each failing pipeline is named with
@@ -110,7 +115,7 @@ export class EngineAdminBackend implements LiveAdminBackend {
   }
 
   putPipeline(group: string, pipeline: string, request: PutPipelineRequest, wait: WaitOptions): Promise<PutPipelineOutcome> {
-    return this.manager.putPipeline(group, pipeline, request, wait);
+    return this.persisting(() => this.manager.putPipeline(group, pipeline, request, wait));
   }
 
   rollout(group: string, pipeline: string, rolloutId: string): RolloutStatus | undefined {
@@ -118,7 +123,7 @@ export class EngineAdminBackend implements LiveAdminBackend {
   }
 
   shutdownPipeline(group: string, pipeline: string, drainTimeoutSecs: number, wait: WaitOptions, initiator?: ShutdownInitiator): Promise<ShutdownOutcome> {
-    return this.manager.shutdownPipeline(group, pipeline, drainTimeoutSecs, wait, initiator);
+    return this.persisting(() => this.manager.shutdownPipeline(group, pipeline, drainTimeoutSecs, wait, initiator));
   }
 
   shutdown(group: string, pipeline: string, shutdownId: string): ShutdownStatus | undefined {
@@ -130,19 +135,19 @@ export class EngineAdminBackend implements LiveAdminBackend {
   }
 
   startPipeline(group: string, pipeline: string): Promise<StartOutcome> {
-    return this.manager.startPipeline(group, pipeline);
+    return this.persisting(() => this.manager.startPipeline(group, pipeline));
   }
 
   deletePipeline(group: string, pipeline: string, drainTimeoutSecs: number): Promise<DeletePipelineOutcome> {
-    return deletePipeline(this.manager, group, pipeline, drainTimeoutSecs);
+    return this.persisting(() => deletePipeline(this.manager, group, pipeline, drainTimeoutSecs));
   }
 
-  createGroup(group: string, spec: GroupSpec): CreateGroupOutcome {
-    return createGroup(this.manager, group, spec);
+  createGroup(group: string, spec: GroupSpec): Promise<CreateGroupOutcome> {
+    return this.persisting(async () => createGroup(this.manager, group, spec));
   }
 
   deleteGroup(group: string, drainTimeoutSecs: number): Promise<DeleteGroupOutcome> {
-    return deleteGroup(this.manager, group, drainTimeoutSecs);
+    return this.persisting(() => deleteGroup(this.manager, group, drainTimeoutSecs));
   }
 
   shutdownEngine(wait: WaitOptions): Promise<EngineShutdownOutcome> {
@@ -150,7 +155,24 @@ export class EngineAdminBackend implements LiveAdminBackend {
   }
 
   reconcile(request: ReconcileRequest, wait: ReconcileWait): Promise<ReconcileOutcome> {
-    return this.reconciler.reconcile(request, wait);
+    return this.persisting(() => this.reconciler.reconcile(request, wait));
+  }
+
+  /**
+   * Runs a command that may commit, the one place where a front end's answer waits for the state dir: refused up front
+   * while the state dir cannot be written (after a failed write that still fails), and, when the command committed
+   * something, answered only once that is on disk. Without a state dir, both checks pass at once.
+   */
+  private async persisting<T>(command: () => Promise<T>): Promise<T> {
+    const { persistence } = this.manager;
+    const writable = await persistence.writable();
+    if (!writable.ok) throw new StateWriteError(false, writable.error);
+    const before = persistence.commits;
+    const outcome = await command();
+    if (persistence.commits === before) return outcome;
+    const written = await persistence.persisted();
+    if (!written.ok) throw new StateWriteError(true, written.error);
+    return outcome;
   }
 
   planReconcile(request: ReconcileRequest): ReconcilePlanOutcome {

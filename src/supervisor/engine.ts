@@ -23,6 +23,8 @@ import { notifyReady, notifyStopping } from './sd-notify.js';
 import { loadOpampAgents, startOpampAgents, type OpampAgents } from '../opamp/index.js';
 import type { EngineTelemetry } from './observability/engine-telemetry.js';
 import { AdminTelemetry } from './observability/admin-telemetry.js';
+import type { StateStore } from '../state/state-store.js';
+import type { CommitSink } from './state-persistence.js';
 
 export interface EngineSettings {
   config: EngineConfig;
@@ -49,6 +51,22 @@ export interface EngineSettings {
   telemetry?: EngineTelemetry;
   /** The admin API's logger when its lines go elsewhere than the supervisor's (engine.telemetry.logs.providers.admin). */
   adminLogger?: Logger;
+  /** The config that runs as the operator wrote it (`${env:…}` references kept); the config itself when absent. */
+  written?: Record<string, unknown>;
+  /** With a state dir: its store (every committed change is written there) and the pipelines to keep stopped at boot. */
+  state?: { store: StateStore; stopped: ReadonlySet<string> };
+}
+
+/** The state file's writer as the runtime manager sees it: the committed config and the stopped pipelines. */
+function commitSinkOf(store: StateStore): CommitSink {
+  return {
+    write: (config, stopped) =>
+      store.update((state) => {
+        state.config = config;
+        state.stopped = stopped;
+      }),
+    ensureWritable: () => store.ensureWritable(),
+  };
 }
 
 export class Engine {
@@ -81,6 +99,8 @@ export class Engine {
       operations: this.metrics,
       catalog: settings.catalog,
       logger: settings.logger,
+      ...(settings.written !== undefined ? { source: settings.written } : {}),
+      ...(settings.state !== undefined ? { sink: commitSinkOf(settings.state.store) } : {}),
       launcher: new InstanceLauncher({
         heartbeatIntervalMs: settings.heartbeatIntervalMs ?? 5000,
         logLevel: settings.logLevel,
@@ -98,6 +118,7 @@ export class Engine {
       catalog: settings.catalog,
       ...(settings.coreAllocationOverride ? { coreAllocationOverride: settings.coreAllocationOverride } : {}),
       engineSection: () => settings.config.engine,
+      requireWrittenForm: settings.state !== undefined,
       stopping: () => this.stopping !== null,
       logger: settings.logger.child({ component: 'reload' }),
     });
@@ -115,7 +136,7 @@ export class Engine {
   private async startAll(): Promise<void> {
     const { logger } = this.settings;
     // Read before anything listens: a certificate or token file an OpAMP agent cannot use stops the start.
-    const opampAgents = await loadOpampAgents(this.settings.config);
+    const opampAgents = await loadOpampAgents(this.settings.config, this.settings.state?.store);
     const backend = new EngineAdminBackend(this.manager, this.reconciler, (deadlineMs) => this.stopFromApi(deadlineMs));
     this.admin = await startAdminServer({
       backend,
@@ -148,12 +169,13 @@ export class Engine {
         heartbeatIntervalMs: this.settings.heartbeatIntervalMs ?? 5000,
         stabilisationMs: this.settings.stabilisationMs ?? 500,
       }),
+      this.settings.state?.stopped,
     );
     const runners = [...this.manager.runners.values()];
     const ready = runners.filter((runner) => runner.status().deploymentStatus === 'running').length;
     logger.info({ pipelines: runners.length, ready }, 'engine started');
     // After the boot, so that the first report shows every pipeline and a remote config never races a first start.
-    if (opampAgents.length > 0 && !this.stopping) this.opamp = startOpampAgents(opampAgents, backend, logger);
+    if (opampAgents.length > 0 && !this.stopping) this.opamp = startOpampAgents(opampAgents, backend, logger, this.settings.state?.store);
     // systemd waits for this: sent once every pipeline has had its first start, with the outcome in STATUS.
     await notifyReady(`${ready} of ${runners.length} pipelines running`);
   }

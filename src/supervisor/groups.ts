@@ -24,6 +24,6 @@ export function createGroup(manager: RuntimeManager, group: string, spec: GroupS
   const validation = validateEngineConfig(candidate, manager.validationContext);
   if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
   const created = validation.config.groups[group]!;
-  manager.addGroup(group, created);
+  manager.addGroup(group, created, spec);
   return { kind: 'created', group: redactSecrets(created) };
 }

@@ -26,9 +26,11 @@ export const LATEST_RECONCILE = 'latest';
 export interface DesiredConfig {
   config: EngineConfig;
   pipelines: EffectivePipeline[];
+  /** The document as written, `${env:…}` references unsubstituted: what is committed beside `config`. */
+  source: unknown;
 }
 
-export interface ApplyOptions extends Omit<ReconcileRequest, 'config'> {
+export interface ApplyOptions extends Omit<ReconcileRequest, 'config' | 'trigger'> {
   trigger: ReconcileTrigger;
 }
 
@@ -56,7 +58,7 @@ export class Reconciler {
     const validation = validateReconcileConfig(this.manager, request.config);
     if (!validation.ok) return { kind: 'invalid', errors: validation.errors };
     const { config: _config, ...options } = request;
-    return this.apply(validation, { ...options, trigger: 'api' }, wait);
+    return this.apply({ ...validation, source: request.config }, { ...options, trigger: request.trigger ?? 'api' }, wait);
   }
 
   /** Reconciles to a config that is already validated (a reload validates the file the way the engine loads it). */
@@ -126,9 +128,9 @@ export class Reconciler {
     const desired = validation.config;
     // A new group takes its settings now, so that its pipelines can be committed into it as they succeed.
     const created = Object.keys(desired.groups).filter((g) => !manager.hasGroup(g));
-    for (const g of created) manager.addGroup(g, desired.groups[g]!);
+    for (const g of created) manager.addGroup(g, desired.groups[g]!, groupSource(validation.source, g));
 
-    await Promise.all(validation.pipelines.map((candidate) => this.rollOut(status, candidate, desired, options)));
+    await Promise.all(validation.pipelines.map((candidate) => this.rollOut(status, candidate, validation, options)));
     if (this.failed(status)) {
       // Nothing of a group whose every create failed may stay behind.
       for (const g of created) if (pipelinesOf(manager, g).length === 0) manager.removeGroup(g);
@@ -148,21 +150,22 @@ export class Reconciler {
     }
     // The document's own settings, once everything it asked for is done: its version and policies, and each group's
     // settings with the pipelines committed so far (the runtime manager keeps the engine section in force).
-    manager.adoptDocument(desired);
+    manager.adoptDocument(desired, validation.source);
     this.end(status);
   }
 
-  private async rollOut(status: ReconcileStatus, candidate: EffectivePipeline, desired: EngineConfig, options: ApplyOptions): Promise<void> {
+  private async rollOut(status: ReconcileStatus, candidate: EffectivePipeline, desired: DesiredConfig, options: ApplyOptions): Promise<void> {
     const { manager } = this;
     const { group, pipeline } = candidate;
-    const spec = desired.groups[group]!.pipelines[pipeline]!;
+    const spec = desired.config.groups[group]!.pipelines[pipeline]!;
+    const source = groupSource(desired.source, group).pipelines?.[pipeline] ?? spec;
     const plan = planRollout(manager.runningConfig(group, pipeline), candidate);
     if (plan.action === 'noop') {
-      manager.commitSpec(group, pipeline, spec);
+      manager.commitSpec(group, pipeline, spec, source);
       this.change(status, { pipelineGroupId: group, pipelineId: pipeline, action: 'noop', state: 'succeeded' });
       return;
     }
-    const { record, done } = manager.startRollout(candidate, spec, plan, options.stepTimeoutSecs, options.drainTimeoutSecs);
+    const { record, done } = manager.startRollout(candidate, spec, source, plan, options.stepTimeoutSecs, options.drainTimeoutSecs);
     const change = this.change(status, { pipelineGroupId: group, pipelineId: pipeline, action: plan.action, state: 'running', rollout: record.status });
     await done;
     this.settle(status, change, record.status.state === 'succeeded' ? 'succeeded' : 'failed', record.status.failureReason);
@@ -215,4 +218,11 @@ export class Reconciler {
     if (this.history.length > RECONCILES_KEPT) this.history.shift();
     return status;
   }
+}
+
+/** One group of a document as written (validated already, so it has the same shape as the substituted one). */
+function groupSource(document: unknown, group: string): { pipelines?: Record<string, unknown> } & Record<string, unknown> {
+  const groups = (document as { groups?: Record<string, unknown> } | null)?.groups;
+  const spec = groups?.[group];
+  return spec !== null && typeof spec === 'object' ? (spec as Record<string, unknown>) : {};
 }

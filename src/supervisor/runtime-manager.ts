@@ -2,7 +2,10 @@
 // is validated against a copy of the whole committed config before anything starts, planned from the effective
 // configs, executed by the rollout executor under a per-pipeline lock, and committed only when it succeeded. The
 // manager is the only writer of the committed config, and of the engine's lifecycle (state/engine-lifecycle.ts); it
-// changes a pipeline's runner only through the runner's methods.
+// changes a pipeline's runner only through the runner's methods. Beside the committed config it keeps its source (the
+// same config as the operator wrote it, `${env:…}` references unsubstituted) and the pipelines an operator shut down;
+// with a state dir, every change to them is handed to the state file's writer (persist()), and the front ends wait for
+// that write before they answer (persisted()).
 import type { EffectivePipeline } from '../config/effective.js';
 import { validateEngineConfig, type ValidationContext } from '../config/index.js';
 import type { ComponentCatalog } from '../config/catalog.js';
@@ -21,6 +24,7 @@ import { keyOf } from './pipeline-key.js';
 import { planRollout } from './planner.js';
 import { runRollout } from './rollout.js';
 import { runShutdown } from './shutdown.js';
+import { StatePersistence, type CommitSink } from './state-persistence.js';
 
 export const DEFAULT_STEP_TIMEOUT_SECS = 60;
 export const DEFAULT_DRAIN_TIMEOUT_SECS = 60;
@@ -38,6 +42,14 @@ export interface PipelineDrainResult {
   cores: CoreDrainResult[];
 }
 
+export interface ManagerDeps extends RunnerDeps {
+  operations?: OperationObserver;
+  catalog: ComponentCatalog;
+  /** The committed config as written (references kept); a copy of the config itself when absent. */
+  source?: Record<string, unknown>;
+  sink?: CommitSink;
+}
+
 export interface StartedRollout {
   record: RolloutRecord;
   done: Promise<void>;
@@ -53,14 +65,23 @@ export class RuntimeManager {
   /** Where an illegal move of any of the control plane's tables is reported (the reconciler's too). */
   readonly reportBug: BugReporter;
   private nextId = 1;
+  /** The committed config as written, the pipelines an operator stopped, and their writer (with a state dir). */
+  readonly persistence: StatePersistence;
 
   constructor(
     private committedConfig: EngineConfig,
     readonly availableCores: number[],
-    private readonly deps: RunnerDeps & { operations?: OperationObserver; catalog: ComponentCatalog },
+    private readonly deps: ManagerDeps,
   ) {
     this.reportBug = logIllegalMoves(deps.logger);
     this.engine = new StateMachine('engine', 'engine', ENGINE_LIFECYCLE, 'idle', this.reportBug);
+    const source = deps.source ?? (structuredClone(committedConfig) as unknown as Record<string, unknown>);
+    this.persistence = new StatePersistence(source, deps.sink, deps.logger);
+  }
+
+  /** Every method that commits ends here, and only they. */
+  private persist(): void {
+    this.persistence.commit((key) => this.runners.has(key));
   }
 
   /** The config as committed: what runs, as the operator wrote it. Read-only: only the manager's methods change it. */
@@ -82,12 +103,17 @@ export class RuntimeManager {
    * Boot: every pipeline of the initial config at generation 1, with runtime recovery from the first attempt.
    * `first` runs before them, inside the boot (every pipeline answers busy meanwhile): the engine's observability pipeline.
    */
-  async boot(pipelines: EffectivePipeline[], first?: () => Promise<void>): Promise<void> {
+  async boot(pipelines: EffectivePipeline[], first?: () => Promise<void>, stopped: ReadonlySet<string> = new Set()): Promise<void> {
     this.engine.apply('boot_started');
     try {
       await first?.();
-      for (const pipeline of pipelines) this.runners.set(keyOf(pipeline.group, pipeline.pipeline), this.newRunner(pipeline, this.takeGeneration(keyOf(pipeline.group, pipeline.pipeline))));
-      await Promise.allSettled([...this.runners.values()].map((runner) => runner.start()));
+      for (const pipeline of pipelines) {
+        const key = keyOf(pipeline.group, pipeline.pipeline);
+        // A pipeline an operator shut down before a restart is known, stopped, until it is started again.
+        if (stopped.has(key)) this.persistence.markStopped(key);
+        this.runners.set(key, this.newRunner(pipeline, this.takeGeneration(key), stopped.has(key) ? 'stopped' : 'provisioning'));
+      }
+      await Promise.allSettled([...this.runners.values()].filter((runner) => !this.persistence.isStopped(runner.key)).map((runner) => runner.start()));
     } finally {
       this.engine.apply('boot_ended');
     }
@@ -116,13 +142,23 @@ export class RuntimeManager {
     if (request.dryRun) return { kind: 'dry_run', result: { action: plan.action, plan, diff: diffPipelines(running, candidate) } };
     const busy = this.busy(group, pipeline);
     if (busy) return busy;
-    if (plan.action === 'noop') return { kind: 'noop', rollout: this.recordNoop(group, pipeline, spec) };
-    const started = this.startRollout(candidate, spec, plan, request.stepTimeoutSecs, request.drainTimeoutSecs);
+    if (plan.action === 'noop') return { kind: 'noop', rollout: this.recordNoop(group, pipeline, spec, request.pipeline) };
+    const started = this.startRollout(candidate, spec, request.pipeline, plan, request.stepTimeoutSecs, request.drainTimeoutSecs);
     return this.answerRollout(started, wait);
   }
 
-  /** Starts a rollout of `candidate` under the pipeline's lock; the caller has checked that it is free. */
-  startRollout(candidate: EffectivePipeline, spec: PipelineSpec, plan: PipelinePlan, stepTimeoutSecs: number, drainTimeoutSecs: number): StartedRollout {
+  /**
+   * Starts a rollout of `candidate` under the pipeline's lock; the caller has checked that it is free. `source` is the
+   * spec as the operator wrote it: committed with `spec` if the rollout succeeds.
+   */
+  startRollout(
+    candidate: EffectivePipeline,
+    spec: PipelineSpec,
+    source: unknown,
+    plan: PipelinePlan,
+    stepTimeoutSecs: number,
+    drainTimeoutSecs: number,
+  ): StartedRollout {
     const key = keyOf(candidate.group, candidate.pipeline);
     const action = plan.action;
     const existing = this.runners.get(key);
@@ -143,7 +179,7 @@ export class RuntimeManager {
       })
       .then((succeeded) => {
         runner.rolloutEnded(succeeded);
-        if (succeeded) this.commitSpec(candidate.group, candidate.pipeline, spec);
+        if (succeeded) this.commitSpec(candidate.group, candidate.pipeline, spec, source);
         else if (action === 'create' && !existing) {
           // Nothing of a failed create may stay behind, its listening sockets least of all.
           this.deps.listeners.close(key);
@@ -189,6 +225,11 @@ export class RuntimeManager {
     this.lock.acquire(runner.key, operation);
     this.shutdowns.add(runner.key, id, record);
     const done = runShutdown({ runner, record, drainTimeoutSecs }).finally(() => {
+      // Stopped, whether the drain was clean or not: a restart keeps it stopped (unless it is forgotten or started).
+      if (runner.desired === 'stopped' && this.engine.state !== 'closing') {
+        this.persistence.markStopped(runner.key);
+        this.persist();
+      }
       this.lock.release(runner.key, operation);
       this.deps.operations?.shutdownFinished(record.status);
     });
@@ -203,7 +244,8 @@ export class RuntimeManager {
     const runner = this.runner(group, pipeline)!;
     if (runner.desired === 'running') return { kind: 'already_running' };
     const spec = this.committedConfig.groups[group]!.pipelines[pipeline]!;
-    const { record } = this.startRollout(runner.config, spec, planRollout(undefined, runner.config), DEFAULT_STEP_TIMEOUT_SECS, DEFAULT_DRAIN_TIMEOUT_SECS);
+    const source = this.persistence.source.pipeline(group, pipeline) ?? spec;
+    const { record } = this.startRollout(runner.config, spec, source, planRollout(undefined, runner.config), DEFAULT_STEP_TIMEOUT_SECS, DEFAULT_DRAIN_TIMEOUT_SECS);
     return { kind: 'accepted', rollout: record.status };
   }
 
@@ -256,19 +298,29 @@ export class RuntimeManager {
     return runner && runner.desired === 'running' ? runner.config : undefined;
   }
 
-  commitSpec(group: string, pipeline: string, spec: PipelineSpec): void {
+  /** Commits a pipeline that now runs `spec`; `source` is the same spec as the operator wrote it. */
+  commitSpec(group: string, pipeline: string, spec: PipelineSpec, source: unknown): void {
     const groupSpec = this.committedConfig.groups[group];
-    if (groupSpec) groupSpec.pipelines[pipeline] = spec;
+    if (!groupSpec) return;
+    groupSpec.pipelines[pipeline] = spec;
+    this.persistence.source.setPipeline(group, pipeline, source);
+    // It runs: whatever stopped it before is over.
+    this.persistence.markRunning(keyOf(group, pipeline));
+    this.persist();
   }
 
   /** A new group with its group-level settings (validated by the caller) and no pipeline yet: each is committed as it succeeds. */
-  addGroup(group: string, spec: GroupSpec): void {
+  addGroup(group: string, spec: GroupSpec, source: unknown): void {
     this.committedConfig.groups[group] = { ...spec, pipelines: {} };
+    this.persistence.source.addGroup(group, source);
+    this.persist();
   }
 
   /** The group is gone for every new request, while whatever of it still runs drains. */
   removeGroup(group: string): void {
     delete this.committedConfig.groups[group];
+    this.persistence.source.removeGroup(group);
+    this.persist();
   }
 
   /**
@@ -276,13 +328,15 @@ export class RuntimeManager {
    * stays), never the engine section (set up once at start). Pipelines keep their committed specs: each is committed
    * when its own rollout succeeds.
    */
-  adoptDocument(desired: EngineConfig): void {
+  adoptDocument(desired: EngineConfig, source: unknown): void {
     const previous = this.committedConfig;
     const { engine: _ignoredUntilRestart, groups, ...document } = desired;
     const merged: Record<string, GroupSpec> = {};
     for (const [g, spec] of Object.entries(groups)) merged[g] = { ...spec, pipelines: { ...(previous.groups[g]?.pipelines ?? {}) } };
     for (const [g, spec] of Object.entries(previous.groups)) merged[g] ??= spec;
     this.committedConfig = { ...document, ...(previous.engine !== undefined ? { engine: previous.engine } : {}), groups: merged };
+    this.persistence.source.adopt(source);
+    this.persist();
   }
 
   /** Forgets the pipeline; its operation records stay readable, so the Location a DELETE answered keeps working. */
@@ -291,13 +345,16 @@ export class RuntimeManager {
     this.runners.delete(key);
     this.deps.ledger.forget(group, pipeline);
     delete this.committedConfig.groups[group]?.pipelines[pipeline];
+    this.persistence.source.deletePipeline(group, pipeline);
+    this.persistence.markRunning(key);
+    this.persist();
   }
 
   newId(kind: 'rollout' | 'shutdown' | 'reconcile' | 'delete'): string {
     return `${kind}-${this.nextId++}`;
   }
 
-  private recordNoop(group: string, pipeline: string, spec: PipelineSpec): RolloutStatus {
+  private recordNoop(group: string, pipeline: string, spec: PipelineSpec, source: unknown): RolloutStatus {
     const runner = this.runner(group, pipeline)!;
     const id = this.newId('rollout');
     const record = new RolloutRecord(id, group, pipeline, 'noop', runner.generation, runner.generation, this.reportBug);
@@ -306,7 +363,7 @@ export class RuntimeManager {
     this.deps.operations?.rolloutFinished(record.status);
     runner.noteRollout(record.status);
     // The effective config is the same; the operator's latest wording of it becomes the committed text.
-    this.commitSpec(group, pipeline, spec);
+    this.commitSpec(group, pipeline, spec, source);
     return record.status;
   }
 

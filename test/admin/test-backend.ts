@@ -144,7 +144,7 @@ export interface Outcomes {
 export type Scripted = keyof Outcomes;
 
 /** An async method may be scripted with a promise, to hold its answer back. */
-type Queued<M extends Scripted> = M extends 'createGroup' ? Outcomes[M] : Outcomes[M] | Promise<Outcomes[M]>;
+type Queued<M extends Scripted> = Outcomes[M] | Promise<Outcomes[M]>;
 
 export interface Call {
   method: Scripted;
@@ -188,7 +188,7 @@ export function createTestBackend(overrides: Partial<LiveAdminBackend> = {}): Te
     recentOperations: (limit) => [{ kind: 'rollout' as const, record: ROLLOUT }, { kind: 'shutdown' as const, record: SHUTDOWN }].slice(0, limit),
     startPipeline: async (...args) => next('startPipeline', args),
     deletePipeline: async (...args) => next('deletePipeline', args),
-    createGroup: (...args) => next('createGroup', args),
+    createGroup: async (...args) => next('createGroup', args),
     deleteGroup: async (...args) => next('deleteGroup', args),
     shutdownEngine: async (...args) => next('shutdownEngine', args),
     reconcile: async (...args) => next('reconcile', args),
@@ -203,6 +203,7 @@ export function createTestBackend(overrides: Partial<LiveAdminBackend> = {}): Te
     hasGroup: (g) => Object.hasOwn(CONFIG.groups, g),
     group: (g) => (Object.hasOwn(CONFIG.groups, g) ? CONFIG.groups[g] : undefined),
     committedConfig: () => CONFIG,
+    exportedConfig: () => structuredClone(CONFIG) as unknown as Record<string, unknown>,
     livez: () => probe('livez', true),
     readyz: () => probe('readyz', true),
     pipelineProbe: (g, p) => g === 'default' && p === 'main',

@@ -91,7 +91,7 @@ describe('AgentSession remote config', () => {
     await until(() => session.remoteConfig.status.state === 'applied', 'applied');
     const applied = session.compose().remoteConfigStatus!;
     expect([applied.status, new TextDecoder().decode(applied.lastRemoteConfigHash)]).toEqual([RemoteConfigStatuses.RemoteConfigStatuses_APPLIED, 'h1']);
-    expect(reconciles(backend)[0]!.args[0]).toEqual({ config: JSON.parse(DOC), deleteMissing: false, stepTimeoutSecs: 7, drainTimeoutSecs: 8, deleteTimeoutSecs: 9 });
+    expect(reconciles(backend)[0]!.args[0]).toEqual({ config: JSON.parse(DOC), deleteMissing: false, trigger: 'opamp', stepTimeoutSecs: 7, drainTimeoutSecs: 8, deleteTimeoutSecs: 9 });
     expect(changes()).toBe(2);
     session.handle(serverMessage({ remoteConfig: remoteConfig(DOC, 'h1') }));
     await new Promise((resolve) => setTimeout(resolve, 20));

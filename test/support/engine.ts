@@ -52,9 +52,10 @@ export async function startEngine(
   yaml: string,
   args: string[] = [],
   env: Record<string, string> = {},
-  options: { adminToken?: string; adminTls?: AdminTlsFiles; cwd?: string; adminPort?: number } = {},
+  options: { adminToken?: string; adminTls?: AdminTlsFiles; cwd?: string; adminPort?: number; configFile?: string } = {},
 ): Promise<RunningEngine> {
-  const configFile = writeConfig(yaml);
+  // `configFile`: start again from the file an earlier engine of the test used (`yaml` is then ignored).
+  const configFile = options.configFile ?? writeConfig(yaml);
   // A test that binds the admin API itself (a wildcard address, say) gives the flag; the CLI refuses it twice.
   const bind = `127.0.0.1:${options.adminPort ?? 0}`;
   const bindArgs = args.includes('--http-admin-bind') ? [] : ['--http-admin-bind', bind];

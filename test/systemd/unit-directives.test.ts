@@ -14,7 +14,9 @@ describe('otap-engine.service directives', () => {
 
   it('runs node on the installed engine with the config from /etc/otap-engine', () => {
     expect(service('Environment')).toBe('OTAP_ENGINE_CONFIG=/etc/otap-engine/config.yaml');
-    expect(service('ExecStart')).toBe('/usr/bin/node /opt/otap-engine/bin/otap-engine --config ${OTAP_ENGINE_CONFIG} --log-format json');
+    expect(service('ExecStart')).toBe(
+      '/usr/bin/node /opt/otap-engine/bin/otap-engine --config ${OTAP_ENGINE_CONFIG} --state-dir /var/lib/otap-engine/state --log-format json',
+    );
   });
 
   it('reloads with SIGHUP to the main process after validating the config', () => {
@@ -38,7 +40,9 @@ describe('otap-engine.service directives', () => {
 
   it('runs as a dedicated user with its own state and runtime directories', () => {
     expect(service('User')).toBe('otap-engine');
-    expect(service('StateDirectory')).toBe('otap-engine');
+    expect(service('StateDirectory')).toBe('otap-engine otap-engine/state');
+    // The state dir holds the committed config: only the service user may read it.
+    expect(service('StateDirectoryMode')).toBe('0700');
     expect(service('RuntimeDirectory')).toBe('otap-engine');
     expect(service('SyslogIdentifier')).toBe('otap-engine');
   });

@@ -57,6 +57,18 @@ export const enginePaths: Record<string, OpenApiObject> = {
       responses: { '200': jsonResponse('The committed `otel_dataflow/v1` document.', ref('EngineConfig')), ...errorResponses([]) },
     },
   },
+  '/api/v1/config/export': {
+    get: {
+      tags: ['config'],
+      operationId: 'exportConfig',
+      summary: 'The committed config as written, for `--config` (ours)',
+      description:
+        'The committed `otel_dataflow/v1` document as the operator gave it (the config file and every change since): ' +
+        '`${env:…}` references stay references and no substituted value is shown; a credential written literally under ' +
+        'a credential-like key is redacted. `otap-engine ctl config export` prints it as YAML that `--config` accepts.',
+      responses: { '200': jsonResponse('The committed document, as written.', { type: 'object', additionalProperties: true }), ...errorResponses([]) },
+    },
+  },
   '/api/v1/config/reconcile': {
     post: {
       tags: ['config'],

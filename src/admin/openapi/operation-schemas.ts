@@ -125,7 +125,7 @@ export const operationSchemas: Record<string, JsonSchema> = {
     updatedAt: timestamp,
     changes: { type: 'array', description: 'What the reconcile did to each pipeline, and to each group it deleted.', items: ref('ReconcileChange') },
     failureReason: text,
-    trigger: { enum: ['api', 'reload'], description: '`POST /config/reconcile`, or SIGHUP (`systemctl reload`).' },
+    trigger: { enum: ['api', 'reload', 'opamp'], description: '`POST /config/reconcile`, SIGHUP (`systemctl reload`), or a remote config from an OpAMP server.' },
     deleteMissing: { type: 'boolean' },
     errors: { type: 'array', description: 'Why the config was refused, for a `rejected` reconcile.', items: ref('ConfigError') },
   }),

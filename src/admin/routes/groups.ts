@@ -33,10 +33,10 @@ export function registerGroupRoutes(router: Router, { backend, bodyLimitBytes }:
     },
     post: [
       ...jsonBody(bodyLimitBytes),
-      (req, res) => {
+      async (req, res) => {
         const group = idParam(req, 'group');
         const body = validate(groupBodySchema, req.body, 'InvalidRequestBody', 'request body');
-        const outcome = backend.createGroup(group, { pipelines: {}, ...body } as GroupSpec);
+        const outcome = await backend.createGroup(group, { pipelines: {}, ...body } as GroupSpec);
         switch (outcome.kind) {
           case 'created':
             res.status(201).json(outcome.group);

@@ -7,6 +7,7 @@ import * as commands from './commands.js';
 import type { CtlContext, CtlIo } from './context.js';
 import * as follow from './follow-commands.js';
 import * as groups from './group-commands.js';
+import * as configs from './config-commands.js';
 import { CtlExit, EXIT } from './exit-codes.js';
 import { parseSeconds } from './inputs.js';
 
@@ -130,6 +131,18 @@ function buildProgram(run: (action: (ctx: CtlContext) => Promise<void>) => Promi
       return follow.reconcileStatus(ctx, id, onlyWatch(o, 'reconcile status'));
     }),
   );
+
+  program
+    .command('config')
+    .description('the committed config: `config export` prints it as YAML that --config accepts, secrets as references')
+    .argument('<export>')
+    .option('-f, --file <file>', 'write it to this file (mode 0600) rather than to stdout')
+    .action((word: string, o: { file?: string }) =>
+      run((ctx) => {
+        if (word !== 'export') throw new CtlExit(EXIT.usage, 'expected `config export`');
+        return configs.exportConfig(ctx, o);
+      }),
+    );
 
   const group = program.command('groups').description('pipeline groups');
   group.command('list').description('every group, with its pipelines and how many run').action(() => run((ctx) => groups.list(ctx)));
