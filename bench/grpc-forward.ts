@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PipelineStatus } from '../src/state/status-types.js';
 import { BARE_GRPC_SERVER_SOURCE } from './grpc-bare.js';
 import type { GrpcLoadConfig, GrpcLoadReport } from './grpc-load.js';
-import { cpuSeconds, pinSelf, poll, rssOf, startBenchEngine, threadAffinities } from './support.js';
+import { cpuSeconds, poll, rssOf, runScenarios, startBenchEngine, threadAffinities } from './support.js';
 import { RECORDS_PER_REQUEST, RENAME } from './throughput-payloads.js';
 import { coreBusy, coreTimes, parentPid, peakRss, startBare, startBenchEngineMaybeProfiled, startLoad, warnings, type Target } from './throughput.js';
 
@@ -203,26 +203,8 @@ export async function benchGrpcForward(only?: string[]): Promise<GrpcBenchResult
   const cores = availableParallelism();
   const pin = cores >= 2;
   const placement = pin ? { engine: '0', other: '1', otherCore: 1 } : { otherCore: 0 };
-  const restore = pin ? pinSelf([1]) : () => undefined;
   const loadavgBefore = loadavg();
-  const scenarios: GrpcScenarioResult[] = [];
-  const failures: Array<{ id: string; error: string }> = [];
-  try {
-    for (const scenario of SCENARIOS) {
-      if (only && !only.includes(scenario.id)) continue;
-      try {
-        const result = await runScenario(scenario, placement);
-        scenarios.push(result);
-        process.stderr.write(`grpc: ${scenario.id} ${result.load.recordsPerSec} records/s\n`);
-      } catch (error) {
-        failures.push({ id: scenario.id, error: String(error) });
-        process.stderr.write(`grpc: ${scenario.id} failed: ${String(error)}\n`);
-      }
-      await sleep(300);
-    }
-  } finally {
-    restore();
-  }
+  const { results: scenarios, failures } = await runScenarios('grpc', SCENARIOS, only, pin ? 1 : undefined, (scenario) => runScenario(scenario, placement));
   const bare = scenarios.filter((s) => !s.engine).map((s) => s.load.recordsPerSec);
   const mean = bare.length ? bare.reduce((a, b) => a + b, 0) / bare.length : 0;
   if (mean > 0) for (const s of scenarios) s.ratioToBare = Math.round((s.load.recordsPerSec / mean) * 1000) / 1000;

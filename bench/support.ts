@@ -101,6 +101,41 @@ export function pinSelf(cores: number[]): () => void {
   return () => void set(before);
 }
 
+/**
+ * Runs `scenarios` (those named in `only`, when given) one after another with this process pinned to `benchCore`
+ * (when the machine has a core to spare), printing each one's records/s under `label`. A scenario that fails is
+ * reported and skipped, so one broken row does not cost the others.
+ */
+export async function runScenarios<S extends { id: string }, R extends { load: { recordsPerSec: number } }>(
+  label: string,
+  scenarios: readonly S[],
+  only: string[] | undefined,
+  benchCore: number | undefined,
+  run: (scenario: S) => Promise<R>,
+): Promise<{ results: R[]; failures: Array<{ id: string; error: string }> }> {
+  const restore = benchCore !== undefined ? pinSelf([benchCore]) : () => undefined;
+  const results: R[] = [];
+  const failures: Array<{ id: string; error: string }> = [];
+  try {
+    for (const scenario of scenarios) {
+      if (only && !only.includes(scenario.id)) continue;
+      try {
+        const result = await run(scenario);
+        results.push(result);
+        process.stderr.write(`${label}: ${scenario.id} ${result.load.recordsPerSec} records/s\n`);
+      } catch (error) {
+        failures.push({ id: scenario.id, error: String(error) });
+        process.stderr.write(`${label}: ${scenario.id} failed: ${String(error)}\n`);
+      }
+      // A short pause between rows, so one row's exiting processes do not share the next one's first samples.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  } finally {
+    restore();
+  }
+  return { results, failures };
+}
+
 /** CPU time (user + system, seconds) of every thread of `pid` so far, from /proc/<pid>/stat; 0 if it is gone. */
 export function cpuSeconds(pid: number): number {
   try {

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PipelineStatus } from '../src/state/status-types.js';
-import { cpuSeconds, pinSelf, poll, rssOf, startBenchEngine, threadAffinities } from './support.js';
+import { cpuSeconds, poll, rssOf, runScenarios, startBenchEngine, threadAffinities } from './support.js';
 import { BARE_SERVER_SOURCE } from './throughput-bare.js';
 import type { LoadConfig, LoadReport } from './throughput-load.js';
 import { HEALTHZ_ROUTE, LOG_DROP_FRACTION, RECORDS_PER_REQUEST, RENAME, SPAN_DROP_FRACTION, type BenchSignal } from './throughput-payloads.js';
@@ -421,26 +421,8 @@ export async function benchThroughput(only?: string[]): Promise<ThroughputResult
   const cores = availableParallelism();
   const pin = cores >= 2;
   const placement = pin ? { server: '0', load: '1' } : {};
-  const restore = pin ? pinSelf([1]) : () => undefined;
   const loadavgBefore = loadavg();
-  const scenarios: ScenarioResult[] = [];
-  const failures: Array<{ id: string; error: string }> = [];
-  try {
-    for (const scenario of SCENARIOS) {
-      if (only && !only.includes(scenario.id)) continue;
-      try {
-        const result = await runScenario(scenario, placement);
-        scenarios.push(result);
-        process.stderr.write(`throughput: ${scenario.id} ${result.load.recordsPerSec} records/s\n`);
-      } catch (error) {
-        failures.push({ id: scenario.id, error: String(error) });
-        process.stderr.write(`throughput: ${scenario.id} failed: ${String(error)}\n`);
-      }
-      await sleep(300);
-    }
-  } finally {
-    restore();
-  }
+  const { results: scenarios, failures } = await runScenarios('throughput', SCENARIOS, only, pin ? 1 : undefined, (scenario) => runScenario(scenario, placement));
   // The bare baseline runs before and after the engine runs of its signal; engine figures are compared with the mean.
   for (const s of scenarios) {
     const bare = scenarios.filter((b) => !b.engine && b.signal === s.signal).map((b) => b.load.recordsPerSec);
