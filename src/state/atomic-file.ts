@@ -3,6 +3,7 @@
 // disk, renamed over the old name, and the directory itself is flushed so that the rename survives a power loss.
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { syncDirectory } from '../util/sync-directory.js';
 
 let sequence = 0;
 
@@ -31,14 +32,6 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
   await syncDirectory(dir);
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /**
  * Removes the temporary files a crash between write and rename left next to `name` in `dir`: the file itself was never

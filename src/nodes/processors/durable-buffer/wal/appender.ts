@@ -7,12 +7,12 @@
 //   never     once written; the kernel writes it back when it sees fit (a power loss can take what it had not)
 // A failed write (a full disk) stores nothing of its batch: records with someone to tell are refused (they decide),
 // the others wait for a retry, with backoff, while the queue in front of them fills and pushes back.
-import { open } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { Backoff } from '../../../../util/backoff.js';
 import type { LogDir } from './log-dir.js';
 import { SegmentWriter } from './segment-writer.js';
 import { SEGMENT_HEADER_BYTES } from './segment-file.js';
+import { syncDirectory } from '../../../../util/sync-directory.js';
 
 export type FsyncPolicy = { mode: 'always' } | { mode: 'interval'; intervalMs: number } | { mode: 'never' };
 
@@ -258,15 +258,5 @@ export class Appender {
       else still.push(waiter);
     }
     this.waiters = still;
-  }
-}
-
-/** A new file's name survives a power loss only once its directory is synced. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
