@@ -4,12 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, type RunningEngine } from '../support/engine.js';
 import { adminClient } from '../support/admin.js';
+import { generatorPipeline } from '../support/configs.js';
 
-const gen = (rate: number) => ({
-  policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
-  nodes: { gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: rate, log_weight: 1 } } }, out: { type: 'exporter:noop' } },
-  connections: [{ from: 'gen', to: 'out' }],
-});
+const gen = generatorPipeline;
 
 const doc = (pipelines: Record<string, unknown>) => ({ version: 'otel_dataflow/v1', groups: { default: { pipelines } } });
 

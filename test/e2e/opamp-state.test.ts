@@ -9,15 +9,9 @@ import { RemoteConfigStatuses, type AgentToServer } from '@elastic/opamp-client-
 import { startEngine, type RunningEngine } from '../support/engine.js';
 import { adminClient } from '../support/admin.js';
 import { OpampTestServer } from '../support/opamp-server.js';
+import { generatorPipeline } from '../support/configs.js';
 
-const gen = (rate: number) => ({
-  policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
-  nodes: {
-    gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: rate, log_weight: 1 } } },
-    out: { type: 'exporter:noop' },
-  },
-  connections: [{ from: 'gen', to: 'out' }],
-});
+const gen = generatorPipeline;
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 describe('OpAMP with a state dir', () => {

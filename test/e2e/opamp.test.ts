@@ -15,18 +15,12 @@ import { startEngine, type RunningEngine } from '../support/engine.js';
 import { adminClient } from '../support/admin.js';
 import { OpampTestServer } from '../support/opamp-server.js';
 import { makeCertificates } from '../support/tls-certs.js';
+import { generatorPipeline } from '../support/configs.js';
 
 const TOKEN = 'opamp-test-token-7f3a9c';
 const INSTANCE_UID = '0190a6b2-3c4d-7e5f-8a9b-0c1d2e3f4a5b';
 
-const gen = (rate: number) => ({
-  policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
-  nodes: {
-    gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: rate, log_weight: 1 } } },
-    out: { type: 'exporter:noop' },
-  },
-  connections: [{ from: 'gen', to: 'out' }],
-});
+const gen = generatorPipeline;
 
 function engineConfig(extension: Record<string, unknown>, pipelines: Record<string, unknown>) {
   return {

@@ -41,3 +41,15 @@ groups:
         connections: [ ${connections} ]
 `;
 }
+
+/** A pipeline spec (as an API body or a config's pipeline) on one core: a synthetic generator of `rate` logs a second into noop. */
+export function generatorPipeline(rate: number) {
+  return {
+    policies: { resources: { core_allocation: { type: 'core_count', count: 1 } } },
+    nodes: {
+      gen: { type: 'receiver:traffic_generator', config: { data_source: 'synthetic', traffic_config: { signals_per_second: rate, log_weight: 1 } } },
+      out: { type: 'exporter:noop' },
+    },
+    connections: [{ from: 'gen', to: 'out' }],
+  };
+}
