@@ -20,7 +20,8 @@ import { CounterLedger } from './counter-ledger.js';
 import { EngineMetrics } from './engine-metrics.js';
 import { EngineAdminBackend } from './engine-admin-backend.js';
 import { notifyReady, notifyStopping } from './sd-notify.js';
-import { loadOpampAgents, startOpampAgents, type OpampAgents } from '../opamp/index.js';
+import type { OpampAgents } from '../opamp/index.js';
+import { opampExtensions } from '../config/controller.js';
 import type { EngineTelemetry } from './observability/engine-telemetry.js';
 import { AdminTelemetry } from './observability/admin-telemetry.js';
 import type { StateStore } from '../state/state-store.js';
@@ -136,7 +137,9 @@ export class Engine {
   private async startAll(): Promise<void> {
     const { logger } = this.settings;
     // Read before anything listens: a certificate or token file an OpAMP agent cannot use stops the start.
-    const opampAgents = await loadOpampAgents(this.settings.config, this.settings.state?.store);
+    // The OpAMP client (its WebSocket stack and protobuf messages) is loaded only where an extension configures it.
+    const opampModule = opampExtensions(this.settings.config).length > 0 ? await import('../opamp/index.js') : undefined;
+    const opampAgents = (await opampModule?.loadOpampAgents(this.settings.config, this.settings.state?.store)) ?? [];
     const backend = new EngineAdminBackend(this.manager, this.reconciler, (deadlineMs) => this.stopFromApi(deadlineMs));
     this.admin = await startAdminServer({
       backend,
@@ -175,7 +178,7 @@ export class Engine {
     const ready = runners.filter((runner) => runner.status().deploymentStatus === 'running').length;
     logger.info({ pipelines: runners.length, ready }, 'engine started');
     // After the boot, so that the first report shows every pipeline and a remote config never races a first start.
-    if (opampAgents.length > 0 && !this.stopping) this.opamp = startOpampAgents(opampAgents, backend, logger, this.settings.state?.store);
+    if (opampModule && opampAgents.length > 0 && !this.stopping) this.opamp = opampModule.startOpampAgents(opampAgents, backend, logger, this.settings.state?.store);
     // systemd waits for this: sent once every pipeline has had its first start, with the outcome in STATUS.
     await notifyReady(`${ready} of ${runners.length} pipelines running`);
   }
