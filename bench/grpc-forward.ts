@@ -16,12 +16,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { PipelineStatus } from '../src/state/status-types.js';
 import { BARE_GRPC_SERVER_SOURCE } from './grpc-bare.js';
 import type { GrpcLoadConfig, GrpcLoadReport } from './grpc-load.js';
-import { cpuSeconds, poll, rssOf, runScenarios, startBenchEngine, threadAffinities } from './support.js';
+import { cpuSeconds, rssOf, runScenarios, startBenchEngine, threadAffinities } from './support.js';
 import { RECORDS_PER_REQUEST, RENAME } from './throughput-payloads.js';
-import { coreBusy, coreTimes, parentPid, peakRss, startBare, startBenchEngineMaybeProfiled, startLoad, warnings, type Target } from './throughput.js';
+import { coreBusy, coreTimes, engineTarget, peakRss, startBare, startBenchEngineMaybeProfiled, startLoad, type Target } from './throughput.js';
 
 const LOAD_ENTRY = fileURLToPath(new URL('./grpc-load.ts', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -91,23 +90,6 @@ function engineYaml(core: number, backendPort: number, rename: boolean): string 
     connections.push({ from: 'ingest', to: 'out' });
   }
   return yamlOf(core, { nodes, connections });
-}
-
-async function engineTarget(engine: Awaited<ReturnType<typeof startBenchEngine>>): Promise<Target> {
-  try {
-    const status = await poll(async () => {
-      const res = await fetch(`${engine.adminUrl}/api/v1/groups/default/pipelines/main/status`);
-      if (!res.ok) return undefined;
-      const s = (await res.json()) as PipelineStatus;
-      return s.deploymentStatus === 'running' && s.listeners?.[0] && s.instances?.[0]?.pid ? s : undefined;
-    });
-    const [host, port] = status.listeners[0]!.address.split(/:(?=\d+$)/) as [string, string];
-    const pid = status.instances[0]!.pid!;
-    return { host, port: Number(port), pid, supervisorPid: parentPid(pid), warnings: () => warnings(engine.lines.map((l) => l.text)), stop: () => engine.stop() };
-  } catch (error) {
-    await engine.stop();
-    throw error;
-  }
 }
 
 export interface GrpcScenarioResult {

@@ -290,7 +290,11 @@ export async function startBenchEngineMaybeProfiled(yaml: string, cpus: string |
 }
 
 async function startEngine(scenario: Scenario, cpus: string | undefined): Promise<Target> {
-  const engine = await startBenchEngineMaybeProfiled(pipelineYaml(scenario), cpus);
+  return engineTarget(await startBenchEngineMaybeProfiled(pipelineYaml(scenario), cpus));
+}
+
+/** Waits for `default/main` of a started bench engine to run, and answers where it listens and its instance's pid. */
+export async function engineTarget(engine: Awaited<ReturnType<typeof startBenchEngine>>): Promise<Target> {
   try {
     const status = await poll(async () => {
       const res = await fetch(`${engine.adminUrl}/api/v1/groups/default/pipelines/main/status`);

@@ -9,6 +9,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startEngine, type RunningEngine } from '../support/engine.js';
 import { foreignRequests, launchBrowser, openConsole, type ConsolePage } from './browser.js';
+import { generatorPipeline } from '../support/configs.js';
+
+/** One generator pipeline `default/main` of 20 logs a second (JSON is YAML). */
+const ONE_GENERATOR = JSON.stringify({ version: 'otel_dataflow/v1', groups: { default: { pipelines: { main: generatorPipeline(20) } } } });
 
 const FAULTS = { OTAP_ENGINE_ENABLE_FAULT_INJECTION: '1' };
 
@@ -46,19 +50,7 @@ describe('web console: what the engine remembers', () => {
 
   it('a page opened after a replace, a shutdown, a start and a delete lists each with its outcome', async () => {
     engine = await startEngine(
-      `
-version: otel_dataflow/v1
-groups:
-  default:
-    pipelines:
-      main:
-        policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
-        nodes:
-          gen: { type: receiver:traffic_generator, config: { data_source: synthetic, traffic_config: { signals_per_second: 20, log_weight: 1 } } }
-          out: { type: exporter:noop }
-        connections:
-          - { from: gen, to: out }
-`,
+      ONE_GENERATOR,
       [],
       FAULTS,
     );
@@ -196,19 +188,7 @@ groups:
 
   it('a replace that fails shows why on the card, on its core and in the history, while the old generation serves on', async () => {
     engine = await startEngine(
-      `
-version: otel_dataflow/v1
-groups:
-  default:
-    pipelines:
-      main:
-        policies: { resources: { core_allocation: { type: core_count, count: 1 } } }
-        nodes:
-          gen: { type: receiver:traffic_generator, config: { data_source: synthetic, traffic_config: { signals_per_second: 20, log_weight: 1 } } }
-          out: { type: exporter:noop }
-        connections:
-          - { from: gen, to: out }
-`,
+      ONE_GENERATOR,
       [],
       FAULTS,
     );
