@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BARE_GRPC_SERVER_SOURCE } from './grpc-bare.js';
 import type { GrpcLoadConfig, GrpcLoadReport } from './grpc-load.js';
-import { cpuSeconds, rssOf, runScenarios, startBenchEngine, threadAffinities } from './support.js';
+import { baselineDrift, cpuSeconds, rssOf, runScenarios, startBenchEngine, threadAffinities } from './support.js';
 import { RECORDS_PER_REQUEST, RENAME } from './throughput-payloads.js';
 import { coreBusy, coreTimes, engineTarget, peakRss, startBare, startBenchEngineMaybeProfiled, startLoad, type Target } from './throughput.js';
 
@@ -240,6 +240,8 @@ function targetLines(result: GrpcBenchResult): string[] {
   const rename = find('forward-rename');
   if (forward) out.push(`forward ≥ ${thousands(GRPC_TARGETS.forwardLogsPerSec)} logs/s: ${thousands(forward.load.recordsPerSec)}, ${yes(forward.load.recordsPerSec >= GRPC_TARGETS.forwardLogsPerSec)} (upstream ${GRPC_TARGETS.upstream.forwardLogsPerSec})`);
   if (rename) out.push(`with rename ≥ ${thousands(GRPC_TARGETS.renameLogsPerSec)} logs/s: ${thousands(rename.load.recordsPerSec)}, ${yes(rename.load.recordsPerSec >= GRPC_TARGETS.renameLogsPerSec)} (upstream ${GRPC_TARGETS.upstream.renameLogsPerSec})`);
+  const drift = baselineDrift('gRPC', result.scenarios.filter((s) => !s.engine).map((s) => s.load.recordsPerSec));
+  if (drift) out.push(drift);
   return out;
 }
 

@@ -136,6 +136,21 @@ export async function runScenarios<S extends { id: string }, R extends { load: {
   return { results, failures };
 }
 
+/** Above this factor between a run's bare baselines, the machine changed under the run. */
+const BASELINE_DRIFT_LIMIT = 1.5;
+
+/**
+ * A warning when the bare baselines of one run (before and after the engine's rows) differ by more than
+ * BASELINE_DRIFT_LIMIT: the ratios to bare then say more about the machine than about the engine.
+ */
+export function baselineDrift(label: string, baselines: number[]): string | undefined {
+  const measured = baselines.filter((b) => b > 0);
+  if (measured.length < 2) return undefined;
+  const factor = Math.max(...measured) / Math.min(...measured);
+  if (factor <= BASELINE_DRIFT_LIMIT) return undefined;
+  return `${label}: the bare baselines of this run differ ${factor.toFixed(1)}x (over ${BASELINE_DRIFT_LIMIT}x): the machine changed during the run, its ratios to bare are not to be read`;
+}
+
 /** CPU time (user + system, seconds) of every thread of `pid` so far, from /proc/<pid>/stat; 0 if it is gone. */
 export function cpuSeconds(pid: number): number {
   try {

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PipelineStatus } from '../src/state/status-types.js';
-import { cpuSeconds, poll, rssOf, runScenarios, startBenchEngine, threadAffinities } from './support.js';
+import { baselineDrift, cpuSeconds, poll, rssOf, runScenarios, startBenchEngine, threadAffinities } from './support.js';
 import { BARE_SERVER_SOURCE } from './throughput-bare.js';
 import type { LoadConfig, LoadReport } from './throughput-load.js';
 import { HEALTHZ_ROUTE, LOG_DROP_FRACTION, RECORDS_PER_REQUEST, RENAME, SPAN_DROP_FRACTION, type BenchSignal } from './throughput-payloads.js';
@@ -499,6 +499,11 @@ export function targetLines(result: ThroughputResult): string[] {
       `durable buffer (fsync interval) ≥ ${TARGETS.durableRatioToPassThrough} of the same pipeline without it: ${thousands(durable.load.recordsPerSec)}/s vs ${thousands(pass.load.recordsPerSec)}/s = ${ratio.toFixed(2)}, ` +
         `${yes(ratio >= TARGETS.durableRatioToPassThrough)}; CPU ${cpu(durable)} vs ${cpu(pass)} µs/record`,
     );
+  }
+  for (const signal of new Set(result.scenarios.map((s) => s.signal))) {
+    const baselines = result.scenarios.filter((s) => !s.engine && s.signal === signal).map((s) => s.load.recordsPerSec);
+    const drift = baselineDrift(signal, baselines);
+    if (drift) out.push(drift);
   }
   const engines = result.scenarios.filter((s) => s.engine);
   if (engines.length) {
