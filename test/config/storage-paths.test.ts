@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { validateEngineConfig } from '../../src/config/index.js';
 import { builtinCatalog } from '../../src/nodes/catalog.js';
 import { doc, errorsOf, P, pathsAndCodes, pipeline, validOf } from './helpers.js';
+import { canMountTmpfs } from '../support/tmpfs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'otap-storage-paths-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -81,17 +82,3 @@ describe('durable buffer paths', () => {
   });
 });
 
-/** Mounting a file system needs root (CAP_SYS_ADMIN): the read-only case runs where it can be made. */
-function canMountTmpfs(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const probe = mkdtempSync(join(tmpdir(), 'otap-tmpfs-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
-    execFileSync('umount', [probe]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
-  }
-}

@@ -16,6 +16,7 @@ import { captureLogs, until } from '../pipeline/helpers/logs.js';
 import { logBodies, uniqueLogs } from '../pipeline/helpers/otlp.js';
 import { edge, node, pipeline } from '../pipeline/helpers/pipeline.js';
 import { resolver, ScriptedExporter, TestReceiver } from '../pipeline/helpers/test-nodes.js';
+import { canMountTmpfs } from '../support/tmpfs.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 const dirs: string[] = [];
@@ -206,21 +207,6 @@ describe('processor:durable_buffer', () => {
     expect(runtime.counters().buffer!.itemsDropped).toBe(21);
   }, 20_000);
 });
-
-/** tmpfs needs CAP_SYS_ADMIN: the full-disk case runs where it can be mounted (root), and is reported skipped elsewhere. */
-function canMountTmpfs(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const probe = mkdtempSync(join(tmpdir(), 'otap-tmpfs-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
-    execFileSync('umount', [probe]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
-  }
-}
 
 function tinyFilesystem(bytes: number): string {
   const dir = tempDir();

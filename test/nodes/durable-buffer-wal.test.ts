@@ -17,6 +17,7 @@ import { scanSegment } from '../../src/nodes/processors/durable-buffer/wal/scan.
 import { SEGMENT_HEADER_BYTES, segmentName } from '../../src/nodes/processors/durable-buffer/wal/segment-file.js';
 import { SegmentReader } from '../../src/nodes/processors/durable-buffer/wal/segment-reader.js';
 import { SegmentWriter } from '../../src/nodes/processors/durable-buffer/wal/segment-writer.js';
+import { canMountTmpfs } from '../support/tmpfs.js';
 
 const silent = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -214,20 +215,6 @@ describe('appender', () => {
     expect(appender.pendingBytes).toBe(0);
   });
 });
-
-/** tmpfs needs CAP_SYS_ADMIN: the full-disk tests run where it can be mounted (root), and say so when skipped. */
-function canMountTmpfs(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  try {
-    const probe = mkdtempSync(join(tmpdir(), 'otap-tmpfs-probe-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
-    execFileSync('umount', [probe]);
-    rmSync(probe, { recursive: true });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function tinyFilesystem(bytes: number): string {
   const dir = tempDir();
