@@ -23,12 +23,24 @@ export interface InstanceProgram {
   entry: string;
   /** Added to the environment the child inherits. */
   env?: Record<string, string>;
+  /** Options for node and V8, given before the entry. */
+  nodeOptions?: readonly string[];
 }
 
-export const INSTANCE_PROGRAM: InstanceProgram = { entry: fileURLToPath(new URL('../instance/main.js', import.meta.url)) };
+/**
+ * An instance has one core, with every thread of it pinned there: V8's helper threads cannot run beside the main
+ * thread, they take turns with it. Collecting garbage on the main thread alone does the same work without the hand-offs
+ * and the contention (the throughput bench's figures: docs/benchmarks-throughput.md, "Durable buffer").
+ */
+export const INSTANCE_NODE_OPTIONS: readonly string[] = ['--single-threaded-gc'];
+
+export const INSTANCE_PROGRAM: InstanceProgram = {
+  entry: fileURLToPath(new URL('../instance/main.js', import.meta.url)),
+  nodeOptions: INSTANCE_NODE_OPTIONS,
+};
 
 function spawnPinned(core: number, program: InstanceProgram) {
-  return execa('taskset', ['-c', String(core), process.execPath, program.entry], {
+  return execa('taskset', ['-c', String(core), process.execPath, ...(program.nodeOptions ?? []), program.entry], {
     ipc: true,
     serialization: 'json',
     // execa keeps every IPC message in memory by default; a long-lived child must not.

@@ -16,7 +16,7 @@ import { encodeRecordHeader, RECORD_OVERHEAD_BYTES } from '../../src/nodes/proce
 import { scanSegment } from '../../src/nodes/processors/durable-buffer/wal/scan.js';
 import { SEGMENT_HEADER_BYTES, segmentName } from '../../src/nodes/processors/durable-buffer/wal/segment-file.js';
 import { SegmentReader } from '../../src/nodes/processors/durable-buffer/wal/segment-reader.js';
-import { SegmentWriter } from '../../src/nodes/processors/durable-buffer/wal/segment-writer.js';
+import { SegmentWriter, segmentWriteMode } from '../../src/nodes/processors/durable-buffer/wal/segment-writer.js';
 import { canMountTmpfs } from '../support/tmpfs.js';
 
 const silent = pino({ level: 'silent' });
@@ -70,6 +70,28 @@ async function readAll(path: string, verify = true): Promise<{ payloads: Buffer[
 }
 
 describe('write-ahead log segments', () => {
+  it('writes the same log inline and through the thread pool, which it switches to after a slow write', async () => {
+    const saved = { ...segmentWriteMode };
+    cleanups.push(async () => Object.assign(segmentWriteMode, saved));
+    // Every inline write counts as slow: the first one is inline, the ones after it go through the thread pool.
+    Object.assign(segmentWriteMode, { slowWriteMs: -1, offloadForMs: 60_000, offloadUntil: 0 });
+    const dir = tempDir();
+    const records = payloads(12);
+    const writer = await SegmentWriter.create(dir, 1, Date.now());
+    const offloadedAfter: boolean[] = [];
+    for (const [i, payload] of records.entries()) {
+      const header = encodeRecordHeader('logs', i + 1, 1000 + i, payload);
+      await writer.append([header, payload], header.byteLength + payload.byteLength);
+      offloadedAfter.push(segmentWriteMode.offloadUntil > performance.now());
+    }
+    await writer.close();
+    expect(offloadedAfter.every(Boolean)).toBe(true);
+    const back = await readAll(writer.path);
+    expect(back.skipped).toEqual([]);
+    expect(back.payloads.map((p, i) => p.equals(records[i]!))).toEqual(records.map(() => true));
+    expect(statSync(writer.path).size).toBe(writer.size);
+  });
+
   it('reads back every record byte for byte, in order, with its item count', async () => {
     const dir = tempDir();
     const records = payloads(20);
