@@ -47,6 +47,26 @@ export function byteSizeDefaulting(value: number | string): Joi.AlternativesSche
 
 export const httpUrl = Joi.string().uri({ scheme: ['http', 'https'] });
 
+/** An HTTP/2 flow-control window: 31-bit. */
+export const http2WindowSize = byteSize
+  .custom((value: number, helpers) => (value > 2 ** 31 - 1 ? helpers.error('otap.window') : value))
+  .messages({ 'otap.window': '{{#label}} must be at most 2147483647 bytes (HTTP/2 windows are 31-bit)' });
+
+/** An HTTP/2 SETTINGS_MAX_FRAME_SIZE: the protocol allows 16KiB to 16MiB - 1. */
+export const http2FrameSize = byteSize
+  .custom((value: number, helpers) => (value < 16_384 || value > 16_777_215 ? helpers.error('otap.frameSize') : value))
+  .messages({ 'otap.frameSize': '{{#label}} must be between 16384 (16KiB) and 16777215 bytes (HTTP/2 frame sizes)' });
+
+/** A setting that only matters with some values: those are accepted with a warning naming `reason`. */
+export function noEffectWhen<S extends Joi.Schema>(schema: S, applies: (value: any) => boolean, reason: string): S {
+  return schema
+    .custom((value: unknown, helpers) => {
+      if (applies(value)) helpers.warn('otap.noEffect', { reason });
+      return value;
+    })
+    .messages({ 'otap.noEffect': `{{#label}} has no effect in this engine: ${reason}` }) as S;
+}
+
 /**
  * An upstream field that has no meaning in this engine (a setting of upstream's Rust runtime, a hint we do not need):
  * accepted as `schema` allows, and reported as a warning naming `reason` by `--validate-and-exit` and at start. A field

@@ -55,6 +55,10 @@ describe('receiver:otlp config', () => {
       max_decoding_message_size: 4 * 1024 * 1024,
       http2_keepalive_interval: '30000ms',
       http2_keepalive_timeout: '10000ms',
+      initial_stream_window_size: 8 * 1024 * 1024,
+      initial_connection_window_size: 24 * 1024 * 1024,
+      http2_adaptive_window: false,
+      max_frame_size: 16 * 1024,
     });
     expect(result.value.protocols.http).toEqual({
       listening_addr: '127.0.0.1:4318',
@@ -116,15 +120,13 @@ describe('receiver:otlp config', () => {
         'response_compression',
         'tcp_keepalive_interval',
         'tcp_keepalive_retries',
-        'initial_stream_window_size',
-        'initial_connection_window_size',
-        'http2_adaptive_window',
-        'max_frame_size',
       ]
         .map((f) => `nodes.ingest.config.protocols.grpc.${f}`)
         .sort(),
     );
     expect(warnings(all).find((w) => w.includes('.request_compression:'))).toMatch(/has no effect in this engine: .*zstd/);
+    const adaptive = grpc({ http2_adaptive_window: true });
+    expect(warnings(adaptive).map((w) => w.split(':')[0])).toEqual(['nodes.ingest.config.protocols.grpc.http2_adaptive_window']);
   });
 
   it('takes every upstream HTTP field', () => {

@@ -27,16 +27,6 @@ export const userAgent = Joi.string()
   .custom((value: string, helpers) => (value.trim() === '' || !/^[\x20-\x7e]+$/.test(value) ? helpers.error('otap.userAgent') : value))
   .messages({ 'otap.userAgent': '{{#label}} must be non-empty visible ASCII' });
 
-/** A setting that only matters with some values: those are accepted with a warning naming `reason`. */
-export function noEffectWhen<S extends Joi.Schema>(schema: S, applies: (value: any) => boolean, reason: string): S {
-  return schema
-    .custom((value: unknown, helpers) => {
-      if (applies(value)) helpers.warn('otap.noEffect', { reason });
-      return value;
-    })
-    .messages({ 'otap.noEffect': `{{#label}} has no effect in this engine: ${reason}` }) as S;
-}
-
 /**
  * Upstream's compression methods. gzip and deflate are honoured; zstd is not available on this engine's Node.js (it
  * has no zstd codec before Node 22.15), so it is refused rather than sent uncompressed. `none` is ours (no compression,

@@ -2,13 +2,12 @@
 // num_connections), with upstream's defaults. docs/nodes/otlp_grpc.md says how each one is honoured.
 import Joi from 'joi';
 import type { NodeDescriptor } from '../../../config/catalog.js';
-import { byteSize, duration, durationDefaulting, noEffect, notSupported } from '../../../config/common-schemas.js';
+import { duration, durationDefaulting, http2WindowSize, noEffect, noEffectWhen, notSupported } from '../../../config/common-schemas.js';
 import { clientTlsSchema } from '../../tls/client-tls-schema.js';
 import type { ClientTlsConfig } from '../../tls/client-tls-config.js';
 import {
   compression,
   headersSchema,
-  noEffectWhen,
   optionalDurationDefaulting,
   positiveDuration,
   tcpClientSettings,
@@ -52,11 +51,6 @@ const endpointsOfConfig = (ancestors: readonly unknown[]): string[] => {
   return typeof endpoint === 'string' ? [/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(endpoint.trim()) ? endpoint.trim() : `http://${endpoint.trim()}`] : [];
 };
 
-/** HTTP/2 window sizes are 31-bit. */
-const windowSize = byteSize
-  .custom((value: number, helpers) => (value > 2 ** 31 - 1 ? helpers.error('otap.window') : value))
-  .messages({ 'otap.window': '{{#label}} must be at most 2147483647 bytes (HTTP/2 windows are 31-bit)' });
-
 export const otlpGrpcExporter: NodeDescriptor = {
   urn: 'urn:otel:exporter:otlp_grpc',
   kind: 'exporter',
@@ -80,8 +74,8 @@ export const otlpGrpcExporter: NodeDescriptor = {
       'Node.js sets only the idle time before TCP keepalive probes (tcp_keepalive); their count is fixed',
       Joi.number().integer().min(0).allow(null),
     ),
-    initial_stream_window_size: windowSize.allow(null).default(8 * 1024 * 1024),
-    initial_connection_window_size: windowSize.allow(null).default(32 * 1024 * 1024),
+    initial_stream_window_size: http2WindowSize.allow(null).default(8 * 1024 * 1024),
+    initial_connection_window_size: http2WindowSize.allow(null).default(32 * 1024 * 1024),
     http2_adaptive_window: noEffectWhen(
       Joi.boolean(),
       (value) => value === true,

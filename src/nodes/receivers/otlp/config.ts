@@ -25,6 +25,10 @@ export interface GrpcSettings extends ServerSettings {
   load_shed: boolean;
   http2_keepalive_interval: string | null;
   http2_keepalive_timeout: string | null;
+  /** HTTP/2 flow-control windows and frame size in bytes; null leaves Node.js's default (64KiB windows). */
+  initial_stream_window_size: number | null;
+  initial_connection_window_size: number | null;
+  max_frame_size: number | null;
   /** No limit when absent. */
   timeout?: string | null;
 }

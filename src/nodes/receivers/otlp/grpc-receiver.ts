@@ -1,6 +1,8 @@
 // OTLP/gRPC on connections the supervisor accepted: a grpc-js Server that never binds, fed through a connection
 // injector. With `tls`, the TLS terminator completes the handshake first and the injector gets the decrypted socket.
 // Payloads pass through as the received bytes (identity (de)serializers); only the wire scan looks inside.
+import type { EventEmitter } from 'node:events';
+import type { ServerHttp2Session, Settings } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
@@ -18,6 +20,16 @@ const RETRY_AFTER_SECONDS = 1;
 const EMPTY_RESPONSE = Buffer.alloc(0);
 const identity = (b: Buffer): Buffer => b;
 
+/** HTTP/2 settings of every connection; Node.js's defaults where absent. */
+export interface Http2Tuning {
+  /** SETTINGS_INITIAL_WINDOW_SIZE: bytes a client may send on one stream before the receiver reads them. */
+  streamWindow?: number;
+  /** The connection's receive window, announced by a WINDOW_UPDATE when the session opens. */
+  connectionWindow?: number;
+  /** SETTINGS_MAX_FRAME_SIZE. */
+  maxFrameSize?: number;
+}
+
 export interface OtlpGrpcOptions {
   maxRecvBytes: number;
   waitForResult: boolean;
@@ -31,6 +43,7 @@ export interface OtlpGrpcOptions {
   /** HTTP/2 PING interval and how long to wait for its answer; keepalive off when the interval is undefined. */
   keepaliveMs: number | undefined;
   keepaliveTimeoutMs: number | undefined;
+  http2: Http2Tuning;
   socket: SocketOptions;
   admitter: Admitter;
   logger: Logger;
@@ -76,6 +89,12 @@ function serverOptions(options: OtlpGrpcOptions): grpc.ServerOptions {
 
 type Callback = grpc.sendUnaryData<Buffer>;
 
+/** What createInjector reaches inside grpc-js's Server (see there). */
+interface GrpcServerInternals {
+  commonServerOptions: { settings?: Settings };
+  http2Servers: Map<EventEmitter, unknown>;
+}
+
 export class OtlpGrpcServer {
   private readonly server: grpc.Server;
   private readonly injector: grpc.ConnectionInjector;
@@ -93,8 +112,35 @@ export class OtlpGrpcServer {
       });
     }
     // TLS, when configured, is done before grpc-js sees the connection: its injector always gets a plain stream.
-    this.injector = this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    this.injector = this.createInjector();
     this.tls = options.tls?.((socket) => this.inject(socket));
+  }
+
+  /**
+   * A connection injector whose connections announce the configured windows. grpc-js (1.14) takes no HTTP/2 settings
+   * for its server, so they are set on the two things it keeps by name: the options it creates each HTTP/2 server
+   * with, and the map of those servers (for the connection window, which Node sets per session). A grpc-js that
+   * renamed them would fail test/nodes/otlp-grpc-windows.test.ts, which reads the windows a client is given.
+   */
+  private createInjector(): grpc.ConnectionInjector {
+    const { streamWindow, connectionWindow, maxFrameSize } = this.options.http2;
+    const internals = this.server as unknown as GrpcServerInternals;
+    internals.commonServerOptions.settings = {
+      ...internals.commonServerOptions.settings,
+      ...(streamWindow !== undefined ? { initialWindowSize: streamWindow } : {}),
+      ...(maxFrameSize !== undefined ? { maxFrameSize } : {}),
+    };
+    const known = new Set(internals.http2Servers.keys());
+    const injector = this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    if (connectionWindow !== undefined) {
+      for (const http2Server of internals.http2Servers.keys()) {
+        if (known.has(http2Server)) continue;
+        http2Server.on('session', (session: ServerHttp2Session) => {
+          if (connectionWindow > (session.state.localWindowSize ?? 0)) session.setLocalWindowSize(connectionWindow);
+        });
+      }
+    }
+    return injector;
   }
 
   accept(socket: Socket): void {
@@ -133,7 +179,7 @@ export class OtlpGrpcServer {
     // A connection that raced the routing switch is told to go at once: GOAWAY before any stream, so its client
     // retries the calls on a new connection, which reaches a serving instance. It needs an injector of its own:
     // grpc-js stops tracking the sessions of an injector once tryShutdown closed it, and could not GOAWAY them.
-    this.lateInjector ??= this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    this.lateInjector ??= this.createInjector();
     this.lateInjector.injectConnection(socket);
     this.lateInjector.drain(Math.max(0, this.deadline - Date.now()));
   }

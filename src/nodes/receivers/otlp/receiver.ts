@@ -12,7 +12,7 @@ import { Admitter, noAdmissions, type AdmissionStats } from './admission.js';
 import { RequestAuth } from './auth.js';
 import { ConcurrencyLimit } from './concurrency.js';
 import type { GrpcSettings, OtlpReceiverConfig } from './config.js';
-import type { OtlpGrpcServer } from './grpc-receiver.js';
+import type { Http2Tuning, OtlpGrpcServer } from './grpc-receiver.js';
 import { OtlpHttpServer } from './http-receiver.js';
 import { socketOptions } from './socket-options.js';
 
@@ -26,6 +26,15 @@ function maxStreams(grpc: GrpcSettings): number | undefined {
   const streams = grpc.max_concurrent_streams || grpc.max_concurrent_requests || undefined;
   const transport = grpc.transport_concurrency_limit || undefined;
   return transport === undefined ? streams : Math.min(streams ?? transport, transport);
+}
+
+/** The HTTP/2 settings the gRPC server announces; what is null keeps Node.js's default. */
+function http2Windows(grpc: GrpcSettings): Http2Tuning {
+  const tuning: Http2Tuning = {};
+  if (grpc.initial_stream_window_size !== null) tuning.streamWindow = grpc.initial_stream_window_size;
+  if (grpc.initial_connection_window_size !== null) tuning.connectionWindow = grpc.initial_connection_window_size;
+  if (grpc.max_frame_size !== null) tuning.maxFrameSize = grpc.max_frame_size;
+  return tuning;
 }
 
 export class OtlpReceiver implements Receiver {
@@ -76,6 +85,7 @@ export class OtlpReceiver implements Receiver {
         maxStreams: maxStreams(grpc),
         keepaliveMs: ms(grpc.http2_keepalive_interval) || undefined,
         keepaliveTimeoutMs: ms(grpc.http2_keepalive_timeout),
+        http2: http2Windows(grpc),
         socket: socketOptions(grpc),
         admitter,
         logger: ctx.logger,

@@ -2,7 +2,7 @@
 // field for field. Fields that only tune upstream's Rust HTTP/2 stack, or that Node.js gives no handle on, are accepted
 // with a warning (noEffect) and carry no default here, so the effective config holds only what this engine acts on.
 import Joi from 'joi';
-import { byteSize, duration, durationDefaulting, listenAddress, noEffect } from '../../../config/common-schemas.js';
+import { byteSize, duration, durationDefaulting, http2FrameSize, http2WindowSize, listenAddress, noEffect, noEffectWhen } from '../../../config/common-schemas.js';
 import { parseDuration } from '../../../config/duration.js';
 import { tlsServerSchema } from '../../tls/server-tls-schema.js';
 
@@ -36,7 +36,6 @@ const compressionMethods = Joi.alternatives(compressionMethod, Joi.string().vali
 
 const NODE_KEEPALIVE =
   'Node.js sets only the idle time before the first TCP keepalive probe (tcp_keepalive); the interval and the number of probes are the operating system defaults';
-const HTTP2_TUNING = 'tunes the HTTP/2 flow control of upstream\'s Rust server; @grpc/grpc-js uses Node.js\'s HTTP/2 defaults';
 
 /** Fields both protocols have. */
 const serverFields = {
@@ -63,10 +62,12 @@ export const grpcSettingsSchema = Joi.object({
   max_concurrent_streams: count.allow(null),
   transport_concurrency_limit: count.allow(null),
   load_shed: Joi.boolean().default(true),
-  initial_stream_window_size: noEffect(byteSizeU32().allow(null), HTTP2_TUNING),
-  initial_connection_window_size: noEffect(byteSizeU32().allow(null), HTTP2_TUNING),
-  http2_adaptive_window: noEffect(Joi.boolean(), HTTP2_TUNING),
-  max_frame_size: noEffect(byteSizeU32().allow(null), HTTP2_TUNING),
+  // Upstream's windows, large enough that a client sends a whole batch of requests without waiting for the receiver to
+  // open the window again (Node's HTTP/2 default of 64KiB holds a 150 KB request for two round trips).
+  initial_stream_window_size: http2WindowSize.allow(null).default(8 * 1024 * 1024),
+  initial_connection_window_size: http2WindowSize.allow(null).default(24 * 1024 * 1024),
+  http2_adaptive_window: noEffectWhen(Joi.boolean(), (value) => value === true, "Node.js's HTTP/2 has no adaptive (BDP) window; the fixed windows apply").default(false),
+  max_frame_size: http2FrameSize.allow(null).default(16 * 1024),
   max_decoding_message_size: byteSizeU32(4 * 1024 * 1024).empty(null),
   http2_keepalive_interval: durationDefaulting('30s').allow(null),
   http2_keepalive_timeout: durationDefaulting('10s').allow(null),
