@@ -6,7 +6,7 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exportService } from '../../src/nodes/receivers/otlp/grpc-receiver.js';
+import { exportService } from '../../src/nodes/receivers/otlp/grpc-service.js';
 import { SIGNALS } from '../../src/pipeline/pdata.js';
 import { adminClient } from '../support/admin.js';
 import { startEngine, type RunningEngine } from '../support/engine.js';

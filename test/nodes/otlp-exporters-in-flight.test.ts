@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOtlpGrpcExporter } from '../../src/nodes/exporters/otlp-grpc/exporter.js';
 import { createOtlpHttpExporter } from '../../src/nodes/exporters/otlp-http/exporter.js';
-import { exportService } from '../../src/nodes/receivers/otlp/grpc-receiver.js';
+import { exportService } from '../../src/nodes/receivers/otlp/grpc-service.js';
 import { Ack, type AckOutcome } from '../../src/pipeline/ack.js';
 import type { Exporter, NodeContext } from '../../src/pipeline/node.js';
 import { SIGNALS, type PData } from '../../src/pipeline/pdata.js';

@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOtlpGrpcExporter } from '../../src/nodes/exporters/otlp-grpc/exporter.js';
 import { createOtlpHttpExporter } from '../../src/nodes/exporters/otlp-http/exporter.js';
-import { exportService } from '../../src/nodes/receivers/otlp/grpc-receiver.js';
+import { exportService } from '../../src/nodes/receivers/otlp/grpc-service.js';
 import type { Exporter, NodeContext } from '../../src/pipeline/node.js';
 import { SIGNALS, type ExportResult } from '../../src/pipeline/pdata.js';
 import { captureLogs } from '../pipeline/helpers/logs.js';

@@ -4,7 +4,7 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
-import { exportService } from '../../src/nodes/receivers/otlp/grpc-receiver.js';
+import { exportService } from '../../src/nodes/receivers/otlp/grpc-service.js';
 import { pino } from 'pino';
 import protobuf from 'protobufjs/minimal.js';
 import { afterEach, describe, expect, it } from 'vitest';

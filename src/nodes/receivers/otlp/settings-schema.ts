@@ -53,11 +53,11 @@ export const grpcSettingsSchema = Joi.object({
   ...serverFields,
   request_compression: noEffect(
     compressionMethods,
-    '@grpc/grpc-js accepts identity, gzip and deflate requests whatever is listed, and cannot decompress zstd',
+    'identity, gzip and deflate requests are accepted whatever is listed; zstd cannot be decompressed here',
   ),
   response_compression: noEffect(
     compressionMethods,
-    '@grpc/grpc-js sends responses uncompressed (OTLP export responses are empty or a few bytes)',
+    'responses are sent uncompressed (OTLP export responses are empty or a few bytes)',
   ),
   max_concurrent_streams: count.allow(null),
   transport_concurrency_limit: count.allow(null),
