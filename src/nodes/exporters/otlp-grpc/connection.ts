@@ -5,6 +5,7 @@
 import http2 from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
+import { keepPinging } from '../../../util/http2-keepalive.js';
 
 export interface ConnectionSettings {
   host: string;
@@ -113,26 +114,7 @@ export class Http2Connection {
   private keepAlive(session: http2.ClientHttp2Session): void {
     const { pingIntervalMs, pingTimeoutMs, pingWhileIdle } = this.settings;
     if (pingIntervalMs === undefined) return;
-    let waiting = false;
-    const timer = setInterval(() => {
-      if (waiting || (!pingWhileIdle && this.inFlight === 0) || session.closed || session.destroyed) return;
-      waiting = true;
-      const deadline =
-        pingTimeoutMs === undefined
-          ? undefined
-          : setTimeout(() => session.destroy(new Error(`keepalive ping not answered within ${pingTimeoutMs} ms`)), pingTimeoutMs);
-      const sent = session.ping((error) => {
-        waiting = false;
-        clearTimeout(deadline);
-        if (error && !session.destroyed) session.destroy(error);
-      });
-      if (!sent) {
-        waiting = false;
-        clearTimeout(deadline);
-      }
-    }, pingIntervalMs);
-    timer.unref();
-    session.once('close', () => clearInterval(timer));
+    keepPinging(session, { intervalMs: pingIntervalMs, timeoutMs: pingTimeoutMs, shouldPing: () => pingWhileIdle || this.inFlight > 0 });
   }
 }
 

@@ -6,6 +6,7 @@
 import http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { answerError, GrpcStatus } from './grpc-call.js';
+import { keepPinging } from '../../../util/http2-keepalive.js';
 
 /** HTTP/2 settings of every connection; Node.js's defaults where absent. */
 export interface Http2Tuning {
@@ -106,24 +107,7 @@ export class GrpcServer {
   private keepAlive(session: http2.ServerHttp2Session): void {
     const { keepaliveMs } = this.options;
     if (keepaliveMs === undefined) return;
-    const timeoutMs = this.options.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS;
-    let waiting = false;
-    const timer = setInterval(() => {
-      if (waiting || session.closed || session.destroyed) return;
-      waiting = true;
-      const late = setTimeout(() => session.destroy(), timeoutMs);
-      const sent = session.ping((error) => {
-        waiting = false;
-        clearTimeout(late);
-        if (error && !session.destroyed) session.destroy();
-      });
-      if (!sent) {
-        waiting = false;
-        clearTimeout(late);
-      }
-    }, keepaliveMs);
-    timer.unref();
-    session.once('close', () => clearInterval(timer));
+    keepPinging(session, { intervalMs: keepaliveMs, timeoutMs: this.options.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS });
   }
 
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
