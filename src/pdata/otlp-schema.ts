@@ -46,9 +46,4 @@ export const RESPONSE_TYPES: Readonly<Record<Signal, protobuf.Type>> = {
   metrics: ExportMetricsServiceResponse,
 };
 
-/** gRPC service path of each signal's Export method. */
-export const GRPC_EXPORT_PATHS: Readonly<Record<Signal, string>> = {
-  logs: `/${P}collector.logs.v1.LogsService/Export`,
-  traces: `/${P}collector.trace.v1.TraceService/Export`,
-  metrics: `/${P}collector.metrics.v1.MetricsService/Export`,
-};
+export { GRPC_EXPORT_PATHS } from './otlp-paths.js';

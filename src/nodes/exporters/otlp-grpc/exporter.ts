@@ -8,7 +8,7 @@ import http2 from 'node:http2';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { parseDuration } from '../../../config/duration.js';
-import { GRPC_EXPORT_PATHS } from '../../../pdata/otlp-schema.js';
+import { GRPC_EXPORT_PATHS } from '../../../pdata/otlp-paths.js';
 import type { Exporter, NodeContext, NodeInstance } from '../../../pipeline/node.js';
 import type { BearerTokenProvider, NodeCapabilities } from '../../../extensions/capabilities.js';
 import type { ExportResult, PData } from '../../../pipeline/pdata.js';

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { SIGNALS, type Signal } from '../../../pipeline/pdata.js';
-import { GRPC_EXPORT_PATHS } from '../../../pdata/otlp-schema.js';
+import { GRPC_EXPORT_PATHS } from '../../../pdata/otlp-paths.js';
 import type { TlsTerminator } from '../../tls/tls-terminator.js';
 import type { Admission, Admitter } from './admission.js';
 import type { RequestAuth } from './auth.js';

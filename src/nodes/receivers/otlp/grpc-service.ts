@@ -2,7 +2,7 @@
 // their bytes. The receiver serves them on node:http2 itself (grpc-server.ts); servers and clients in tests use these
 // definitions, so that they speak exactly the paths the receiver serves.
 import type * as grpc from '@grpc/grpc-js';
-import { GRPC_EXPORT_PATHS } from '../../../pdata/otlp-schema.js';
+import { GRPC_EXPORT_PATHS } from '../../../pdata/otlp-paths.js';
 import type { Signal } from '../../../pipeline/pdata.js';
 
 const identity = (b: Buffer): Buffer => b;

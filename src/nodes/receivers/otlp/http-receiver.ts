@@ -8,7 +8,6 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { TlsTerminator } from '../../tls/tls-terminator.js';
 import type { Signal } from '../../../pipeline/pdata.js';
-import { otlpJsonToProto } from '../../../pdata/json.js';
 import type { Admitter } from './admission.js';
 import type { RequestAuth } from './auth.js';
 import type { ConcurrencyLimit } from './concurrency.js';
@@ -200,6 +199,9 @@ export class OtlpHttpServer {
 
     let payload: Uint8Array = body.body;
     if (encoding === 'json') {
+      // Loaded at the first JSON request: the conversion needs the OTLP schema's protobuf reflection (about 3 MiB an
+      // instance), which protobuf clients never need.
+      const { otlpJsonToProto } = await import('../../../pdata/json.js');
       const converted = otlpJsonToProto(signal, body.body);
       if (!converted.ok) return this.fail(res, encoding, 400, `malformed OTLP/JSON ${signal} request: ${converted.reason}`);
       payload = converted.payload;

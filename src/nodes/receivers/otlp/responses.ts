@@ -1,9 +1,36 @@
 // Bodies the OTLP receiver answers with. Success is an empty Export*ServiceResponse, or one with partial_success when
 // the request waited for its result and a peer downstream rejected part of it (docs/configuration.md, receiver:otlp);
-// errors are a google.rpc.Status, encoded like the request (OTLP/HTTP spec).
+// errors are a google.rpc.Status, encoded like the request (OTLP/HTTP spec). The few small messages answered here are
+// encoded field by field (`encodeMessage`): the receiver then needs no protobuf reflection, whose schema of all of OTLP
+// costs every instance about 3 MiB (docs/benchmarks.md, Memory); test/nodes/otlp-receiver-responses.test.ts decodes
+// them with the schema.
 import type { Signal } from '../../../pipeline/pdata.js';
-import { RESPONSE_TYPES, RetryInfo, RpcStatus } from '../../../pdata/otlp-schema.js';
+import { varintSize, writeVarint } from '../../../pdata/wire-reader.js';
 import type { WireEncoding } from './http-media.js';
+
+/** A field of a message to encode: a varint (non-negative integer), or bytes / a string (length-delimited). */
+type Field = readonly [field: number, value: number | Uint8Array | string];
+
+/** The protobuf encoding of `fields`, in order. */
+function encodeMessage(fields: readonly Field[]): Buffer {
+  const parts = fields.map(([field, value]) => {
+    if (typeof value === 'number') return { tag: field * 8, bytes: undefined, value };
+    const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+    return { tag: field * 8 + 2, bytes, value: bytes.byteLength };
+  });
+  const size = parts.reduce((sum, p) => sum + varintSize(p.tag) + varintSize(p.value) + (p.bytes?.byteLength ?? 0), 0);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const part of parts) {
+    at = writeVarint(out, at, part.tag);
+    at = writeVarint(out, at, part.value);
+    if (part.bytes !== undefined) {
+      out.set(part.bytes, at);
+      at += part.bytes.byteLength;
+    }
+  }
+  return out;
+}
 
 /** google.rpc.Code values used here. */
 export const RpcCode = {
@@ -42,7 +69,7 @@ export function successBody(encoding: WireEncoding): Buffer {
   return SUCCESS[encoding];
 }
 
-/** The `rejected_<items>` field of each signal's ExportXPartialSuccess, as protobufjs and OTLP/JSON name it. */
+/** The `rejected_<items>` field of each signal's ExportXPartialSuccess, as OTLP/JSON names it (field 1 in protobuf). */
 const REJECTED_FIELD: Readonly<Record<Signal, string>> = {
   logs: 'rejectedLogRecords',
   traces: 'rejectedSpans',
@@ -55,8 +82,8 @@ export function partialSuccessBody(signal: Signal, encoding: WireEncoding, rejec
     // OTLP/JSON writes int64 as a decimal string.
     return Buffer.from(JSON.stringify({ partialSuccess: { [REJECTED_FIELD[signal]]: String(rejected), errorMessage: message } }));
   }
-  const response = { partialSuccess: { [REJECTED_FIELD[signal]]: rejected, errorMessage: message } };
-  return Buffer.from(RESPONSE_TYPES[signal].encode(RESPONSE_TYPES[signal].fromObject(response)).finish());
+  // Export*ServiceResponse { partial_success = 1 { rejected_<items> = 1; error_message = 2 } }
+  return encodeMessage([[1, encodeMessage([[1, rejected], [2, message]])]]);
 }
 
 /** The success answer for a request whose result was `outcome`: partial when items were rejected downstream. */
@@ -68,7 +95,8 @@ export function deliveredBody(signal: Signal, encoding: WireEncoding, outcome: {
 
 export function statusBody(encoding: WireEncoding, code: number, message: string): Buffer {
   if (encoding === 'json') return Buffer.from(JSON.stringify({ code, message }));
-  return Buffer.from(RpcStatus.encode({ code, message }).finish());
+  // google.rpc.Status { code = 1; message = 2 }
+  return encodeMessage([[1, code], [2, message]]);
 }
 
 /**
@@ -76,11 +104,9 @@ export function statusBody(encoding: WireEncoding, code: number, message: string
  * (the OTLP spec makes RESOURCE_EXHAUSTED retryable only with this hint).
  */
 export function retryStatusDetails(code: number, message: string, retryDelaySeconds: number): Buffer {
-  const retryInfo = RetryInfo.encode({ retryDelay: { seconds: retryDelaySeconds, nanos: 0 } }).finish();
-  const status = RpcStatus.encode({
-    code,
-    message,
-    details: [{ typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', value: retryInfo }],
-  }).finish();
-  return Buffer.from(status);
+  // google.rpc.RetryInfo { retry_delay = 1: google.protobuf.Duration { seconds = 1 } }, in a google.protobuf.Any
+  // { type_url = 1; value = 2 } as the Status's details (field 3).
+  const retryInfo = encodeMessage([[1, encodeMessage([[1, retryDelaySeconds]])]]);
+  const detail = encodeMessage([[1, 'type.googleapis.com/google.rpc.RetryInfo'], [2, retryInfo]]);
+  return encodeMessage([[1, code], [2, message], [3, detail]]);
 }
