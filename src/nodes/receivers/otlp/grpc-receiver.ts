@@ -21,8 +21,6 @@ import { applySocketOptions, type SocketOptions } from './socket-options.js';
 const RETRY_AFTER_SECONDS = 1;
 const EMPTY_RESPONSE = Buffer.alloc(0);
 
-export type { Http2Tuning };
-
 export interface OtlpGrpcOptions {
   maxRecvBytes: number;
   waitForResult: boolean;

@@ -12,7 +12,8 @@ import { Admitter, noAdmissions, type AdmissionStats } from './admission.js';
 import { RequestAuth } from './auth.js';
 import { ConcurrencyLimit } from './concurrency.js';
 import type { GrpcSettings, OtlpReceiverConfig } from './config.js';
-import type { Http2Tuning, OtlpGrpcServer } from './grpc-receiver.js';
+import type { OtlpGrpcServer } from './grpc-receiver.js';
+import type { Http2Tuning } from './grpc-server.js';
 import { OtlpHttpServer } from './http-receiver.js';
 import { socketOptions } from './socket-options.js';
 
