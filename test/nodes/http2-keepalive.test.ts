@@ -28,6 +28,15 @@ async function connected(port: number): Promise<http2.ClientHttp2Session> {
   return session;
 }
 
+/** A peer that says SETTINGS once and then reads everything without a word: no PING is ever answered. */
+async function silentPeer(): Promise<number> {
+  return listening(net.createServer((socket) => {
+    socket.write(SETTINGS_FRAME);
+    socket.resume();
+    cleanup.push(() => socket.destroy());
+  }));
+}
+
 const closed = (session: http2.Http2Session) => new Promise<Error | undefined>((resolve) => {
   let error: Error | undefined;
   session.once('error', (e: Error) => (error = e));
@@ -36,13 +45,7 @@ const closed = (session: http2.Http2Session) => new Promise<Error | undefined>((
 
 describe('HTTP/2 keepalive', () => {
   it('destroys the session when the peer never answers a PING', async () => {
-    // A peer that says SETTINGS once and then reads everything without a word.
-    const port = await listening(net.createServer((socket) => {
-      socket.write(SETTINGS_FRAME);
-      socket.resume();
-      cleanup.push(() => socket.destroy());
-    }));
-    const session = await connected(port);
+    const session = await connected(await silentPeer());
     const ended = closed(session);
     keepPinging(session, { intervalMs: 30, timeoutMs: 150 });
     expect((await ended)?.message).toMatch(/keepalive ping not answered within 150 ms/);
@@ -64,12 +67,7 @@ describe('HTTP/2 keepalive', () => {
   });
 
   it('sends nothing while shouldPing says no', async () => {
-    const port = await listening(net.createServer((socket) => {
-      socket.write(SETTINGS_FRAME);
-      socket.resume();
-      cleanup.push(() => socket.destroy());
-    }));
-    const session = await connected(port);
+    const session = await connected(await silentPeer());
     let asked = 0;
     keepPinging(session, { intervalMs: 30, timeoutMs: 60, shouldPing: () => (asked++, false) });
     await new Promise((r) => setTimeout(r, 400));
