@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`otap-engine: ${(error as Error).message}\n`);
     return 2;
   }
-  const cores = (await availableCores()).cores;
+  const cores = await availableCores();
   // Test-only node types exist only in an engine started for tests; a user's engine refuses them as unknown.
   const catalog = engineCatalog();
 

@@ -1,27 +1,25 @@
 // The cores the engine may use. Affinity comes from /proc/self/status (`Cpus_allowed_list`), because that is what
-// taskset, cgroups and `systemd CPUAffinity=` restrict; systeminformation's `cpu()` counts the machine's cores and
-// ignores affinity. `--num-cores` and `--core-id-range` do not narrow this set: as upstream's, they set the default
+// taskset, cgroups and `systemd CPUAffinity=` restrict. `--num-cores` and `--core-id-range` do not narrow this set: as upstream's, they set the default
 // core allocation of the config (src/cli/core-flags.ts), which pipelines with an allocation of their own override.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import si from 'systeminformation';
-
-export interface AvailableCores {
-  /** Ascending core ids the engine may pin instances to. */
-  cores: number[];
-  /** Logical cores of the machine, whatever the affinity. */
-  machineCores: number;
-}
 
 /** A bad `--core-id-range`: an argument error (exit code 2). */
 export class CoreSelectionError extends Error {
   override readonly name = 'CoreSelectionError';
 }
 
-/** The cores of this process's affinity, and the machine's core count. */
-export async function availableCores(): Promise<AvailableCores> {
-  const [affinity, machineCores] = await Promise.all([readAffinity(), countMachineCores()]);
-  return { cores: [...new Set(affinity)].sort((a, b) => a - b), machineCores };
+/** The ascending ids of the cores in this process's affinity: those the engine may pin instances to. */
+export async function availableCores(): Promise<number[]> {
+  try {
+    const status = await readFile('/proc/self/status', 'utf8');
+    const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(status)?.[1];
+    if (line !== undefined) return parseCoreIdRange(line);
+  } catch {
+    // Not Linux, or /proc not mounted: fall through.
+  }
+  // availableParallelism respects affinity where the platform reports it, but gives a count, not ids.
+  return Array.from({ length: os.availableParallelism() }, (_, i) => i);
 }
 
 const MAX_CORE_ID = 65_535;
@@ -44,26 +42,4 @@ export function parseCoreIdRange(text: string): number[] {
     for (let core = start; core <= end; core++) cores.add(core);
   }
   return [...cores].sort((a, b) => a - b);
-}
-
-async function readAffinity(): Promise<number[]> {
-  try {
-    const status = await readFile('/proc/self/status', 'utf8');
-    const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(status)?.[1];
-    if (line !== undefined) return parseCoreIdRange(line);
-  } catch {
-    // Not Linux, or /proc not mounted: fall through.
-  }
-  // availableParallelism respects affinity where the platform reports it, but gives a count, not ids.
-  return Array.from({ length: os.availableParallelism() }, (_, i) => i);
-}
-
-async function countMachineCores(): Promise<number> {
-  try {
-    const cpu = await si.cpu();
-    if (cpu.cores > 0) return cpu.cores;
-  } catch {
-    // systeminformation shells out on some platforms; the count from Node is good enough.
-  }
-  return os.cpus().length;
 }

@@ -15,7 +15,6 @@
 //   it exits 1 after 5 s ("Failed to invoke barrier") although the message itself was delivered.
 // Only the supervisor (the unit's main process) may call this: MAINPID= from another process of the unit would make
 // systemd treat that process as the main one.
-import { execa } from 'execa';
 
 export type NotifyResult = 'sent' | 'not_under_systemd' | { failed: string };
 
@@ -49,6 +48,8 @@ async function send(fields: Record<string, string>, timeoutMs: number): Promise<
   }
   if (assignments.length === 0) return { failed: 'no notification fields' };
   try {
+    // Loaded on the first message: outside systemd the engine never needs it, and its load is ~100 ms of start-up.
+    const { execa } = await import('execa');
     const result = await execa('systemd-notify', [`--pid=${process.pid}`, ...assignments], {
       reject: false,
       timeout: timeoutMs,

@@ -28,7 +28,7 @@ export type Behaviour = 'ready' | 'fail' | 'hang' | 'unstable' | 'crash_later' |
 export type Plan = Record<number, Record<number, Behaviour>>;
 
 /** The cores this process may use: tests that need two skip on a machine with one. */
-export const CORES = (await availableCores()).cores;
+export const CORES = await availableCores();
 
 /**
  * A pipeline with an OTLP/HTTP listener on the given cores. `variant` changes a policy that is not placement, so two
