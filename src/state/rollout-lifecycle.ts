@@ -35,14 +35,15 @@ export type CoreRolloutEvent =
   | 'drain_old'
   | 'retire'
   | 'fail'
-  /** The rollout failed elsewhere: this switched core gets its previous generation back. */
+  /** The rollout failed elsewhere: this core gets its previous generation back (or keeps it, if never switched). */
   | 'roll_back'
   | 'rolled_back';
 
 export const CORE_ROLLOUT_LIFECYCLE: TransitionTable<CoreRolloutState, CoreRolloutEvent> = {
   pending: { launch: 'starting', drain_old: 'draining_old' },
-  starting: { ready: 'ready', fail: 'failed' },
-  ready: { switch: 'switched' },
+  // A core started or ready but not switched when the rollout failed elsewhere goes back too (only its new instance goes).
+  starting: { ready: 'ready', fail: 'failed', roll_back: 'rollback_starting' },
+  ready: { switch: 'switched', roll_back: 'rollback_starting' },
   // A core the rollout added had nothing serving it before: it is done once switched.
   switched: { drain_old: 'draining_old', retire: 'retired' },
   draining_old: { retire: 'retired' },

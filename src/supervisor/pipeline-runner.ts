@@ -145,6 +145,16 @@ export class PipelineRunner {
    * and still alive after the stabilisation window. On failure it is killed and the error names the reason.
    */
   async launch(core: number, config: EffectivePipeline, generation: number, stepTimeoutMs: number): Promise<InstanceProcess> {
+    const instance = await this.startInstance(core, config, generation, stepTimeoutMs);
+    await this.gate(instance);
+    return instance;
+  }
+
+  /**
+   * Starts an instance of `config`/`generation` on `core` beside whatever serves there, and resolves once it is ready
+   * (the health gate's first part). On failure it is killed and the error names the reason.
+   */
+  async startInstance(core: number, config: EffectivePipeline, generation: number, stepTimeoutMs: number): Promise<InstanceProcess> {
     // An engine shutdown may overtake a rollout: nothing new starts on a pipeline that is going away.
     if (this.desired !== 'running') throw new Error('the pipeline is stopping');
     const slot = this.slot(core);
@@ -155,15 +165,28 @@ export class PipelineRunner {
     try {
       await instance.start(stepTimeoutMs);
       if (instance.pid !== null) this.deps.stats.track(instance.pid);
-      await instance.stayUp(this.deps.stabilisationMs);
       return instance;
     } catch (error) {
-      instance.kill();
-      await instance.whenExited();
-      slot.dismiss(instance);
-      this.dropEmptySlots();
+      await this.discard(slot, instance);
       throw error;
     }
+  }
+
+  /** The health gate's last part: a started instance is still alive after the stabilisation window, or is killed. */
+  async gate(instance: InstanceProcess): Promise<void> {
+    try {
+      await instance.stayUp(this.deps.stabilisationMs);
+    } catch (error) {
+      await this.discard(this.slot(instance.core), instance);
+      throw error;
+    }
+  }
+
+  private async discard(slot: CoreSlot, instance: InstanceProcess): Promise<void> {
+    instance.kill();
+    await instance.whenExited();
+    slot.dismiss(instance);
+    this.dropEmptySlots();
   }
 
   /**

@@ -154,7 +154,10 @@ checkTable<CoreRolloutState, CoreRolloutEvent>(
     ['pending', 'drain_old', 'draining_old'],
     ['starting', 'ready', 'ready'],
     ['starting', 'fail', 'failed'],
+    // Started, or past its gate, but not switched when a core beside it failed: only its new instance goes.
+    ['starting', 'roll_back', 'rollback_starting'],
     ['ready', 'switch', 'switched'],
+    ['ready', 'roll_back', 'rollback_starting'],
     ['switched', 'drain_old', 'draining_old'],
     ['switched', 'retire', 'retired'],
     ['draining_old', 'retire', 'retired'],

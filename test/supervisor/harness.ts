@@ -63,7 +63,11 @@ export class Harness {
   private readonly runners: PipelineRunner[] = [];
   private nextRollout = 1;
 
-  constructor(plan: Plan = {}) {
+  constructor(
+    plan: Plan = {},
+    /** The health gate's window after ready (the engine's is 500 ms). */
+    private readonly stabilisationMs = 150,
+  ) {
     this.launcher = new InstanceLauncher({
       heartbeatIntervalMs: 60_000,
       logLevel: 'silent',
@@ -73,7 +77,7 @@ export class Harness {
   }
 
   runner(config: EffectivePipeline, generation: number, initial: Extract<PipelineState, 'provisioning' | 'stopped'> = 'provisioning'): PipelineRunner {
-    const runner = new PipelineRunner(config, generation, { listeners: this.listeners, stats: this.stats, ledger: this.ledger, logger: this.logger, launcher: this.launcher, stabilisationMs: 150 }, initial);
+    const runner = new PipelineRunner(config, generation, { listeners: this.listeners, stats: this.stats, ledger: this.ledger, logger: this.logger, launcher: this.launcher, stabilisationMs: this.stabilisationMs }, initial);
     this.runners.push(runner);
     return runner;
   }
@@ -118,7 +122,7 @@ export class Harness {
  * A harness per test: `harness(plan)` starts the test's own; after the test it is closed, and the test fails if any
  * table refused a move (a bug line in the supervisor's log).
  */
-export function harnessPerTest(): (plan?: Plan) => Harness {
+export function harnessPerTest(): (plan?: Plan, stabilisationMs?: number) => Harness {
   let current: Harness | undefined;
   afterEach(async () => {
     const h = current;
@@ -127,7 +131,7 @@ export function harnessPerTest(): (plan?: Plan) => Harness {
     await h.close();
     expect(h.bugs()).toEqual([]);
   });
-  return (plan = {}) => (current = new Harness(plan));
+  return (plan = {}, stabilisationMs?: number) => (current = new Harness(plan, stabilisationMs));
 }
 
 /** Opens a connection to `address` and reads the stand-in's answer: `gen <generation> core <core>`. */

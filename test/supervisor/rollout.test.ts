@@ -2,7 +2,7 @@
 // program: each test plans what every generation does on every core and reads the record, the status, which processes
 // live, and where new connections go.
 import { describe, expect, it } from 'vitest';
-import { alive, ask, CORES, harnessPerTest, otlpPipeline } from './harness.js';
+import { alive, ask, CORES, eventually, harnessPerTest, otlpPipeline } from './harness.js';
 
 const [A, B] = CORES as [number, number | undefined];
 const twoCores = B !== undefined;
@@ -102,12 +102,14 @@ describe('runRollout', () => {
 
   describe.skipIf(!twoCores)('on two cores', () => {
     it('restores the previous generation on a core already switched when a later core fails', async () => {
-      const h = harness({ 2: { [B!]: 'fail' } });
+      // B never becomes ready: A has passed its gate and been switched long before B's step times out.
+      const h = harness({ 2: { [B!]: 'hang' } });
       const runner = await h.booted(otlpPipeline([A, B!]));
       const before = pids(runner);
-      const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A, B!], 1), 2);
+      const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A, B!], 1), 2, { stepMs: 1500 });
       expect(succeeded).toBe(false);
       expect(rollout.state).toBe('failed');
+      expect(rollout.failureReason).toBe(`core ${B}: not ready within 1500 ms`);
       expect(rollout.cores.map((c) => [c.coreId, c.state])).toEqual([
         [A, 'rolled_back'],
         [B, 'failed'],
@@ -119,6 +121,65 @@ describe('runRollout', () => {
       expect(runner.status()).toMatchObject({ deploymentStatus: 'running', servingGenerations: { [A]: 1, [B!]: 1 } });
       const answers = new Set([await ask(address(runner)), await ask(address(runner))]);
       expect(answers).toEqual(new Set([`gen 1 core ${A}`, `gen 1 core ${B}`]));
+    });
+
+    it('starts the next core while the one before it stands its health gate, and switches them in order', async () => {
+      const h = harness({}, 1500);
+      const runner = await h.booted(otlpPipeline([A, B!]));
+      const before = pids(runner);
+      const rolling = h.rollOut(runner, otlpPipeline([A, B!], 1), 2);
+      // Before A's 1.5 s gate ends, B's new instance is up too: every core runs both generations at once.
+      await eventually(() => {
+        const byCore = new Map<number, number[]>();
+        for (const i of runner.status().instances) byCore.set(i.coreId, [...(byCore.get(i.coreId) ?? []), i.deploymentGeneration]);
+        return [A, B!].every((core) => byCore.get(core)?.sort().join() === '1,2');
+      });
+      // Nothing was switched yet: every connection still reaches generation 1.
+      expect(await ask(address(runner))).toMatch(/^gen 1 core/);
+      const { succeeded, rollout } = await rolling;
+      expect(succeeded).toBe(true);
+      expect(rollout.cores.map((c) => [c.coreId, c.state])).toEqual([
+        [A, 'retired'],
+        [B, 'retired'],
+      ]);
+      // The cutovers kept the cores' order: B was switched after A.
+      const [a, b] = rollout.cores.map((c) => Date.parse(c.updatedAt));
+      expect(b!).toBeGreaterThanOrEqual(a!);
+      expect(alive(before[A]!) || alive(before[B!]!)).toBe(false);
+      expect(runner.status()).toMatchObject({ deploymentStatus: 'running', servingGenerations: { [A]: 2, [B!]: 2 } });
+    });
+
+    it('leaves a core that was not switched yet untouched when the core after it fails during its gate', async () => {
+      // B fails at once, while A stands its 1.5 s gate: A never stops serving generation 1 from the same process.
+      const h = harness({ 2: { [B!]: 'fail' } }, 1500);
+      const runner = await h.booted(otlpPipeline([A, B!]));
+      const before = pids(runner);
+      const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A, B!], 1), 2);
+      expect(succeeded).toBe(false);
+      expect(rollout).toMatchObject({ state: 'failed', failureReason: `core ${B}: node "bad": refused to start` });
+      expect(rollout.cores.map((c) => [c.coreId, c.state])).toEqual([
+        [A, 'rolled_back'],
+        [B, 'failed'],
+      ]);
+      expect(pids(runner)).toEqual(before);
+      expect(runner.status()).toMatchObject({ deploymentStatus: 'running', servingGenerations: { [A]: 1, [B!]: 1 } });
+      expect(runner.liveInstances().map((i) => i.generation)).toEqual([1, 1]);
+    });
+
+    it('drains the next core\'s started instance when a core fails its gate', async () => {
+      const h = harness({ 2: { [A]: 'unstable' } }, 150);
+      const runner = await h.booted(otlpPipeline([A, B!]));
+      const before = pids(runner);
+      const { succeeded, rollout } = await h.rollOut(runner, otlpPipeline([A, B!], 1), 2);
+      expect(succeeded).toBe(false);
+      expect(rollout.failureReason).toBe(`core ${A}: exited with code 70 signal - within 150 ms of becoming ready`);
+      // B's new instance had started beside its old one (or was starting): it goes, the old one serves on.
+      expect(rollout.cores.map((c) => [c.coreId, c.state])).toEqual([
+        [A, 'failed'],
+        [B, 'rolled_back'],
+      ]);
+      expect(pids(runner)).toEqual(before);
+      expect(runner.liveInstances().map((i) => i.generation)).toEqual([1, 1]);
     });
 
     it('resizes down: the removed core drains, the kept one is never touched, the generation stays', async () => {
