@@ -29,6 +29,8 @@ async function main(): Promise<void> {
       ['start → all ready: phases', 'median of each', `supervisor ${startup.phases.supervisor} ms, to first spawn ${startup.phases.untilSpawn} ms, instances ${startup.phases.instances} ms, ready → started ${startup.phases.afterReady} ms`, '—', '—'],
       ['idle instance RSS', 'otlp → batch → noop', `${mib(startup.instanceIdleRssBytes)}`, `bare node child ${mib(startup.baselineIdleRssBytes)}`, `${(startup.instanceIdleRssBytes / startup.baselineIdleRssBytes).toFixed(2)}x`],
       ['idle instance private memory', 'otlp → batch → noop', `${mib(startup.instanceIdlePrivateBytes)}`, `bare node child ${mib(startup.baselineIdlePrivateBytes)}`, `+${mib(startup.instanceIdlePrivateBytes - startup.baselineIdlePrivateBytes)}`],
+      ['idle instance RSS, 12 s after ready', 'otlp → batch → noop', `${mib(startup.instanceSettledRssBytes)}`, `bare node child ${mib(startup.baselineSettledRssBytes)}`, `+${mib(startup.instanceSettledRssBytes - startup.baselineSettledRssBytes)}`],
+      ['idle instance private memory, 12 s after ready', 'otlp → batch → noop', `${mib(startup.instanceSettledPrivateBytes)}`, `bare node child ${mib(startup.baselineSettledPrivateBytes)}`, `+${mib(startup.instanceSettledPrivateBytes - startup.baselineSettledPrivateBytes)}`],
     );
     writeFileSync(`${resultsDir}/startup.json`, JSON.stringify({ measuredAt, node: process.version, ...startup }, null, 2));
   }

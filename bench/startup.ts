@@ -9,6 +9,11 @@ import { median, poll, rssOf, startBenchEngine } from './support.js';
 
 const RUNS = 5;
 const IDLE_SETTLE_MS = 3000;
+/**
+ * A second reading, once V8's memory reducer has run (it frees the start's garbage some seconds after a process goes
+ * idle): what an idle instance keeps for as long as it stays idle.
+ */
+const SETTLED_MS = 12_000;
 
 const config = (cores: number) => `
 version: otel_dataflow/v1
@@ -36,7 +41,12 @@ export function privateOf(pid: number): number {
   return (kb('Private_Clean') + kb('Private_Dirty')) * 1024;
 }
 
-async function bareNodeChild(): Promise<{ readyMs: number; idleRss: number; idlePrivate: number }> {
+/** RSS and private memory of `pid` now. */
+function memoryOf(pid: number): { rss: number; private: number } {
+  return { rss: rssOf(pid), private: privateOf(pid) };
+}
+
+async function bareNodeChild(): Promise<{ readyMs: number; idle: { rss: number; private: number }; settled: { rss: number; private: number } }> {
   const started = Date.now();
   const child = execa(process.execPath, ['-e', 'process.send("ready"); process.on("disconnect", () => process.exit(0))'], {
     ipc: true,
@@ -47,11 +57,12 @@ async function bareNodeChild(): Promise<{ readyMs: number; idleRss: number; idle
   await new Promise<void>((resolve) => child.once('message', () => resolve()));
   const readyMs = Date.now() - started;
   await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
-  const idleRss = rssOf(child.pid!);
-  const idlePrivate = privateOf(child.pid!);
+  const idle = memoryOf(child.pid!);
+  await new Promise((r) => setTimeout(r, SETTLED_MS - IDLE_SETTLE_MS));
+  const settled = memoryOf(child.pid!);
   child.disconnect();
   await child;
-  return { readyMs, idleRss, idlePrivate };
+  return { readyMs, idle, settled };
 }
 
 export interface StartupResult {
@@ -60,11 +71,16 @@ export interface StartupResult {
   engineReadyRuns: number[];
   instanceIdleRssBytes: number;
   instanceIdlePrivateBytes: number;
+  /** The same, SETTLED_MS after ready. */
+  instanceSettledRssBytes: number;
+  instanceSettledPrivateBytes: number;
   /** Medians of where start → all ready goes (see phasesOf). */
   phases: StartupPhases;
   baselineChildReadyMs: number;
   baselineIdleRssBytes: number;
   baselineIdlePrivateBytes: number;
+  baselineSettledRssBytes: number;
+  baselineSettledPrivateBytes: number;
 }
 
 /**
@@ -107,17 +123,17 @@ function phasesOf(spawnedAt: number, lines: Array<{ text: string }>, status: Eng
 
 export async function benchStartup(cores: number): Promise<StartupResult> {
   const readyRuns: number[] = [];
-  const rssRuns: number[] = [];
-  const privateRuns: number[] = [];
+  const idleRuns: Array<{ rss: number; private: number }> = [];
+  const settledRuns: Array<{ rss: number; private: number }> = [];
   const phaseRuns: StartupPhases[] = [];
   const baseReady: number[] = [];
-  const baseRss: number[] = [];
-  const basePrivate: number[] = [];
+  const baseIdle: Array<{ rss: number; private: number }> = [];
+  const baseSettled: Array<{ rss: number; private: number }> = [];
   for (let run = 0; run < RUNS; run++) {
     const base = await bareNodeChild();
     baseReady.push(base.readyMs);
-    baseRss.push(base.idleRss);
-    basePrivate.push(base.idlePrivate);
+    baseIdle.push(base.idle);
+    baseSettled.push(base.settled);
 
     const engine = await startBenchEngine(config(cores));
     const status = await poll(async () => {
@@ -128,16 +144,20 @@ export async function benchStartup(cores: number): Promise<StartupResult> {
     await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
     phaseRuns.push(phasesOf(engine.spawnedAt, engine.lines, status));
     const pids = status.pipelines['default:main']!.instances.map((i) => i.pid!);
-    rssRuns.push(median(pids.map(rssOf)));
-    privateRuns.push(median(pids.map(privateOf)));
+    const reading = () => ({ rss: median(pids.map(rssOf)), private: median(pids.map(privateOf)) });
+    idleRuns.push(reading());
+    await new Promise((r) => setTimeout(r, SETTLED_MS - IDLE_SETTLE_MS));
+    settledRuns.push(reading());
     await engine.stop();
   }
   return {
     cores,
     engineReadyMs: median(readyRuns),
     engineReadyRuns: readyRuns,
-    instanceIdleRssBytes: median(rssRuns),
-    instanceIdlePrivateBytes: median(privateRuns),
+    instanceIdleRssBytes: median(idleRuns.map((r) => r.rss)),
+    instanceIdlePrivateBytes: median(idleRuns.map((r) => r.private)),
+    instanceSettledRssBytes: median(settledRuns.map((r) => r.rss)),
+    instanceSettledPrivateBytes: median(settledRuns.map((r) => r.private)),
     phases: {
       supervisor: median(phaseRuns.map((p) => p.supervisor)),
       untilSpawn: median(phaseRuns.map((p) => p.untilSpawn)),
@@ -145,7 +165,9 @@ export async function benchStartup(cores: number): Promise<StartupResult> {
       afterReady: median(phaseRuns.map((p) => p.afterReady)),
     },
     baselineChildReadyMs: median(baseReady),
-    baselineIdleRssBytes: median(baseRss),
-    baselineIdlePrivateBytes: median(basePrivate),
+    baselineIdleRssBytes: median(baseIdle.map((r) => r.rss)),
+    baselineIdlePrivateBytes: median(baseIdle.map((r) => r.private)),
+    baselineSettledRssBytes: median(baseSettled.map((r) => r.rss)),
+    baselineSettledPrivateBytes: median(baseSettled.map((r) => r.private)),
   };
 }
