@@ -1,6 +1,7 @@
 // The cores the engine may use. Affinity comes from /proc/self/status (`Cpus_allowed_list`), because that is what
-// taskset, cgroups and `systemd CPUAffinity=` restrict. `--num-cores` and `--core-id-range` do not narrow this set: as upstream's, they set the default
-// core allocation of the config (src/cli/core-flags.ts), which pipelines with an allocation of their own override.
+// taskset, cgroups and `systemd CPUAffinity=` restrict. `--num-cores` and `--core-id-range` do not narrow this set:
+// as upstream's, they set the default core allocation of the config (src/cli/core-flags.ts), which pipelines with an
+// allocation of their own override.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 

@@ -26,8 +26,8 @@ interface Switched {
   previous: InstanceProcess | null;
 }
 
-/** A new instance that passed its health gate but was not switched: a later core failed first. */
-interface Abandoned {
+/** A core's new instance, started (ready) and not switched yet. */
+interface Started {
   core: number;
   incoming: InstanceProcess;
 }
@@ -35,7 +35,8 @@ interface Abandoned {
 /** How a rollout's cores went: what was switched, what was started and not switched, and why it stopped (if it did). */
 interface Progress {
   switched: Switched[];
-  abandoned: Abandoned[];
+  /** Started when the rollout failed, never switched: their cores kept the old instance all along. */
+  abandoned: Started[];
   /** Old instances draining in the background: the rollout ends when the last one has. */
   drains: Promise<void>[];
   failure: string | null;
@@ -96,8 +97,7 @@ async function startTogether(job: RolloutJob, cores: number[], progress: Progres
 async function rollInOrder(job: RolloutJob, cores: number[], progress: Progress): Promise<void> {
   let next = cores.length > 0 ? new Start(job, cores[0]!) : null;
   for (let i = 0; next !== null; i++) {
-    const current = next;
-    const started = await current.settled;
+    const started = await next.settled;
     if ('failure' in started) {
       progress.failure = started.failure;
       return;
@@ -117,12 +117,12 @@ async function rollInOrder(job: RolloutJob, cores: number[], progress: Progress)
   }
 }
 
-type Started = Abandoned | { core: number; failure: string };
+type StartResult = Started | { core: number; failure: string };
 
 /** The start (to ready) of one core's new instance, whose outcome can be read without waiting once it is settled. */
 class Start {
-  result: Started | undefined;
-  readonly settled: Promise<Started>;
+  result: StartResult | undefined;
+  readonly settled: Promise<StartResult>;
 
   constructor(job: RolloutJob, core: number) {
     this.settled = startCore(job, core).then((result) => (this.result = result));
@@ -130,7 +130,7 @@ class Start {
 }
 
 /** start new → ready. Never rejects: a failure is the core's, in the record, and returned. */
-async function startCore(job: RolloutJob, core: number): Promise<Started> {
+async function startCore(job: RolloutJob, core: number): Promise<StartResult> {
   job.record.moveCore(core, 'launch');
   try {
     return { core, incoming: await job.runner.startInstance(core, job.candidate, job.targetGeneration, job.stepTimeoutMs) };
