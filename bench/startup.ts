@@ -144,7 +144,10 @@ export async function benchStartup(cores: number): Promise<StartupResult> {
     await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
     phaseRuns.push(phasesOf(engine.spawnedAt, engine.lines, status));
     const pids = status.pipelines['default:main']!.instances.map((i) => i.pid!);
-    const reading = () => ({ rss: median(pids.map(rssOf)), private: median(pids.map(privateOf)) });
+    const reading = () => {
+      const each = pids.map(memoryOf);
+      return { rss: median(each.map((m) => m.rss)), private: median(each.map((m) => m.private)) };
+    };
     idleRuns.push(reading());
     await new Promise((r) => setTimeout(r, SETTLED_MS - IDLE_SETTLE_MS));
     settledRuns.push(reading());
