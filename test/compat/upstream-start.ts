@@ -58,7 +58,16 @@ export function runStartCases(half: 0 | 1): void {
       if (engine === undefined) return;
       expect(EXPECTED_REFUSALS[file], `${file} was expected to be refused`).toBeUndefined();
       const running = engine;
-      await running.waitFor(async () => (await fetch(`${running.adminUrl}/api/v1/readyz`)).status === 200, `${file} ready`, 30_000);
+      // A timeout says why: the last readyz answer names the failing pipelines and their Ready condition.
+      let readyz = '';
+      const isReady = async () => {
+        const answer = await fetch(`${running.adminUrl}/api/v1/readyz`);
+        readyz = await answer.text();
+        return answer.status === 200;
+      };
+      await running.waitFor(isReady, `${file} ready`, 30_000).catch((error: Error) => {
+        throw new Error(`${error.message}; last readyz: ${readyz}`);
+      });
       for (const key of pipelinesGenerating(yaml)) {
         await running.waitFor(async () => {
           const status = (await running.status()).pipelines[key];

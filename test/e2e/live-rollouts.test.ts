@@ -170,7 +170,9 @@ describe.skipIf(cores.length < 2)('rollback of cores already switched', () => {
       load = streamLogs(`http://${before.listeners[0]!.address}`, { connections: 4, perRequest: 10, prefix: `partial-${Date.now()}` });
       await engine.waitFor(async () => load!.result.acked.length > 300 || undefined, 'load flowing');
 
-      const failing = pipeline(sink.url, { extraNode: { bad: { type: 'processor:fault', config: { start: 'fail', cores: [cores[1]] } } } });
+      // The second core fails 2 s into its start: the first core, whose 500 ms gate that start overlaps, is switched by
+      // then (a second core failing sooner would leave the first one unswitched, on its old process).
+      const failing = pipeline(sink.url, { extraNode: { bad: { type: 'processor:fault', config: { start: 'fail', start_delay: '2s', cores: [cores[1]] } } } });
       const put = await api.put('default', 'main', failing, 'wait=true&timeout_secs=60', { stepTimeoutSecs: 20 });
       expect(put.status).toBe(409);
       const rollout = put.body;
