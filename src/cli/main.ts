@@ -6,6 +6,7 @@ import { loadAdminTls } from '../admin/tls-settings.js';
 import { availableCores } from '../supervisor/available-cores.js';
 import { engineCatalog } from '../nodes/catalog.js';
 import { createLogger, type LogFormat } from '../util/logger.js';
+import { settleConsoles } from '../util/async-console.js';
 import type { Logger } from 'pino';
 import type { EngineTelemetry } from '../supervisor/observability/engine-telemetry.js';
 import { parseArgs } from './options.js';
@@ -20,6 +21,15 @@ const DEFAULT_ADMIN_BIND = '127.0.0.1:8080';
 export const SHUTDOWN_DRAIN_MS = 60_000;
 
 export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } finally {
+    // The supervisor's last lines (`engine stopped`) leave, or fail to, before the process exits.
+    await settleConsoles();
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
   if (parsed.kind === 'exit') return parsed.code;
   const options = parsed.options;

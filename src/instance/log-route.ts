@@ -1,9 +1,10 @@
 // Where an instance's own log lines go, per `engine.telemetry.logs.providers` (the supervisor picks the mode: `engine`
 // for pipelines, `internal` for the observability pipeline): the console, written as they come (console_direct) or
 // in the background (console_async); the supervisor, which passes them to the observability pipeline (its); nowhere.
-import { pino, type DestinationStream } from 'pino';
+import type { DestinationStream } from 'pino';
 import type { InstanceMessage } from '../ipc/messages.js';
 import type { InstanceTelemetry } from '../ipc/telemetry.js';
+import { asyncConsole, settleConsoles } from '../util/async-console.js';
 import { LogForwarder } from '../util/log-forwarder.js';
 import type { LogFormat } from '../util/logger.js';
 
@@ -25,10 +26,10 @@ export function instanceLogRoute(
   switch (telemetry?.logs) {
     case undefined:
     case 'console_direct':
-      return { flush: NOTHING_TO_FLUSH };
+      return { flush: settleConsoles };
     case 'console_async':
       // The pretty format's transport already writes from a worker thread.
-      return format === 'json' ? consoleAsync() : { flush: NOTHING_TO_FLUSH };
+      return format === 'json' ? { destination: asyncConsole(), flush: settleConsoles } : { flush: NOTHING_TO_FLUSH };
     case 'noop':
       return { level: 'silent', flush: NOTHING_TO_FLUSH };
     case 'its': {
@@ -36,13 +37,4 @@ export function instanceLogRoute(
       return { destination: forwarder, flush: () => forwarder.flush() };
     }
   }
-}
-
-/** The console, written by the event loop when it is free: a burst of logs does not hold up the pipeline. */
-export function consoleAsync(): LogRoute {
-  const destination = pino.destination({ dest: 1, sync: false });
-  return {
-    destination,
-    flush: () => new Promise<void>((resolve) => destination.flush(() => resolve())),
-  };
 }

@@ -99,6 +99,11 @@ const handlers: HandlerMap<SupervisorMessage, [Socket | undefined]> = {
   },
 };
 
+/** Exits once the lines logged so far have left, or failed to (a console without a reader: src/util/async-console.ts). */
+function exitAfterLogs(code: number): void {
+  void (logRoute?.flush() ?? Promise.resolve()).finally(() => process.exit(code));
+}
+
 /** A start failure that names its node carries it as `node` (see PipelineRuntime). */
 function nodeOf(error: unknown): { node?: string } {
   const node = (error as { node?: unknown }).node;
@@ -110,11 +115,11 @@ process.on('message', (raw: unknown, handle: unknown) => {
 });
 process.on('disconnect', () => {
   void drain(Date.now() + ORPHAN_DRAIN_MS);
-  setTimeout(() => process.exit(0), ORPHAN_DRAIN_MS + 200).unref();
+  setTimeout(() => exitAfterLogs(0), ORPHAN_DRAIN_MS + 200).unref();
 });
 process.on('uncaughtException', (error) => {
   logger?.fatal({ err: error }, 'uncaught exception in instance');
-  void send({ type: 'error', message: error.message, fatal: true }).finally(() => process.exit(1));
+  void send({ type: 'error', message: error.message, fatal: true }).finally(() => exitAfterLogs(1));
 });
 process.on('unhandledRejection', (reason) => {
   logger?.error({ err: reason }, 'unhandled rejection in instance');

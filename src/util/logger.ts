@@ -1,5 +1,6 @@
 // One logger factory for both processes: JSON lines by default (journald, log shippers), pretty for a terminal.
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { asyncConsole } from './async-console.js';
 import { REDACTED } from './redact.js';
 
 export type LogFormat = 'json' | 'pretty';
@@ -39,5 +40,5 @@ export function createLogger(options: {
     const colorize = process.stdout.isTTY === true;
     return pino({ level: options.level, base, redact: REDACT, ...hooks, transport: { target: 'pino-pretty', options: { colorize } } });
   }
-  return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime, ...hooks });
+  return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime, ...hooks }, asyncConsole());
 }

@@ -5,13 +5,14 @@
 // config (no status entry, no admin operation): the engine owns it, as upstream's does. Without engine.observability
 // nothing runs and no line goes anywhere but the console.
 import type { ComponentCatalog } from '../../config/catalog.js';
-import { pino, type DestinationStream, type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { EngineConfig } from '../../config/types.js';
 import type { LogSource } from '../../config/types.js';
 import { resolveTelemetrySettings, type TelemetrySettings } from '../../config/telemetry-settings.js';
 import { checkObservability, INTERNAL_TELEMETRY_URN, OBSERVABILITY_GROUP, OBSERVABILITY_PIPELINE } from '../../config/observability.js';
 import type { InstanceTelemetry, ProviderMode } from '../../ipc/telemetry.js';
+import { asyncConsole } from '../../util/async-console.js';
 import type { LogFormat } from '../../util/logger.js';
 import type { CounterLedger } from '../counter-ledger.js';
 import type { InstanceProcess } from '../instance-process.js';
@@ -79,7 +80,7 @@ export class EngineTelemetry {
         return undefined;
       case 'console_async':
         // The pretty format's transport already writes from a worker thread.
-        return this.cli.logFormat === 'json' ? pino.destination({ dest: 1, sync: false }) : undefined;
+        return this.cli.logFormat === 'json' ? asyncConsole() : undefined;
       case 'noop':
         return { write: () => undefined };
       case 'its':
