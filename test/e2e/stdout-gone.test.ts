@@ -1,14 +1,18 @@
-// An engine whose stdout has lost its reader (journald restarted, a `| tee` died) still drains and exits on SIGTERM,
-// and so do its instances: their last log line, written as they exit, must not keep them waiting for a reader that
-// will never come back (src/util/async-console.ts).
-import { spawn } from 'node:child_process';
+// An engine whose stdout has lost its reader (journald restarted, a `| tee` died) keeps running and still drains and
+// exits on SIGTERM, and so do its instances: their last log line, written as they exit, must not keep them waiting for
+// a reader that will never come back (src/util/async-console.ts), and a write to the console by anything else
+// (exporter:console) must neither crash a process nor hold up its pipeline (src/util/stdio.ts).
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import http from 'node:http';
+import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../src/state/status-types.js';
 import { ENGINE_BIN, processAlive, usableCores, writeConfig } from '../support/engine.js';
+import { encodeLogsRequest, post } from '../support/otlp-load.js';
 
 const cores = usableCores().slice(0, 2);
 
-const config = `
+const config = (exporter: string) => `
 version: otel_dataflow/v1
 policies:
   resources: { core_allocation: { type: core_count, count: ${cores.length} } }
@@ -18,7 +22,7 @@ groups:
       main:
         nodes:
           ingest: { type: receiver:otlp, config: { protocols: { http: { listening_addr: 127.0.0.1:0 } } } }
-          out: { type: exporter:noop }
+          out: { type: ${exporter} }
         connections:
           - { from: ingest, to: out }
 `;
@@ -26,45 +30,90 @@ groups:
 /** Far below the engine's 60 s drain deadline, far above a drain of an idle pipeline. */
 const EXIT_WITHIN_MS = 30_000;
 
+interface Started {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  stderr(): string;
+  status(): Promise<EngineStatus>;
+}
+
+async function startWithPipes(exporter: string): Promise<Started> {
+  const child = spawn(process.execPath, [ENGINE_BIN, '--config', writeConfig(config(exporter)), '--http-admin-bind', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, OTAP_ENGINE_ADMIN_TOKEN: '' },
+  });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  let stdout = '';
+  const adminUrl = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      const url = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"admin listening"/.exec(stdout)?.[1];
+      if (url !== undefined && stdout.includes('"msg":"engine started"')) resolve(url);
+    });
+    void exited.then((e) => reject(new Error(`engine exited at start: ${JSON.stringify(e)}\n${stdout}\n${stderr}`)));
+  });
+  return { child, exited, stderr: () => stderr, status: async () => (await (await fetch(`${adminUrl}/api/v1/status`)).json()) as EngineStatus };
+}
+
+/** SIGTERM; what the engine did within EXIT_WITHIN_MS, and the instances still alive then (both killed after). */
+async function terminate(engine: Started, pids: number[]): Promise<{ outcome: unknown; leftOver: number[] }> {
+  engine.child.kill('SIGTERM');
+  const outcome = await Promise.race([
+    engine.exited,
+    new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), EXIT_WITHIN_MS)),
+  ]);
+  const leftOver = pids.filter(processAlive);
+  if (outcome === 'still running') engine.child.kill('SIGKILL');
+  for (const pid of leftOver) process.kill(pid, 'SIGKILL');
+  return { outcome, leftOver };
+}
+
 describe('an engine whose stdout has no reader', () => {
   it(
     'drains and exits 0 on SIGTERM, and its instances exit by themselves',
     async () => {
-      const child = spawn(process.execPath, [ENGINE_BIN, '--config', writeConfig(config), '--http-admin-bind', '127.0.0.1:0'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, OTAP_ENGINE_ADMIN_TOKEN: '' },
-      });
-      const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-        child.on('exit', (code, signal) => resolve({ code, signal })),
-      );
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      let stdout = '';
-      const adminUrl = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString('utf8');
-          const url = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"admin listening"/.exec(stdout)?.[1];
-          if (url !== undefined && stdout.includes('"msg":"engine started"')) resolve(url);
-        });
-        void exited.then((e) => reject(new Error(`engine exited at start: ${JSON.stringify(e)}\n${stdout}\n${stderr}`)));
-      });
-      const status = (await (await fetch(`${adminUrl}/api/v1/status`)).json()) as EngineStatus;
-      const pids = status.pipelines['default:main']!.instances.map((i) => i.pid!);
+      const engine = await startWithPipes('exporter:noop');
+      const pids = (await engine.status()).pipelines['default:main']!.instances.map((i) => i.pid!);
       expect(pids).toHaveLength(cores.length);
 
       // The reader goes: from now on every write to the engine's stdout (its instances share it) fails with EPIPE.
-      child.stdout.destroy();
-      child.kill('SIGTERM');
-      const outcome = await Promise.race([
-        exited,
-        new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), EXIT_WITHIN_MS)),
-      ]);
-      const leftOver = pids.filter(processAlive);
-      if (outcome === 'still running') child.kill('SIGKILL');
-      for (const pid of leftOver) process.kill(pid, 'SIGKILL');
-      expect(outcome, stderr).toEqual({ code: 0, signal: null });
+      engine.child.stdout.destroy();
+      const { outcome, leftOver } = await terminate(engine, pids);
+      expect(outcome, engine.stderr()).toEqual({ code: 0, signal: null });
       expect(leftOver).toEqual([]);
     },
     EXIT_WITHIN_MS + 20_000,
+  );
+
+  it(
+    'keeps exporting to the console without crashing or stalling, then drains and exits 0',
+    async () => {
+      const engine = await startWithPipes('exporter:console');
+      const before = (await engine.status()).pipelines['default:main']!;
+      const pids = before.instances.map((i) => i.pid!);
+      const address = before.listeners.find((l) => l.protocol === 'http')!.address;
+
+      engine.child.stdout.destroy();
+      const agent = new http.Agent({ keepAlive: true });
+      const answers: number[] = [];
+      // More than a pipe holds (64 KiB) once printed, so that a write would also wait for a drain that never comes.
+      for (let i = 0; i < 40; i++) {
+        const records = Array.from({ length: 50 }, (_, r) => `request ${i} record ${r} ${'x'.repeat(100)}`);
+        answers.push(await post(agent, `http://${address}/v1/logs`, encodeLogsRequest(records)));
+      }
+      agent.destroy();
+      expect(answers.every((status) => status === 200), JSON.stringify(answers)).toBe(true);
+      const after = (await engine.status()).pipelines['default:main']!;
+      expect(after.instances.map((i) => i.pid)).toEqual(pids);
+
+      const { outcome, leftOver } = await terminate(engine, pids);
+      expect(outcome, engine.stderr()).toEqual({ code: 0, signal: null });
+      expect(leftOver).toEqual([]);
+    },
+    EXIT_WITHIN_MS + 40_000,
   );
 });

@@ -7,6 +7,7 @@
 import type { DestinationStream, Logger } from 'pino';
 import type { LogBatch, LogOrigin, MetricSnapshot, TelemetryBatch } from '../../ipc/telemetry.js';
 import { Episode } from '../../pipeline/episode.js';
+import { guardedStdout } from '../../util/stdio.js';
 
 /** How long a lone line may wait for company before it leaves. */
 const FLUSH_DELAY_MS = 100;
@@ -38,7 +39,7 @@ export class TelemetryHub {
   constructor(
     private readonly maxPendingLines: number,
     /** Where lines go once the hub is closed (the engine is stopping, or has no running observability pipeline). */
-    private readonly console: (line: string) => void = (line) => void process.stdout.write(`${line}\n`),
+    private readonly console: (line: string) => void = (line) => void guardedStdout().write(`${line}\n`),
   ) {}
 
   /** A pino destination for the supervisor's own loggers. */

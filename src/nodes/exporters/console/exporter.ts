@@ -14,6 +14,7 @@ import type { LogsRequest, MetricsRequest } from './otlp-json.js';
 import { ASCII_TREE, prettyLogs, UNICODE_TREE } from './pretty-logs.js';
 import { PrettyMetrics } from './pretty-metrics.js';
 import { RecordJson } from './record-json.js';
+import { guardedStdout } from '../../../util/stdio.js';
 import { styler } from './text.js';
 
 type Render = (pdata: PData, json: Record<string, unknown>) => string | { unsupported: string };
@@ -45,7 +46,7 @@ export class ConsoleExporter implements Exporter {
 
   constructor(
     config: ConsoleExporterConfig,
-    private readonly out: Writable = process.stdout,
+    private readonly out: Writable = guardedStdout(),
   ) {
     this.render = renderer(config);
   }
@@ -62,10 +63,22 @@ export class ConsoleExporter implements Exporter {
 
   async stop(): Promise<void> {}
 
-  /** Waits for 'drain' when the stream is saturated, so a slow terminal or pipe slows the pipeline instead of growing memory. */
+  /**
+   * Waits for 'drain' when the stream is saturated, so a slow terminal or pipe slows the pipeline instead of growing
+   * memory. A stream whose reader has gone (src/util/stdio.ts) is closed and takes nothing more: what would have been
+   * printed goes nowhere, as to a closed terminal, and the pipeline goes on.
+   */
   private write(text: string): Promise<void> {
-    if (this.out.write(text)) return Promise.resolve();
-    return new Promise((resolve) => this.out.once('drain', resolve));
+    if (this.out.destroyed || this.out.write(text)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.out.off('drain', done);
+        this.out.off('close', done);
+        resolve();
+      };
+      this.out.once('drain', done);
+      this.out.once('close', done);
+    });
   }
 }
 
