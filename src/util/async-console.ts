@@ -8,11 +8,11 @@ import { pino, type DestinationStream } from 'pino';
 
 const settles: Array<() => Promise<void>> = [];
 
-export function asyncConsole(fd = 1): DestinationStream {
+export function asyncConsole(): DestinationStream {
   // With minLength 0 (pino's default) a flush calls back at once, even with lines still buffered; with 1 it writes
   // them and waits for the write to end, and every line (never shorter than one byte) is still written as soon as the
   // stream is free.
-  const destination = pino.destination({ dest: fd, sync: false, minLength: 1 });
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 1 });
   // The callback's error (fsync of a pipe, a socket or a terminal, or the write that failed) changes nothing here.
   settles.push(() => new Promise<void>((resolve) => destination.flush(() => resolve())));
   return destination;
