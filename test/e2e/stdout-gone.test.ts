@@ -72,19 +72,30 @@ async function terminate(engine: Started, pids: number[]): Promise<{ outcome: un
   return { outcome, leftOver };
 }
 
+/** A test that failed before its SIGTERM leaves no engine behind (its instances follow once its IPC channel closes). */
+async function killIfRunning(engine: Started): Promise<void> {
+  if (engine.child.exitCode !== null || engine.child.signalCode !== null) return;
+  engine.child.kill('SIGKILL');
+  await engine.exited;
+}
+
 describe('an engine whose stdout has no reader', () => {
   it(
     'drains and exits 0 on SIGTERM, and its instances exit by themselves',
     async () => {
       const engine = await startWithPipes('exporter:noop');
-      const pids = (await engine.status()).pipelines['default:main']!.instances.map((i) => i.pid!);
-      expect(pids).toHaveLength(cores.length);
+      try {
+        const pids = (await engine.status()).pipelines['default:main']!.instances.map((i) => i.pid!);
+        expect(pids).toHaveLength(cores.length);
 
-      // The reader goes: from now on every write to the engine's stdout (its instances share it) fails with EPIPE.
-      engine.child.stdout.destroy();
-      const { outcome, leftOver } = await terminate(engine, pids);
-      expect(outcome, engine.stderr()).toEqual({ code: 0, signal: null });
-      expect(leftOver).toEqual([]);
+        // The reader goes: from now on every write to the engine's stdout (its instances share it) fails with EPIPE.
+        engine.child.stdout.destroy();
+        const { outcome, leftOver } = await terminate(engine, pids);
+        expect(outcome, engine.stderr()).toEqual({ code: 0, signal: null });
+        expect(leftOver).toEqual([]);
+      } finally {
+        await killIfRunning(engine);
+      }
     },
     EXIT_WITHIN_MS + 20_000,
   );
@@ -93,26 +104,30 @@ describe('an engine whose stdout has no reader', () => {
     'keeps exporting to the console without crashing or stalling, then drains and exits 0',
     async () => {
       const engine = await startWithPipes('exporter:console');
-      const before = (await engine.status()).pipelines['default:main']!;
-      const pids = before.instances.map((i) => i.pid!);
-      const address = before.listeners.find((l) => l.protocol === 'http')!.address;
+      try {
+        const before = (await engine.status()).pipelines['default:main']!;
+        const pids = before.instances.map((i) => i.pid!);
+        const address = before.listeners.find((l) => l.protocol === 'http')!.address;
 
-      engine.child.stdout.destroy();
-      const agent = new http.Agent({ keepAlive: true });
-      const answers: number[] = [];
-      // More than a pipe holds (64 KiB) once printed, so that a write would also wait for a drain that never comes.
-      for (let i = 0; i < 40; i++) {
-        const records = Array.from({ length: 50 }, (_, r) => `request ${i} record ${r} ${'x'.repeat(100)}`);
-        answers.push(await post(agent, `http://${address}/v1/logs`, encodeLogsRequest(records)));
+        engine.child.stdout.destroy();
+        const agent = new http.Agent({ keepAlive: true });
+        const answers: number[] = [];
+        // More than a pipe holds (64 KiB) once printed, so that a write would also wait for a drain that never comes.
+        for (let i = 0; i < 40; i++) {
+          const records = Array.from({ length: 50 }, (_, r) => `request ${i} record ${r} ${'x'.repeat(100)}`);
+          answers.push(await post(agent, `http://${address}/v1/logs`, encodeLogsRequest(records)));
+        }
+        agent.destroy();
+        expect(answers.every((status) => status === 200), JSON.stringify(answers)).toBe(true);
+        const after = (await engine.status()).pipelines['default:main']!;
+        expect(after.instances.map((i) => i.pid)).toEqual(pids);
+
+        const { outcome, leftOver } = await terminate(engine, pids);
+        expect(outcome, engine.stderr()).toEqual({ code: 0, signal: null });
+        expect(leftOver).toEqual([]);
+      } finally {
+        await killIfRunning(engine);
       }
-      agent.destroy();
-      expect(answers.every((status) => status === 200), JSON.stringify(answers)).toBe(true);
-      const after = (await engine.status()).pipelines['default:main']!;
-      expect(after.instances.map((i) => i.pid)).toEqual(pids);
-
-      const { outcome, leftOver } = await terminate(engine, pids);
-      expect(outcome, engine.stderr()).toEqual({ code: 0, signal: null });
-      expect(leftOver).toEqual([]);
     },
     EXIT_WITHIN_MS + 40_000,
   );
