@@ -59,52 +59,54 @@ async function startWithPipes(exporter: string): Promise<Started> {
   return { child, exited, stderr: () => stderr, status: async () => (await (await fetch(`${adminUrl}/api/v1/status`)).json()) as EngineStatus };
 }
 
-/** SIGTERM; what the engine did within EXIT_WITHIN_MS, and the instances still alive then (both killed after). */
-async function terminate(engine: Started, pids: number[]): Promise<{ outcome: unknown; leftOver: number[] }> {
+/** SIGTERM: the engine must exit 0 within EXIT_WITHIN_MS and leave no instance alive (those found alive are killed). */
+async function expectCleanStop(engine: Started, pids: number[]): Promise<void> {
   engine.child.kill('SIGTERM');
   const outcome = await Promise.race([
     engine.exited,
     new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), EXIT_WITHIN_MS)),
   ]);
   const leftOver = pids.filter(processAlive);
-  if (outcome === 'still running') engine.child.kill('SIGKILL');
   for (const pid of leftOver) process.kill(pid, 'SIGKILL');
-  return { outcome, leftOver };
+  expect(outcome, engine.stderr()).toEqual({ code: 0, signal: null });
+  expect(leftOver).toEqual([]);
 }
 
-/** A test that failed before its SIGTERM leaves no engine behind (its instances follow once its IPC channel closes). */
-async function killIfRunning(engine: Started): Promise<void> {
-  if (engine.child.exitCode !== null || engine.child.signalCode !== null) return;
-  engine.child.kill('SIGKILL');
-  await engine.exited;
+/**
+ * Runs `body` on an engine started with `exporter`; a test that fails before its SIGTERM leaves no engine behind (its
+ * instances follow the supervisor once their IPC channel closes).
+ */
+async function withEngine(exporter: string, body: (engine: Started) => Promise<void>): Promise<void> {
+  const engine = await startWithPipes(exporter);
+  try {
+    await body(engine);
+  } finally {
+    if (engine.child.exitCode === null && engine.child.signalCode === null) {
+      engine.child.kill('SIGKILL');
+      await engine.exited;
+    }
+  }
 }
 
 describe('an engine whose stdout has no reader', () => {
   it(
     'drains and exits 0 on SIGTERM, and its instances exit by themselves',
-    async () => {
-      const engine = await startWithPipes('exporter:noop');
-      try {
+    () =>
+      withEngine('exporter:noop', async (engine) => {
         const pids = (await engine.status()).pipelines['default:main']!.instances.map((i) => i.pid!);
         expect(pids).toHaveLength(cores.length);
 
         // The reader goes: from now on every write to the engine's stdout (its instances share it) fails with EPIPE.
         engine.child.stdout.destroy();
-        const { outcome, leftOver } = await terminate(engine, pids);
-        expect(outcome, engine.stderr()).toEqual({ code: 0, signal: null });
-        expect(leftOver).toEqual([]);
-      } finally {
-        await killIfRunning(engine);
-      }
-    },
+        await expectCleanStop(engine, pids);
+      }),
     EXIT_WITHIN_MS + 20_000,
   );
 
   it(
     'keeps exporting to the console without crashing or stalling, then drains and exits 0',
-    async () => {
-      const engine = await startWithPipes('exporter:console');
-      try {
+    () =>
+      withEngine('exporter:console', async (engine) => {
         const before = (await engine.status()).pipelines['default:main']!;
         const pids = before.instances.map((i) => i.pid!);
         const address = before.listeners.find((l) => l.protocol === 'http')!.address;
@@ -121,14 +123,8 @@ describe('an engine whose stdout has no reader', () => {
         expect(answers.every((status) => status === 200), JSON.stringify(answers)).toBe(true);
         const after = (await engine.status()).pipelines['default:main']!;
         expect(after.instances.map((i) => i.pid)).toEqual(pids);
-
-        const { outcome, leftOver } = await terminate(engine, pids);
-        expect(outcome, engine.stderr()).toEqual({ code: 0, signal: null });
-        expect(leftOver).toEqual([]);
-      } finally {
-        await killIfRunning(engine);
-      }
-    },
+        await expectCleanStop(engine, pids);
+      }),
     EXIT_WITHIN_MS + 40_000,
   );
 });
