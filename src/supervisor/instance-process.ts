@@ -31,8 +31,15 @@ export interface InstanceProgram {
  * An instance has one core, with every thread of it pinned there: V8's helper threads cannot run beside the main
  * thread, they take turns with it. Collecting garbage on the main thread alone does the same work without the hand-offs
  * and the contention (the throughput bench's figures: docs/benchmarks-throughput.md, "Durable buffer").
+ *
+ * A young generation of 1 MiB a semi-space (Node's default grows to 16): an instance allocates few objects but large
+ * payloads outside V8's heap, so with the default its scavenges came so seldom that most payload buffers were
+ * promoted and waited for a full collection, which V8 starts only after tens of MiB of them. With scavenges every
+ * megabyte of objects, a payload dropped by its pipeline is freed within milliseconds: under the gRPC and rename
+ * benches' loads an instance holds 30–70 MiB less, for no CPU per record that the benches can tell
+ * (docs/benchmarks.md, "Memory under load").
  */
-export const INSTANCE_NODE_OPTIONS: readonly string[] = ['--single-threaded-gc'];
+export const INSTANCE_NODE_OPTIONS: readonly string[] = ['--single-threaded-gc', '--max-semi-space-size=1'];
 
 export const INSTANCE_PROGRAM: InstanceProgram = {
   entry: fileURLToPath(new URL('../instance/main.js', import.meta.url)),

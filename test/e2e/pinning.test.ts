@@ -1,6 +1,9 @@
 // Acceptance: a pipeline on every usable core (2 here, 1 on a 1-core machine) runs one pinned instance per core, and
-// /api/v1/status reports each core running with the pid that really is pinned to it.
+// /api/v1/status reports each core running with the pid that really is pinned to it, running with the instance's V8
+// options.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INSTANCE_NODE_OPTIONS } from '../../src/supervisor/instance-process.js';
 import { processAlive, startEngine, threadAffinities, usableCores, type RunningEngine } from '../support/engine.js';
 
 const cores = usableCores().slice(0, 2);
@@ -45,6 +48,8 @@ describe('instances pinned per core', () => {
       const affinities = threadAffinities(instance.pid!);
       expect(affinities.length).toBeGreaterThan(1);
       expect(new Set(affinities)).toEqual(new Set([String(instance.coreId)]));
+      const argv = readFileSync(`/proc/${instance.pid}/cmdline`, 'utf8').split('\0');
+      expect(argv.slice(0, argv.findIndex((arg) => arg.endsWith('instance/main.js')))).toEqual(expect.arrayContaining([...INSTANCE_NODE_OPTIONS]));
     }
     expect(new Set(status.instances.map((i) => i.pid)).size).toBe(cores.length);
     expect(status.activeGeneration).toBe(1);
