@@ -1,13 +1,12 @@
 // Where an instance's own log lines go, per `engine.telemetry.logs.providers` (the supervisor picks the mode: `engine`
-// for pipelines, `internal` for the observability pipeline): the console (console_direct and console_async alike: pino
-// writes to it from the event loop as lines come, so a slow reader never holds up the pipeline); the supervisor, which
+// for pipelines, `internal` for the observability pipeline): the console (console_direct and console_async alike, in
+// either format: pino writes to it from the event loop as lines come, so a slow reader never holds up the pipeline); the supervisor, which
 // passes them to the observability pipeline (its); nowhere.
 import type { DestinationStream } from 'pino';
 import type { InstanceMessage } from '../ipc/messages.js';
 import type { InstanceTelemetry } from '../ipc/telemetry.js';
-import { asyncConsole, settleConsoles } from '../util/async-console.js';
+import { settleConsoles } from '../util/async-console.js';
 import { LogForwarder } from '../util/log-forwarder.js';
-import type { LogFormat } from '../util/logger.js';
 
 export interface LogRoute {
   /** Overrides the spec's level (noop: silent). */
@@ -21,16 +20,13 @@ const NOTHING_TO_FLUSH = (): Promise<void> => Promise.resolve();
 
 export function instanceLogRoute(
   telemetry: InstanceTelemetry | undefined,
-  format: LogFormat,
   send: (message: InstanceMessage) => Promise<void>,
 ): LogRoute {
   switch (telemetry?.logs) {
     case undefined:
     case 'console_direct':
-      return { flush: settleConsoles };
     case 'console_async':
-      // The pretty format's transport already writes from a worker thread.
-      return format === 'json' ? { destination: asyncConsole(), flush: settleConsoles } : { flush: NOTHING_TO_FLUSH };
+      return { flush: settleConsoles };
     case 'noop':
       return { level: 'silent', flush: NOTHING_TO_FLUSH };
     case 'its': {

@@ -28,7 +28,7 @@ function send(message: InstanceMessage): Promise<void> {
 }
 
 async function start(spec: InstanceSpec): Promise<void> {
-  logRoute = instanceLogRoute(spec.telemetry, spec.logFormat, send);
+  logRoute = instanceLogRoute(spec.telemetry, send);
   telemetryFeed.configure(spec.telemetry?.observability);
   // Beside OTAP_ENGINE_CORE (set at spawn): nodes that name things per deployment (exporter:file's {generation}) read it.
   process.env.OTAP_ENGINE_GENERATION = String(spec.generation);

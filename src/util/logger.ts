@@ -1,5 +1,7 @@
 // One logger factory for both processes: JSON lines by default (journald, log shippers), pretty for a terminal.
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import type { PrettyOptions } from 'pino-pretty';
 import { asyncConsole } from './async-console.js';
 import { REDACTED } from './redact.js';
 
@@ -37,8 +39,20 @@ export function createLogger(options: {
   if (options.destination) return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime, ...hooks }, options.destination);
   if (options.format === 'pretty') {
     // Colour only for a terminal: piped into a file or journald, escape codes are noise.
-    const colorize = process.stdout.isTTY === true;
-    return pino({ level: options.level, base, redact: REDACT, ...hooks, transport: { target: 'pino-pretty', options: { colorize } } });
+    return pino({ level: options.level, base, redact: REDACT, ...hooks }, prettyConsole({ colorize: process.stdout.isTTY === true }));
   }
   return pino({ level: options.level, base, redact: REDACT, timestamp: pino.stdTimeFunctions.isoTime, ...hooks }, asyncConsole());
+}
+
+/**
+ * The pretty format, written like the JSON lines: formatted in the process and written to the console from the event
+ * loop, so that a process settles it before it exits (async-console.ts). Not pino's transport for pino-pretty: that
+ * runs a worker thread in every process (~10 MiB an instance), and a worker whose console has lost its reader holds
+ * its process's exit for 10 s. pino-pretty is loaded only here: the JSON default never pays for it.
+ */
+function prettyConsole(options: PrettyOptions): DestinationStream {
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+  const prettify = prettyFactory(options);
+  const out = asyncConsole();
+  return { write: (line: string) => void out.write(prettify(line)) };
 }

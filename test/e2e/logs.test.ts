@@ -66,6 +66,9 @@ describe('--log-format pretty', () => {
     const lines = output.split('\n').filter((line) => line.trim() !== '');
     expect(lines.some((line) => line.includes('admin listening'))).toBe(true);
     expect(lines.some((line) => line.includes('instance ready'))).toBe(true);
+    // The last lines each process writes as it exits are written out before it does.
+    expect(lines.some((line) => line.includes('instance drained'))).toBe(true);
+    expect(lines.at(-1)).toContain('engine stopped');
     expect(lines.filter((line) => line.startsWith('{'))).toEqual([]);
     expect(output).toMatch(/INFO/);
     // stdout is a pipe here, not a terminal: no colour escape codes, even without NO_COLOR.

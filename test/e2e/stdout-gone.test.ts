@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../src/state/status-types.js';
+import type { LogFormat } from '../../src/util/logger.js';
 import { ENGINE_BIN, processAlive, usableCores, writeConfig } from '../support/engine.js';
 import { encodeLogsRequest, post } from '../support/otlp-load.js';
 
@@ -37,8 +38,15 @@ interface Started {
   status(): Promise<EngineStatus>;
 }
 
-async function startWithPipes(exporter: string): Promise<Started> {
-  const child = spawn(process.execPath, [ENGINE_BIN, '--config', writeConfig(config(exporter)), '--http-admin-bind', '127.0.0.1:0'], {
+/** The admin URL once the engine has started, from its log lines in either format. */
+const STARTED: Record<LogFormat, RegExp> = {
+  json: /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"admin listening"[\s\S]*"msg":"engine started"/,
+  pretty: /admin listening\n(?:\s+\w+: .*\n)*?\s+url: "(http:\/\/[^"]+)"[\s\S]*engine started/,
+};
+
+async function startWithPipes(exporter: string, format: LogFormat): Promise<Started> {
+  const argv = [ENGINE_BIN, '--config', writeConfig(config(exporter)), '--http-admin-bind', '127.0.0.1:0', '--log-format', format];
+  const child = spawn(process.execPath, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, OTAP_ENGINE_ADMIN_TOKEN: '' },
   });
@@ -51,8 +59,8 @@ async function startWithPipes(exporter: string): Promise<Started> {
   const adminUrl = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
-      const url = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"admin listening"/.exec(stdout)?.[1];
-      if (url !== undefined && stdout.includes('"msg":"engine started"')) resolve(url);
+      const url = STARTED[format].exec(stdout)?.[1];
+      if (url !== undefined) resolve(url);
     });
     void exited.then((e) => reject(new Error(`engine exited at start: ${JSON.stringify(e)}\n${stdout}\n${stderr}`)));
   });
@@ -76,8 +84,8 @@ async function expectCleanStop(engine: Started, pids: number[]): Promise<void> {
  * Runs `body` on an engine started with `exporter`; a test that fails before its SIGTERM leaves no engine behind (its
  * instances follow the supervisor once their IPC channel closes).
  */
-async function withEngine(exporter: string, body: (engine: Started) => Promise<void>): Promise<void> {
-  const engine = await startWithPipes(exporter);
+async function withEngine(exporter: string, body: (engine: Started) => Promise<void>, format: LogFormat = 'json'): Promise<void> {
+  const engine = await startWithPipes(exporter, format);
   try {
     await body(engine);
   } finally {
@@ -100,6 +108,21 @@ describe('an engine whose stdout has no reader', () => {
         engine.child.stdout.destroy();
         await expectCleanStop(engine, pids);
       }),
+    EXIT_WITHIN_MS + 20_000,
+  );
+
+  it(
+    'drains and exits 0 on SIGTERM with the pretty format too',
+    () =>
+      withEngine(
+        'exporter:noop',
+        async (engine) => {
+          const pids = (await engine.status()).pipelines['default:main']!.instances.map((i) => i.pid!);
+          engine.child.stdout.destroy();
+          await expectCleanStop(engine, pids);
+        },
+        'pretty',
+      ),
     EXIT_WITHIN_MS + 20_000,
   );
 

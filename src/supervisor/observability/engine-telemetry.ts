@@ -12,7 +12,6 @@ import type { LogSource } from '../../config/types.js';
 import { resolveTelemetrySettings, type TelemetrySettings } from '../../config/telemetry-settings.js';
 import { checkObservability, INTERNAL_TELEMETRY_URN, OBSERVABILITY_GROUP, OBSERVABILITY_PIPELINE } from '../../config/observability.js';
 import type { InstanceTelemetry, ProviderMode } from '../../ipc/telemetry.js';
-import { asyncConsole } from '../../util/async-console.js';
 import type { LogFormat } from '../../util/logger.js';
 import type { CounterLedger } from '../counter-ledger.js';
 import type { InstanceProcess } from '../instance-process.js';
@@ -77,10 +76,9 @@ export class EngineTelemetry {
   loggerDestination(source: 'global' | 'admin'): DestinationStream | undefined {
     switch (this.mode(source)) {
       case 'console_direct':
-        return undefined;
       case 'console_async':
-        // The pretty format's transport already writes from a worker thread.
-        return this.cli.logFormat === 'json' ? asyncConsole() : undefined;
+        // Both are the console written from the event loop, in either format (createLogger).
+        return undefined;
       case 'noop':
         return { write: () => undefined };
       case 'its':
