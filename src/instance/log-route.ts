@@ -1,7 +1,7 @@
 // Where an instance's own log lines go, per `engine.telemetry.logs.providers` (the supervisor picks the mode: `engine`
 // for pipelines, `internal` for the observability pipeline): the console (console_direct and console_async alike, in
-// either format: pino writes to it from the event loop as lines come, so a slow reader never holds up the pipeline); the supervisor, which
-// passes them to the observability pipeline (its); nowhere.
+// either format: pino writes to it from the event loop as lines come, so a slow reader never holds up the pipeline);
+// the supervisor, which passes them to the observability pipeline (its); nowhere.
 import type { DestinationStream } from 'pino';
 import type { InstanceMessage } from '../ipc/messages.js';
 import type { InstanceTelemetry } from '../ipc/telemetry.js';

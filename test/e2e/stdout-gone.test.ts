@@ -1,7 +1,7 @@
 // An engine whose stdout has lost its reader (journald restarted, a `| tee` died) keeps running and still drains and
-// exits on SIGTERM, and so do its instances: their last log line, written as they exit, must not keep them waiting for
-// a reader that will never come back (src/util/async-console.ts), and a write to the console by anything else
-// (exporter:console) must neither crash a process nor hold up its pipeline (src/util/stdio.ts).
+// exits on SIGTERM, in either log format, and so do its instances: their last log line, written as they exit, must not
+// keep them waiting for a reader that will never come back (src/util/async-console.ts), and a write to the console by
+// anything else (exporter:console) must neither crash a process nor hold up its pipeline (src/util/stdio.ts).
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import http from 'node:http';
 import type { Readable } from 'node:stream';
