@@ -5,7 +5,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { Signal } from './signal.js';
 import { KIND, REQUEST_TABLES, type MessageTable } from './wire-tables.js';
-import { isPlainKeyValue } from './wire-scan-key-value.js';
+import { isPlainKeyValue, plainKeyValueText } from './wire-scan-key-value.js';
+import { beginStrings, endStrings, isAsciiRange, noteString } from './wire-ascii.js';
 
 export type ScanResult = { ok: true; items: number } | { ok: false; reason: string };
 
@@ -43,6 +44,13 @@ let buf: Uint8Array = EMPTY;
 let pos = 0;
 let items = 0;
 let failure = '';
+/**
+ * A first scan notes its strings and has them checked in batches; only a request it refuses is scanned again
+ * strictly, every string checked where it is, so that the reason names the first fault in the request's order.
+ */
+let strict = false;
+/** Never shown: a request refused by the first scan always gets the strict scan's reason. */
+const DEFERRED_STRING_FAULT = 'a string is not valid UTF-8';
 
 function fail(reason: string): false {
   failure = reason;
@@ -94,22 +102,15 @@ function skipFixed(end: number, size: number, where: string): boolean {
   return true;
 }
 
-/** Strings are checked for ASCII here (OR of all bytes, unrolled); only a string with another byte costs a native UTF-8 check. */
+/** A string's check is noted for later (wire-ascii.ts), or made here in a strict scan. */
 function skipString(end: number, where: string): boolean {
   const len = readLength(end, where);
   if (len < 0) return false;
-  const bytes = buf; // a local: the loop must not reload a module binding per byte
   const start = pos;
-  const stop = start + len;
-  let acc = 0;
-  let i = start;
-  for (const unrolled = stop - 3; i < unrolled; i += 4) {
-    acc |= (bytes[i] as number) | (bytes[i + 1] as number) | (bytes[i + 2] as number) | (bytes[i + 3] as number);
-  }
-  for (; i < stop; i++) acc |= bytes[i] as number;
-  if (acc >= 0x80 && !isUtf8(bytes.subarray(start, stop))) return fail(`${where}: string is not valid UTF-8`);
-  pos = stop;
-  return true;
+  pos += len;
+  if (!strict) return noteString(start, pos) || fail(DEFERRED_STRING_FAULT);
+  if (isAsciiRange(buf, start, pos) || isUtf8(buf.subarray(start, pos))) return true;
+  return fail(`${where}: string is not valid UTF-8`);
 }
 
 function packed(end: number, wire: number, where: string, scalarWire: number, size: number): boolean {
@@ -128,6 +129,7 @@ function packed(end: number, wire: number, where: string, scalarWire: number, si
 }
 
 function skipUnknown(end: number, field: number, wire: number, where: string, depth: number): boolean {
+  if (field === 0) return fail(`${where}: field number 0`);
   switch (wire) {
     case 0:
       return skipVarint(end, where);
@@ -162,6 +164,13 @@ function skipGroup(end: number, field: number, where: string, depth: number): bo
   }
 }
 
+/** The KeyValue shortcut of a first scan: its text noted like any string. */
+function notePlainKeyValue(start: number, end: number): boolean {
+  const textEnd = plainKeyValueText(buf, start, end);
+  if (textEnd < 0) return false;
+  return noteString(start + 2, textEnd) || fail(DEFERRED_STRING_FAULT);
+}
+
 function wrongWire(table: MessageTable, field: number, wire: number, want: number): false {
   return fail(`${table.name}.${field}: wire type ${wire}, expected ${want}`);
 }
@@ -185,7 +194,7 @@ function scanMessage(end: number, table: MessageTable, depth: number): boolean {
       field = Math.floor(tag / 8);
       wire = tag % 8;
     }
-    if (field === 0) return fail(`${where}: field number 0`);
+    // Field 0 is in no table: it takes the unknown fields' path, which refuses it.
     const kind = field < known ? (kinds[field] as number) : K_UNKNOWN;
     switch (kind) {
       case K_MESSAGE: {
@@ -195,9 +204,12 @@ function scanMessage(end: number, table: MessageTable, depth: number): boolean {
         const child = table.children[field] as MessageTable;
         if (child.counted) items++;
         if (depth + 1 >= MAX_DEPTH) return fail(`${child.name}: nesting deeper than ${MAX_DEPTH}`);
-        if (child === KEY_VALUE_TABLE && isPlainKeyValue(buf, pos, pos + len)) {
-          pos += len;
-          break;
+        if (child === KEY_VALUE_TABLE) {
+          if (strict ? isPlainKeyValue(buf, pos, pos + len) : notePlainKeyValue(pos, pos + len)) {
+            pos += len;
+            break;
+          }
+          if (failure === DEFERRED_STRING_FAULT) return false;
         }
         if (!scanMessage(pos + len, child, depth + 1)) return false;
         break;
@@ -246,10 +258,19 @@ function scanMessage(end: number, table: MessageTable, depth: number): boolean {
  * points of every type. Unknown fields are skipped (forward compatibility); known fields must have their wire type.
  */
 export function scanRequest(signal: Signal, bytes: Uint8Array): ScanResult {
+  const first = scan(signal, bytes, false);
+  return first.ok ? first : scan(signal, bytes, true);
+}
+
+function scan(signal: Signal, bytes: Uint8Array, strictly: boolean): ScanResult {
   buf = bytes;
   pos = 0;
   items = 0;
-  const ok = scanMessage(bytes.length, REQUEST_TABLES[signal], 0);
+  failure = '';
+  strict = strictly;
+  if (!strict) beginStrings(bytes);
+  let ok = scanMessage(bytes.length, REQUEST_TABLES[signal], 0);
+  if (!strict) ok = endStrings() && ok;
   buf = EMPTY; // never keep a caller's request alive
   return ok ? { ok: true, items } : { ok: false, reason: failure };
 }
