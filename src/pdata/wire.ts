@@ -179,10 +179,11 @@ function scanMessage(end: number, table: MessageTable, depth: number): boolean {
   const kinds = table.kinds;
   const known = kinds.length;
   const where = table.name;
+  const bytes = buf; // a local: no reload of the module binding per field
   while (pos < end) {
     let field: number;
     let wire: number;
-    const first = buf[pos] as number;
+    const first = bytes[pos] as number;
     if (first < 0x80) {
       pos++;
       field = first >>> 3;
