@@ -29,7 +29,7 @@ export interface MessageTable {
   readonly name: string;
   /** Each occurrence is one item of the request (log record, span, metric data point). */
   readonly counted: boolean;
-  readonly kinds: Uint8Array;
+  readonly kinds: number[];
   readonly children: (MessageTable | undefined)[];
 }
 
@@ -77,7 +77,7 @@ function build(fullName: string, memo: Map<string, MessageTable>): MessageTable 
   const table: MessageTable = {
     name: fullName.slice(fullName.lastIndexOf('.') + 1),
     counted: COUNTED.has(fullName.slice(fullName.lastIndexOf('.') + 1)),
-    kinds: new Uint8Array(max + 1),
+    kinds: new Array<number>(max + 1).fill(KIND.UNKNOWN),
     children: new Array<MessageTable | undefined>(max + 1).fill(undefined),
   };
   // Registered before the children so recursive messages (AnyValue ↔ ArrayValue) terminate.
@@ -109,3 +109,6 @@ export const REQUEST_TABLES: Readonly<Record<Signal, MessageTable>> = {
   traces: build(`${COLLECTOR}.trace.v1.ExportTraceServiceRequest`, memo),
   metrics: build(`${COLLECTOR}.metrics.v1.ExportMetricsServiceRequest`, memo),
 };
+
+/** KeyValues of the common shape take a shortcut in the scans (wire-scan-key-value.ts). */
+export const KEY_VALUE_TABLE: MessageTable = memo.get('opentelemetry.proto.common.v1.KeyValue') as MessageTable;

@@ -1,12 +1,14 @@
 // Hot path of every receiver: walks the protobuf wire format of an Export*ServiceRequest, checks every field of every
 // known message (framing, varints, wire types, UTF-8 of strings, nesting) and counts items, without building a single
-// object. The scan state lives in module variables because the scan is synchronous and must not allocate per field;
-// single-byte tags, lengths and varints (almost all of them) take a fast path.
+// object. A request first gets the fast scan (wire-fast-scan.ts), which accepts or passes; the full scan here decides
+// what it passes and names the first fault in the request's order. Its state lives in module variables because the
+// scan is synchronous and must not allocate per field; single-byte tags, lengths and varints take a fast path.
 import { isUtf8 } from 'node:buffer';
 import type { Signal } from './signal.js';
-import { KIND, REQUEST_TABLES, type MessageTable } from './wire-tables.js';
-import { isPlainKeyValue, plainKeyValueText } from './wire-scan-key-value.js';
-import { beginStrings, endStrings, isAsciiRange, noteString } from './wire-ascii.js';
+import { KIND, KEY_VALUE_TABLE, REQUEST_TABLES, type MessageTable } from './wire-tables.js';
+import { isPlainKeyValue } from './wire-scan-key-value.js';
+import { isAsciiRange } from './wire-ascii.js';
+import { fastScan, MAX_DEPTH } from './wire-fast-scan.js';
 
 export type ScanResult = { ok: true; items: number } | { ok: false; reason: string };
 
@@ -21,21 +23,6 @@ const K_PACKED_I64 = KIND.PACKED_I64;
 const K_PACKED_I32 = KIND.PACKED_I32;
 const K_STRING = KIND.STRING;
 
-/** Found once: KeyValues of the common shape take a shortcut (wire-scan-key-value.ts). */
-function findTable(table: MessageTable, name: string, seen = new Set<MessageTable>()): MessageTable | undefined {
-  if (table.name === name) return table;
-  seen.add(table);
-  for (const child of table.children) {
-    if (child === undefined || seen.has(child)) continue;
-    const found = findTable(child, name, seen);
-    if (found) return found;
-  }
-  return undefined;
-}
-const KEY_VALUE_TABLE = findTable(REQUEST_TABLES.logs, 'KeyValue');
-
-/** The protobuf reference implementations' default recursion limit. */
-const MAX_DEPTH = 100;
 const EMPTY = new Uint8Array(0);
 const TRUNCATED = -1;
 const OVERLONG = -2;
@@ -44,13 +31,6 @@ let buf: Uint8Array = EMPTY;
 let pos = 0;
 let items = 0;
 let failure = '';
-/**
- * A first scan notes its strings and has them checked in batches; only a request it refuses is scanned again
- * strictly, every string checked where it is, so that the reason names the first fault in the request's order.
- */
-let strict = false;
-/** Never shown: a request refused by the first scan always gets the strict scan's reason. */
-const DEFERRED_STRING_FAULT = 'a string is not valid UTF-8';
 
 function fail(reason: string): false {
   failure = reason;
@@ -102,13 +82,11 @@ function skipFixed(end: number, size: number, where: string): boolean {
   return true;
 }
 
-/** A string's check is noted for later (wire-ascii.ts), or made here in a strict scan. */
 function skipString(end: number, where: string): boolean {
   const len = readLength(end, where);
   if (len < 0) return false;
   const start = pos;
   pos += len;
-  if (!strict) return noteString(start, pos) || fail(DEFERRED_STRING_FAULT);
   if (isAsciiRange(buf, start, pos) || isUtf8(buf.subarray(start, pos))) return true;
   return fail(`${where}: string is not valid UTF-8`);
 }
@@ -164,13 +142,6 @@ function skipGroup(end: number, field: number, where: string, depth: number): bo
   }
 }
 
-/** The KeyValue shortcut of a first scan: its text noted like any string. */
-function notePlainKeyValue(start: number, end: number): boolean {
-  const textEnd = plainKeyValueText(buf, start, end);
-  if (textEnd < 0) return false;
-  return noteString(start + 2, textEnd) || fail(DEFERRED_STRING_FAULT);
-}
-
 function wrongWire(table: MessageTable, field: number, wire: number, want: number): false {
   return fail(`${table.name}.${field}: wire type ${wire}, expected ${want}`);
 }
@@ -205,12 +176,9 @@ function scanMessage(end: number, table: MessageTable, depth: number): boolean {
         const child = table.children[field] as MessageTable;
         if (child.counted) items++;
         if (depth + 1 >= MAX_DEPTH) return fail(`${child.name}: nesting deeper than ${MAX_DEPTH}`);
-        if (child === KEY_VALUE_TABLE) {
-          if (strict ? isPlainKeyValue(buf, pos, pos + len) : notePlainKeyValue(pos, pos + len)) {
-            pos += len;
-            break;
-          }
-          if (failure === DEFERRED_STRING_FAULT) return false;
+        if (child === KEY_VALUE_TABLE && isPlainKeyValue(buf, pos, pos + len)) {
+          pos += len;
+          break;
         }
         if (!scanMessage(pos + len, child, depth + 1)) return false;
         break;
@@ -259,19 +227,18 @@ function scanMessage(end: number, table: MessageTable, depth: number): boolean {
  * points of every type. Unknown fields are skipped (forward compatibility); known fields must have their wire type.
  */
 export function scanRequest(signal: Signal, bytes: Uint8Array): ScanResult {
-  const first = scan(signal, bytes, false);
-  return first.ok ? first : scan(signal, bytes, true);
+  const table = REQUEST_TABLES[signal];
+  const fast = fastScan(bytes, table);
+  return fast >= 0 ? { ok: true, items: fast } : fullScan(bytes, table);
 }
 
-function scan(signal: Signal, bytes: Uint8Array, strictly: boolean): ScanResult {
+/** The full scan alone: it decides every request the fast scan passes on, and names the fault of a refused one. */
+export function fullScan(bytes: Uint8Array, table: MessageTable): ScanResult {
   buf = bytes;
   pos = 0;
   items = 0;
   failure = '';
-  strict = strictly;
-  if (!strict) beginStrings(bytes);
-  let ok = scanMessage(bytes.length, REQUEST_TABLES[signal], 0);
-  if (!strict) ok = endStrings() && ok;
+  const ok = scanMessage(bytes.length, table, 0);
   buf = EMPTY; // never keep a caller's request alive
   return ok ? { ok: true, items } : { ok: false, reason: failure };
 }
