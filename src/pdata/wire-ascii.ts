@@ -1,10 +1,13 @@
-// The receiver's scan (wire.ts) spends half its time proving that strings are ASCII (only a string with another byte
-// needs the native UTF-8 check). Done per string inside the scan, that check is a byte loop whose speed depends on how
-// V8 inlines it into the scan's recursion. Here the scan only notes each string's range; the ranges are checked in
-// batches by one tight loop that reads four bytes at a time through an Int32Array view of the same memory. A batch
-// that finds a string which is not UTF-8 answers false, and the scan is run again checking each string where it is,
-// to name the first fault in the request's order.
+// The fast scan (wire-fast-scan.ts) would spend half its time proving that strings are ASCII (only a string with
+// another byte needs the native UTF-8 check) if it checked each where it stands: a byte loop whose speed depends on how
+// V8 inlines it into the scan. Instead the scan notes each string's range; the ranges are checked in batches by one
+// tight loop that reads four bytes at a time through an Int32Array view of the same memory. A batch that finds a
+// string which is not UTF-8 answers false, and the full scan (wire.ts), checking each string where it stands, names
+// the first fault in the request's order.
 import { isUtf8 } from 'node:buffer';
+import { requireLittleEndian } from './little-endian.js';
+
+requireLittleEndian('wire-ascii');
 
 const NO_BYTES = new Uint8Array(0);
 const NO_WORDS = new Int32Array(0);
@@ -104,7 +107,7 @@ function checkPending(): boolean {
   return true;
 }
 
-/** Whether bytes[start, stop) are all below 0x80, checked where it is (a byte loop: the strict scan's path). */
+/** Whether bytes[start, stop) are all below 0x80, checked where it stands (a byte loop: the full scan's path). */
 export function isAsciiRange(bytes: Uint8Array, start: number, stop: number): boolean {
   let acc = 0;
   for (let i = start; i < stop; i++) acc |= bytes[i] as number;

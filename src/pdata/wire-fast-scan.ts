@@ -10,7 +10,6 @@ import { beginStrings, endStrings, noteString } from './wire-ascii.js';
 const K_VARINT = KIND.VARINT;
 const K_I64 = KIND.I64;
 const K_I32 = KIND.I32;
-const K_LEN = KIND.LEN;
 const K_MESSAGE = KIND.MESSAGE;
 const K_PACKED_VARINT = KIND.PACKED_VARINT;
 const K_PACKED_I64 = KIND.PACKED_I64;
@@ -18,7 +17,7 @@ const K_PACKED_I32 = KIND.PACKED_I32;
 const K_STRING = KIND.STRING;
 const K_UNKNOWN = KIND.UNKNOWN;
 
-/** The full scan's limit: a message at this depth (the request is at 0) is refused. */
+/** Protobuf's reference implementations' recursion limit: a message this deep (the request is at 0) is refused. */
 export const MAX_DEPTH = 100;
 const NOT_HERE = -1;
 

@@ -1,6 +1,7 @@
 // A cursor over protobuf wire bytes for the processors that edit requests without decoding them (wire-edit.ts).
 // Unlike the receiver's scan (wire.ts), it does not validate what it skips: it assumes a request the receiver has
 // scanned, and gives up (throws NOT_ON_WIRE) on anything it cannot walk, so that the caller can fall back to decoding.
+import { requireLittleEndian } from './little-endian.js';
 
 /**
  * Thrown when a request has a shape the byte path does not handle (truncated, a group, a repeated singular message the
@@ -198,7 +199,7 @@ export class WireReader {
 // the engine on (checked once here rather than per value).
 const SCRATCH_DOUBLE = new Float64Array(1);
 const SCRATCH_BYTES = new Uint8Array(SCRATCH_DOUBLE.buffer);
-if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('wire-reader: big-endian platforms are not supported');
+requireLittleEndian('wire-reader');
 
 /** Whether `buf[start, start + length)` holds exactly the bytes of `want`. */
 export function bytesEqual(buf: Uint8Array, start: number, length: number, want: Uint8Array): boolean {

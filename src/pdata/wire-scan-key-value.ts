@@ -14,9 +14,9 @@ const INT_TAG = ANY_VALUE.int * 8;
 const DOUBLE_TAG = ANY_VALUE.double * 8 + 1;
 
 /**
- * If [start, end) is a valid KeyValue of the common shape, where its text ends: its text is [start + 2, that end), the
- * key and a string value in one range (the four bytes between them, two tags and two one-byte lengths, are ASCII
- * already), and it must be ASCII for the KeyValue to be valid. -1 says only "use the full scan".
+ * If [start, end) is a KeyValue of the common shape, where its text ends: its text is [start + 2, that end), the key
+ * and a string value in one range (the four bytes between them, two tags and two one-byte lengths, are ASCII), to be
+ * checked like any string. -1 says only "use the full scan".
  */
 export function plainKeyValueText(buf: Uint8Array, start: number, end: number): number {
   if (end - start < 2 || buf[start] !== KEY_TAG) return -1;
@@ -49,9 +49,8 @@ export function plainKeyValueText(buf: Uint8Array, start: number, end: number): 
   }
 }
 
-/** Whether [start, end) is a valid KeyValue of the common shape with ASCII text; false says only "use the full scan". */
+/** Whether [start, end) is a KeyValue of the common shape with ASCII text; false says only "use the full scan". */
 export function isPlainKeyValue(buf: Uint8Array, start: number, end: number): boolean {
   const textEnd = plainKeyValueText(buf, start, end);
   return textEnd >= 0 && isAsciiRange(buf, start + 2, textEnd);
 }
-

@@ -29,6 +29,7 @@ export interface MessageTable {
   readonly name: string;
   /** Each occurrence is one item of the request (log record, span, metric data point). */
   readonly counted: boolean;
+  /** A plain array: the fast scan reads it faster than a Uint8Array (~115 against 120–180 µs a 512-log request). */
   readonly kinds: number[];
   readonly children: (MessageTable | undefined)[];
 }
